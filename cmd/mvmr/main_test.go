@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
+)
+
+func writeNpy(t *testing.T, dir, name string, rows, cols int, fill func(i, j int) float64, f64 bool) string {
+	t.Helper()
+	data := make([]float64, rows*cols)
+	for i := range rows {
+		for j := range cols {
+			data[i*cols+j] = fill(i, j)
+		}
+	}
+	path := filepath.Join(dir, name)
+	var buf bytes.Buffer
+	if err := npy.Write(&buf, data, rows, cols, f64); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runCLI(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestDCorCommand(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, 50*3)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	a := writeNpy(t, dir, "a.npy", 50, 3, func(i, j int) float64 { return x[i*3+j] }, false)
+	// b = 2·a + 1 (an affine map): dCor = 1.
+	b := writeNpy(t, dir, "b.npy", 50, 3, func(i, j int) float64 { return 2*float64(float32(x[i*3+j])) + 1 }, true)
+	code, out, errOut := runCLI("dcor", a, b)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(out), 64)
+	if err != nil || math.Abs(v-1) > 1e-6 {
+		t.Errorf("dcor of an affine map printed %q, want 1", out)
+	}
+	// An independent array gives a small value.
+	c := writeNpy(t, dir, "c.npy", 50, 2, func(i, j int) float64 { return rng.NormFloat64() }, false)
+	_, out, _ = runCLI("dcor", a, c)
+	if v, _ := strconv.ParseFloat(strings.TrimSpace(out), 64); !(v > 0 && v < 0.5) {
+		t.Errorf("dcor of independent arrays printed %q, want a small positive value", out)
+	}
+}
+
+func TestLossCommand(t *testing.T) {
+	dir := t.TempDir()
+	// z has per-column std exactly known: column j holds ±(j+1)/2 alternating, z~ = z + 0.1.
+	const n, d = 8, 4
+	zOrig := writeNpy(t, dir, "z.npy", n, d, func(i, j int) float64 { return float64(j+1) / 2 * float64(1-2*(i%2)) }, true)
+	zAug := writeNpy(t, dir, "za.npy", n, d, func(i, j int) float64 { return float64(j+1)/2*float64(1-2*(i%2)) + 0.1 }, true)
+	code, out, errOut := runCLI("loss", zOrig, zAug)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	values := map[string]float64{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		v, _ := strconv.ParseFloat(f[1], 64)
+		values[f[0]] = v
+	}
+	// mse = 0.01; unbiased std of column j = (j+1)/2·sqrt(n/(n-1)); hinge only for columns with
+	// std < 1 (column 0), counted for z and z~: 2 · (1 − 0.5·sqrt(8/7)) / 4; dCor of a shift = 1.
+	wantStd := 2 * (1 - 0.5*math.Sqrt(8.0/7)) / 4
+	for name, want := range map[string]float64{"mse": 0.01, "std": wantStd, "dcor_zz": 0} {
+		if math.Abs(values[name]-want) > 1e-6 {
+			t.Errorf("%s = %g, want %g (output %q)", name, values[name], want, out)
+		}
+	}
+}
+
+func TestBadInputExitsWithStatus2(t *testing.T) {
+	dir := t.TempDir()
+	a := writeNpy(t, dir, "a.npy", 10, 3, func(i, j int) float64 { return float64(i + j) }, false)
+	short := writeNpy(t, dir, "short.npy", 9, 3, func(i, j int) float64 { return float64(i * j) }, false)
+	wide := writeNpy(t, dir, "wide.npy", 10, 4, func(i, j int) float64 { return float64(i - j) }, false)
+	fortran := filepath.Join(dir, "fortran.npy")
+	raw, _ := os.ReadFile(a)
+	os.WriteFile(fortran, bytes.Replace(raw, []byte("'fortran_order': False"), []byte("'fortran_order': True "), 1), 0o644)
+	ints := filepath.Join(dir, "ints.npy")
+	os.WriteFile(ints, bytes.Replace(raw, []byte("'<f4'"), []byte("'<i4'"), 1), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"dcor", a, short}, "expected the same number of samples"},
+		{[]string{"dcor", a, fortran}, "fortran_order is True"},
+		{[]string{"dcor", a, ints}, `"<i4"`},
+		{[]string{"dcor", a, filepath.Join(dir, "missing.npy")}, "missing.npy"},
+		{[]string{"dcor", a}, "expected two .npy files"},
+		{[]string{"loss", a, wide}, "expected the same shape"},
+		{[]string{"loss", "-margin", "x", a, a}, "invalid value"},
+		{[]string{"loss", "-scale", "0", a, a}, "loss.dcor_scale = 0"},
+		{[]string{"quickstart", "-steps", "0"}, "-steps = 0"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+	} {
+		code, _, errOut := runCLI(tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("mvmr %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+		if strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.Contains(tc.want, "unknown command") && !strings.Contains(tc.want, "invalid value") {
+			t.Errorf("mvmr %v: expected one error line, got %q", tc.args, errOut)
+		}
+	}
+}

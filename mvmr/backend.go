@@ -1,0 +1,125 @@
+package mvmr
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gomlx/compute"
+	// The pure-Go backend is always compiled in: it needs no plugin and no network.
+	_ "github.com/gomlx/compute/gobackend"
+)
+
+// DefaultBackendConfig is the backend used when GOMLX_BACKEND is not set: GoMLX's pure-Go
+// backend running independent ops in parallel with an unlimited worker pool.
+//
+// The pure-Go backend's own default bounds its worker pool: every op being executed holds a
+// worker slot, and a matmul inside it then waits for a free slot to split its work, so when all
+// slots are held by ops waiting for slots it deadlocks (measured on 2-core machines: 6 hangs in
+// 16 training runs). With "parallelism=-1" the pool is unlimited: starting an op or a piece of
+// work never waits for a slot, so that cycle cannot form; a matmul's fan-out is still capped at
+// GOMAXPROCS goroutines. Measured here with internal/cmd/backendstress (two processes at a time,
+// each training 40 steps, extracting features and fitting a probe): 30 runs, no hang; the
+// bounded default hung in 6 of the 9 runs before the test was stopped. A training step is 2.1×
+// faster than "go:ops_sequential", the other configuration that cannot hang (it runs one op at a
+// time; set GOMLX_BACKEND=go:ops_sequential to use it).
+const DefaultBackendConfig = "go:parallelism=-1"
+
+// BackendEnvVar is the environment variable read by NewBackend (the GoMLX convention).
+const BackendEnvVar = compute.ConfigEnvVar
+
+var warnParallelOnce sync.Once
+
+// BackendConfig returns the backend configuration NewBackend uses: $GOMLX_BACKEND when set and
+// not empty, DefaultBackendConfig otherwise.
+func BackendConfig() string {
+	if v := strings.TrimSpace(os.Getenv(BackendEnvVar)); v != "" {
+		return v
+	}
+	return DefaultBackendConfig
+}
+
+// NewBackend creates the compute backend named by BackendConfig.
+//
+// Only backends compiled into the program can be chosen: the pure-Go backend ("go") always is;
+// XLA ("xla:cpu", "xla:cuda") only when built with the build tag "xla" (see backend_xla.go),
+// and then only from a PJRT plugin already installed: nothing is ever downloaded.
+// An unknown backend name is an error that lists the ones available.
+func NewBackend() (compute.Backend, error) {
+	return NewBackendWithConfig(BackendConfig())
+}
+
+// NewBackendWithConfig creates a backend from a "name:options" configuration string, for
+// instance "go:ops_sequential" or "xla:cpu".
+func NewBackendWithConfig(config string) (compute.Backend, error) {
+	name, options, _ := strings.Cut(config, ":")
+	available := compute.List()
+	slices.Sort(available)
+	if !slices.Contains(available, name) {
+		return nil, fmt.Errorf("mvmr: backend %q (from %s=%q) is not compiled into this program; available: %s "+
+			"(XLA needs the build tag \"xla\" and an installed PJRT plugin)",
+			name, BackendEnvVar, config, strings.Join(available, ", "))
+	}
+	if name == "go" && mayDeadlock(options) {
+		warnParallelOnce.Do(func() {
+			fmt.Fprintf(os.Stderr, "mvmr: warning: %s=%q runs ops in parallel with a bounded worker pool, which can "+
+				"deadlock (measured: 6 hangs in 16 runs); %q cannot\n", BackendEnvVar, config, DefaultBackendConfig)
+		})
+	}
+	backend, err := newBackendRecovering(config)
+	if err != nil {
+		return nil, fmt.Errorf("mvmr: creating backend %q: %w", config, err)
+	}
+	return backend, nil
+}
+
+// stdoutMu serialises the temporary redirection of os.Stdout in newBackendRecovering.
+var stdoutMu sync.Mutex
+
+// newBackendRecovering calls compute.NewWithConfig, turning a panic from a backend constructor
+// into an error. The pure-Go backend prints its "parallelism" option to standard output; that
+// line is dropped, so that commands printing results (mvmr dcor) keep a clean stdout.
+func newBackendRecovering(config string) (backend compute.Backend, err error) {
+	stdoutMu.Lock()
+	saved := os.Stdout
+	if devNull, openErr := os.OpenFile(os.DevNull, os.O_WRONLY, 0); openErr == nil {
+		os.Stdout = devNull
+		defer devNull.Close()
+	}
+	defer func() {
+		os.Stdout = saved
+		stdoutMu.Unlock()
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return compute.NewWithConfig(config)
+}
+
+// mayDeadlock reports whether pure-Go backend options combine the parallel op executor with a
+// bounded worker pool: every op then holds a worker slot while its matmul waits for another one.
+// The sequential executor ("ops_sequential"), an unlimited pool ("parallelism=-1") and no pool
+// ("parallelism=0") cannot deadlock that way.
+func mayDeadlock(options string) bool {
+	if hasOption(options, "ops_sequential") {
+		return false
+	}
+	for part := range strings.SplitSeq(options, ",") {
+		key, value, _ := strings.Cut(strings.TrimSpace(part), "=")
+		if key == "parallelism" && (strings.TrimSpace(value) == "-1" || strings.TrimSpace(value) == "0") {
+			return false
+		}
+	}
+	return true
+}
+
+func hasOption(options, option string) bool {
+	for part := range strings.SplitSeq(options, ",") {
+		if strings.TrimSpace(part) == option {
+			return true
+		}
+	}
+	return false
+}

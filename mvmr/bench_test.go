@@ -1,0 +1,65 @@
+package mvmr
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+)
+
+// Speed targets live here, not in timed tests. Compare executors or builds side by side in one
+// run, for example:
+//
+//	GOEXPERIMENT=simd go test -run '^$' -bench . -benchtime 10x ./mvmr
+//	GOMLX_BACKEND=go:ops_sequential GOEXPERIMENT=simd go test -run '^$' -bench . -benchtime 10x ./mvmr
+
+// BenchmarkTrainStep measures one quickstart training step: batch 256, both views through the
+// encoder, every loss term, the gradient and the Adam update.
+func BenchmarkTrainStep(b *testing.B) {
+	train, _ := testMNIST(b, 60000, 0)
+	trainer, err := NewTrainerWithBackend(testBackend(b), QuickstartConfig(1000), train)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer trainer.Close()
+	if err := trainer.Train(2); err != nil { // compile and warm up
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if err := trainer.Train(b.N); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+}
+
+// BenchmarkDistanceCorrelation measures dCor forward and backward for B=256 samples of
+// D=2048 dimensions (the gradient with respect to both inputs).
+func BenchmarkDistanceCorrelation(b *testing.B) {
+	const n, d = 256, 2048
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := tensorOf(randomMatrix(rng, n, d), dtypes.Float32)
+	y := tensorOf(randomMatrix(rng, n, d), dtypes.Float32)
+	exec, err := NewExec(testBackend(b), func(x, y *Node) (*Node, *Node, *Node) {
+		dcor := DistanceCorrelation(x, y)
+		grads := Gradient(dcor, x, y)
+		return dcor, grads[0], grads[1]
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func() {
+		out, err := exec.Exec(x, y)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, o := range out {
+			o.FinalizeAll()
+		}
+	}
+	run()
+	b.ResetTimer()
+	for range b.N {
+		run()
+	}
+}

@@ -1,0 +1,197 @@
+package mvmr
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+)
+
+// Checkpoint file format, version 1: the 8-byte magic "MVMRCKPT", a little-endian uint32 format
+// version and uint64 header length, the JSON header (checkpointHeader), then the variables' raw
+// little-endian bytes, back to back, whose SHA-256 the header records.
+//
+// GoMLX's ml/model/checkpoint package is not used because it writes its files in place (a kill
+// during a save leaves a truncated checkpoint that is then picked as the latest); this format is
+// one file written with WriteFileAtomic, and it also carries the run's Config and History so a
+// resumed run continues the same loss curve.
+const (
+	checkpointMagic   = "MVMRCKPT"
+	checkpointVersion = 1
+)
+
+type checkpointHeader struct {
+	Version   int                  `json:"format_version"`
+	Step      int64                `json:"step"`
+	Config    Config               `json:"config"`
+	Data      checkpointData       `json:"data"`
+	History   *history.History     `json:"history"`
+	Variables []checkpointVariable `json:"variables"`
+	DataSHA   string               `json:"data_sha256"`
+}
+
+type checkpointData struct {
+	Name                    string `json:"name"`
+	Len                     int    `json:"len"`
+	Height, Width, Channels int
+}
+
+type checkpointVariable struct {
+	Path      string `json:"path"`
+	DType     string `json:"dtype"`
+	Dims      []int  `json:"dims"`
+	Trainable bool   `json:"trainable"`
+	Offset    int64  `json:"offset"`
+	Length    int64  `json:"length"`
+}
+
+// Save writes the trainer's full state (Config, step, History, weights, BatchNorm statistics and
+// optimizer state) to path atomically: a kill during Save leaves the previous file intact.
+func (t *Trainer) Save(path string) error {
+	header := checkpointHeader{
+		Version: checkpointVersion, Step: t.Step(), Config: t.config, History: t.history,
+		Data: checkpointData{Name: t.data.Name, Len: t.data.Len(), Height: t.data.Height, Width: t.data.Width, Channels: t.data.Channels},
+	}
+	var payload bytes.Buffer
+	for v := range t.store.IterVariables() {
+		if !v.HasValue() {
+			continue
+		}
+		value := v.MustValue()
+		var raw []byte
+		if err := value.ConstBytes(func(b []byte) { raw = slices.Clone(b) }); err != nil {
+			return fmt.Errorf("mvmr: saving %s: reading variable %s: %w", path, v.Path(), err)
+		}
+		header.Variables = append(header.Variables, checkpointVariable{
+			Path: v.Path(), DType: value.DType().String(), Dims: value.Shape().Dimensions,
+			Trainable: v.Trainable, Offset: int64(payload.Len()), Length: int64(len(raw)),
+		})
+		payload.Write(raw)
+	}
+	sum := sha256.Sum256(payload.Bytes())
+	header.DataSHA = hex.EncodeToString(sum[:])
+	headerJSON, err := json.Marshal(header)
+	if err != nil {
+		return fmt.Errorf("mvmr: saving %s: %w", path, err)
+	}
+	err = WriteFileAtomic(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		bw.WriteString(checkpointMagic)
+		binary.Write(bw, binary.LittleEndian, uint32(checkpointVersion))
+		binary.Write(bw, binary.LittleEndian, uint64(len(headerJSON)))
+		bw.Write(headerJSON)
+		bw.Write(payload.Bytes())
+		return bw.Flush()
+	})
+	if err != nil {
+		return fmt.Errorf("mvmr: saving checkpoint: %w", err)
+	}
+	return nil
+}
+
+// readCheckpoint reads and verifies a checkpoint file.
+func readCheckpoint(path string) (*checkpointHeader, []byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mvmr: reading checkpoint: %w", err)
+	}
+	const prefix = len(checkpointMagic) + 4 + 8
+	if len(raw) < prefix || string(raw[:len(checkpointMagic)]) != checkpointMagic {
+		return nil, nil, fmt.Errorf("mvmr: %s is not an mvmr checkpoint (expected it to start with %q)", path, checkpointMagic)
+	}
+	version := binary.LittleEndian.Uint32(raw[8:])
+	if version != checkpointVersion {
+		return nil, nil, fmt.Errorf("mvmr: %s: checkpoint format_version %d; this program reads version %d", path, version, checkpointVersion)
+	}
+	headerLen := binary.LittleEndian.Uint64(raw[12:])
+	if headerLen > uint64(len(raw)-prefix) {
+		return nil, nil, fmt.Errorf("mvmr: %s: truncated: header length %d but only %d bytes follow", path, headerLen, len(raw)-prefix)
+	}
+	var header checkpointHeader
+	if err := json.Unmarshal(raw[prefix:prefix+int(headerLen)], &header); err != nil {
+		return nil, nil, fmt.Errorf("mvmr: %s: corrupt header: %w", path, err)
+	}
+	payload := raw[prefix+int(headerLen):]
+	sum := sha256.Sum256(payload)
+	if got := hex.EncodeToString(sum[:]); got != header.DataSHA {
+		return nil, nil, fmt.Errorf("mvmr: %s: data_sha256 mismatch (file holds %d data bytes, checksum %s, header says %s): truncated or corrupt",
+			path, len(payload), got[:12], header.DataSHA[:min(12, len(header.DataSHA))])
+	}
+	if header.History == nil {
+		header.History = history.New()
+	}
+	return &header, payload, nil
+}
+
+// LoadTrainer restores a trainer saved with Save, on data (which must have the image shape the
+// checkpoint was trained on) and the backend from NewBackend. Train then continues exactly where
+// the saved run stopped.
+func LoadTrainer(path string, data *datasets.Dataset) (*Trainer, error) {
+	backend, err := NewBackend()
+	if err != nil {
+		return nil, err
+	}
+	return LoadTrainerWithBackend(backend, path, data)
+}
+
+// LoadTrainerWithBackend is LoadTrainer on a given backend.
+func LoadTrainerWithBackend(backend compute.Backend, path string, data *datasets.Dataset) (*Trainer, error) {
+	header, payload, err := readCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	d := header.Data
+	if data.Height != d.Height || data.Width != d.Width || data.Channels != d.Channels {
+		return nil, fmt.Errorf("mvmr: %s was trained on %s (%dx%dx%d images); %s has %dx%dx%d images",
+			path, d.Name, d.Height, d.Width, d.Channels, data.Name, data.Height, data.Width, data.Channels)
+	}
+	t, err := NewTrainerWithBackend(backend, header.Config, data)
+	if err != nil {
+		return nil, fmt.Errorf("mvmr: %s: %w", path, err)
+	}
+	for i, cv := range header.Variables {
+		dtype, err := dtypes.DTypeString(cv.DType)
+		if err != nil {
+			return nil, fmt.Errorf("mvmr: %s: variables[%d] (%s): dtype %q: %w", path, i, cv.Path, cv.DType, err)
+		}
+		shape := shapes.Make(dtype, cv.Dims...)
+		if int64(shape.ByteSize()) != cv.Length || cv.Offset < 0 || cv.Offset+cv.Length > int64(len(payload)) {
+			return nil, fmt.Errorf("mvmr: %s: variables[%d] (%s): %d bytes at offset %d; expected %d bytes for %s within %d data bytes",
+				path, i, cv.Path, cv.Length, cv.Offset, shape.ByteSize(), shape, len(payload))
+		}
+		value := tensors.FromShape(shape)
+		if err := value.MutableBytes(func(b []byte) { copy(b, payload[cv.Offset:cv.Offset+cv.Length]) }); err != nil {
+			return nil, fmt.Errorf("mvmr: %s: variables[%d] (%s): %w", path, i, cv.Path, err)
+		}
+		v := t.store.GetVariable(cv.Path) // the random-number state exists already
+		if v != nil && v.Shape().Equal(shape) {
+			err = v.SetValue(value)
+		} else {
+			v, err = t.store.CreateVariable(cv.Path, value)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("mvmr: %s: variables[%d] (%s): %w", path, i, cv.Path, err)
+		}
+		v.SetTrainable(cv.Trainable)
+	}
+	if header.Step != t.Step() {
+		return nil, fmt.Errorf("mvmr: %s: header step %d but the optimizer step variable holds %d", path, header.Step, t.Step())
+	}
+	t.history = header.History
+	t.history.Truncate(header.Step - 1)
+	return t, nil
+}

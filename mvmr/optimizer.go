@@ -1,0 +1,158 @@
+package mvmr
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// Optimizer names.
+const (
+	// OptimizerAdam is torch.optim.Adam: weight decay added to the gradient (L2), as the official
+	// configs use it (optimizer: adam, wd: 1e-6).
+	OptimizerAdam = "adam"
+	// OptimizerAdamW is torch.optim.AdamW: decoupled weight decay, p ← p·(1 − lr·wd) before the step.
+	OptimizerAdamW = "adamw"
+)
+
+// OptimizerConfig configures the optimizer and its warmup-cosine learning-rate schedule.
+type OptimizerConfig struct {
+	// Name is OptimizerAdam or OptimizerAdamW.
+	Name string `json:"name"`
+	// LR is the peak learning rate.
+	LR float64 `json:"lr"`
+	// WeightDecay is applied to every trainable variable (the official code decays all of them).
+	WeightDecay float64 `json:"weight_decay"`
+	// Beta1, Beta2 and Epsilon are Adam's constants (PyTorch defaults 0.9, 0.999, 1e-8).
+	Beta1   float64 `json:"beta1"`
+	Beta2   float64 `json:"beta2"`
+	Epsilon float64 `json:"epsilon"`
+	// WarmupSteps is the length of the linear warmup.
+	WarmupSteps int64 `json:"warmup_steps"`
+	// TotalSteps is the step at which the cosine reaches MinLR; later steps stay at MinLR.
+	TotalSteps int64 `json:"total_steps"`
+	// MinLR is the learning rate at the end of the cosine (eta_min).
+	MinLR float64 `json:"min_lr"`
+}
+
+// DefaultOptimizerConfig returns Adam at lr 1e-3 with weight decay 1e-6 (the official wd),
+// 50 warmup steps and a cosine to 0 over totalSteps.
+func DefaultOptimizerConfig(totalSteps int64) OptimizerConfig {
+	return OptimizerConfig{
+		Name: OptimizerAdam, LR: 1e-3, WeightDecay: 1e-6,
+		Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8,
+		WarmupSteps: min(50, totalSteps/10), TotalSteps: totalSteps,
+	}
+}
+
+// Validate checks the settings and returns an error naming the bad field.
+func (c OptimizerConfig) Validate() error {
+	switch {
+	case c.Name != OptimizerAdam && c.Name != OptimizerAdamW:
+		return fmt.Errorf("optimizer.name = %q; expected %q or %q", c.Name, OptimizerAdam, OptimizerAdamW)
+	case !(c.LR > 0) || math.IsInf(c.LR, 0):
+		return fmt.Errorf("optimizer.lr = %g; expected a positive finite number", c.LR)
+	case c.WeightDecay < 0:
+		return fmt.Errorf("optimizer.weight_decay = %g; expected >= 0", c.WeightDecay)
+	case !(c.Beta1 >= 0 && c.Beta1 < 1) || !(c.Beta2 >= 0 && c.Beta2 < 1):
+		return fmt.Errorf("optimizer.beta1 = %g, beta2 = %g; expected values in [0, 1)", c.Beta1, c.Beta2)
+	case !(c.Epsilon > 0):
+		return fmt.Errorf("optimizer.epsilon = %g; expected > 0", c.Epsilon)
+	case c.WarmupSteps < 0:
+		return fmt.Errorf("optimizer.warmup_steps = %d; expected >= 0", c.WarmupSteps)
+	case c.TotalSteps < 1 || c.TotalSteps < c.WarmupSteps:
+		return fmt.Errorf("optimizer.total_steps = %d; expected >= 1 and >= warmup_steps (%d)", c.TotalSteps, c.WarmupSteps)
+	case c.MinLR < 0 || c.MinLR > c.LR:
+		return fmt.Errorf("optimizer.min_lr = %g; expected 0..lr (%g)", c.MinLR, c.LR)
+	}
+	return nil
+}
+
+// LearningRate returns the learning rate of update number t (1 for the first step): linear
+// warmup t/WarmupSteps while t < WarmupSteps, then a half cosine from LR to MinLR reached at
+// TotalSteps, as the official CosineWarmupScheduler computes it.
+func (c OptimizerConfig) LearningRate(t int64) float64 {
+	var factor float64
+	if t < c.WarmupSteps {
+		factor = float64(t) / float64(c.WarmupSteps)
+	} else {
+		progress := 1.0
+		if c.TotalSteps > c.WarmupSteps {
+			progress = min(float64(t-c.WarmupSteps)/float64(c.TotalSteps-c.WarmupSteps), 1)
+		}
+		factor = 0.5 * (1 + math.Cos(math.Pi*progress))
+	}
+	return c.MinLR + (c.LR-c.MinLR)*factor
+}
+
+// learningRateGraph is LearningRate in the graph, for t a float scalar node.
+func (c OptimizerConfig) learningRateGraph(t *Node) *Node {
+	g := t.Graph()
+	warm := DivScalar(t, float64(max(c.WarmupSteps, 1)))
+	progress := OnePlus(ZerosLike(t))
+	if c.TotalSteps > c.WarmupSteps {
+		progress = MinScalar(DivScalar(AddScalar(t, -float64(c.WarmupSteps)), float64(c.TotalSteps-c.WarmupSteps)), 1)
+	}
+	cosine := MulScalar(OnePlus(Cos(MulScalar(progress, math.Pi))), 0.5)
+	factor := Where(LessThan(t, Scalar(g, t.DType(), float64(c.WarmupSteps))), warm, cosine)
+	return AddScalar(MulScalar(factor, c.LR-c.MinLR), c.MinLR)
+}
+
+// optimizerScope holds the optimizer's step counter and moments.
+const optimizerScope = "optimizer"
+
+// stepVariable returns the int64 step counter "/optimizer/step": the number of updates applied.
+func stepVariable(store *model.Store) *model.Variable {
+	return store.Scope("/"+optimizerScope).WithInitializer(constantInit(0)).
+		VariableWithShape("step", shapesScalar(dtypes.Int64)).SetTrainable(false)
+}
+
+// applyAdam builds the update of every variable in vars from grads, gated by apply (a boolean
+// scalar: when false every variable, moment and the step counter keep their values). It returns
+// the learning rate used.
+func (c OptimizerConfig) applyAdam(store *model.Store, g *Graph, vars []*model.Variable, grads []*Node, apply *Node) *Node {
+	stepVar := stepVariable(store)
+	step := stepVar.NodeValue(g)
+	nextStep := AddScalar(step, 1)
+	stepVar.SetNodeValue(Where(apply, nextStep, step))
+
+	dtype := grads[0].DType()
+	t := ConvertDType(nextStep, dtype)
+	lr := c.learningRateGraph(t)
+	debias1 := OneMinus(Pow(Scalar(g, dtype, c.Beta1), t))
+	debias2 := OneMinus(Pow(Scalar(g, dtype, c.Beta2), t))
+	momentScope := store.Scope("/" + optimizerScope + "/moments")
+	for i, v := range vars {
+		grad := grads[i]
+		param := v.NodeValue(g)
+		if c.WeightDecay > 0 && c.Name == OptimizerAdam {
+			grad = Add(grad, MulScalar(param, c.WeightDecay))
+		}
+		name := momentName(v)
+		m1Var := momentScope.WithInitializer(constantInit(0)).VariableWithShape(name+"_m1", v.Shape()).SetTrainable(false)
+		m2Var := momentScope.WithInitializer(constantInit(0)).VariableWithShape(name+"_m2", v.Shape()).SetTrainable(false)
+		m1 := Add(MulScalar(m1Var.NodeValue(g), c.Beta1), MulScalar(grad, 1-c.Beta1))
+		m2 := Add(MulScalar(m2Var.NodeValue(g), c.Beta2), MulScalar(Square(grad), 1-c.Beta2))
+		// torch: p -= lr/debias1 · m1 / (sqrt(m2)/sqrt(debias2) + eps)
+		denom := AddScalar(Div(Sqrt(m2), Sqrt(debias2)), c.Epsilon)
+		update := Mul(Div(lr, debias1), Div(m1, denom))
+		newParam := param
+		if c.WeightDecay > 0 && c.Name == OptimizerAdamW {
+			newParam = Mul(newParam, OneMinus(MulScalar(lr, c.WeightDecay)))
+		}
+		newParam = Sub(newParam, update)
+		v.SetNodeValue(Where(apply, newParam, param))
+		m1Var.SetNodeValue(Where(apply, m1, m1Var.NodeValue(g)))
+		m2Var.SetNodeValue(Where(apply, m2, m2Var.NodeValue(g)))
+	}
+	return lr
+}
+
+// momentName turns a variable path "/encoder/backbone/block_0/conv/weights" into a name usable
+// inside the moments scope.
+func momentName(v *model.Variable) string {
+	return model.EscapeScopeName(v.Path()[1:])
+}

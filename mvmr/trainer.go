@@ -1,0 +1,348 @@
+package mvmr
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/support/exceptions"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+)
+
+// HistoryLearningRate is the History name of the learning rate used at each step.
+const HistoryLearningRate = "lr"
+
+// encoderScope is the scope of the encoder's variables.
+const encoderScope = "encoder"
+
+// Trainer trains an MV-MR encoder on a data set, a few steps at a time: Train can be called
+// again and again and continues exactly where it stopped (weights, Adam moments, step counter,
+// learning-rate schedule, data order and augmentations), and Save/LoadTrainer carry all of that
+// across processes.
+type Trainer struct {
+	config  Config
+	backend compute.Backend
+	store   *model.Store
+	data    *datasets.Dataset
+	source  *datasets.TwoViewSource
+	fetch   *datasets.Prefetcher
+	loss    *Loss
+	names   []string // loss component names, TermTotal last
+
+	stepExec     *model.Exec
+	featureExec  *model.Exec
+	embedExec    *model.Exec
+	calibrateExc *model.Exec
+	history      *history.History
+
+	// Progress receives a progress line (step, loss terms, steps/s, time left) every
+	// ProgressEvery during Train; nil disables it.
+	Progress io.Writer
+	// ProgressEvery is the interval between progress lines (default 10 s).
+	ProgressEvery time.Duration
+}
+
+// NewTrainer validates config and creates a trainer on data with the backend from NewBackend.
+// The weights are initialised from config.Seed when the first step runs.
+func NewTrainer(config Config, data *datasets.Dataset) (*Trainer, error) {
+	backend, err := NewBackend()
+	if err != nil {
+		return nil, err
+	}
+	return NewTrainerWithBackend(backend, config, data)
+}
+
+// NewTrainerWithBackend is NewTrainer on a given backend.
+func NewTrainerWithBackend(backend compute.Backend, config Config, data *datasets.Dataset) (*Trainer, error) {
+	if err := config.Validate(); err != nil {
+		return nil, fmt.Errorf("mvmr: invalid config: %w", err)
+	}
+	if data == nil {
+		return nil, fmt.Errorf("mvmr: NewTrainer needs a data set")
+	}
+	loss, err := NewLoss(config.Loss)
+	if err != nil {
+		return nil, fmt.Errorf("mvmr: %w", err)
+	}
+	source, err := datasets.NewTwoViewSource(data, config.BatchSize, config.Seed, config.Augment)
+	if err != nil {
+		return nil, fmt.Errorf("mvmr: %w", err)
+	}
+	t := &Trainer{
+		config: config, backend: backend, data: data, source: source, loss: loss,
+		names: loss.Names(), history: history.New(), ProgressEvery: 10 * time.Second,
+	}
+	t.store = model.NewStore()
+	if err := t.store.SetRNGStateFromSeed(config.Seed); err != nil {
+		return nil, fmt.Errorf("mvmr: seeding the weight initialisation: %w", err)
+	}
+	t.fetch = datasets.NewPrefetcher(source, 3)
+	if t.stepExec, err = model.NewExec(backend, t.store, t.stepGraph); err != nil {
+		return nil, fmt.Errorf("mvmr: creating the training step: %w", err)
+	}
+	if t.featureExec, err = model.NewExec(backend, t.store, t.featureGraph); err != nil {
+		return nil, fmt.Errorf("mvmr: creating the feature extractor: %w", err)
+	}
+	if t.embedExec, err = model.NewExec(backend, t.store, t.embedGraph); err != nil {
+		return nil, fmt.Errorf("mvmr: creating the embedding extractor: %w", err)
+	}
+	if t.calibrateExc, err = model.NewExec(backend, t.store, t.calibrateGraph); err != nil {
+		return nil, fmt.Errorf("mvmr: creating the BatchNorm calibration: %w", err)
+	}
+	return t, nil
+}
+
+// Config returns the trainer's configuration.
+func (t *Trainer) Config() Config { return t.config }
+
+// Data returns the training data set.
+func (t *Trainer) Data() *datasets.Dataset { return t.data }
+
+// Backend returns the compute backend.
+func (t *Trainer) Backend() compute.Backend { return t.backend }
+
+// Store returns the model.Store holding the weights and the optimizer state.
+func (t *Trainer) Store() *model.Store { return t.store }
+
+// History returns the recorded loss components and learning rate per step (a live view: it
+// grows as training continues).
+func (t *Trainer) History() *history.History { return t.history }
+
+// ComponentNames returns the loss component names, TermTotal last.
+func (t *Trainer) ComponentNames() []string { return append([]string(nil), t.names...) }
+
+// Step returns the number of training steps applied so far.
+func (t *Trainer) Step() int64 {
+	v := t.store.GetVariable("/" + optimizerScope + "/step")
+	if v == nil || !v.HasValue() {
+		return 0
+	}
+	return tensors.ToScalar[int64](v.MustValue())
+}
+
+// DataWait returns how long training steps have waited for their batch: near zero when data
+// loading keeps ahead of the trainer.
+func (t *Trainer) DataWait() time.Duration { return t.fetch.WaitTime() }
+
+// Close stops the background data loading.
+func (t *Trainer) Close() { t.fetch.Close() }
+
+// NonFiniteLossError reports a training step whose loss turned NaN or Inf. The step was not
+// applied: the weights are those before it.
+type NonFiniteLossError struct {
+	Step  int64
+	Terms map[string]float64 // the non-finite components
+}
+
+func (e *NonFiniteLossError) Error() string {
+	parts := make([]string, 0, len(e.Terms))
+	for name, v := range e.Terms {
+		parts = append(parts, fmt.Sprintf("%s = %v", name, v))
+	}
+	return fmt.Sprintf("mvmr: loss is not finite at step %d (%s); the step was not applied",
+		e.Step, strings.Join(parts, ", "))
+}
+
+// Train runs steps training steps.
+func (t *Trainer) Train(steps int) error { return t.TrainContext(context.Background(), steps) }
+
+// TrainContext runs steps training steps, stopping early (with ctx.Err()) when ctx is done; the
+// steps finished before are kept.
+func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
+	if steps < 0 {
+		return fmt.Errorf("mvmr: Train(%d): expected a non-negative number of steps", steps)
+	}
+	start := time.Now()
+	lastReport := start
+	first := t.Step()
+	b, h, w, c := t.config.BatchSize, t.data.Height, t.data.Width, t.data.Channels
+	for i := range steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		step := first + int64(i)
+		batch := t.fetch.Batch(step)
+		orig := tensors.FromFlatDataAndDimensions(batch.Original, b, h, w, c)
+		aug := tensors.FromFlatDataAndDimensions(batch.Augmented, b, h, w, c)
+		var outputs []*tensors.Tensor
+		err := exceptions.TryCatch[error](func() { outputs = t.stepExec.MustExec(orig, aug) })
+		if err != nil {
+			return fmt.Errorf("mvmr: training step %d: %w", step, err)
+		}
+		values := flatFloat64(outputs[0])
+		lr := values[len(values)-1]
+		values = values[:len(values)-1]
+		if bad := nonFinite(t.names, values); len(bad) > 0 {
+			return &NonFiniteLossError{Step: step, Terms: bad}
+		}
+		names := append(append([]string(nil), t.names...), HistoryLearningRate)
+		if err := t.history.AppendOrdered(step, names, append(values, lr)); err != nil {
+			return err
+		}
+		if t.Progress != nil && (time.Since(lastReport) >= t.ProgressEvery || i == steps-1) {
+			lastReport = time.Now()
+			elapsed := time.Since(start)
+			rate := float64(i+1) / elapsed.Seconds()
+			left := time.Duration(float64(steps-i-1)/rate) * time.Second
+			fmt.Fprintf(t.Progress, "step %d/%d | %s | %.2f steps/s | %s left\n",
+				step+1, first+int64(steps), formatTerms(t.names, values), rate, left.Round(time.Second))
+		}
+	}
+	return nil
+}
+
+func formatTerms(names []string, values []float64) string {
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = fmt.Sprintf("%s %.4f", name, values[i])
+	}
+	return strings.Join(parts, " ")
+}
+
+func nonFinite(names []string, values []float64) map[string]float64 {
+	bad := map[string]float64{}
+	for i, v := range values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			bad[names[i]] = v
+		}
+	}
+	return bad
+}
+
+// stepGraph builds one training step on a batch of original and augmented views: both views
+// through the shared encoder (the augmented one first, as the official step does), the loss,
+// its gradient and the Adam update, applied only when every loss component is finite. It
+// returns the components in t.names order followed by the learning rate.
+func (t *Trainer) stepGraph(scope *model.Scope, orig, aug *Node) *Node {
+	g := orig.Graph()
+	store := scope.Store()
+	store.SetTraining(g, true)
+	deferStateUpdates(g)
+	_, zAug := t.config.Encoder.Encode(scope.In(encoderScope), aug)
+	_, zOrig := t.config.Encoder.Encode(scope.Shared(encoderScope), orig)
+	components := t.loss.Components(Views{Original: orig, Augmented: aug}, zOrig, zAug)
+	total := components[len(components)-1]
+
+	var vars []*model.Variable
+	var params []*Node
+	for v := range store.IterVariables() {
+		if v.Trainable && v.InUseByGraph(g) {
+			vars = append(vars, v)
+			params = append(params, v.NodeValue(g))
+		}
+	}
+	grads := Gradient(total, params...)
+	stacked := Stack(components, 0)
+	finite := ReduceLogicalAnd(IsFinite(stacked))
+	lr := t.config.Optimizer.applyAdam(store, g, vars, grads, finite)
+	commitStateUpdates(g, finite)
+	return Concatenate([]*Node{stacked, Reshape(ConvertDType(lr, stacked.DType()), 1)}, 0)
+}
+
+// featureGraph computes h for a batch of images with BatchNorm in evaluation mode.
+func (t *Trainer) featureGraph(scope *model.Scope, images *Node) *Node {
+	return t.config.Encoder.Backbone(scope.In(encoderScope), images)
+}
+
+// embedGraph computes z for a batch of images with BatchNorm in evaluation mode.
+func (t *Trainer) embedGraph(scope *model.Scope, images *Node) *Node {
+	_, z := t.config.Encoder.Encode(scope.In(encoderScope), images)
+	return z
+}
+
+// calibrateGraph runs the encoder in training mode on a batch only to update the BatchNorm
+// running statistics; it returns the mean of z to have an output.
+func (t *Trainer) calibrateGraph(scope *model.Scope, images *Node) *Node {
+	scope.Store().SetTraining(images.Graph(), true)
+	_, z := t.config.Encoder.Encode(scope.In(encoderScope), images)
+	return ReduceAllMean(z)
+}
+
+// CalibrateBatchNorm runs the encoder in training mode over batches of original (un-augmented)
+// training images to set the BatchNorm running statistics, without changing any weight. It
+// makes a randomly initialised encoder's evaluation-mode features meaningful (its running
+// statistics would otherwise be the initial 0 and 1).
+func (t *Trainer) CalibrateBatchNorm(batches int) error {
+	b := t.config.BatchSize
+	size := t.data.ImageSize()
+	buf := make([]float32, b*size)
+	for k := range batches {
+		for j := range b {
+			idx := (k*b + j) % t.data.Len()
+			t.data.Normalize(buf[j*size:(j+1)*size], idx)
+		}
+		images := tensors.FromFlatDataAndDimensions(append([]float32(nil), buf...), b, t.data.Height, t.data.Width, t.data.Channels)
+		if err := exceptions.TryCatch[error](func() { t.calibrateExc.MustExec(images) }); err != nil {
+			return fmt.Errorf("mvmr: BatchNorm calibration: %w", err)
+		}
+	}
+	return nil
+}
+
+// Features returns h for every image of data (normalised original views, BatchNorm in
+// evaluation mode), as a row-major [data.Len(), dim] slice.
+func (t *Trainer) Features(data *datasets.Dataset) (features []float32, dim int, err error) {
+	return t.runOverImages(t.featureExec, data)
+}
+
+// Embeddings returns z for every image of data, as Features does for h.
+func (t *Trainer) Embeddings(data *datasets.Dataset) (embeddings []float32, dim int, err error) {
+	return t.runOverImages(t.embedExec, data)
+}
+
+// FeatureBatchSize is the number of images per call when extracting features.
+const FeatureBatchSize = 500
+
+func (t *Trainer) runOverImages(exec *model.Exec, data *datasets.Dataset) ([]float32, int, error) {
+	if data.Height != t.data.Height || data.Width != t.data.Width || data.Channels != t.data.Channels {
+		return nil, 0, fmt.Errorf("mvmr: %s images are %dx%dx%d; the encoder was trained on %dx%dx%d",
+			data.Name, data.Height, data.Width, data.Channels, t.data.Height, t.data.Width, t.data.Channels)
+	}
+	size := data.ImageSize()
+	var out []float32
+	dim := 0
+	for start := 0; start < data.Len(); start += FeatureBatchSize {
+		n := min(FeatureBatchSize, data.Len()-start)
+		buf := make([]float32, n*size)
+		for j := range n {
+			data.Normalize(buf[j*size:(j+1)*size], start+j)
+		}
+		images := tensors.FromFlatDataAndDimensions(buf, n, data.Height, data.Width, data.Channels)
+		var outputs []*tensors.Tensor
+		if err := exceptions.TryCatch[error](func() { outputs = exec.MustExec(images) }); err != nil {
+			return nil, 0, fmt.Errorf("mvmr: encoding %s: %w", data.Name, err)
+		}
+		f := tensors.MustCopyFlatData[float32](outputs[0])
+		if out == nil {
+			dim = len(f) / n
+			out = make([]float32, 0, data.Len()*dim)
+		}
+		out = append(out, f...)
+	}
+	return out, dim, nil
+}
+
+// flatFloat64 copies a float tensor's values as float64.
+func flatFloat64(x *tensors.Tensor) []float64 {
+	switch x.DType() {
+	case dtypes.Float64:
+		return tensors.MustCopyFlatData[float64](x)
+	default:
+		f := tensors.MustCopyFlatData[float32](x)
+		out := make([]float64, len(f))
+		for i, v := range f {
+			out[i] = float64(v)
+		}
+		return out
+	}
+}

@@ -1,0 +1,222 @@
+package mvmr
+
+import (
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+)
+
+var (
+	mnistOnce  sync.Once
+	mnistTrain *datasets.Dataset
+	mnistTest  *datasets.Dataset
+	mnistErr   error
+)
+
+// testMNIST returns the first n training and m test images of the real MNIST files.
+func testMNIST(t testing.TB, n, m int) (*datasets.Dataset, *datasets.Dataset) {
+	t.Helper()
+	mnistOnce.Do(func() {
+		mnistTrain, mnistTest, mnistErr = datasets.LoadMNISTTrainTest()
+	})
+	if mnistErr != nil {
+		t.Fatal(mnistErr)
+	}
+	return mnistTrain.Subset(n), mnistTest.Subset(m)
+}
+
+// tinyConfig is a small but complete configuration for fast tests.
+func tinyConfig(totalSteps int64) Config {
+	c := DefaultConfig(totalSteps)
+	c.BatchSize = 32
+	c.Encoder = EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: HeadFlatten, Projector: "32-16"}
+	c.Optimizer.WarmupSteps = 2
+	return c
+}
+
+func newTestTrainer(t *testing.T, config Config, data *datasets.Dataset) *Trainer {
+	t.Helper()
+	tr, err := NewTrainerWithBackend(testBackend(t), config, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tr.Close)
+	return tr
+}
+
+func historyEqual(t *testing.T, a, b *Trainer, tol float64) {
+	t.Helper()
+	ha, hb := a.History(), b.History()
+	if !slices.Equal(ha.Steps(), hb.Steps()) || !slices.Equal(ha.Names(), hb.Names()) {
+		t.Fatalf("histories differ in steps %v / %v or names %v / %v", ha.Steps(), hb.Steps(), ha.Names(), hb.Names())
+	}
+	for _, name := range ha.Names() {
+		va, vb := ha.Series(name), hb.Series(name)
+		for i := range va {
+			if math.Abs(va[i]-vb[i]) > tol*(1+math.Abs(va[i])) {
+				t.Fatalf("%s at step %d: %.9g vs %.9g", name, ha.Steps()[i], va[i], vb[i])
+			}
+		}
+	}
+}
+
+func TestTrainContinuesAcrossCallsAndCheckpoints(t *testing.T) {
+	train, _ := testMNIST(t, 1024, 0)
+	config := tinyConfig(12)
+
+	whole := newTestTrainer(t, config, train)
+	if err := whole.Train(12); err != nil {
+		t.Fatal(err)
+	}
+
+	split := newTestTrainer(t, config, train)
+	for _, n := range []int{3, 3} {
+		if err := split.Train(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "run", "checkpoint.mvmr")
+	if err := split.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := LoadTrainerWithBackend(testBackend(t), path, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(resumed.Close)
+	if resumed.Step() != 6 || resumed.History().Len() != 6 {
+		t.Fatalf("resumed at step %d with %d history rows, want 6 and 6", resumed.Step(), resumed.History().Len())
+	}
+	if err := resumed.Train(6); err != nil {
+		t.Fatal(err)
+	}
+	// Same loss curve, same learning-rate schedule, whether trained in one call, in several, or
+	// across a save and a load.
+	historyEqual(t, whole, resumed, 0)
+	lr := whole.History().Series(HistoryLearningRate)
+	for i, v := range lr {
+		if want := config.Optimizer.LearningRate(int64(i + 1)); math.Abs(v-want) > 1e-7 {
+			t.Fatalf("lr at step %d = %g, want %g", i, v, want)
+		}
+	}
+	total := whole.History().Series(TermTotal)
+	if !(total[len(total)-1] < total[0]) {
+		t.Errorf("total loss did not decrease over 12 steps: %v", total)
+	}
+	wantNames := []string{"mse", "std", "dcor_zz", "dcor/image", "dcor/std", "total", "lr"}
+	if got := whole.History().Names(); !slices.Equal(got, wantNames) {
+		t.Errorf("history names %v, want %v", got, wantNames)
+	}
+}
+
+func TestCheckpointRejectsDamagedFiles(t *testing.T) {
+	train, _ := testMNIST(t, 256, 0)
+	tr := newTestTrainer(t, tinyConfig(4), train)
+	if err := tr.Train(1); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ckpt.mvmr")
+	if err := tr.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"truncated", raw[:len(raw)-100], "truncated or corrupt"},
+		{"flipped byte", append(slices.Clone(raw[:len(raw)-1]), raw[len(raw)-1]^0xff), "data_sha256 mismatch"},
+		{"header cut", raw[:40], "truncated"},
+		{"not a checkpoint", []byte("hello, this is not a checkpoint at all"), "not an mvmr checkpoint"},
+	} {
+		bad := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
+		os.WriteFile(bad, tc.data, 0o644)
+		_, err := LoadTrainerWithBackend(testBackend(t), bad, train)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), bad) {
+			t.Errorf("%s: LoadTrainer error = %v; want one naming %s and saying %q", tc.name, err, bad, tc.want)
+		}
+	}
+	wrongShape := &datasets.Dataset{Name: "rgb", Height: 28, Width: 28, Channels: 3}
+	if _, err := LoadTrainerWithBackend(testBackend(t), path, wrongShape); err == nil || !strings.Contains(err.Error(), "28x28x3") {
+		t.Errorf("loading on 3-channel data: %v", err)
+	}
+}
+
+func TestWriteFileAtomicKeepsOldFileOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.bin")
+	if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("first")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	failing := errors.New("disk full")
+	err := WriteFileAtomic(path, func(w io.Writer) error {
+		w.Write([]byte("half-writ"))
+		return failing
+	})
+	if !errors.Is(err, failing) {
+		t.Fatalf("WriteFileAtomic error = %v, want it to wrap %v", err, failing)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "first" {
+		t.Errorf("after a failed write the file holds %q, want the old content", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestNonFiniteLossStopsWithoutApplyingTheStep(t *testing.T) {
+	train, _ := testMNIST(t, 512, 0)
+	config := tinyConfig(50)
+	config.Optimizer.LR = 1e30 // diverges within a few steps
+	config.Optimizer.WarmupSteps = 0
+	tr := newTestTrainer(t, config, train)
+	var nonFinite *NonFiniteLossError
+	var before map[string][]float32
+	for step := range 20 {
+		before = snapshotVariables(t, tr)
+		err := tr.Train(1)
+		if err == nil {
+			continue
+		}
+		if !errors.As(err, &nonFinite) {
+			t.Fatalf("step %d: error %v, want a NonFiniteLossError", step, err)
+		}
+		break
+	}
+	if nonFinite == nil {
+		t.Fatal("the loss never became non-finite with lr = 1e30")
+	}
+	if !strings.Contains(nonFinite.Error(), "step") || len(nonFinite.Terms) == 0 {
+		t.Errorf("error %q should name the step and the non-finite terms", nonFinite)
+	}
+	if tr.Step() != nonFinite.Step || int64(tr.History().Len()) != nonFinite.Step {
+		t.Errorf("after the failed step %d: step counter %d, %d history rows", nonFinite.Step, tr.Step(), tr.History().Len())
+	}
+	after := snapshotVariables(t, tr)
+	for path, values := range before {
+		if !slices.Equal(values, after[path]) {
+			t.Errorf("variable %s changed in the step that was not applied", path)
+		}
+	}
+}
+
+func snapshotVariables(t *testing.T, tr *Trainer) map[string][]float32 {
+	out := map[string][]float32{}
+	for v := range tr.Store().IterVariables() {
+		if v.HasValue() && v.Shape().DType.String() == "Float32" {
+			out[v.Path()] = flat32(v)
+		}
+	}
+	return out
+}

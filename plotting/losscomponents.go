@@ -1,0 +1,169 @@
+package plotting
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+)
+
+// NotLossNames are History names that LossComponents leaves out by default: they are not loss
+// terms ("lr", the learning rate).
+var NotLossNames = []string{"lr"}
+
+// LossComponentsOptions configures LossComponents. The zero value draws every loss term, raw
+// and smoothed, on a linear axis.
+type LossComponentsOptions struct {
+	// Names are the History series to draw, in legend order; nil means every name but NotLossNames.
+	Names []string
+	// Span is the exponential moving average's span in steps (α = 2/(span+1)); 0 picks one
+	// twentieth of the steps, 1 disables smoothing.
+	Span int
+	// HideRaw draws only the smoothed lines.
+	HideRaw bool
+	// LogY uses a logarithmic loss axis (values ≤ 0 are left out).
+	LogY bool
+	// Title is the plot title; empty means "MV-MR loss components".
+	Title string
+}
+
+// LossComponents plots every named loss term of h over the training steps: for each name a faint
+// line of the raw values and a solid line of their exponential moving average, whose legend
+// entry carries the name.
+func LossComponents(h *history.History, opts LossComponentsOptions) (*plot.Plot, error) {
+	if h == nil || h.Len() == 0 {
+		return nil, fmt.Errorf("plotting: LossComponents: the history is empty; train some steps first")
+	}
+	names := opts.Names
+	if names == nil {
+		for _, n := range h.Names() {
+			if !slices.Contains(NotLossNames, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	span := opts.Span
+	if span <= 0 {
+		span = max(1, h.Len()/20)
+	}
+	p := plot.New()
+	p.Title.Text = opts.Title
+	if p.Title.Text == "" {
+		p.Title.Text = "MV-MR loss components"
+	}
+	p.X.Label.Text = "step"
+	p.Y.Label.Text = "loss term"
+	if opts.LogY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	p.X.Tick.Marker = integerTicks{}
+	steps := h.Steps()
+	maxY := math.Inf(-1)
+	for i, name := range names {
+		values := h.Series(name)
+		if values == nil {
+			return nil, fmt.Errorf("plotting: LossComponents: no series %q in the history (it has %v)", name, h.Names())
+		}
+		raw := points(steps, values, opts.LogY)
+		if raw.Len() == 0 {
+			continue
+		}
+		c := SeriesColor(i)
+		if !opts.HideRaw && span > 1 {
+			line, err := plotter.NewLine(raw)
+			if err != nil {
+				return nil, fmt.Errorf("plotting: LossComponents: %s: %w", name, err)
+			}
+			line.Color = withAlpha(c, 0x50)
+			line.Width = vg.Points(0.6)
+			p.Add(line)
+		}
+		for _, pt := range raw {
+			maxY = max(maxY, pt.Y)
+		}
+		smooth, err := plotter.NewLine(ema(raw, span))
+		if err != nil {
+			return nil, fmt.Errorf("plotting: LossComponents: %s: %w", name, err)
+		}
+		smooth.Color = c
+		smooth.Width = vg.Points(1.6)
+		smooth.Dashes = plotutil.Dashes(i / len(Palette))
+		p.Add(smooth)
+		p.Legend.Add(name, smooth)
+	}
+	if !opts.LogY && maxY > 0 {
+		p.Y.Min = 0
+		p.Y.Max = maxY * (1 + 0.06*float64(len(names))) // headroom for the legend
+	}
+	return p, nil
+}
+
+// points returns the finite (and, for a log axis, positive) values with their steps.
+func points(steps []int64, values []float64, positive bool) plotter.XYs {
+	xy := make(plotter.XYs, 0, len(values))
+	for i, v := range values {
+		if math.IsNaN(v) || math.IsInf(v, 0) || (positive && v <= 0) {
+			continue
+		}
+		xy = append(xy, plotter.XY{X: float64(steps[i]), Y: v})
+	}
+	return xy
+}
+
+// ema returns the exponential moving average of the Y values with the given span, started at
+// the first value.
+func ema(xy plotter.XYs, span int) plotter.XYs {
+	alpha := 2 / (float64(span) + 1)
+	out := make(plotter.XYs, len(xy))
+	var avg float64
+	for i, p := range xy {
+		if i == 0 {
+			avg = p.Y
+		} else {
+			avg = alpha*p.Y + (1-alpha)*avg
+		}
+		out[i] = plotter.XY{X: p.X, Y: avg}
+	}
+	return out
+}
+
+// Palette is the series colour cycle (Tableau 10): distinct hues that stay apart on screen and
+// in print.
+var Palette = []color.Color{
+	color.RGBA{0x1f, 0x77, 0xb4, 0xff}, color.RGBA{0xff, 0x7f, 0x0e, 0xff}, color.RGBA{0x2c, 0xa0, 0x2c, 0xff},
+	color.RGBA{0xd6, 0x27, 0x28, 0xff}, color.RGBA{0x94, 0x67, 0xbd, 0xff}, color.RGBA{0x8c, 0x56, 0x4b, 0xff},
+	color.RGBA{0xe3, 0x77, 0xc2, 0xff}, color.RGBA{0x7f, 0x7f, 0x7f, 0xff}, color.RGBA{0xbc, 0xbd, 0x22, 0xff},
+	color.RGBA{0x17, 0xbe, 0xcf, 0xff},
+}
+
+// SeriesColor returns the i-th colour of Palette, cycling.
+func SeriesColor(i int) color.Color { return Palette[i%len(Palette)] }
+
+// integerTicks labels the default tick positions without decimals (steps are integers).
+type integerTicks struct{}
+
+func (integerTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', 0, 64)
+		}
+	}
+	return ticks
+}
+
+func withAlpha(c color.Color, alpha uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha}
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the notebooks need on a Debian/Ubuntu machine with Go: Jupyter's headless
+# executor from Debian packages, GoNB and goimports from this module's go.mod tool directives
+# (into ./bin), and the GoNB kernel spec, with GOEXPERIMENT=simd and ./bin on its PATH.
+# Idempotent: run it again at will.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+if ! command -v jupyter >/dev/null || ! jupyter nbconvert --version >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    jupyter-nbconvert jupyter-client >/dev/null
+fi
+
+# GoNB and goimports: versions pinned by go.mod's tool directives.
+GOBIN="$ROOT/bin" go install tool
+export PATH="$ROOT/bin:$PATH"
+
+# The kernel spec: gonb writes it to $JUPYTER_DATA_DIR/kernels/gonb (default
+# ~/.local/share/jupyter/kernels/gonb); then add the environment the notebooks need.
+gonb --install --raw_error --force_deps >/dev/null
+KERNEL_DIR="$(jupyter --data-dir)/kernels/gonb"
+/usr/bin/python3 - "$KERNEL_DIR/kernel.json" "$ROOT/bin" <<'PY'
+import json, os, sys
+path, bindir = sys.argv[1], sys.argv[2]
+spec = json.load(open(path))
+env = spec.setdefault("env", {})
+env["GOEXPERIMENT"] = "simd"
+env["PATH"] = bindir + ":" + os.environ.get("PATH", "/usr/local/go/bin:/usr/bin:/bin")
+json.dump(spec, open(path, "w"), indent=1)
+PY
+echo "GoNB kernel installed in $KERNEL_DIR"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command. On a fresh Debian/Ubuntu machine with Go 1.26 it installs what it needs
+# (Jupyter's headless executor from apt, GoNB and goimports from go.mod's tool directives),
+# then vets and tests everything with GOEXPERIMENT=simd, builds and tests again without it,
+# and executes every notebook under notebooks/ headless, failing on any error, panic or
+# `exit status` in a cell and on missing expected outputs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+
+echo "== setup: Jupyter, GoNB, goimports, GoNB kernel"
+./scripts/setup-notebooks.sh
+export PATH="$PWD/bin:$PATH"
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(go list -f '{{.Dir}}' ./...))
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed: $unformatted"
+  exit 1
+fi
+
+echo "== without GOEXPERIMENT=simd: build, vet, unit tests"
+GOEXPERIMENT= go build ./...
+GOEXPERIMENT= go vet ./...
+GOEXPERIMENT= go test -short -count=1 ./...
+
+echo "== with GOEXPERIMENT=simd: vet, all tests, notebooks"
+export GOEXPERIMENT=simd
+go vet ./...
+MVMR_REQUIRE_NOTEBOOKS=1 go test -count=1 -timeout 80m ./...
+echo "== all tests passed"
