@@ -32,7 +32,8 @@ type Head string
 const (
 	// HeadFlatten flattens the last feature map (height·width·channels features). On MNIST the
 	// flattened pre-pool map probes far better than a pooled vector after minutes of CPU
-	// training (measured: 97.4–98.2 % against 83–95 % for a 64-d pooled h).
+	// training (measured with the quickstart, 300 steps: 98.6 % for the flattened 2 048-d h,
+	// 93.4 % for the pooled 128-d h, same probe).
 	HeadFlatten Head = "flatten"
 	// HeadAvgPool averages the last feature map over space (channels features), as ResNets do.
 	HeadAvgPool Head = "avgpool"
@@ -40,7 +41,8 @@ const (
 
 // DefaultEncoderConfig is the quickstart encoder for 28×28 MNIST digits: convolutions with
 // 32-64-128 channels and strides 2-2-2 (28→14→7→4), h the flattened 4×4×128 map (2 048-d), and
-// a "512-512" projector.
+// a "512-512" projector. Measured against 16-32-64 channels (1 024-d h, twice as fast per step):
+// 98.6 % after 300 steps against 98.4 % after 500 steps, in about the same time.
 func DefaultEncoderConfig() EncoderConfig {
 	return EncoderConfig{
 		Channels:  []int{32, 64, 128},

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The quickstart training step in PyTorch, to time it beside `go test -bench TrainStep ./mvmr`.
+"""The quickstart training step and dCor in PyTorch, to time beside `go test -bench . ./mvmr`.
 
 Same model and loss as mvmr.QuickstartConfig: 3x3 stride-2 convolutions 32-64-128 with BatchNorm
 and ReLU on 28x28x1, h = the flattened 4x4x128 map, projector 2048-512(BN, ReLU)-512 without bias,
@@ -85,8 +85,22 @@ def main():
         step()
         times.append(time.perf_counter() - t)
     times.sort()
-    print(f"pytorch {torch.__version__} threads={torch.get_num_threads()}: median {times[5]:.3f} s/step "
+    print(f"pytorch {torch.__version__} threads={torch.get_num_threads()}: train step median {times[5]:.3f} s "
           f"(min {times[0]:.3f}, max {times[-1]:.3f})")
+
+    # Distance correlation forward + backward, B=256, D=2048 (BenchmarkDistanceCorrelation).
+    x = torch.randn(256, 2048, requires_grad=True)
+    y = torch.randn(256, 2048, requires_grad=True)
+    times = []
+    for i in range(13):
+        t = time.perf_counter()
+        d = dcor(x, y)
+        gx, gy = torch.autograd.grad(d, (x, y))
+        if i >= 3:
+            times.append(time.perf_counter() - t)
+    times.sort()
+    print(f"pytorch {torch.__version__} threads={torch.get_num_threads()}: dCor fwd+bwd (256x2048) median {times[5]*1000:.1f} ms "
+          f"(min {times[0]*1000:.1f}, max {times[-1]*1000:.1f})")
 
 
 if __name__ == "__main__":

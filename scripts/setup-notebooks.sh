@@ -21,7 +21,11 @@ export PATH="$ROOT/bin:$PATH"
 
 # The kernel spec: gonb writes it to $JUPYTER_DATA_DIR/kernels/gonb (default
 # ~/.local/share/jupyter/kernels/gonb); then add the environment the notebooks need.
-gonb --install --raw_error --force_deps >/dev/null
+# (gonb notes that gopls is missing: it is optional, --force_deps installs without it.)
+if ! log=$(gonb --install --raw_error --force_deps 2>&1); then
+  echo "$log" >&2
+  exit 1
+fi
 KERNEL_DIR="$(jupyter --data-dir)/kernels/gonb"
 /usr/bin/python3 - "$KERNEL_DIR/kernel.json" "$ROOT/bin" <<'PY'
 import json, os, sys
