@@ -17,6 +17,10 @@ type TwoViewBatch struct {
 	Original []float32
 	// Augmented holds the augmented views x~.
 	Augmented []float32
+	// Fresh holds a second, independent augmentation of each image when the source was asked for
+	// one (SetFreshView): the input of representations of "an augmented view of the original"
+	// such as the official full_img_augment. Nil otherwise.
+	Fresh []float32
 	// Indices are the images' positions in the data set, Labels their labels.
 	Indices []int
 	Labels  []uint8
@@ -36,10 +40,16 @@ type TwoViewSource struct {
 	seed      uint64
 	augment   Augmenter
 
+	fresh     bool
+
 	mu        sync.Mutex
 	permEpoch int64
 	perm      []int
 }
+
+// SetFreshView makes every batch also carry Fresh, a second independent augmentation of each
+// image (drawn from a generator seeded by (seed, step, position, 1), so x~ is unchanged).
+func (s *TwoViewSource) SetFreshView(fresh bool) { s.fresh = fresh }
 
 // NewTwoViewSource checks its arguments and returns a source.
 func NewTwoViewSource(data *Dataset, batchSize int, seed int64, augment Augmenter) (*TwoViewSource, error) {
@@ -93,12 +103,19 @@ func (s *TwoViewSource) Batch(step int64) *TwoViewBatch {
 		Indices:   s.Indices(step),
 		Labels:    make([]uint8, s.batchSize),
 	}
+	if s.fresh {
+		b.Fresh = make([]float32, s.batchSize*size)
+	}
 	parallelFor(s.batchSize, func(j int) {
 		idx := b.Indices[j]
 		b.Labels[j] = d.Labels[idx]
 		d.Normalize(b.Original[j*size:(j+1)*size], idx)
 		rng := rand.New(rand.NewPCG(s.seed, mix(uint64(step), uint64(j))))
 		s.augment.Augment(b.Augmented[j*size:(j+1)*size], d, idx, rng)
+		if b.Fresh != nil {
+			rng := rand.New(rand.NewPCG(s.seed^0xf7e5, mix(uint64(step), uint64(j))))
+			s.augment.Augment(b.Fresh[j*size:(j+1)*size], d, idx, rng)
+		}
 	})
 	return b
 }

@@ -1,6 +1,7 @@
 package mvmr
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -61,5 +62,46 @@ func BenchmarkDistanceCorrelation(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		run()
+	}
+}
+
+// BenchmarkRepresentations measures each registered representation (default parameters) on a
+// batch of 64 images of 28×28×1, 32×32×3 and 96×96×3, reporting images/s.
+func BenchmarkRepresentations(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, shape := range [][3]int{{28, 28, 1}, {32, 32, 3}, {96, 96, 3}} {
+		const batch = 64
+		h, w, c := shape[0], shape[1], shape[2]
+		images := tensorOf(randomMatrix(rng, batch, h*w*c), dtypes.Float32)
+		for _, name := range RepresentationNames() {
+			rep, err := NewRepresentation(name, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if UsesFreshView(rep) { // same computation as its base representation
+				continue
+			}
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", name, h, w, c), func(b *testing.B) {
+				exec, err := NewExec(testBackend(b), func(x *Node) *Node {
+					return rep.Features(Reshape(x, batch, h, w, c))
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				run := func() {
+					out, err := exec.Exec(images)
+					if err != nil {
+						b.Fatal(err)
+					}
+					out[0].FinalizeAll()
+				}
+				run()
+				b.ResetTimer()
+				for range b.N {
+					run()
+				}
+				b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "images/s")
+			})
+		}
 	}
 }

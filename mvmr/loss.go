@@ -40,7 +40,7 @@ type RepresentationTerm struct {
 	// Name is a registered representation (see RepresentationNames).
 	Name string `json:"name"`
 	// Params are the representation's parameters (nil for defaults).
-	Params map[string]float64 `json:"params,omitempty"`
+	Params Params `json:"params,omitempty"`
 	// Weight multiplies the term in the total.
 	Weight float64 `json:"weight"`
 	// Mode is ModeMaximize or ModeOfficial.
@@ -144,6 +144,21 @@ func NewLoss(config LossConfig) (*Loss, error) {
 // Config returns the loss settings.
 func (l *Loss) Config() LossConfig { return l.config }
 
+// UsesFreshView reports whether any representation term needs Views.Fresh.
+func (l *Loss) UsesFreshView() bool {
+	for _, rep := range l.representations {
+		if UsesFreshView(rep) {
+			return true
+		}
+	}
+	return false
+}
+
+// Representations returns the loss's representations, in term order.
+func (l *Loss) Representations() []Representation {
+	return append([]Representation(nil), l.representations...)
+}
+
 // Names returns the component names in the order Components returns them, TermTotal last.
 func (l *Loss) Names() []string {
 	names := []string{TermMSE, TermStd, TermDCorZZ}
@@ -167,7 +182,7 @@ func (l *Loss) Components(views Views, zOrig, zAug *Node) []*Node {
 	zAugScaled := DivScalar(zAug, c.DCorScale)
 	for i, rep := range l.representations {
 		term := c.Representations[i]
-		features := StopGradient(rep.Features(views))
+		features := StopGradient(rep.Features(inputView(rep, views)))
 		if features.DType() != zAug.DType() {
 			features = ConvertDType(features, zAug.DType())
 		}

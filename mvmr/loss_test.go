@@ -109,7 +109,7 @@ func TestLossComponentsNamesWeightsAndModes(t *testing.T) {
 		}
 	}
 	values := flat64(t, call1(t, func(in []*Node) *Node {
-		views := Views{Original: Reshape(in[0], n, h, w, 1), Augmented: Reshape(in[1], n, h, w, 1)}
+		views := Views{Original: Reshape(in[0], n, h, w, 1), Augmented: Reshape(in[1], n, h, w, 1), Fresh: Reshape(in[1], n, h, w, 1)}
 		return Stack(loss.Components(views, in[2], in[3]), 0)
 	}, tensorOf(images, dtypes.Float64), tensorOf(augmented, dtypes.Float64), tensorOf(zOrig, dtypes.Float64), tensorOf(zAug, dtypes.Float64)))
 
@@ -146,7 +146,7 @@ func TestLossConfigValidation(t *testing.T) {
 		{"bad mode", func(c *LossConfig) { c.Representations[1].Mode = "minimise" }, `mode = "minimise"`},
 		{"duplicate", func(c *LossConfig) { c.Representations[1].Name = "image" }, `"image" appears twice`},
 		{"scale", func(c *LossConfig) { c.DCorScale = 0 }, "loss.dcor_scale = 0"},
-		{"param", func(c *LossConfig) { c.Representations[1].Params = map[string]float64{"size": 4} }, "size = 4"},
+		{"param", func(c *LossConfig) { c.Representations[1].Params = Params{"size": 4.0} }, "size = 4"},
 		{"weight", func(c *LossConfig) { c.StdWeight = -1 }, "loss.std_weight = -1"},
 	} {
 		c := DefaultLossConfig()

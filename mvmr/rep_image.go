@@ -10,24 +10,36 @@ import (
 const ImageRepresentationScale = 32
 
 // ImageRepresentation is the flattened normalised original image ("image"; the official
-// method 'full_img').
+// method 'full_img'). Registered on a fresh augmented view as "augmented".
 type ImageRepresentation struct{}
 
 func init() {
-	RegisterRepresentation("image", func(params map[string]float64) (Representation, error) {
-		if err := checkParams("image", params); err != nil {
+	RegisterRepresentation("image", func(params Params) (Representation, error) {
+		if err := params.check("image"); err != nil {
 			return nil, err
 		}
 		return ImageRepresentation{}, nil
+	})
+	// "augmented": the flattened fresh augmentation of the original (official 'full_img_augment',
+	// also divided by 32).
+	RegisterRepresentation("augmented", func(params Params) (Representation, error) {
+		if err := params.check("augmented"); err != nil {
+			return nil, err
+		}
+		return OnFreshView("augmented", ImageRepresentation{}), nil
 	})
 }
 
 // Name implements Representation.
 func (ImageRepresentation) Name() string { return "image" }
 
-// Features implements Representation: the original view flattened to [batch, H·W·C], divided
-// by ImageRepresentationScale.
-func (ImageRepresentation) Features(views Views) *Node {
-	x := StopGradient(views.Original)
-	return DivScalar(Reshape(x, x.Shape().Dim(0), -1), ImageRepresentationScale)
+// Shape implements Representation: (C, H, W).
+func (ImageRepresentation) Shape(height, width, channels int) ([]int, error) {
+	return []int{channels, height, width}, nil
+}
+
+// Features implements Representation: the images flattened to [batch, C·H·W], divided by
+// ImageRepresentationScale.
+func (ImageRepresentation) Features(images *Node) *Node {
+	return DivScalar(channelsFirst(StopGradient(images)), ImageRepresentationScale)
 }

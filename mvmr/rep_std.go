@@ -12,7 +12,7 @@ import (
 const StdFilterEpsilon = 1e-8
 
 // StdRepresentation is the local standard deviation filter of the original image ("std"; the
-// official 'full_img_std'): with a size×size box mean E[·] and reflect borders (kornia's
+// official 'full_img_std'; "aug_std" on a fresh augmented view, the official 'aug_std'): with a size×size box mean E[·] and reflect borders (kornia's
 // box_blur default), sqrt(E[x²] − E[x]² + 1e-8) per pixel and channel, flattened; where the
 // argument of the square root is negative through rounding the official code yields NaN and
 // then 0, and so does this.
@@ -22,29 +22,41 @@ type StdRepresentation struct {
 }
 
 func init() {
-	RegisterRepresentation("std", func(params map[string]float64) (Representation, error) {
-		if err := checkParams("std", params, "size"); err != nil {
-			return nil, err
-		}
-		rep := StdRepresentation{Size: 3}
-		if v, ok := params["size"]; ok {
-			if v != float64(int(v)) || int(v) < 1 || int(v)%2 == 0 {
-				return nil, fmt.Errorf("representation \"std\": size = %g; expected an odd positive integer", v)
+	for _, name := range []string{"std", "aug_std"} {
+		RegisterRepresentation(name, func(params Params) (Representation, error) {
+			if err := params.check(name, "size"); err != nil {
+				return nil, err
 			}
-			rep.Size = int(v)
-		}
-		return rep, nil
-	})
+			size, err := params.Int(name, "size", 3, 1, 15)
+			if err != nil {
+				return nil, err
+			}
+			if size%2 == 0 {
+				return nil, fmt.Errorf("representation %q: size = %d; expected an odd box size", name, size)
+			}
+			rep := StdRepresentation{Size: size}
+			if name == "aug_std" {
+				return OnFreshView(name, rep), nil
+			}
+			return rep, nil
+		})
+	}
 }
 
 // Name implements Representation.
 func (StdRepresentation) Name() string { return "std" }
 
-// Features implements Representation: [batch, H·W·C].
-func (r StdRepresentation) Features(views Views) *Node {
-	x := StopGradient(views.Original)
-	sigma := LocalStd(x, r.Size)
-	return Reshape(sigma, x.Shape().Dim(0), -1)
+// Shape implements Representation: (C, H, W).
+func (r StdRepresentation) Shape(height, width, channels int) ([]int, error) {
+	if r.Size/2 >= height || r.Size/2 >= width {
+		return nil, fmt.Errorf("std: a %dx%d box does not fit %dx%d images", r.Size, r.Size, height, width)
+	}
+	return []int{channels, height, width}, nil
+}
+
+// Features implements Representation: [batch, C·H·W].
+func (r StdRepresentation) Features(images *Node) *Node {
+	return channelsFirst(LocalStd(StopGradient(images), r.Size))
 }
 
 // LocalStd returns the local standard deviation of x ([batch, height, width, channels]) in

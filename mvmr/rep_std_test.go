@@ -102,10 +102,10 @@ func TestRepresentationRegistry(t *testing.T) {
 			t.Errorf("representation %q not registered (have %v)", want, names)
 		}
 	}
-	if _, err := NewRepresentation("image", map[string]float64{"size": 3}); err == nil {
+	if _, err := NewRepresentation("image", Params{"size": 3.0}); err == nil {
 		t.Error(`NewRepresentation("image", size=3) should fail: image takes no parameters`)
 	}
-	rep, err := NewRepresentation("std", map[string]float64{"size": 5})
+	rep, err := NewRepresentation("std", Params{"size": 5.0})
 	if err != nil || rep.(StdRepresentation).Size != 5 {
 		t.Errorf(`NewRepresentation("std", size=5) = %v, %v`, rep, err)
 	}

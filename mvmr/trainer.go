@@ -86,6 +86,7 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	if err := t.store.SetRNGStateFromSeed(config.Seed); err != nil {
 		return nil, fmt.Errorf("mvmr: seeding the weight initialisation: %w", err)
 	}
+	source.SetFreshView(loss.UsesFreshView())
 	t.fetch = datasets.NewPrefetcher(source, 3)
 	if t.stepExec, err = model.NewExec(backend, t.store, t.stepGraph); err != nil {
 		return nil, fmt.Errorf("mvmr: creating the training step: %w", err)
@@ -172,10 +173,15 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 		}
 		step := first + int64(i)
 		batch := t.fetch.Batch(step)
-		orig := tensors.FromFlatDataAndDimensions(batch.Original, b, h, w, c)
-		aug := tensors.FromFlatDataAndDimensions(batch.Augmented, b, h, w, c)
+		inputs := []any{
+			tensors.FromFlatDataAndDimensions(batch.Original, b, h, w, c),
+			tensors.FromFlatDataAndDimensions(batch.Augmented, b, h, w, c),
+		}
+		if batch.Fresh != nil {
+			inputs = append(inputs, tensors.FromFlatDataAndDimensions(batch.Fresh, b, h, w, c))
+		}
 		var outputs []*tensors.Tensor
-		err := exceptions.TryCatch[error](func() { outputs = t.stepExec.MustExec(orig, aug) })
+		err := exceptions.TryCatch[error](func() { outputs = t.stepExec.MustExec(inputs...) })
 		if err != nil {
 			return fmt.Errorf("mvmr: training step %d: %w", step, err)
 		}
@@ -219,18 +225,23 @@ func nonFinite(names []string, values []float64) map[string]float64 {
 	return bad
 }
 
-// stepGraph builds one training step on a batch of original and augmented views: both views
-// through the shared encoder (the augmented one first, as the official step does), the loss,
-// its gradient and the Adam update, applied only when every loss component is finite. It
-// returns the components in t.names order followed by the learning rate.
-func (t *Trainer) stepGraph(scope *model.Scope, orig, aug *Node) *Node {
-	g := orig.Graph()
+// stepGraph builds one training step on a batch of original and augmented views (and, when a
+// representation needs it, the fresh view): both views through the shared encoder (the
+// augmented one first, as the official step does), the loss, its gradient and the Adam update,
+// applied only when every loss component is finite. It returns the components in t.names order
+// followed by the learning rate.
+func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
+	views := Views{Original: inputs[0], Augmented: inputs[1]}
+	if len(inputs) > 2 {
+		views.Fresh = inputs[2]
+	}
+	g := views.Original.Graph()
 	store := scope.Store()
 	store.SetTraining(g, true)
 	deferStateUpdates(g)
-	_, zAug := t.config.Encoder.Encode(scope.In(encoderScope), aug)
-	_, zOrig := t.config.Encoder.Encode(scope.Shared(encoderScope), orig)
-	components := t.loss.Components(Views{Original: orig, Augmented: aug}, zOrig, zAug)
+	_, zAug := t.config.Encoder.Encode(scope.In(encoderScope), views.Augmented)
+	_, zOrig := t.config.Encoder.Encode(scope.Shared(encoderScope), views.Original)
+	components := t.loss.Components(views, zOrig, zAug)
 	total := components[len(components)-1]
 
 	var vars []*model.Variable

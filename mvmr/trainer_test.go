@@ -220,3 +220,46 @@ func snapshotVariables(t *testing.T, tr *Trainer) map[string][]float32 {
 	}
 	return out
 }
+
+func TestTrainWithEveryRepresentation(t *testing.T) {
+	train, _ := testMNIST(t, 512, 0)
+	config := tinyConfig(4)
+	config.Loss.Representations = nil
+	names := RepresentationNames()
+	for _, name := range names {
+		config.Loss.Representations = append(config.Loss.Representations, RepresentationTerm{Name: name, Weight: 0.5, Mode: ModeMaximize})
+	}
+	tr := newTestTrainer(t, config, train)
+	if err := tr.Train(2); err != nil {
+		t.Fatal(err)
+	}
+	h := tr.History()
+	for _, name := range names {
+		values := h.Series(RepresentationTermPrefix + name)
+		if len(values) != 2 || !(values[0] > 0 && values[0] < 1) {
+			t.Errorf("%s: recorded %v; want two values of 1 − dCor in (0, 1)", name, values)
+		}
+	}
+	// A fresh augmented view differs from the original: dcor/augmented ≠ dcor/image.
+	if a, b := h.Series("dcor/augmented")[0], h.Series("dcor/image")[0]; a == b {
+		t.Errorf("dcor/augmented = dcor/image = %g: the fresh view is not used", a)
+	}
+}
+
+func TestListRepresentations(t *testing.T) {
+	byName := map[string]RepresentationSummary{}
+	for _, s := range ListRepresentations(28, 28, 1) {
+		byName[s.Name] = s
+	}
+	for name, want := range map[string]int{"image": 784, "augmented": 784, "std": 784, "aug_std": 784, "dct": 784, "hog": 24 * 3 * 3, "aug_hog": 24 * 3 * 3} {
+		if s := byName[name]; s.Dim != want || s.Err != nil {
+			t.Errorf("%s on 28x28x1: %d features (%v), want %d", name, s.Dim, s.Err, want)
+		}
+	}
+	if !byName["aug_hog"].FreshView || byName["hog"].FreshView {
+		t.Error("aug_hog must use the fresh view and hog the original")
+	}
+	if s := ListRepresentations(6, 6, 1); s[0].Err == nil && s[0].Name == "aug_hog" {
+		t.Error("hog with pool 8 should not fit 6x6 images")
+	}
+}

@@ -3,6 +3,8 @@
 //	mvmr quickstart [flags]      train on the embedded MNIST and compare linear probes
 //	mvmr dcor A.npy B.npy        distance correlation of two (n, d) arrays
 //	mvmr loss ZORIG.npy ZAUG.npy the trainer's mse, std and dcor_zz terms of two embeddings
+//	mvmr rep NAME IN.npy OUT.npy a representation of (B, C, H, W) images, in the official layout
+//	mvmr rep -list               the registered representations and their sizes
 //
 // Bad input (a bad flag, a missing or malformed file) prints one error line and exits with
 // status 2; a failure while running exits with status 1.
@@ -34,6 +36,7 @@ var commands = []command{
 	{"quickstart", "train MV-MR on the embedded MNIST and compare linear probes (raw pixels, random encoder, MV-MR)", runQuickstart},
 	{"dcor", "print the distance correlation of two (n, d) .npy arrays: mvmr dcor A.npy B.npy", runDCor},
 	{"loss", "print mse, std and dcor_zz of two (n, d) .npy embeddings as the trainer computes them: mvmr loss ZORIG.npy ZAUG.npy", runLoss},
+	{"rep", "compute a representation of (B, C, H, W) .npy images, or list them: mvmr rep NAME IN.npy OUT.npy | mvmr rep -list", runRep},
 }
 
 func usage(w io.Writer) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -121,6 +122,54 @@ func TestBadInputExitsWithStatus2(t *testing.T) {
 		}
 		if strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.Contains(tc.want, "unknown command") && !strings.Contains(tc.want, "invalid value") {
 			t.Errorf("mvmr %v: expected one error line, got %q", tc.args, errOut)
+		}
+	}
+}
+
+func TestRepCommand(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join("..", "..", "mvmr", "testdata", "official", "rgb32_input.npy")
+	out := filepath.Join(dir, "hog.npy")
+	code, stdout, stderr := runCLI("rep", "-param", "nbins=9", "-param", "pool=4", "hog", in, out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got, err := npy.ReadArrayFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := npy.ReadArrayFile(filepath.Join("..", "..", "mvmr", "testdata", "official", "rgb32_hog_n9_p4.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got.Shape) != fmt.Sprint(want.Shape) {
+		t.Fatalf("shape %v, official %v (stdout %q)", got.Shape, want.Shape, stdout)
+	}
+	for i := range got.Data {
+		if math.Abs(got.Data[i]-want.Data[i]) > 1e-5*math.Max(1, math.Abs(want.Data[i])) {
+			t.Fatalf("value %d = %g, official HOGLayer %g", i, got.Data[i], want.Data[i])
+		}
+	}
+	code, stdout, _ = runCLI("rep", "-list", "-shape", "96x96x3")
+	if code != 0 || !strings.Contains(stdout, "hog") || !strings.Contains(stdout, "27648") {
+		t.Errorf("rep -list: exit %d, %q", code, stdout)
+	}
+	flat := writeNpy(t, dir, "flat.npy", 4, 10, func(i, j int) float64 { return float64(i + j) }, false)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"rep", "nosuch", in, out}, `unknown representation "nosuch"`},
+		{[]string{"rep", "-param", "bins=9", "hog", in, out}, `unknown parameter "bins"`},
+		{[]string{"rep", "-param", "mode=fancy", "hog", in, out}, "mode = fancy"},
+		{[]string{"rep", "hog", flat, out}, "expected (B, C, H, W)"},
+		{[]string{"rep", "augmented", in, out}, "fresh augmentation"},
+		{[]string{"rep", "-list", "-shape", "28x28"}, "expected HxWxC"},
+		{[]string{"rep", "hog", in}, "expected NAME IN.npy OUT.npy"},
+	} {
+		code, _, errOut := runCLI(tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("mvmr %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-// Package npy reads and writes NumPy .npy files holding 2-D float arrays, strictly: versions
+// Package npy reads and writes NumPy .npy files holding float arrays, strictly: versions
 // 1.0, 2.0 and 3.0, little-endian float32 ('<f4') or float64 ('<f8'), C order. Anything else
 // (Fortran order, other dtypes, big-endian data, a header that does not parse, a data section
 // shorter or longer than the shape says) is an error naming the file and the field.
@@ -20,6 +20,14 @@ import (
 	"strings"
 )
 
+// Array is a C-order float64 array read from a .npy file.
+type Array struct {
+	Shape []int
+	Data  []float64
+	// DType is the file's dtype descriptor ("<f4" or "<f8").
+	DType string
+}
+
 // Matrix is a row-major 2-D float64 array read from a .npy file.
 type Matrix struct {
 	Rows, Cols int
@@ -38,12 +46,11 @@ var (
 
 // ReadFile reads a 2-D float32 or float64 .npy file.
 func ReadFile(path string) (*Matrix, error) {
-	f, err := os.Open(path)
+	a, err := ReadArrayFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("npy: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	m, err := Read(bufio.NewReader(f))
+	m, err := a.Matrix()
 	if err != nil {
 		return nil, fmt.Errorf("npy: %s: %w", path, err)
 	}
@@ -52,6 +59,37 @@ func ReadFile(path string) (*Matrix, error) {
 
 // Read reads a 2-D float32 or float64 .npy stream.
 func Read(r io.Reader) (*Matrix, error) {
+	a, err := ReadArray(r)
+	if err != nil {
+		return nil, err
+	}
+	return a.Matrix()
+}
+
+// Matrix returns a as a matrix, or an error if it is not 2-D.
+func (a *Array) Matrix() (*Matrix, error) {
+	if len(a.Shape) != 2 {
+		return nil, fmt.Errorf("shape %v has %d dimensions; expected 2 (n, d)", a.Shape, len(a.Shape))
+	}
+	return &Matrix{Rows: a.Shape[0], Cols: a.Shape[1], Data: a.Data, DType: a.DType}, nil
+}
+
+// ReadArrayFile reads a float32 or float64 .npy file of any rank.
+func ReadArrayFile(path string) (*Array, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("npy: %w", err)
+	}
+	defer f.Close()
+	a, err := ReadArray(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("npy: %s: %w", path, err)
+	}
+	return a, nil
+}
+
+// ReadArray reads a float32 or float64 .npy stream of any rank.
+func ReadArray(r io.Reader) (*Array, error) {
 	prefix := make([]byte, 8)
 	if _, err := io.ReadFull(r, prefix); err != nil {
 		return nil, fmt.Errorf("too short for a .npy header: %w", err)
@@ -115,42 +153,60 @@ func Read(r io.Reader) (*Matrix, error) {
 		}
 		dims = append(dims, d)
 	}
-	if len(dims) != 2 {
-		return nil, fmt.Errorf("shape (%s) has %d dimensions; expected 2 (n, d)", shapeM[1], len(dims))
-	}
-	m := &Matrix{Rows: dims[0], Cols: dims[1], DType: descr[1]}
-	if m.Rows > 0 && m.Cols > math.MaxInt32/m.Rows {
-		return nil, fmt.Errorf("shape (%d, %d) is too large", m.Rows, m.Cols)
-	}
-	raw := make([]byte, m.Rows*m.Cols*size)
-	if n, err := io.ReadFull(r, raw); err != nil {
-		return nil, fmt.Errorf("data: shape (%d, %d) of %s needs %d bytes, file holds %d", m.Rows, m.Cols, descr[1], len(raw), n)
-	}
-	if extra, _ := io.Copy(io.Discard, r); extra > 0 {
-		return nil, fmt.Errorf("data: %d bytes after the %d bytes that shape (%d, %d) of %s needs", extra, len(raw), m.Rows, m.Cols, descr[1])
-	}
-	m.Data = make([]float64, m.Rows*m.Cols)
-	for i := range m.Data {
-		if size == 4 {
-			m.Data[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:])))
-		} else {
-			m.Data[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+	size64 := int64(size)
+	count := int64(1)
+	for _, d := range dims {
+		count *= int64(d)
+		if count > math.MaxInt32 {
+			return nil, fmt.Errorf("shape (%s) is too large", shapeM[1])
 		}
 	}
-	return m, nil
+	a := &Array{Shape: dims, DType: descr[1]}
+	raw := make([]byte, count*size64)
+	if n, err := io.ReadFull(r, raw); err != nil {
+		return nil, fmt.Errorf("data: shape %v of %s needs %d bytes, file holds %d", dims, descr[1], len(raw), n)
+	}
+	if extra, _ := io.Copy(io.Discard, r); extra > 0 {
+		return nil, fmt.Errorf("data: %d bytes after the %d bytes that shape %v of %s needs", extra, len(raw), dims, descr[1])
+	}
+	a.Data = make([]float64, count)
+	for i := range a.Data {
+		if size == 4 {
+			a.Data[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:])))
+		} else {
+			a.Data[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+		}
+	}
+	return a, nil
 }
 
 // Write writes rows×cols values (row-major) as a version 1.0 .npy file of float32 ('<f4') or,
 // with float64 true, float64 ('<f8').
 func Write(w io.Writer, data []float64, rows, cols int, float64s bool) error {
-	if rows*cols != len(data) {
-		return fmt.Errorf("npy: %d values for shape (%d, %d)", len(data), rows, cols)
+	return WriteArray(w, data, []int{rows, cols}, float64s)
+}
+
+// WriteArray writes a C-order array of the given shape as a version 1.0 .npy file of float32
+// ('<f4') or, with float64s, float64 ('<f8').
+func WriteArray(w io.Writer, data []float64, shape []int, float64s bool) error {
+	count := 1
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		count *= d
+		dims[i] = strconv.Itoa(d)
+	}
+	if count != len(data) {
+		return fmt.Errorf("npy: %d values for shape %v", len(data), shape)
 	}
 	descr := "<f4"
 	if float64s {
 		descr = "<f8"
 	}
-	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, rows, cols)
+	shapeText := strings.Join(dims, ", ")
+	if len(shape) == 1 {
+		shapeText += ","
+	}
+	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shapeText)
 	// Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64.
 	total := len(magic) + 2 + 2 + len(header) + 1
 	header += strings.Repeat(" ", (64-total%64)%64) + "\n"

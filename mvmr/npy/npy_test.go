@@ -55,6 +55,27 @@ func handMade(major byte, header string, data []byte) []byte {
 	return buf.Bytes()
 }
 
+func TestArrayRoundTrip(t *testing.T) {
+	data := make([]float64, 2*3*4*5)
+	for i := range data {
+		data[i] = float64(i) - 7.5
+	}
+	var buf bytes.Buffer
+	if err := WriteArray(&buf, data, []int{2, 3, 4, 5}, false); err != nil {
+		t.Fatal(err)
+	}
+	a, err := ReadArray(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Shape) != 4 || a.Shape[3] != 5 || a.Data[119] != 111.5 {
+		t.Errorf("4-D round trip: shape %v, last %g", a.Shape, a.Data[119])
+	}
+	if _, err := a.Matrix(); err == nil {
+		t.Error("a 4-D array converted to a matrix")
+	}
+}
+
 func TestRejectsBadFiles(t *testing.T) {
 	eight := make([]byte, 8*4)
 	for _, tc := range []struct {
@@ -68,6 +89,7 @@ func TestRejectsBadFiles(t *testing.T) {
 		{"big endian", handMade(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 4), }", eight), `">f4"`},
 		{"1-D", handMade(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (8,), }", eight), "1 dimensions; expected 2"},
 		{"truncated", handMade(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }", eight), "needs 48 bytes, file holds 32"},
+		{"truncated 4-D", handMade(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 3, 4), }", eight), "needs 48 bytes"},
 		{"trailing", handMade(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }", eight), "16 bytes after"},
 		{"bad header", handMade(1, "{'descr': '<f4', 'shape': (2, 4), }", eight), "expected a dict"},
 		{"bad magic", []byte("\x93NUMPX\x01\x00\x00\x00"), "magic string"},

@@ -1,0 +1,80 @@
+package mvmr
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Params are a representation's parameters, as read from a config or the command line: numbers
+// (float64, or int) and strings, by name.
+type Params map[string]any
+
+// ParseParam parses a "key=value" command-line parameter: the value becomes a number when it
+// parses as one, a string otherwise.
+func ParseParam(kv string) (key string, value any, err error) {
+	key, raw, ok := strings.Cut(kv, "=")
+	key = strings.TrimSpace(key)
+	if !ok || key == "" {
+		return "", nil, fmt.Errorf("parameter %q: expected key=value", kv)
+	}
+	raw = strings.TrimSpace(raw)
+	if f, err := strconv.ParseFloat(raw, 64); err == nil {
+		return key, f, nil
+	}
+	return key, raw, nil
+}
+
+// check returns an error if p holds a key not in allowed.
+func (p Params) check(representation string, allowed ...string) error {
+	keys := make([]string, 0, len(p))
+	for key := range p {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		if !slices.Contains(allowed, key) {
+			if len(allowed) == 0 {
+				return fmt.Errorf("representation %q takes no parameters, got %q", representation, key)
+			}
+			return fmt.Errorf("representation %q: unknown parameter %q; expected one of %s",
+				representation, key, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+// Int returns the integer parameter key (def when absent), checking it against [min, max].
+func (p Params) Int(representation, key string, def, min, max int) (int, error) {
+	v, ok := p[key]
+	if !ok {
+		return def, nil
+	}
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case int:
+		f = float64(x)
+	default:
+		return 0, fmt.Errorf("representation %q: %s = %v; expected an integer in [%d, %d]", representation, key, v, min, max)
+	}
+	if f != float64(int(f)) || int(f) < min || int(f) > max {
+		return 0, fmt.Errorf("representation %q: %s = %v; expected an integer in [%d, %d]", representation, key, v, min, max)
+	}
+	return int(f), nil
+}
+
+// Choice returns the string parameter key (def when absent), which must be one of allowed.
+func (p Params) Choice(representation, key, def string, allowed ...string) (string, error) {
+	v, ok := p[key]
+	if !ok {
+		return def, nil
+	}
+	s, isString := v.(string)
+	if !isString || !slices.Contains(allowed, s) {
+		return "", fmt.Errorf("representation %q: %s = %v; expected one of %s", representation, key, v, strings.Join(allowed, ", "))
+	}
+	return s, nil
+}
