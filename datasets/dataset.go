@@ -9,7 +9,11 @@
 // The package does not depend on GoMLX or on package mvmr.
 package datasets
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/parallel"
+)
 
 // Dataset is an in-memory labelled image data set.
 type Dataset struct {
@@ -86,7 +90,7 @@ func (d *Dataset) Normalize(dst []float32, i int) {
 func (d *Dataset) NormalizedImages() []float32 {
 	out := make([]float32, len(d.Images))
 	size := d.ImageSize()
-	parallelFor(d.Len(), func(i int) {
+	parallel.For(d.Len(), func(i int) {
 		d.Normalize(out[i*size:(i+1)*size], i)
 	})
 	return out

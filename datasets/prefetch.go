@@ -10,6 +10,7 @@ import (
 type Prefetcher struct {
 	source *TwoViewSource
 	depth  int
+	hook   func(*TwoViewBatch)
 
 	mu      sync.Mutex
 	next    int64 // the step the consumer will ask for next
@@ -22,6 +23,15 @@ type Prefetcher struct {
 // NewPrefetcher returns a prefetcher that keeps up to depth batches ready. Call Close when done.
 func NewPrefetcher(source *TwoViewSource, depth int) *Prefetcher {
 	return &Prefetcher{source: source, depth: max(depth, 1), next: -1}
+}
+
+// SetHook makes the prefetcher call hook on every batch it builds, in its background goroutine,
+// before handing the batch out: work done there (such as computing representations of the
+// fresh view on all cores) overlaps with training. Set it before the first Batch call.
+func (p *Prefetcher) SetHook(hook func(*TwoViewBatch)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hook = hook
 }
 
 // Batch returns batch step, from the prefetched queue when the caller asks for consecutive
@@ -67,10 +77,14 @@ func (p *Prefetcher) restartLocked(from int64) {
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	p.ready, p.stop, p.done = ready, stop, done
+	hook := p.hook
 	go func() {
 		defer close(done)
 		for step := from; ; step++ {
 			b := p.source.Batch(step)
+			if hook != nil {
+				hook(b)
+			}
 			select {
 			case ready <- b:
 			case <-stop:

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/parallel"
 )
 
 // TwoViewBatch is one training batch: for each image, its original view and an augmented view,
@@ -24,6 +26,9 @@ type TwoViewBatch struct {
 	// Indices are the images' positions in the data set, Labels their labels.
 	Indices []int
 	Labels  []uint8
+	// Extra holds data a Prefetcher hook computed for the batch (for instance representations
+	// of the fresh view), by name.
+	Extra map[string][]float32
 }
 
 // TwoViewSource turns a Dataset into reproducible two-view batches.
@@ -40,7 +45,7 @@ type TwoViewSource struct {
 	seed      uint64
 	augment   Augmenter
 
-	fresh     bool
+	fresh bool
 
 	mu        sync.Mutex
 	permEpoch int64
@@ -106,7 +111,7 @@ func (s *TwoViewSource) Batch(step int64) *TwoViewBatch {
 	if s.fresh {
 		b.Fresh = make([]float32, s.batchSize*size)
 	}
-	parallelFor(s.batchSize, func(j int) {
+	parallel.For(s.batchSize, func(j int) {
 		idx := b.Indices[j]
 		b.Labels[j] = d.Labels[idx]
 		d.Normalize(b.Original[j*size:(j+1)*size], idx)

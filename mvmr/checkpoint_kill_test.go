@@ -5,17 +5,30 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
 
 // TestMain lets the kill test re-run this test binary as a child that saves checkpoints in a loop.
+// It also points the feature cache at a temporary folder, so tests leave the user cache alone.
 func TestMain(m *testing.M) {
 	if path := os.Getenv("MVMR_TEST_SAVE_LOOP"); path != "" {
 		saveLoop(path)
 		return
 	}
-	os.Exit(m.Run())
+	if os.Getenv(FeatureCacheEnvVar) == "" {
+		dir, err := os.MkdirTemp("", "mvmr-test-cache")
+		if err == nil {
+			os.Setenv(FeatureCacheEnvVar, dir)
+			defer os.RemoveAll(dir)
+		}
+	}
+	code := m.Run()
+	if dir := os.Getenv(FeatureCacheEnvVar); strings.Contains(dir, "mvmr-test-cache") {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }
 
 func saveLoop(path string) {

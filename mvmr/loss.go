@@ -182,7 +182,7 @@ func (l *Loss) Components(views Views, zOrig, zAug *Node) []*Node {
 	zAugScaled := DivScalar(zAug, c.DCorScale)
 	for i, rep := range l.representations {
 		term := c.Representations[i]
-		features := StopGradient(rep.Features(inputView(rep, views)))
+		features := StopGradient(representationFeatures(rep, views))
 		if features.DType() != zAug.DType() {
 			features = ConvertDType(features, zAug.DType())
 		}

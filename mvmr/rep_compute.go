@@ -8,8 +8,24 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/support/exceptions"
 
+	"github.com/mvmr-ssl/mvmr-go/internal/parallel"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 )
+
+// ComputeHostFeatures computes rep for n normalised images (HWC each, back to back) on all
+// cores and returns the [n, dim] features.
+func ComputeHostFeatures(rep HostRepresentation, images []float32, n, height, width, channels int) []float32 {
+	dim, err := RepresentationDim(rep, height, width, channels)
+	if err != nil {
+		panic(fmt.Sprintf("mvmr: %v", err))
+	}
+	size := height * width * channels
+	out := make([]float32, n*dim)
+	parallel.For(n, func(i int) {
+		rep.Compute(out[i*dim:(i+1)*dim], images[i*size:(i+1)*size], height, width, channels)
+	})
+	return out
+}
 
 // ComputeRepresentation computes rep on a (B, C, H, W) array of normalised images (the official
 // code's layout) in float32, and returns it as a (B, Shape...) array: channel-first, so it
@@ -42,13 +58,18 @@ func ComputeRepresentation(backend compute.Backend, rep Representation, images *
 		}
 	}
 	var out []float32
-	err = exceptions.TryCatch[error](func() {
-		exec := MustNewExec(backend, func(x *Node) *Node { return rep.Features(x) })
-		result := exec.MustExec(tensors.FromFlatDataAndDimensions(nhwc, b, h, w, c))
-		out = tensors.MustCopyFlatData[float32](result[0])
-	})
-	if err != nil {
-		return nil, fmt.Errorf("computing %s: %w", rep.Name(), err)
+	if host, ok := AsHost(rep); ok {
+		out = ComputeHostFeatures(host, nhwc, b, h, w, c)
+	} else {
+		graphRep, _ := AsGraph(rep)
+		err = exceptions.TryCatch[error](func() {
+			exec := MustNewExec(backend, func(x *Node) *Node { return graphRep.Features(x) })
+			result := exec.MustExec(tensors.FromFlatDataAndDimensions(nhwc, b, h, w, c))
+			out = tensors.MustCopyFlatData[float32](result[0])
+		})
+		if err != nil {
+			return nil, fmt.Errorf("computing %s: %w", rep.Name(), err)
+		}
 	}
 	result := &npy.Array{Shape: append([]int{b}, shape...), Data: make([]float64, len(out)), DType: "<f4"}
 	for i, v := range out {

@@ -3,9 +3,6 @@ package mvmr
 import (
 	"fmt"
 	"math"
-
-	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/support/exceptions"
 )
 
 // HOG binning modes.
@@ -21,7 +18,7 @@ const (
 
 // HOGRepresentation is a histogram of oriented gradients of each channel of the original image
 // ("hog"; the official 'full_img_hog' with HOGLayer(nbins, pool); "aug_hog" on a fresh
-// augmented view):
+// augmented view), computed on the host:
 //
 //  1. gx, gy: cross-correlation with the Sobel kernel [[1,0,−1],[2,0,−2],[1,0,−1]] and its
 //     transpose, zero padding 1;
@@ -84,74 +81,43 @@ func (r HOGRepresentation) Shape(height, width, channels int) ([]int, error) {
 	return []int{channels * r.Bins, height / r.Pool, width / r.Pool}, nil
 }
 
-// Features implements Representation: [batch, C·nbins·(H/pool)·(W/pool)].
-func (r HOGRepresentation) Features(images *Node) *Node {
-	x := StopGradient(images)
-	batch, height, width, channels := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
-	if _, err := r.Shape(height, width, channels); err != nil {
-		exceptions.Panicf("mvmr: %v", err)
+// Compute implements HostRepresentation, in float32 as the official layer runs: for each channel
+// and each pixel of the pooled area, the Sobel responses, magnitude and bin position
+// (phase/π·nbins, in that order), and the two votes added straight into the pooled histogram.
+func (r HOGRepresentation) Compute(dst, image []float32, height, width, channels int) {
+	bins, pool := r.Bins, r.Pool
+	ph, pw := height/pool, width/pool
+	clear(dst)
+	inv := 1 / float32(pool*pool)
+	at := func(i, j, ch int) float32 {
+		if i < 0 || j < 0 || i >= height || j >= width {
+			return 0
+		}
+		return image[(i*width+j)*channels+ch]
 	}
-	hist := HOGHistogram(x, r.Bins, r.Mode) // [B, H, W, C, bins]
-	// Average pooling pool×pool, stride pool, incomplete windows dropped.
-	ph, pw := height/r.Pool, width/r.Pool
-	hist = Slice(hist, AxisRange(), AxisRange(0, ph*r.Pool), AxisRange(0, pw*r.Pool))
-	hist = Reshape(hist, batch, ph, r.Pool, pw, r.Pool, channels, r.Bins)
-	pooled := ReduceMean(hist, 2, 4) // [B, ph, pw, C, bins]
-	pooled = TransposeAllAxes(pooled, 0, 3, 4, 1, 2)
-	return Reshape(pooled, batch, -1)
-}
-
-// HOGHistogram returns the per-pixel orientation votes of x ([batch, height, width, channels])
-// as [batch, height, width, channels, bins], before pooling.
-func HOGHistogram(x *Node, bins int, mode string) *Node {
-	g := x.Graph()
-	height, width := x.Shape().Dim(1), x.Shape().Dim(2)
-	padded := Pad(x, ScalarZero(g, x.DType()),
-		PadAxis{}, PadAxis{Start: 1, End: 1}, PadAxis{Start: 1, End: 1}, PadAxis{})
-	at := func(di, dj int) *Node { // x[i+di-1, j+dj-1]
-		return Slice(padded, AxisRange(), AxisRange(di, di+height), AxisRange(dj, dj+width), AxisRange())
-	}
-	sobel := [3][3]float64{{1, 0, -1}, {2, 0, -2}, {1, 0, -1}}
-	var gx, gy *Node
-	for a := range 3 {
-		for b := range 3 {
-			if w := sobel[a][b]; w != 0 { // the kernel
-				gx = addTerm(gx, MulScalar(at(a, b), w))
-			}
-			if w := sobel[b][a]; w != 0 { // its transpose
-				gy = addTerm(gy, MulScalar(at(a, b), w))
+	mod := func(v float32) int { return ((int(v) % bins) + bins) % bins }
+	for ch := range channels {
+		hist := dst[ch*bins*ph*pw : (ch+1)*bins*ph*pw]
+		for i := range ph * pool {
+			for j := range pw * pool {
+				// Cross-correlation with [[1,0,-1],[2,0,-2],[1,0,-1]] and its transpose.
+				gx := at(i-1, j-1, ch) - at(i-1, j+1, ch) + 2*at(i, j-1, ch) - 2*at(i, j+1, ch) + at(i+1, j-1, ch) - at(i+1, j+1, ch)
+				gy := at(i-1, j-1, ch) + 2*at(i-1, j, ch) + at(i-1, j+1, ch) - at(i+1, j-1, ch) - 2*at(i+1, j, ch) - at(i+1, j+1, ch)
+				magnitude := float32(math.Sqrt(float64(gx*gx + gy*gy)))
+				position := float32(math.Atan2(float64(gx), float64(gy))) / float32(math.Pi) * float32(bins)
+				lower := float32(math.Floor(float64(position)))
+				upper := float32(math.Ceil(float64(position)))
+				var lowerVote, upperVote float32
+				if r.Mode == HOGInterpolated {
+					f := position - lower
+					lowerVote, upperVote = (1-f)*magnitude, f*magnitude
+				} else {
+					lowerVote, upperVote = magnitude, 1-magnitude
+				}
+				cell := (i/pool)*pw + j/pool
+				hist[mod(lower)*ph*pw+cell] += lowerVote * inv
+				hist[mod(upper)*ph*pw+cell] += upperVote * inv
 			}
 		}
 	}
-	magnitude := Sqrt(Add(Square(gx), Square(gy)))
-	// phase / max_angle · nbins, in this order as HOGLayer: gradients along an axis then land
-	// exactly on integer positions (±nbins/2), where floor = ceil.
-	position := MulScalar(DivScalar(Atan2(gx, gy), math.Pi), float64(bins))
-	lower := Floor(position)
-	upper := Ceil(position)
-	full := append(append([]int(nil), x.Shape().Dimensions...), bins) // [B, H, W, C, bins]
-	binIDs := Iota(g, shapeOf(x.DType(), full...), x.Rank())
-	isBin := func(bin *Node) *Node {
-		return ConvertDType(Equal(BroadcastToDims(ExpandAxes(bin, -1), full...), binIDs), x.DType())
-	}
-	isLower, isUpper := isBin(positiveMod(lower, bins)), isBin(positiveMod(upper, bins))
-	mag := ExpandAxes(magnitude, -1)
-	if mode == HOGInterpolated {
-		frac := ExpandAxes(Sub(position, lower), -1)
-		return Add(Mul(isLower, Mul(mag, OneMinus(frac))), Mul(isUpper, Mul(mag, frac)))
-	}
-	// Official: out.scatter_(1, floor, norm) then out.scatter_add_(1, ceil, 1 - norm).
-	return Add(Mul(isLower, mag), Mul(isUpper, OneMinus(mag)))
-}
-
-// positiveMod returns x mod n in [0, n) for integer-valued x (Python's % semantics).
-func positiveMod(x *Node, n int) *Node {
-	return Sub(x, MulScalar(Floor(DivScalar(x, float64(n))), float64(n)))
-}
-
-func addTerm(sum, term *Node) *Node {
-	if sum == nil {
-		return term
-	}
-	return Add(sum, term)
 }

@@ -13,6 +13,12 @@ import (
 // Representation is a non-learnable representation z*_k of an image, the target of one L3 term
 // dCor(z*_k, z~). Implementations are small: one file per representation, plus one
 // RegisterRepresentation call; the trainer never needs to change to add one.
+//
+// A representation computes its features either in the graph (GraphRepresentation: cheap
+// element-wise work on the batch) or in Go on the host, image by image (HostRepresentation:
+// FFTs, histograms). The trainer computes host representations of the original images once per
+// data set, on all cores, and caches them (see FeatureCache); those of a fresh augmented view it
+// computes batch by batch in the background while the previous step trains.
 type Representation interface {
 	// Name is the registry name. It names the loss component "dcor/<name>" in History, metrics
 	// and plot legends.
@@ -21,10 +27,24 @@ type Representation interface {
 	// layout (for instance (C, H, W) for the image, (C·nbins, H/pool, W/pool) for HOG), or an
 	// error saying why images of the given size do not suit the representation.
 	Shape(height, width, channels int) ([]int, error)
+}
+
+// GraphRepresentation computes its features in the computation graph.
+type GraphRepresentation interface {
+	Representation
 	// Features builds the representation of a batch of normalised images
 	// [batch, height, width, channels] in the graph, as [batch, size of Shape], flattened in the
 	// order of Shape. It is computed without gradient.
 	Features(images *Node) *Node
+}
+
+// HostRepresentation computes its features in Go, one image at a time.
+type HostRepresentation interface {
+	Representation
+	// Compute writes the features of one normalised image (height·width·channels values, HWC
+	// order) into dst (the size of Shape), flattened in the order of Shape. It must be safe to
+	// call from several goroutines at once.
+	Compute(dst, image []float32, height, width, channels int)
 }
 
 // RepresentationDim returns the number of features rep computes for images of the given shape.
@@ -59,37 +79,73 @@ type Views struct {
 	// Fresh is another augmentation of x, independent of x~, for representations registered
 	// with OnFreshView (the official code's self._transform(im_orig)); nil when none needs it.
 	Fresh *Node
+	// Precomputed holds the [batch, dim] features of host representations, by name.
+	Precomputed map[string]*Node
 }
 
 // OnFreshView returns rep computed on a fresh augmentation of the original image instead of
 // the image itself, under the given name: "augmented" is the image on a fresh view, "aug_std"
 // the std filter, as the official full_img_augment and aug_std methods.
 func OnFreshView(name string, rep Representation) Representation {
-	return freshViewRepresentation{name: name, Representation: rep}
+	return freshViewRepresentation{name: name, base: rep}
 }
 
 type freshViewRepresentation struct {
 	name string
-	Representation
+	base Representation
 }
 
 func (r freshViewRepresentation) Name() string { return r.name }
 
-// UsesFreshView reports whether rep is computed on Views.Fresh.
+func (r freshViewRepresentation) Shape(height, width, channels int) ([]int, error) {
+	return r.base.Shape(height, width, channels)
+}
+
+// baseOf returns the representation that rep computes (itself, or the one it computes on the
+// fresh view).
+func baseOf(rep Representation) Representation {
+	if f, ok := rep.(freshViewRepresentation); ok {
+		return f.base
+	}
+	return rep
+}
+
+// AsGraph returns rep's graph computation, if it has one.
+func AsGraph(rep Representation) (GraphRepresentation, bool) {
+	g, ok := baseOf(rep).(GraphRepresentation)
+	return g, ok
+}
+
+// AsHost returns rep's host computation, if it has one.
+func AsHost(rep Representation) (HostRepresentation, bool) {
+	h, ok := baseOf(rep).(HostRepresentation)
+	return h, ok
+}
+
+// UsesFreshView reports whether rep is computed on the fresh augmented view.
 func UsesFreshView(rep Representation) bool {
 	_, ok := rep.(freshViewRepresentation)
 	return ok
 }
 
-// inputView returns the view rep is computed from.
-func inputView(rep Representation, views Views) *Node {
-	if UsesFreshView(rep) {
-		if views.Fresh == nil {
-			exceptions.Panicf("mvmr: representation %q needs the fresh augmented view, which the batch lacks", rep.Name())
+// representationFeatures returns rep's features for the batch: computed in the graph from the
+// view it reads, or, for a host representation, the precomputed input the trainer fed.
+func representationFeatures(rep Representation, views Views) *Node {
+	if g, ok := AsGraph(rep); ok {
+		input := views.Original
+		if UsesFreshView(rep) {
+			if views.Fresh == nil {
+				exceptions.Panicf("mvmr: representation %q needs the fresh augmented view, which the batch lacks", rep.Name())
+			}
+			input = views.Fresh
 		}
-		return views.Fresh
+		return g.Features(input)
 	}
-	return views.Original
+	features, ok := views.Precomputed[rep.Name()]
+	if !ok {
+		exceptions.Panicf("mvmr: host representation %q was not precomputed for the batch", rep.Name())
+	}
+	return features
 }
 
 // RepresentationFactory creates a representation from its parameters (the "params" of its

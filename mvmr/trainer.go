@@ -39,6 +39,12 @@ type Trainer struct {
 	loss    *Loss
 	names   []string // loss component names, TermTotal last
 
+	// Host representations, in loss order: fed to the step as [batch, dim] inputs, gathered from
+	// hostFeatures (original view) or computed by the prefetcher (fresh view).
+	hostReps     []Representation
+	hostFeatures map[string][]float32
+	graphFresh   bool // a graph representation reads the fresh view: it is a step input
+
 	stepExec     *model.Exec
 	featureExec  *model.Exec
 	embedExec    *model.Exec
@@ -50,6 +56,9 @@ type Trainer struct {
 	Progress io.Writer
 	// ProgressEvery is the interval between progress lines (default 10 s).
 	ProgressEvery time.Duration
+	// Cache holds host representations of the training images (DefaultFeatureCache unless set
+	// before the first Train).
+	Cache *FeatureCache
 }
 
 // NewTrainer validates config and creates a trainer on data with the backend from NewBackend.
@@ -86,8 +95,37 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	if err := t.store.SetRNGStateFromSeed(config.Seed); err != nil {
 		return nil, fmt.Errorf("mvmr: seeding the weight initialisation: %w", err)
 	}
+	t.Cache = DefaultFeatureCache()
 	source.SetFreshView(loss.UsesFreshView())
+	var freshHost []HostRepresentation
+	for _, rep := range loss.Representations() {
+		host, isHost := AsHost(rep)
+		switch {
+		case isHost:
+			t.hostReps = append(t.hostReps, rep)
+			if UsesFreshView(rep) {
+				freshHost = append(freshHost, host)
+			}
+		case UsesFreshView(rep):
+			t.graphFresh = true
+		}
+	}
 	t.fetch = datasets.NewPrefetcher(source, 3)
+	if len(freshHost) > 0 {
+		// Representations of the fresh view are computed with the batch, in the background.
+		names := map[HostRepresentation]string{}
+		for _, rep := range t.hostReps {
+			if host, _ := AsHost(rep); UsesFreshView(rep) {
+				names[host] = rep.Name()
+			}
+		}
+		t.fetch.SetHook(func(b *datasets.TwoViewBatch) {
+			b.Extra = map[string][]float32{}
+			for _, host := range freshHost {
+				b.Extra[names[host]] = ComputeHostFeatures(host, b.Fresh, b.Size, b.Height, b.Width, b.Channels)
+			}
+		})
+	}
 	if t.stepExec, err = model.NewExec(backend, t.store, t.stepGraph); err != nil {
 		return nil, fmt.Errorf("mvmr: creating the training step: %w", err)
 	}
@@ -163,6 +201,9 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 	if steps < 0 {
 		return fmt.Errorf("mvmr: Train(%d): expected a non-negative number of steps", steps)
 	}
+	if err := t.prepareHostFeatures(); err != nil {
+		return err
+	}
 	start := time.Now()
 	lastReport := start
 	first := t.Step()
@@ -177,8 +218,11 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 			tensors.FromFlatDataAndDimensions(batch.Original, b, h, w, c),
 			tensors.FromFlatDataAndDimensions(batch.Augmented, b, h, w, c),
 		}
-		if batch.Fresh != nil {
+		if t.graphFresh {
 			inputs = append(inputs, tensors.FromFlatDataAndDimensions(batch.Fresh, b, h, w, c))
+		}
+		for _, rep := range t.hostReps {
+			inputs = append(inputs, t.hostInput(rep, batch))
 		}
 		var outputs []*tensors.Tensor
 		err := exceptions.TryCatch[error](func() { outputs = t.stepExec.MustExec(inputs...) })
@@ -231,9 +275,15 @@ func nonFinite(names []string, values []float64) map[string]float64 {
 // applied only when every loss component is finite. It returns the components in t.names order
 // followed by the learning rate.
 func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
-	views := Views{Original: inputs[0], Augmented: inputs[1]}
-	if len(inputs) > 2 {
-		views.Fresh = inputs[2]
+	views := Views{Original: inputs[0], Augmented: inputs[1], Precomputed: map[string]*Node{}}
+	next := 2
+	if t.graphFresh {
+		views.Fresh = inputs[next]
+		next++
+	}
+	for _, rep := range t.hostReps {
+		views.Precomputed[rep.Name()] = inputs[next]
+		next++
 	}
 	g := views.Original.Graph()
 	store := scope.Store()
@@ -258,6 +308,46 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	lr := t.config.Optimizer.applyAdam(store, g, vars, grads, finite)
 	commitStateUpdates(g, finite)
 	return Concatenate([]*Node{stacked, Reshape(ConvertDType(lr, stacked.DType()), 1)}, 0)
+}
+
+// prepareHostFeatures computes (or loads from the cache) the host representations of the
+// original training images, once.
+func (t *Trainer) prepareHostFeatures() error {
+	if t.hostFeatures != nil {
+		return nil
+	}
+	features := map[string][]float32{}
+	for _, rep := range t.hostReps {
+		if UsesFreshView(rep) {
+			continue
+		}
+		host, _ := AsHost(rep)
+		start := time.Now()
+		f, err := t.Cache.Features(host, t.data)
+		if err != nil {
+			return fmt.Errorf("mvmr: representation %s of %s: %w", rep.Name(), t.data.Name, err)
+		}
+		features[rep.Name()] = f
+		if t.Progress != nil {
+			fmt.Fprintf(t.Progress, "representation %s of %d images ready (%s)\n", rep.Name(), t.data.Len(), time.Since(start).Round(time.Millisecond))
+		}
+	}
+	t.hostFeatures = features
+	return nil
+}
+
+// hostInput returns the [batch, dim] features of host representation rep for batch.
+func (t *Trainer) hostInput(rep Representation, batch *datasets.TwoViewBatch) *tensors.Tensor {
+	dim, _ := RepresentationDim(rep, t.data.Height, t.data.Width, t.data.Channels)
+	if UsesFreshView(rep) {
+		return tensors.FromFlatDataAndDimensions(batch.Extra[rep.Name()], batch.Size, dim)
+	}
+	all := t.hostFeatures[rep.Name()]
+	rows := make([]float32, batch.Size*dim)
+	for j, idx := range batch.Indices {
+		copy(rows[j*dim:(j+1)*dim], all[idx*dim:(idx+1)*dim])
+	}
+	return tensors.FromFlatDataAndDimensions(rows, batch.Size, dim)
 }
 
 // featureGraph computes h for a batch of images with BatchNorm in evaluation mode.

@@ -1,12 +1,14 @@
-package datasets
+// Package parallel runs loops on all cores.
+package parallel
 
 import (
 	"runtime"
 	"sync"
 )
 
-// parallelFor calls fn(i) for i in [0, n) on all cores, in contiguous chunks.
-func parallelFor(n int, fn func(i int)) {
+// For calls fn(i) for i in [0, n) on all cores (GOMAXPROCS goroutines), in contiguous chunks,
+// and returns when every call has returned.
+func For(n int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		for i := range n {

@@ -1,0 +1,191 @@
+package mvmr
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
+)
+
+// FeatureCacheEnvVar names the folder of the on-disk feature cache; "off" disables it. When it
+// is unset the cache lives in the user cache folder (os.UserCacheDir()/mvmr-go/features).
+const FeatureCacheEnvVar = "MVMR_CACHE_DIR"
+
+// featureCacheVersion is part of every cache key: bump it when a host representation's output
+// changes, so stale files are recomputed.
+const featureCacheVersion = 1
+
+// FeatureCache keeps the host representations of whole data sets: representations of the
+// original images depend only on the images, so they are computed once, on all cores, and
+// training only gathers rows. Entries live in memory and, when Dir is set, on disk, keyed by a
+// fingerprint of the data set's pixels and the representation's parameters; files carry a
+// SHA-256 of their data and are written atomically. A damaged or stale file is recomputed.
+type FeatureCache struct {
+	// Dir is the on-disk cache folder; "" keeps the cache in memory only.
+	Dir string
+
+	mu           sync.Mutex
+	memory       map[string][]float32
+	fingerprints map[*datasets.Dataset]string
+}
+
+// NewFeatureCache returns a cache in dir ("" for memory only).
+func NewFeatureCache(dir string) *FeatureCache {
+	return &FeatureCache{Dir: dir, memory: map[string][]float32{}, fingerprints: map[*datasets.Dataset]string{}}
+}
+
+// DefaultFeatureCacheDir returns the folder named by $MVMR_CACHE_DIR, "" when it is "off", or
+// os.UserCacheDir()/mvmr-go/features ("" when there is no user cache folder).
+func DefaultFeatureCacheDir() string {
+	if dir := os.Getenv(FeatureCacheEnvVar); dir != "" {
+		if dir == "off" {
+			return ""
+		}
+		return dir
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "mvmr-go", "features")
+}
+
+var (
+	defaultCacheOnce sync.Once
+	defaultCache     *FeatureCache
+)
+
+// DefaultFeatureCache returns the process-wide cache in DefaultFeatureCacheDir.
+func DefaultFeatureCache() *FeatureCache {
+	defaultCacheOnce.Do(func() { defaultCache = NewFeatureCache(DefaultFeatureCacheDir()) })
+	return defaultCache
+}
+
+// RepresentationKey identifies a representation with its parameters, for caching.
+func RepresentationKey(rep Representation) string {
+	return fmt.Sprintf("%s %+v", rep.Name(), baseOf(rep))
+}
+
+// fingerprint returns a SHA-256 of the data set's shape, normalisation and pixels.
+func (c *FeatureCache) fingerprint(data *datasets.Dataset) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.fingerprints[data]; ok {
+		return f
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%d %d %d %d %v %v\n", data.Len(), data.Height, data.Width, data.Channels, data.Mean, data.Std)
+	h.Write(data.Images)
+	f := hex.EncodeToString(h.Sum(nil))
+	c.fingerprints[data] = f
+	return f
+}
+
+// Features returns rep computed for every image of data, [data.Len(), dim] row-major, from the
+// cache when it holds them.
+func (c *FeatureCache) Features(rep HostRepresentation, data *datasets.Dataset) ([]float32, error) {
+	dim, err := RepresentationDim(rep, data.Height, data.Width, data.Channels)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("v%d %s | %s", featureCacheVersion, RepresentationKey(rep), c.fingerprint(data))
+	c.mu.Lock()
+	if f, ok := c.memory[key]; ok {
+		c.mu.Unlock()
+		return f, nil
+	}
+	c.mu.Unlock()
+
+	var path string
+	if c.Dir != "" {
+		sum := sha256.Sum256([]byte(key))
+		path = filepath.Join(c.Dir, hex.EncodeToString(sum[:16])+".feat")
+	}
+	features, err := readFeatureFile(path, key, data.Len(), dim)
+	if err != nil || features == nil {
+		features = ComputeHostFeatures(rep, data.NormalizedImages(), data.Len(), data.Height, data.Width, data.Channels)
+		if path != "" {
+			if err := writeFeatureFile(path, key, features, data.Len(), dim); err != nil {
+				return nil, fmt.Errorf("mvmr: feature cache: %w", err)
+			}
+		}
+	}
+	c.mu.Lock()
+	c.memory[key] = features
+	c.mu.Unlock()
+	return features, nil
+}
+
+const featureFileMagic = "MVMRFEAT1\n"
+
+type featureFileHeader struct {
+	Key    string `json:"key"`
+	Rows   int    `json:"rows"`
+	Dim    int    `json:"dim"`
+	SHA256 string `json:"sha256"`
+}
+
+// readFeatureFile returns the cached features at path, nil when there is no usable file (none,
+// another key, damaged); errors are only for unexpected I/O failures.
+func readFeatureFile(path, key string, rows, dim int) ([]float32, error) {
+	if path == "" {
+		return nil, nil
+	}
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(raw, []byte(featureFileMagic)) {
+		return nil, nil
+	}
+	raw = raw[len(featureFileMagic):]
+	line, payload, ok := bytes.Cut(raw, []byte("\n"))
+	var h featureFileHeader
+	if !ok || json.Unmarshal(line, &h) != nil || h.Key != key || h.Rows != rows || h.Dim != dim || len(payload) != 4*rows*dim {
+		return nil, nil
+	}
+	if sum := sha256.Sum256(payload); hex.EncodeToString(sum[:]) != h.SHA256 {
+		return nil, nil
+	}
+	out := make([]float32, rows*dim)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(payload[4*i:]))
+	}
+	return out, nil
+}
+
+func writeFeatureFile(path, key string, features []float32, rows, dim int) error {
+	payload := make([]byte, 4*len(features))
+	for i, v := range features {
+		binary.LittleEndian.PutUint32(payload[4*i:], math.Float32bits(v))
+	}
+	sum := sha256.Sum256(payload)
+	header, err := json.Marshal(featureFileHeader{Key: key, Rows: rows, Dim: dim, SHA256: hex.EncodeToString(sum[:])})
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		bw.WriteString(featureFileMagic)
+		bw.Write(header)
+		bw.WriteString("\n")
+		bw.Write(payload)
+		return bw.Flush()
+	})
+}
+
