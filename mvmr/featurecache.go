@@ -188,4 +188,3 @@ func writeFeatureFile(path, key string, features []float32, rows, dim int) error
 		return bw.Flush()
 	})
 }
-

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
 )
 
 // hostFeatures64 runs a host representation on float64 NHWC images (converted to float32).
