@@ -106,3 +106,33 @@ func TestOfficialHOG(t *testing.T) {
 		t.Errorf("mnist hog 9 bins pool 4: largest relative difference %.3g > 1e-5", d)
 	}
 }
+
+// TestOfficialScatNet compares the scattering representation with kymatio's Scattering2D(J=2,
+// L=8) (fixtures from scripts/official_fixtures.py, kymatio's NumPy front end in float64): the
+// largest difference is below 1e-5 of the largest coefficient.
+func TestOfficialScatNet(t *testing.T) {
+	for _, input := range []string{"mnist", "rgb32"} {
+		x := readFixture(t, input+"_input.npy")
+		want := readFixture(t, input+"_scatnet_J2_L8.npy")
+		rep, err := NewRepresentation("scatnet", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scat := rep.(ScatNetRepresentation)
+		scat.Scale = 1 // compare the raw coefficients; the representation divides by 32
+		images := nchwToNHWC(x)
+		d := images.Shape().Dimensions
+		got := ComputeHostFeatures(scat, tensors.MustCopyFlatData[float32](images), d[0], d[1], d[2], d[3])
+		if len(got) != len(want.Data) {
+			t.Fatalf("%s: %d coefficients, kymatio %d (shape %v)", input, len(got), len(want.Data), want.Shape)
+		}
+		var worst, largest float64
+		for i := range got {
+			worst = math.Max(worst, math.Abs(float64(got[i])-want.Data[i]))
+			largest = math.Max(largest, math.Abs(want.Data[i]))
+		}
+		if worst > 1e-5*largest {
+			t.Errorf("%s: largest difference from kymatio %.3g, %.3g of the largest coefficient (> 1e-5)", input, worst, worst/largest)
+		}
+	}
+}

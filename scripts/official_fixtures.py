@@ -3,9 +3,12 @@
 representations, which the Go tests compare against (TestOfficialFixtures).
 
 It imports the representation code from a checkout of the official repository
-(github.com/vkinakh/mv-mr) by file path, so only PyTorch and NumPy are needed:
+(github.com/vkinakh/mv-mr) by file path, so only PyTorch and NumPy are needed for HOG; the
+scattering fixtures need kymatio (the official code uses kymatio 0.2.1's Scattering2D), run here
+with its NumPy front end in float64:
 
     git clone https://github.com/vkinakh/mv-mr /tmp/mv-mr
+    pip install kymatio==0.2.1          # optional: without it the scattering fixtures are kept
     /usr/bin/python3 scripts/official_fixtures.py --official /tmp/mv-mr
 
 Inputs: six real MNIST test digits, normalised as the kit does ((x/255 - 0.1307)/0.3081), and a
@@ -77,6 +80,17 @@ def main():
         save(args.out, f"{name}_input.npy", x)
         for nbins, pool in hog_settings[name]:
             save(args.out, f"{name}_hog_n{nbins}_p{pool}.npy", official_hog(HOGLayer, x, nbins, pool))
+    try:
+        from kymatio.numpy import Scattering2D
+    except ImportError:
+        Scattering2D = None
+        print("kymatio is not installed: scattering fixtures not regenerated")
+    if Scattering2D is not None:
+        for name, x in inputs.items():
+            h, w = x.shape[2], x.shape[3]
+            s = Scattering2D(J=2, shape=(h, w), L=8)
+            out = s(x.astype(np.float64))  # (B, C, 81, H/4, W/4)
+            save(args.out, f"{name}_scatnet_J2_L8.npy", out.reshape(x.shape[0], -1, h // 4, w // 4))
     # Per-pixel votes and bin positions of the digits, which have exact bin boundaries.
     save(args.out, "mnist_hog_n24_p1.npy", official_hog(HOGLayer, inputs["mnist"], 24, 1))
     save(args.out, "mnist_hog_position_n24.npy", official_hog_position(HOGLayer, inputs["mnist"], 24))
