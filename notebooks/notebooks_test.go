@@ -24,7 +24,7 @@ type expectation struct {
 var expected = map[string]expectation{
 	"01_quickstart.ipynb": {
 		images: 2,
-		texts:  []string{"MNIST: 60000 training images", "step 200/200", "step 400/400", "linear probe on raw pixels", "linear probe on MV-MR encoder", "loss_components.svg"},
+		texts:  []string{"MNIST: 60000 training images", "step 200/200", "step 400/400", "linear probe on raw pixels", "linear probe on MV-MR encoder", "loss_components.svg", "scatnet"},
 	},
 }
 

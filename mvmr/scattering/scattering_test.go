@@ -30,7 +30,12 @@ func TestShapes(t *testing.T) {
 
 func TestFFT2MatchesTheDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	const M, N = 6, 10
+	for _, size := range [][2]int{{6, 10}, {9, 18}, {36, 20}, {5, 40}} { // direct DFT and FFT lengths
+		checkFFT2(t, rng, size[0], size[1])
+	}
+}
+
+func checkFFT2(t *testing.T, rng *rand.Rand, M, N int) {
 	x := make([]complex128, M*N)
 	for i := range x {
 		x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
@@ -42,10 +47,10 @@ func TestFFT2MatchesTheDefinition(t *testing.T) {
 			var want complex128
 			for u := range M {
 				for v := range N {
-					want += x[u*N+v] * cmplx.Exp(complex(0, -2*math.Pi*(float64(k*u)/M+float64(l*v)/N)))
+					want += x[u*N+v] * cmplx.Exp(complex(0, -2*math.Pi*(float64(k*u)/float64(M)+float64(l*v)/float64(N))))
 				}
 			}
-			if cmplx.Abs(y[k*N+l]-want) > 1e-9 {
+			if cmplx.Abs(y[k*N+l]-want) > 1e-8 {
 				t.Fatalf("FFT[%d,%d] = %v, definition %v", k, l, y[k*N+l], want)
 			}
 		}
