@@ -192,5 +192,5 @@ func NewRepresentation(name string, params Params) (Representation, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown representation %q; registered: %s", name, strings.Join(RepresentationNames(), ", "))
 	}
-	return factory(params)
+	return withProjection(name, params, factory)
 }
