@@ -26,17 +26,7 @@ func readFixture(t *testing.T, name string) *npy.Array {
 // nchwToNHWC converts a (B, C, H, W) fixture to an NHWC float32 tensor.
 func nchwToNHWC(a *npy.Array) *tensors.Tensor {
 	b, c, h, w := a.Shape[0], a.Shape[1], a.Shape[2], a.Shape[3]
-	out := make([]float32, len(a.Data))
-	for n := range b {
-		for ch := range c {
-			for i := range h {
-				for j := range w {
-					out[((n*h+i)*w+j)*c+ch] = float32(a.Data[((n*c+ch)*h+i)*w+j])
-				}
-			}
-		}
-	}
-	return tensors.FromFlatDataAndDimensions(out, b, h, w, c)
+	return tensors.FromFlatDataAndDimensions(NCHWToNHWC(a.Data, b, c, h, w), b, h, w, c)
 }
 
 // maxRelDiff is the largest |got − want| / max(|want|, 1) over the elements where keep is true.

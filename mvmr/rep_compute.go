@@ -27,6 +27,22 @@ func ComputeHostFeatures(rep HostRepresentation, images []float32, n, height, wi
 	return out
 }
 
+// NCHWToNHWC converts b channel-first images (the official code's layout) to float32 NHWC, the
+// layout of the kit's graphs and representations.
+func NCHWToNHWC(data []float64, b, c, h, w int) []float32 {
+	nhwc := make([]float32, len(data))
+	for n := range b {
+		for ch := range c {
+			for i := range h {
+				for j := range w {
+					nhwc[((n*h+i)*w+j)*c+ch] = float32(data[((n*c+ch)*h+i)*w+j])
+				}
+			}
+		}
+	}
+	return nhwc
+}
+
 // ComputeRepresentation computes rep on a (B, C, H, W) array of normalised images (the official
 // code's layout) in float32, and returns it as a (B, Shape...) array: channel-first, so it
 // compares element by element with the official code's output. Representations of a fresh
@@ -47,16 +63,7 @@ func ComputeRepresentation(backend compute.Backend, rep Representation, images *
 	if err != nil {
 		return nil, err
 	}
-	nhwc := make([]float32, len(images.Data))
-	for n := range b {
-		for ch := range c {
-			for i := range h {
-				for j := range w {
-					nhwc[((n*h+i)*w+j)*c+ch] = float32(images.Data[((n*c+ch)*h+i)*w+j])
-				}
-			}
-		}
-	}
+	nhwc := NCHWToNHWC(images.Data, b, c, h, w)
 	var out []float32
 	if host, ok := AsHost(rep); ok {
 		out = ComputeHostFeatures(host, nhwc, b, h, w, c)
