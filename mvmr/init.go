@@ -39,5 +39,3 @@ func constantInit(value float64) model.VariableInitializer {
 }
 
 func shapesScalar(dtype dtypes.DType) shapes.Shape { return shapes.Make(dtype) }
-
-func shapeOf(dtype dtypes.DType, dims ...int) shapes.Shape { return shapes.Make(dtype, dims...) }

@@ -3,6 +3,7 @@ package mvmr
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
@@ -226,7 +227,7 @@ func TestEncoderShapesAndProjectorSpec(t *testing.T) {
 	}
 
 	for spec, want := range map[string]string{"": "empty", "512-x": `layer 2 is "x"`, "512--2": "layer 2", "0": "layer 1"} {
-		if _, err := ParseProjectorSpec(spec); err == nil || !contains(err.Error(), want) {
+		if _, err := ParseProjectorSpec(spec); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseProjectorSpec(%q) = %v, want an error containing %q", spec, err, want)
 		}
 	}

@@ -3,6 +3,7 @@ package mvmr
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
@@ -152,24 +153,11 @@ func TestLossConfigValidation(t *testing.T) {
 		c := DefaultLossConfig()
 		tc.modify(&c)
 		err := c.Validate()
-		if err == nil || !contains(err.Error(), tc.want) {
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Validate() = %v, want an error containing %q", tc.name, err, tc.want)
 		}
 	}
 	if err := DefaultLossConfig().Validate(); err != nil {
 		t.Errorf("default config: %v", err)
 	}
-}
-
-func contains(s, sub string) bool {
-	return len(sub) == 0 || (len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0))
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }

@@ -44,10 +44,9 @@ func TestGaborRespondsToMatchingGratings(t *testing.T) {
 	for i := range constant {
 		constant[i] = 2
 	}
-	out := make([]float32, filters)
 	// Away from the zero-padded border a constant gives no response: check a 4×4 grid's centre cells.
 	grid := GaborRepresentation{Scales: 1, Orientations: 4, Grid: 4, MinWavelength: 3}
-	out = make([]float32, 4*16)
+	out := make([]float32, 4*16)
 	grid.Compute(out, constant, size, size, 1)
 	for f := range 4 {
 		for _, cell := range []int{5, 6, 9, 10} {

@@ -2,6 +2,7 @@ package mvmr
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func TestProjectionParameters(t *testing.T) {
 		{"hog", Params{ParamProject: 0.0}, "project = 0"},
 		{"hog", Params{ParamProject: 64.0, "bins": 3.0}, `unknown parameter "bins"`},
 	} {
-		if _, err := NewRepresentation(tc.name, tc.params); err == nil || !contains(err.Error(), tc.want) {
+		if _, err := NewRepresentation(tc.name, tc.params); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %v: error %v, want %q", tc.name, tc.params, err, tc.want)
 		}
 	}

@@ -97,14 +97,17 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	}
 	t.Cache = DefaultFeatureCache()
 	source.SetFreshView(loss.UsesFreshView())
-	var freshHost []HostRepresentation
-	for _, rep := range loss.Representations() {
-		host, isHost := AsHost(rep)
+	var freshHost []Representation
+	for i, rep := range loss.Representations() {
+		if _, err := RepresentationDim(rep, data.Height, data.Width, data.Channels); err != nil {
+			return nil, fmt.Errorf("mvmr: invalid config: loss.representations[%d] (%s) on %s: %w", i, rep.Name(), data.Name, err)
+		}
+		_, isHost := AsHost(rep)
 		switch {
 		case isHost:
 			t.hostReps = append(t.hostReps, rep)
 			if UsesFreshView(rep) {
-				freshHost = append(freshHost, host)
+				freshHost = append(freshHost, rep)
 			}
 		case UsesFreshView(rep):
 			t.graphFresh = true
@@ -113,16 +116,11 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	t.fetch = datasets.NewPrefetcher(source, 3)
 	if len(freshHost) > 0 {
 		// Representations of the fresh view are computed with the batch, in the background.
-		names := map[HostRepresentation]string{}
-		for _, rep := range t.hostReps {
-			if host, _ := AsHost(rep); UsesFreshView(rep) {
-				names[host] = rep.Name()
-			}
-		}
 		t.fetch.SetHook(func(b *datasets.TwoViewBatch) {
 			b.Extra = map[string][]float32{}
-			for _, host := range freshHost {
-				b.Extra[names[host]] = ComputeHostFeatures(host, b.Fresh, b.Size, b.Height, b.Width, b.Channels)
+			for _, rep := range freshHost {
+				host, _ := AsHost(rep)
+				b.Extra[rep.Name()] = ComputeHostFeatures(host, b.Fresh, b.Size, b.Height, b.Width, b.Channels)
 			}
 		})
 	}

@@ -259,7 +259,24 @@ func TestListRepresentations(t *testing.T) {
 	if !byName["aug_hog"].FreshView || byName["hog"].FreshView {
 		t.Error("aug_hog must use the fresh view and hog the original")
 	}
-	if s := ListRepresentations(6, 6, 1); s[0].Err == nil && s[0].Name == "aug_hog" {
-		t.Error("hog with pool 8 should not fit 6x6 images")
+	for _, s := range ListRepresentations(6, 6, 1) {
+		if s.Name == "hog" && s.Err == nil {
+			t.Error("hog with pool 8 should not fit 6x6 images")
+		}
+	}
+}
+
+func TestNewTrainerRejectsRepresentationsThatDoNotFit(t *testing.T) {
+	train, _ := testMNIST(t, 256, 0)
+	for _, term := range []RepresentationTerm{
+		{Name: "aug_hog", Params: Params{"pool": 40.0}, Weight: 1, Mode: ModeMaximize},
+		{Name: "scatnet", Params: Params{"J": 5.0}, Weight: 1, Mode: ModeMaximize},
+	} {
+		config := tinyConfig(4)
+		config.Loss.Representations = append(config.Loss.Representations, term)
+		_, err := NewTrainerWithBackend(testBackend(t), config, train)
+		if err == nil || !strings.Contains(err.Error(), "loss.representations[2] ("+term.Name+")") {
+			t.Errorf("%s %v on 28x28 images: error %v, want one naming the term", term.Name, term.Params, err)
+		}
 	}
 }
