@@ -32,11 +32,24 @@ type command struct {
 	run     func(args []string, stdout, stderr io.Writer) error
 }
 
+// commands lists the subcommands in the order usage prints them. Each subcommand lives in its
+// own file and adds itself with registerCommand from an init function, so adding one never
+// touches this file.
 var commands = []command{
 	{"quickstart", "train MV-MR on the embedded MNIST and compare linear probes (raw pixels, random encoder, MV-MR)", runQuickstart},
 	{"dcor", "print the distance correlation of two (n, d) .npy arrays: mvmr dcor A.npy B.npy", runDCor},
 	{"loss", "print mse, std and dcor_zz of two (n, d) .npy embeddings as the trainer computes them: mvmr loss ZORIG.npy ZAUG.npy", runLoss},
 	{"rep", "compute a representation of (B, C, H, W) .npy images, or list them: mvmr rep NAME IN.npy OUT.npy | mvmr rep -list", runRep},
+}
+
+// registerCommand adds a subcommand; call it from an init function in the command's file.
+func registerCommand(name, summary string, run func(args []string, stdout, stderr io.Writer) error) {
+	for _, c := range commands {
+		if c.name == name {
+			panic("mvmr: command " + name + " registered twice")
+		}
+	}
+	commands = append(commands, command{name, summary, run})
 }
 
 func usage(w io.Writer) {
