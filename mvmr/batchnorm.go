@@ -30,13 +30,19 @@ const (
 // GoMLX's norm.BatchNorm is not used: its defaults are Keras' (momentum 0.99, epsilon 1e-3), and
 // its fused training op is not implemented on the pure-Go backend.
 func BatchNorm(scope *model.Scope, x *Node) *Node {
+	return batchNormInit(scope, x, 1)
+}
+
+// batchNormInit is BatchNorm with gamma initialised to gammaInit (0 for torchvision's
+// zero_init_residual).
+func batchNormInit(scope *model.Scope, x *Node, gammaInit float64) *Node {
 	if x.Rank() < 2 {
 		exceptions.Panicf("mvmr.BatchNorm: input needs a batch and a feature axis, got %s", x.Shape())
 	}
 	g := x.Graph()
 	features := x.Shape().Dim(-1)
 	featShape := shapes.Make(x.DType(), features)
-	gamma := scope.WithInitializer(constantInit(1)).VariableWithShape("gamma", featShape)
+	gamma := scope.WithInitializer(constantInit(gammaInit)).VariableWithShape("gamma", featShape)
 	beta := scope.WithInitializer(constantInit(0)).VariableWithShape("beta", featShape)
 	runningMean := scope.WithInitializer(constantInit(0)).VariableWithShape("running_mean", featShape).SetTrainable(false)
 	runningVar := scope.WithInitializer(constantInit(1)).VariableWithShape("running_var", featShape).SetTrainable(false)

@@ -2,6 +2,7 @@ package mvmr
 
 import (
 	"fmt"
+	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers/activation"
@@ -9,9 +10,9 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
-// EncoderConfig describes the CPU-sized convolutional encoder and its projector.
+// EncoderConfig describes the encoder: a backbone selected by Arch and its projector.
 //
-// The backbone is a stack of 3×3 convolution → BatchNorm → ReLU blocks, one per entry of
+// With Arch empty (or ArchCNN), the backbone is the CPU-sized convolutional encoder: a stack of 3×3 convolution → BatchNorm → ReLU blocks, one per entry of
 // Channels, each with the stride of the same index in Strides. The representation h that the
 // probes read is the last feature map flattened (HeadFlatten) or globally average-pooled
 // (HeadAvgPool); the projector maps h to the embedding z used by the loss.
@@ -24,6 +25,28 @@ type EncoderConfig struct {
 	Head Head
 	// Projector is the projector spec, such as "512-512" (see ParseProjectorSpec).
 	Projector string
+
+	// Arch selects the backbone: empty or ArchCNN for the convolution stack above, or ArchResNet18,
+	// ArchResNet50 (the paper's), ArchResNet8x4. ResNets ignore nothing silently: Channels and
+	// Strides must be empty and Head empty or HeadAvgPool (h is the globally pooled last map).
+	Arch string `json:"arch,omitempty"`
+	// SmallKernel replaces a torchvision ResNet's 7×7 stride-2 conv1 with a 3×3 stride-1 one,
+	// the official small_kernel setting for STL-10 and CIFAR. As in the official code, the stem's
+	// max pool stays (see NoMaxPool).
+	SmallKernel bool `json:"small_kernel,omitempty"`
+	// NoMaxPool removes a torchvision ResNet's stem max pool, the usual CIFAR variant (solo-learn,
+	// SimCLR's CIFAR ResNets). A deviation from the official code, which keeps it: off by default.
+	NoMaxPool bool `json:"no_maxpool,omitempty"`
+	// ZeroInitResidual starts the last BatchNorm gamma of every residual branch at 0 (torchvision's
+	// zero_init_residual=True, which the official ResnetMultiProj sets); ResNetConfig turns it on.
+	ZeroInitResidual bool `json:"zero_init_residual,omitempty"`
+}
+
+// ResNetConfig returns the official encoder configuration for a ResNet arch: torchvision's
+// network with zero_init_residual, small_kernel as given, and the projector spec (the paper uses
+// ArchResNet50 and "8192-8192-8192").
+func ResNetConfig(arch string, smallKernel bool, projector string) EncoderConfig {
+	return EncoderConfig{Arch: arch, SmallKernel: smallKernel, ZeroInitResidual: true, Head: HeadAvgPool, Projector: projector}
 }
 
 // Head selects how the backbone's last feature map becomes the representation h.
@@ -54,6 +77,15 @@ func DefaultEncoderConfig() EncoderConfig {
 
 // Validate checks the configuration and returns an error naming the bad field.
 func (c EncoderConfig) Validate() error {
+	if c.isResNet() {
+		return c.validateResNet()
+	}
+	if c.Arch != "" && c.Arch != ArchCNN {
+		return fmt.Errorf("encoder.arch = %q; expected one of %s", c.Arch, strings.Join(Archs(), ", "))
+	}
+	if c.SmallKernel || c.NoMaxPool || c.ZeroInitResidual {
+		return fmt.Errorf("encoder.small_kernel, no_maxpool and zero_init_residual apply to ResNet archs only; arch is %q", c.Arch)
+	}
 	if len(c.Channels) == 0 {
 		return fmt.Errorf("encoder.channels is empty; expected at least one convolution width")
 	}
@@ -81,6 +113,10 @@ func (c EncoderConfig) Validate() error {
 // FeatureShape returns the shape of the backbone's last feature map for an input of the given
 // height and width: (height, width, channels).
 func (c EncoderConfig) FeatureShape(height, width int) (int, int, int) {
+	if c.isResNet() {
+		spec := resnetSpecs[c.Arch]
+		return c.resnetFeatureSize(height), c.resnetFeatureSize(width), spec.widths[len(spec.widths)-1] * spec.expansion()
+	}
 	for _, s := range c.Strides {
 		height = (height+2-3)/s + 1
 		width = (width+2-3)/s + 1
@@ -91,7 +127,7 @@ func (c EncoderConfig) FeatureShape(height, width int) (int, int, int) {
 // HDim returns the size of h for an input of the given height and width.
 func (c EncoderConfig) HDim(height, width int) int {
 	h, w, ch := c.FeatureShape(height, width)
-	if c.Head == HeadAvgPool {
+	if c.Head == HeadAvgPool || c.isResNet() {
 		return ch
 	}
 	return h * w * ch
@@ -111,6 +147,9 @@ func (c EncoderConfig) ZDim() int {
 func (c EncoderConfig) Backbone(scope *model.Scope, images *Node) *Node {
 	if err := c.Validate(); err != nil {
 		exceptions.Panicf("mvmr.Encoder: %v", err)
+	}
+	if c.isResNet() {
+		return c.resnetBackbone(scope.In("backbone"), images)
 	}
 	x := images
 	backbone := scope.In("backbone")
