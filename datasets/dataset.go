@@ -30,6 +30,14 @@ type Dataset struct {
 	// Mean and Std are the per-channel normalisation statistics, on the [0, 1] pixel scale:
 	// a pixel p becomes (p/255 − Mean[c]) / Std[c].
 	Mean, Std []float32
+	// Stream, when set, reads the images on demand and Images is nil: for data sets too large
+	// to hold in memory (STL-10's unlabeled split). See [RecordReader].
+	Stream RecordReader
+	// ClassNames optionally names the classes (len NumClasses), for display.
+	ClassNames []string
+	// Unlabeled marks a data set whose labels are placeholders (0), such as STL-10's unlabeled
+	// split or a flat image folder: fit for self-supervised training, not for a probe.
+	Unlabeled bool
 }
 
 // Len returns the number of images.
@@ -38,10 +46,37 @@ func (d *Dataset) Len() int { return len(d.Labels) }
 // ImageSize returns Height·Width·Channels.
 func (d *Dataset) ImageSize() int { return d.Height * d.Width * d.Channels }
 
-// Image returns image i's pixels (a sub-slice of Images, not a copy).
+// Image returns image i's pixels: a sub-slice of Images (not a copy), or for a streamed data
+// set a fresh slice read from Stream. A read error on a streamed data set (the file changed or
+// vanished after it was opened and checked) gives a black image and is kept for [Dataset.Err].
 func (d *Dataset) Image(i int) []uint8 {
 	size := d.ImageSize()
+	if d.Stream != nil && d.Images == nil {
+		img := make([]uint8, size)
+		_ = d.Stream.ReadImage(img, i)
+		return img
+	}
 	return d.Images[i*size : (i+1)*size]
+}
+
+// ReadImage copies image i's pixels into dst (ImageSize values) and reports a read error.
+func (d *Dataset) ReadImage(dst []uint8, i int) error {
+	if i < 0 || i >= d.Len() {
+		return fmt.Errorf("dataset %s: image %d out of range [0, %d)", d.Name, i, d.Len())
+	}
+	if d.Stream != nil && d.Images == nil {
+		return d.Stream.ReadImage(dst, i)
+	}
+	copy(dst, d.Image(i))
+	return nil
+}
+
+// Err returns the first error met while streaming images, or nil (always nil in memory).
+func (d *Dataset) Err() error {
+	if d.Stream == nil {
+		return nil
+	}
+	return d.Stream.Err()
 }
 
 // Validate checks that the fields are consistent.
@@ -50,7 +85,7 @@ func (d *Dataset) Validate() error {
 	switch {
 	case d.Height <= 0 || d.Width <= 0 || d.Channels <= 0:
 		return fmt.Errorf("dataset %s: image shape %dx%dx%d; expected positive dimensions", d.Name, d.Height, d.Width, d.Channels)
-	case len(d.Images) != len(d.Labels)*size:
+	case d.Stream == nil && len(d.Images) != len(d.Labels)*size:
 		return fmt.Errorf("dataset %s: %d pixel values for %d labels of %d pixels each", d.Name, len(d.Images), len(d.Labels), size)
 	case len(d.Mean) != d.Channels || len(d.Std) != d.Channels:
 		return fmt.Errorf("dataset %s: %d means and %d stds for %d channels", d.Name, len(d.Mean), len(d.Std), d.Channels)
@@ -75,7 +110,9 @@ func (d *Dataset) Subset(n int) *Dataset {
 		return d
 	}
 	s := *d
-	s.Images = d.Images[:n*d.ImageSize()]
+	if d.Images != nil {
+		s.Images = d.Images[:n*d.ImageSize()]
+	}
 	s.Labels = d.Labels[:n]
 	s.Name = fmt.Sprintf("%s[:%d]", d.Name, n)
 	return &s
@@ -88,7 +125,7 @@ func (d *Dataset) Normalize(dst []float32, i int) {
 
 // NormalizedImages returns all images normalised, N·ImageSize float32 values in NHWC order.
 func (d *Dataset) NormalizedImages() []float32 {
-	out := make([]float32, len(d.Images))
+	out := make([]float32, d.Len()*d.ImageSize())
 	size := d.ImageSize()
 	parallel.For(d.Len(), func(i int) {
 		d.Normalize(out[i*size:(i+1)*size], i)

@@ -1,0 +1,217 @@
+package datasets
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/jpeg" // registers the JPEG decoder for image.Decode
+	_ "image/png"  // registers the PNG decoder for image.Decode
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/parallel"
+)
+
+// FolderOptions sets how [LoadFolder] reads an image folder.
+type FolderOptions struct {
+	// Size is the side of the square images produced: each image is resized so that its shorter
+	// side is Size (bilinear, antialiased) and centre-cropped to Size×Size, as torchvision's
+	// Resize(Size) + CenterCrop(Size). Required.
+	Size int
+	// SubsetFile optionally names a class list file, one class folder name per line as the first
+	// word (the official data/imagenet_subsets/imagenet_{50,100,200}.txt format: "n01601694
+	// Dipper"): only those classes are read, labelled in the file's order, and the rest of each
+	// line becomes the class name.
+	SubsetFile string
+}
+
+// imageExtensions are the file types LoadFolder reads (case-insensitive).
+var imageExtensions = []string{".png", ".jpg", ".jpeg"}
+
+// LoadFolder reads an image folder into memory as Size×Size RGB images with ImageNet
+// normalisation statistics. With class sub-folders (root/<class>/*.png|jpg|jpeg, ImageNet
+// style) the classes are the sorted folder names (or the subset file's list); a folder with
+// images and no sub-folders is read as one unlabeled set. Memory: Size²·3 bytes per image.
+func LoadFolder(root string, opts FolderOptions) (*Dataset, error) {
+	if opts.Size < 1 {
+		return nil, fmt.Errorf("datasets: folder size = %d; expected >= 1", opts.Size)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	var classes, names []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			classes = append(classes, e.Name())
+		}
+	}
+	if opts.SubsetFile != "" {
+		if classes, names, err = readSubsetFile(opts.SubsetFile); err != nil {
+			return nil, err
+		}
+	}
+	d := &Dataset{Name: "folder/" + filepath.Base(root), Height: opts.Size, Width: opts.Size, Channels: 3,
+		Mean: ImageNetMean, Std: ImageNetStd}
+	var files []string
+	if len(classes) == 0 {
+		if files, err = listImages(root); err != nil {
+			return nil, err
+		}
+		d.NumClasses, d.Unlabeled = 1, true
+		d.Labels = make([]uint8, len(files))
+	} else {
+		if len(classes) > 256 {
+			return nil, fmt.Errorf("datasets: %s: %d classes; at most 256 fit the uint8 labels", root, len(classes))
+		}
+		d.NumClasses = len(classes)
+		d.ClassNames = classes
+		if names != nil {
+			d.ClassNames = names
+		}
+		for c, class := range classes {
+			f, err := listImages(filepath.Join(root, class))
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f...)
+			for range f {
+				d.Labels = append(d.Labels, uint8(c))
+			}
+		}
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("datasets: %s: no %s images found", root, strings.Join(imageExtensions, "/"))
+	}
+	size := d.ImageSize()
+	d.Images = make([]uint8, len(files)*size)
+	errs := make([]error, len(files))
+	parallel.For(len(files), func(i int) {
+		errs[i] = loadImageFile(d.Images[i*size:(i+1)*size], files[i], opts.Size)
+		if errs[i] != nil {
+			errs[i] = fmt.Errorf("datasets: %s (image %d): %w", files[i], i, errs[i])
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return d, d.Validate()
+}
+
+// listImages returns the sorted paths of the image files directly in dir.
+func listImages(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if !e.IsDir() && slices.Contains(imageExtensions, strings.ToLower(filepath.Ext(e.Name()))) {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	slices.Sort(files)
+	return files, nil
+}
+
+// readSubsetFile reads a class list: the first word of each non-empty line is a folder name,
+// the rest its display name.
+func readSubsetFile(path string) (classes, names []string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("datasets: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		if slices.Contains(classes, fields[0]) {
+			return nil, nil, fmt.Errorf("datasets: %s line %d: class %q listed twice", path, line, fields[0])
+		}
+		classes = append(classes, fields[0])
+		name := strings.Join(fields[1:], " ")
+		if name == "" {
+			name = fields[0]
+		}
+		names = append(names, name)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, fmt.Errorf("datasets: %s: %w", path, err)
+	}
+	if len(classes) == 0 {
+		return nil, nil, fmt.Errorf("datasets: %s: no classes listed", path)
+	}
+	return classes, names, nil
+}
+
+// loadImageFile decodes an image file, resizes its shorter side to size, centre-crops it to
+// size×size and writes the RGB pixels (HWC) into dst.
+func loadImageFile(dst []uint8, path string, size int) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		return fmt.Errorf("decoding: %w", err)
+	}
+	rgb, h, w := imageToRGB(img)
+	if h == 0 || w == 0 {
+		return fmt.Errorf("empty image")
+	}
+	ResizeCenterCrop(dst, rgb, h, w, 3, size)
+	return nil
+}
+
+// imageToRGB converts any image to float32 RGB values on the 0..255 scale, HWC.
+func imageToRGB(img image.Image) ([]float32, int, int) {
+	b := img.Bounds()
+	h, w := b.Dy(), b.Dx()
+	out := make([]float32, h*w*3)
+	for y := range h {
+		for x := range w {
+			c := color.NRGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
+			o := (y*w + x) * 3
+			out[o], out[o+1], out[o+2] = float32(c.R), float32(c.G), float32(c.B)
+		}
+	}
+	return out, h, w
+}
+
+// ResizeCenterCrop resizes src (HWC, 0..255) so that its shorter side is size (bilinear,
+// antialiased; the longer side int(size·long/short) as torchvision's Resize) and writes the
+// central size×size crop (torchvision's CenterCrop offsets, round((side−size)/2)) into dst as
+// rounded uint8.
+func ResizeCenterCrop(dst []uint8, src []float32, height, width, channels, size int) {
+	outH, outW := size, size
+	if height < width {
+		outW = int(float64(size) * float64(width) / float64(height))
+	} else {
+		outH = int(float64(size) * float64(height) / float64(width))
+	}
+	resized := src
+	if outH != height || outW != width {
+		resized = make([]float32, outH*outW*channels)
+		Resample(resized, outH, outW, src, height, width, channels, 0, 0, float64(height), float64(width), Bilinear)
+	}
+	top := int(math.RoundToEven(float64(outH-size) / 2)) // Python's round()
+	left := int(math.RoundToEven(float64(outW-size) / 2))
+	for y := range size {
+		for x := range size {
+			for c := range channels {
+				v := resized[((y+top)*outW+x+left)*channels+c]
+				dst[(y*size+x)*channels+c] = uint8(min(max(math.Round(float64(v)), 0), 255))
+			}
+		}
+	}
+}
