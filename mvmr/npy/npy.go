@@ -189,32 +189,14 @@ func Write(w io.Writer, data []float64, rows, cols int, float64s bool) error {
 // WriteArray writes a C-order array of the given shape as a version 1.0 .npy file of float32
 // ('<f4') or, with float64s, float64 ('<f8').
 func WriteArray(w io.Writer, data []float64, shape []int, float64s bool) error {
-	count := 1
-	dims := make([]string, len(shape))
-	for i, d := range shape {
-		count *= d
-		dims[i] = strconv.Itoa(d)
-	}
-	if count != len(data) {
-		return fmt.Errorf("npy: %d values for shape %v", len(data), shape)
-	}
 	descr := "<f4"
 	if float64s {
 		descr = "<f8"
 	}
-	shapeText := strings.Join(dims, ", ")
-	if len(shape) == 1 {
-		shapeText += ","
-	}
-	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shapeText)
-	// Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64.
-	total := len(magic) + 2 + 2 + len(header) + 1
-	header += strings.Repeat(" ", (64-total%64)%64) + "\n"
 	var buf bytes.Buffer
-	buf.Write(magic)
-	buf.Write([]byte{1, 0})
-	binary.Write(&buf, binary.LittleEndian, uint16(len(header)))
-	buf.WriteString(header)
+	if err := writeHeader(&buf, descr, shape, len(data)); err != nil {
+		return err
+	}
 	for _, v := range data {
 		if float64s {
 			binary.Write(&buf, binary.LittleEndian, v)
