@@ -2,10 +2,8 @@ package plotting
 
 import (
 	"fmt"
-	"image/color"
 	"math"
 	"slices"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -136,34 +134,4 @@ func ema(xy plotter.XYs, span int) plotter.XYs {
 		out[i] = plotter.XY{X: p.X, Y: avg}
 	}
 	return out
-}
-
-// Palette is the series colour cycle (Tableau 10): distinct hues that stay apart on screen and
-// in print.
-var Palette = []color.Color{
-	color.RGBA{0x1f, 0x77, 0xb4, 0xff}, color.RGBA{0xff, 0x7f, 0x0e, 0xff}, color.RGBA{0x2c, 0xa0, 0x2c, 0xff},
-	color.RGBA{0xd6, 0x27, 0x28, 0xff}, color.RGBA{0x94, 0x67, 0xbd, 0xff}, color.RGBA{0x8c, 0x56, 0x4b, 0xff},
-	color.RGBA{0xe3, 0x77, 0xc2, 0xff}, color.RGBA{0x7f, 0x7f, 0x7f, 0xff}, color.RGBA{0xbc, 0xbd, 0x22, 0xff},
-	color.RGBA{0x17, 0xbe, 0xcf, 0xff},
-}
-
-// SeriesColor returns the i-th colour of Palette, cycling.
-func SeriesColor(i int) color.Color { return Palette[i%len(Palette)] }
-
-// integerTicks labels the default tick positions without decimals (steps are integers).
-type integerTicks struct{}
-
-func (integerTicks) Ticks(min, max float64) []plot.Tick {
-	ticks := plot.DefaultTicks{}.Ticks(min, max)
-	for i := range ticks {
-		if ticks[i].Label != "" {
-			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', 0, 64)
-		}
-	}
-	return ticks
-}
-
-func withAlpha(c color.Color, alpha uint8) color.Color {
-	r, g, b, _ := c.RGBA()
-	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha}
 }

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"reflect"
 	"strings"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 )
@@ -26,22 +27,36 @@ const (
 	FormatPDF = "pdf"
 )
 
-// Render draws p at the default size in the given format ("png", "svg" or "pdf").
-func Render(p *plot.Plot, format string) ([]byte, error) {
-	return RenderSize(p, format, DefaultWidth, DefaultHeight)
+// Render draws f in the given format ("png", "svg" or "pdf") at its own size (Sizer) or else
+// at DefaultWidth × DefaultHeight.
+func Render(f Figure, format string) ([]byte, error) {
+	if isNil(f) {
+		return nil, fmt.Errorf("plotting: rendering %s: the figure is nil", format)
+	}
+	width, height := FigureSize(f)
+	return RenderSize(f, format, width, height)
 }
 
-// RenderSize draws p at the given size in the given format.
-func RenderSize(p *plot.Plot, format string, width, height vg.Length) ([]byte, error) {
+// RenderSize draws f at the given size in the given format.
+func RenderSize(f Figure, format string, width, height vg.Length) ([]byte, error) {
 	switch format {
 	case FormatPNG, FormatSVG, FormatPDF:
 	default:
 		return nil, fmt.Errorf("plotting: format %q; expected %q, %q or %q", format, FormatPNG, FormatSVG, FormatPDF)
 	}
-	w, err := p.WriterTo(width, height, format)
+	if isNil(f) {
+		return nil, fmt.Errorf("plotting: rendering %s: the figure is nil", format)
+	}
+	if v, ok := f.(interface{ check() error }); ok {
+		if err := v.check(); err != nil {
+			return nil, fmt.Errorf("plotting: rendering %s: %w", format, err)
+		}
+	}
+	w, err := draw.NewFormattedCanvas(width, height, format)
 	if err != nil {
 		return nil, fmt.Errorf("plotting: rendering %s: %w", format, err)
 	}
+	f.Draw(draw.New(w))
 	var buf bytes.Buffer
 	if _, err := w.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("plotting: rendering %s: %w", format, err)
@@ -49,11 +64,21 @@ func RenderSize(p *plot.Plot, format string, width, height vg.Length) ([]byte, e
 	return buf.Bytes(), nil
 }
 
-// Save writes p to path at the default size, in the format its extension names (.png, .svg or
+// isNil reports a nil Figure, or a nil pointer inside one (a figure function's result when it
+// returned an error).
+func isNil(f Figure) bool {
+	if f == nil {
+		return true
+	}
+	v := reflect.ValueOf(f)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// Save writes f to path at its size (see Render), in the format its extension names (.png, .svg or
 // .pdf), atomically: an interrupted save never leaves a partial file.
-func Save(p *plot.Plot, path string) error {
+func Save(f Figure, path string) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
-	data, err := Render(p, format)
+	data, err := Render(f, format)
 	if err != nil {
 		return fmt.Errorf("plotting: saving %s: %w", path, err)
 	}
@@ -63,12 +88,12 @@ func Save(p *plot.Plot, path string) error {
 	})
 }
 
-// SaveAll writes p once per extension, to base + "." + ext; it returns the paths written.
-func SaveAll(p *plot.Plot, base string, exts ...string) ([]string, error) {
+// SaveAll writes f once per extension, to base + "." + ext; it returns the paths written.
+func SaveAll(f Figure, base string, exts ...string) ([]string, error) {
 	var paths []string
 	for _, ext := range exts {
 		path := base + "." + strings.TrimPrefix(ext, ".")
-		if err := Save(p, path); err != nil {
+		if err := Save(f, path); err != nil {
 			return paths, err
 		}
 		paths = append(paths, path)

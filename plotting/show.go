@@ -4,17 +4,16 @@ import (
 	"fmt"
 
 	"github.com/janpfeifer/gonb/gonbui"
-	"gonum.org/v1/plot"
 )
 
-// Show displays p inline when the program runs in a GoNB notebook cell, as a PNG image (an
+// Show displays f (a *plot.Plot or any Figure) inline when the program runs in a GoNB notebook cell, as a PNG image (an
 // image/png output, which every notebook viewer renders, GitHub's included). Outside a notebook
 // it returns an error that says so; use Save there.
-func Show(p *plot.Plot) error {
+func Show(f Figure) error {
 	if !gonbui.IsNotebook {
 		return fmt.Errorf("plotting: Show needs a GoNB notebook; use plotting.Save outside one")
 	}
-	png, err := RenderSize(p, FormatPNG, DefaultWidth, DefaultHeight)
+	png, err := Render(f, FormatPNG)
 	if err != nil {
 		return err
 	}
@@ -22,13 +21,13 @@ func Show(p *plot.Plot) error {
 	return gonbui.Error()
 }
 
-// ShowSVG displays p inline in a GoNB notebook as SVG (sharp at any zoom; GoNB sends it as HTML,
+// ShowSVG displays f inline in a GoNB notebook as SVG (sharp at any zoom; GoNB sends it as HTML,
 // which some viewers do not render).
-func ShowSVG(p *plot.Plot) error {
+func ShowSVG(f Figure) error {
 	if !gonbui.IsNotebook {
 		return fmt.Errorf("plotting: ShowSVG needs a GoNB notebook; use plotting.Save outside one")
 	}
-	svg, err := Render(p, FormatSVG)
+	svg, err := Render(f, FormatSVG)
 	if err != nil {
 		return err
 	}

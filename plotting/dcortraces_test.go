@@ -1,0 +1,107 @@
+package plotting
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+)
+
+// diagHistory mimics a run that logs the loss every step and the dCor diagnostics every 25
+// steps: the embedding picks up "hog" and "image" (in the loss) and drifts from "lbp".
+func diagHistory(steps int) *history.History {
+	rng := rand.New(rand.NewPCG(5, 6))
+	h := history.New()
+	reps := []string{"image", "hog", "lbp", "scattering"}
+	for s := range steps {
+		values := map[string]float64{"total": 2 * math.Exp(-float64(s)/100)}
+		if s%25 == 0 {
+			t := float64(s) / float64(steps)
+			targets := map[string]float64{"image": 0.85, "hog": 0.7, "lbp": 0.25, "scattering": 0.55}
+			for _, r := range reps {
+				start := 0.4
+				values[DCorDiagPrefix+r] = start + (targets[r]-start)*(1-math.Exp(-4*t)) + 0.01*rng.NormFloat64()
+			}
+		}
+		h.Append(int64(s), values)
+	}
+	return h
+}
+
+func ExampleDCorTraces() {
+	fig, err := DCorTraces(diagHistory(500), DCorTracesOptions{InLoss: []string{"image", "hog"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	dir, _ := os.MkdirTemp("", "plotting-example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "dcor_traces.png")
+	if err := Save(fig, path); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(filepath.Base(path))
+	// Output: dcor_traces.png
+}
+
+func TestDCorTracesFigure(t *testing.T) {
+	h := diagHistory(500)
+	fig, err := DCorTraces(h, DCorTracesOptions{InLoss: []string{"image", "hog"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	png := checkFigure(t, fig, 0.01, 5, "dcor_diag/image", "dcor_diag/hog", "dcor_diag/lbp", "dcor_diag/scattering", "step", "distance correlation")
+	checkGolden(t, "dcor_traces", png)
+	svg, _ := Render(fig, FormatSVG)
+	if strings.Contains(string(svg), ">total<") {
+		t.Error("the loss total is drawn as a dCor trace")
+	}
+	// Explicit names, in the order given.
+	fig, err = DCorTraces(h, DCorTracesOptions{Names: []string{"dcor_diag/lbp"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, _ = Render(fig, FormatSVG)
+	if !strings.Contains(string(svg), ">dcor_diag/lbp<") || strings.Contains(string(svg), ">dcor_diag/hog<") {
+		t.Error("Names does not select the series")
+	}
+}
+
+func TestDCorTracesBadInput(t *testing.T) {
+	bad := history.New()
+	bad.Append(0, map[string]float64{"dcor_diag/hog": 1.5})
+	for _, c := range []struct {
+		name string
+		h    *history.History
+		opts DCorTracesOptions
+		want string
+	}{
+		{"nil", nil, DCorTracesOptions{}, "empty"},
+		{"no diagnostics", syntheticHistory(10), DCorTracesOptions{}, "no series named dcor_diag/<representation>"},
+		{"unknown", diagHistory(30), DCorTracesOptions{Names: []string{"dcor_diag/nope"}}, `no series "dcor_diag/nope"`},
+		{"out of range", bad, DCorTracesOptions{}, "dcor_diag/hog is 1.5 at step 0; a distance correlation lies in [0, 1]"},
+		{"all NaN", diagHistory(30), DCorTracesOptions{Names: []string{"total"}, Prefix: "x"}, ""},
+	} {
+		fig, err := DCorTraces(c.h, c.opts)
+		if c.want == "" {
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got error %v, want one containing %q", c.name, err, c.want)
+		}
+		if fig != nil {
+			t.Errorf("%s: got a figure with the error", c.name)
+		}
+	}
+	nanOnly := history.New()
+	nanOnly.Append(0, map[string]float64{"dcor_diag/hog": math.NaN()})
+	if _, err := DCorTraces(nanOnly, DCorTracesOptions{}); err == nil || !strings.Contains(err.Error(), "no finite values") {
+		t.Errorf("NaN-only series: %v", err)
+	}
+}
