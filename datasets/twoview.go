@@ -45,7 +45,8 @@ type TwoViewSource struct {
 	seed      uint64
 	augment   Augmenter
 
-	fresh bool
+	fresh         bool
+	freshPerBatch bool
 
 	mu        sync.Mutex
 	permEpoch int64
@@ -56,6 +57,17 @@ type TwoViewSource struct {
 // image (drawn from a generator seeded by (seed, step, position, 1), so x~ is unchanged).
 func (s *TwoViewSource) SetFreshView(fresh bool) { s.fresh = fresh }
 
+// SetFreshPerBatch makes the fresh view draw one set of augmentation parameters per batch,
+// shared by all its images, as the official code does when it augments the whole batch tensor
+// at once for its 'full_img_augment' and 'aug_*' representations. Off by default: every image
+// draws its own.
+func (s *TwoViewSource) SetFreshPerBatch(perBatch bool) { s.freshPerBatch = perBatch }
+
+// ShapeChecker is implemented by augmenters that can tell whether they fit a data set's images.
+type ShapeChecker interface {
+	CheckShape(data *Dataset) error
+}
+
 // NewTwoViewSource checks its arguments and returns a source.
 func NewTwoViewSource(data *Dataset, batchSize int, seed int64, augment Augmenter) (*TwoViewSource, error) {
 	if data == nil || augment == nil {
@@ -63,6 +75,11 @@ func NewTwoViewSource(data *Dataset, batchSize int, seed int64, augment Augmente
 	}
 	if err := data.Validate(); err != nil {
 		return nil, err
+	}
+	if sc, ok := augment.(ShapeChecker); ok {
+		if err := sc.CheckShape(data); err != nil {
+			return nil, fmt.Errorf("datasets: %w", err)
+		}
 	}
 	if batchSize < 2 || batchSize > data.Len() {
 		return nil, fmt.Errorf("datasets: batch size %d for %s (%d images); expected 2..%d",
@@ -118,7 +135,11 @@ func (s *TwoViewSource) Batch(step int64) *TwoViewBatch {
 		rng := rand.New(rand.NewPCG(s.seed, mix(uint64(step), uint64(j))))
 		s.augment.Augment(b.Augmented[j*size:(j+1)*size], d, idx, rng)
 		if b.Fresh != nil {
-			rng := rand.New(rand.NewPCG(s.seed^0xf7e5, mix(uint64(step), uint64(j))))
+			position := uint64(j)
+			if s.freshPerBatch {
+				position = 0
+			}
+			rng := rand.New(rand.NewPCG(s.seed^0xf7e5, mix(uint64(step), position)))
 			s.augment.Augment(b.Fresh[j*size:(j+1)*size], d, idx, rng)
 		}
 	})
