@@ -2,6 +2,7 @@ package mvmr
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
@@ -19,8 +20,14 @@ type Config struct {
 	Loss LossConfig `json:"loss"`
 	// Optimizer holds the optimizer and learning-rate schedule.
 	Optimizer OptimizerConfig `json:"optimizer"`
-	// Augment is the augmentation policy for the second view.
+	// Augment is the augmentation policy for the second view when Policy is empty.
 	Augment datasets.DigitAugment `json:"augment"`
+	// Policy names an augmentation policy of datasets.NewPolicy (custom, cifar20, cifar, mnist,
+	// none) used instead of Augment; see Config.Augmenter.
+	Policy string `json:"policy,omitempty"`
+	// FreshPerBatch draws the fresh view's augmentation once per batch, as the official code
+	// does for its augmented-image representations; off, each image draws its own.
+	FreshPerBatch bool `json:"fresh_per_batch,omitempty"`
 }
 
 // DefaultConfig returns the quickstart configuration for MNIST with a learning-rate schedule
@@ -50,6 +57,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Optimizer.Validate(); err != nil {
 		return err
+	}
+	if c.Policy != "" && !slices.Contains(datasets.PolicyNames, c.Policy) {
+		return fmt.Errorf("policy = %q; expected one of %v", c.Policy, datasets.PolicyNames)
 	}
 	return c.Augment.Validate()
 }

@@ -83,7 +83,11 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	if err != nil {
 		return nil, fmt.Errorf("mvmr: %w", err)
 	}
-	source, err := datasets.NewTwoViewSource(data, config.BatchSize, config.Seed, config.Augment)
+	augment, err := config.Augmenter(data)
+	if err != nil {
+		return nil, fmt.Errorf("mvmr: invalid config: %w", err)
+	}
+	source, err := datasets.NewTwoViewSource(data, config.BatchSize, config.Seed, augment)
 	if err != nil {
 		return nil, fmt.Errorf("mvmr: %w", err)
 	}
@@ -97,6 +101,7 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	}
 	t.Cache = DefaultFeatureCache()
 	source.SetFreshView(loss.UsesFreshView())
+	source.SetFreshPerBatch(config.FreshPerBatch)
 	var freshHost []Representation
 	for i, rep := range loss.Representations() {
 		if _, err := RepresentationDim(rep, data.Height, data.Width, data.Channels); err != nil {
