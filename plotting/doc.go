@@ -7,6 +7,8 @@
 //   - [Ablation]: mean score per configuration with error bars over seeds, sorted, baseline line.
 //   - [DCorTraces]: dCor(embedding, representation) over training, one line per representation.
 //   - [DCorHeatmap]: dCor between representations, values printed in the cells.
+//   - [Collapse]: per-dimension std (min, mean) and effective rank over steps, two panels.
+//   - [Grid] and [Pairs]: sample images with captions; original and augmented views side by side.
 //
 // [Save] writes a figure to PNG, SVG or PDF chosen by the file extension (atomically), [Render]
 // returns the bytes, and [Show] displays it inline in a GoNB notebook:

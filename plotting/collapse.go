@@ -1,0 +1,172 @@
+package plotting
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+)
+
+// CollapseOptions configures Collapse. The zero value finds the series by name: every History
+// name containing "std_min" or "std_mean" goes to the upper panel (for instance "collapse/z_std_min",
+// "collapse/h_std_mean") and every name containing "rank" to the lower one ("collapse/z_rank").
+type CollapseOptions struct {
+	// Std are the per-dimension standard deviation series (min, mean, of z and h) of the upper
+	// panel; nil picks the names containing "std_min" or "std_mean".
+	Std []string
+	// Rank are the effective-rank series (RankMe) of the lower panel; nil picks the names
+	// containing "rank".
+	Rank []string
+	// Margin, when positive, draws the variance hinge's target (γ, 1 in the official code) as a
+	// dashed line in the upper panel: dimensions whose std falls below it are collapsing.
+	Margin float64
+	// Dim, when positive, draws the embedding dimension (the largest possible rank) as a dashed
+	// line in the lower panel.
+	Dim int
+	// LogStd uses a logarithmic std axis (collapse shows as a fall by decades).
+	LogStd bool
+	// Title is the figure title; empty means "Collapse monitors".
+	Title string
+}
+
+// Collapse draws the collapse monitors over the training steps in two panels sharing the step
+// axis: the per-dimension std of the embeddings (min and mean) above, their effective rank below.
+// A healthy run keeps the min std near the margin and the rank high; a collapsing one sees the
+// min std fall towards 0 and the rank drop. The legend, beside the panels, carries the series
+// names as History has them.
+func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
+	if h == nil || h.Len() == 0 {
+		return nil, fmt.Errorf("plotting: Collapse: the history is empty; train some steps first")
+	}
+	pick := func(given []string, keys ...string) []string {
+		if given != nil {
+			return given
+		}
+		var out []string
+		for _, n := range h.Names() {
+			for _, k := range keys {
+				if strings.Contains(n, k) {
+					out = append(out, n)
+					break
+				}
+			}
+		}
+		return out
+	}
+	stdNames, rankNames := pick(opts.Std, "std_min", "std_mean"), pick(opts.Rank, "rank")
+	if len(stdNames) == 0 && len(rankNames) == 0 {
+		return nil, fmt.Errorf("plotting: Collapse: no std or rank series in the history (it has %v); turn the collapse monitors on or name the series in CollapseOptions", h.Names())
+	}
+	steps := h.Steps()
+	fig := NewPanels(1, 1)
+	fig.Title = opts.Title
+	if fig.Title == "" {
+		fig.Title = "Collapse monitors"
+	}
+	fig.Height = 6 * vg.Inch
+	// The series of one embedding share a colour ("z_std_min", "z_std_mean", "z_rank"); the min
+	// std is solid, the mean dashed.
+	family := strings.NewReplacer("std_min", "", "std_mean", "", "rank", "")
+	colours := map[string]int{}
+	xMin, xMax := math.Inf(1), math.Inf(-1)
+	panel := func(names []string, yLabel string, logY, integerY bool) (*plot.Plot, error) {
+		p := plot.New()
+		p.Y.Label.Text = yLabel
+		p.X.Tick.Marker = integerTicks{}
+		if integerY {
+			p.Y.Tick.Marker = integerTicks{}
+		}
+		if logY {
+			p.Y.Scale = plot.LogScale{}
+			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		}
+		p.Add(plotter.NewGrid())
+		yMax := 0.0
+		for _, name := range names {
+			values := h.Series(name)
+			if values == nil {
+				return nil, fmt.Errorf("plotting: Collapse: no series %q in the history (it has %v)", name, h.Names())
+			}
+			xy := points(steps, values, logY)
+			if xy.Len() == 0 {
+				return nil, fmt.Errorf("plotting: Collapse: series %q has no finite%s values", name, map[bool]string{true: " positive", false: ""}[logY])
+			}
+			line, err := plotter.NewLine(xy)
+			if err != nil {
+				return nil, fmt.Errorf("plotting: Collapse: %s: %w", name, err)
+			}
+			key := family.Replace(name)
+			if _, ok := colours[key]; !ok {
+				colours[key] = len(colours)
+			}
+			line.Color = SeriesColor(colours[key])
+			line.Width = vg.Points(1.5)
+			if strings.Contains(name, "std_mean") {
+				line.Dashes = plotutil.Dashes(1)
+			}
+			p.Add(line)
+			fig.Legend.Add(name, line)
+			for _, pt := range xy {
+				xMin, xMax, yMax = min(xMin, pt.X), max(xMax, pt.X), max(yMax, pt.Y)
+			}
+		}
+		if !logY {
+			p.Y.Min = 0
+			p.Y.Max = yMax * 1.08
+		}
+		return p, nil
+	}
+	var stdPlot, rankPlot *plot.Plot
+	var err error
+	if len(stdNames) > 0 {
+		if stdPlot, err = panel(stdNames, "per-dimension std", opts.LogStd, false); err != nil {
+			return nil, err
+		}
+	}
+	if len(rankNames) > 0 {
+		if rankPlot, err = panel(rankNames, "effective rank", false, true); err != nil {
+			return nil, err
+		}
+	}
+	reference := func(p *plot.Plot, y float64, label string) error {
+		if p == nil || y <= 0 {
+			return nil
+		}
+		line, err := plotter.NewLine(plotter.XYs{{X: xMin, Y: y}, {X: xMax, Y: y}})
+		if err != nil {
+			return fmt.Errorf("plotting: Collapse: %s: %w", label, err)
+		}
+		line.Color = Palette[7]
+		line.Width = vg.Points(1)
+		line.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(line)
+		fig.Legend.Add(label, line)
+		p.Y.Max = max(p.Y.Max, y*1.08)
+		return nil
+	}
+	if err := reference(stdPlot, opts.Margin, fmt.Sprintf("margin γ = %g", opts.Margin)); err != nil {
+		return nil, err
+	}
+	if err := reference(rankPlot, float64(opts.Dim), fmt.Sprintf("dimension = %d", opts.Dim)); err != nil {
+		return nil, err
+	}
+	// The panels share the step axis; only the lowest one labels it.
+	fig.Plots = nil
+	for _, p := range []*plot.Plot{stdPlot, rankPlot} {
+		if p != nil {
+			p.X.Min, p.X.Max = xMin, xMax
+			fig.Plots = append(fig.Plots, []*plot.Plot{p})
+		}
+	}
+	fig.Plots[len(fig.Plots)-1][0].X.Label.Text = "step"
+	if len(fig.Plots) == 1 {
+		fig.Height = DefaultHeight
+	}
+	return fig, nil
+}

@@ -1,0 +1,107 @@
+package plotting
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+)
+
+// collapseHistory mimics the collapse monitors of two runs' embeddings: z keeps its spread
+// (healthy), h collapses after step 150 (its min std falls to 0 and its rank drops).
+func collapseHistory(steps int) *history.History {
+	rng := rand.New(rand.NewPCG(7, 8))
+	h := history.New()
+	names := []string{"collapse/z_std_min", "collapse/z_std_mean", "collapse/z_rank", "collapse/h_std_min", "collapse/h_std_mean", "collapse/h_rank", "mse"}
+	for s := range steps {
+		fall := 1 / (1 + math.Exp(float64(s-150)/15))
+		h.AppendOrdered(int64(s), names, []float64{
+			0.8 + 0.02*rng.NormFloat64(), 1.1 + 0.02*rng.NormFloat64(), 180 + 3*rng.NormFloat64(),
+			0.6 * fall, 0.2 + 0.8*fall, 10 + 150*fall,
+			0.1,
+		})
+	}
+	return h
+}
+
+func ExampleCollapse() {
+	fig, err := Collapse(collapseHistory(300), CollapseOptions{Margin: 1, Dim: 256})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	dir, _ := os.MkdirTemp("", "plotting-example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "collapse.png")
+	if err := Save(fig, path); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(filepath.Base(path))
+	// Output: collapse.png
+}
+
+func TestCollapseFigure(t *testing.T) {
+	h := collapseHistory(300)
+	fig, err := Collapse(h, CollapseOptions{Margin: 1, Dim: 256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fig.Plots) != 2 {
+		t.Fatalf("%d panels; want std above and rank below", len(fig.Plots))
+	}
+	png := checkFigure(t, fig, 0.01, 4, "Collapse monitors", "per-dimension std", "effective rank", "step",
+		"collapse/z_std_min", "collapse/z_std_mean", "collapse/h_std_min", "collapse/h_std_mean", "collapse/z_rank", "collapse/h_rank",
+		"margin γ = 1", "dimension = 256")
+	checkGolden(t, "collapse", png)
+	svg, _ := Render(fig, FormatSVG)
+	if strings.Contains(string(svg), ">mse<") {
+		t.Error("a loss term is drawn as a collapse monitor")
+	}
+	// The panels share the step range, and the rank axis reaches the dimension line.
+	upper, lower := fig.Plots[0][0], fig.Plots[1][0]
+	if upper.X.Min != lower.X.Min || upper.X.Max != lower.X.Max || lower.X.Max != 299 {
+		t.Errorf("step axes [%v, %v] and [%v, %v]; want both [0, 299]", upper.X.Min, upper.X.Max, lower.X.Min, lower.X.Max)
+	}
+	if lower.Y.Max < 256 {
+		t.Errorf("rank axis ends at %v, below the dimension line 256", lower.Y.Max)
+	}
+	// Only std series: one panel; a log std axis.
+	fig, err = Collapse(h, CollapseOptions{Std: []string{"collapse/z_std_min"}, Rank: []string{}, LogStd: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fig.Plots) != 1 {
+		t.Errorf("%d panels for std alone; want 1", len(fig.Plots))
+	}
+	checkFigure(t, fig, 0.005, 2, "collapse/z_std_min")
+}
+
+func TestCollapseBadInput(t *testing.T) {
+	nan := history.New()
+	nan.Append(0, map[string]float64{"z_std_min": math.NaN()})
+	for _, c := range []struct {
+		name string
+		h    *history.History
+		opts CollapseOptions
+		want string
+	}{
+		{"nil", nil, CollapseOptions{}, "empty"},
+		{"no monitors", syntheticHistory(10), CollapseOptions{}, "no std or rank series"},
+		{"unknown", collapseHistory(10), CollapseOptions{Rank: []string{"nope"}}, `no series "nope"`},
+		{"NaN only", nan, CollapseOptions{}, `"z_std_min" has no finite values`},
+	} {
+		fig, err := Collapse(c.h, c.opts)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got error %v, want one containing %q", c.name, err, c.want)
+		}
+		if fig != nil {
+			t.Errorf("%s: got a figure with the error", c.name)
+		}
+	}
+}
