@@ -63,24 +63,35 @@ func ComputeRepresentation(backend compute.Backend, rep Representation, images *
 	if err != nil {
 		return nil, err
 	}
-	nhwc := NCHWToNHWC(images.Data, b, c, h, w)
-	var out []float32
-	if host, ok := AsHost(rep); ok {
-		out = ComputeHostFeatures(host, nhwc, b, h, w, c)
-	} else {
-		graphRep, _ := AsGraph(rep)
-		err = exceptions.TryCatch[error](func() {
-			exec := MustNewExec(backend, func(x *Node) *Node { return graphRep.Features(x) })
-			result := exec.MustExec(tensors.FromFlatDataAndDimensions(nhwc, b, h, w, c))
-			out = tensors.MustCopyFlatData[float32](result[0])
-		})
-		if err != nil {
-			return nil, fmt.Errorf("computing %s: %w", rep.Name(), err)
-		}
+	out, err := representationOnImages(backend, rep, NCHWToNHWC(images.Data, b, c, h, w), b, h, w, c)
+	if err != nil {
+		return nil, err
 	}
 	result := &npy.Array{Shape: append([]int{b}, shape...), Data: make([]float64, len(out)), DType: "<f4"}
 	for i, v := range out {
 		result.Data[i] = float64(v)
 	}
 	return result, nil
+}
+
+// representationOnImages computes rep (host or graph, not a fresh-view one) for n normalised NHWC
+// images and returns the [n, dim] features.
+func representationOnImages(backend compute.Backend, rep Representation, nhwc []float32, n, h, w, c int) ([]float32, error) {
+	if host, ok := AsHost(rep); ok {
+		return ComputeHostFeatures(host, nhwc, n, h, w, c), nil
+	}
+	graphRep, ok := AsGraph(rep)
+	if !ok {
+		return nil, fmt.Errorf("representation %q is neither a graph nor a host representation", rep.Name())
+	}
+	var out []float32
+	err := exceptions.TryCatch[error](func() {
+		exec := MustNewExec(backend, func(x *Node) *Node { return graphRep.Features(x) })
+		result := exec.MustExec(tensors.FromFlatDataAndDimensions(nhwc, n, h, w, c))
+		out = tensors.MustCopyFlatData[float32](result[0])
+	})
+	if err != nil {
+		return nil, fmt.Errorf("computing %s: %w", rep.Name(), err)
+	}
+	return out, nil
 }

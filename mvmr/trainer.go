@@ -50,6 +50,7 @@ type Trainer struct {
 	embedExec    *model.Exec
 	calibrateExc *model.Exec
 	history      *history.History
+	monitors     []Monitor // see monitor.go
 
 	// Progress receives a progress line (step, loss terms, steps/s, time left) every
 	// ProgressEvery during Train; nil disables it.
@@ -238,8 +239,12 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 		if bad := nonFinite(t.names, values); len(bad) > 0 {
 			return &NonFiniteLossError{Step: step, Terms: bad}
 		}
-		names := append(append([]string(nil), t.names...), HistoryLearningRate)
-		if err := t.history.AppendOrdered(step, names, append(values, lr)); err != nil {
+		extraNames, extraValues, err := t.observe(step, batch)
+		if err != nil {
+			return err
+		}
+		names := append(append(append([]string(nil), t.names...), HistoryLearningRate), extraNames...)
+		if err := t.history.AppendOrdered(step, names, append(append(values, lr), extraValues...)); err != nil {
 			return err
 		}
 		if t.Progress != nil && (time.Since(lastReport) >= t.ProgressEvery || i == steps-1) {

@@ -1,0 +1,108 @@
+package mvmr
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/support/exceptions"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+)
+
+// History names of the collapse monitor: for the embedding z and the representation h, the
+// smallest and mean per-dimension standard deviation and the effective rank (RankMe); for z also
+// the fraction of dimensions whose std is below the variance margin.
+const (
+	HistoryZStdMin      = "collapse/z_std_min"
+	HistoryZStdMean     = "collapse/z_std_mean"
+	HistoryZBelowMargin = "collapse/z_below_margin"
+	HistoryZRankMe      = "collapse/z_rankme"
+	HistoryHStdMin      = "collapse/h_std_min"
+	HistoryHStdMean     = "collapse/h_std_mean"
+	HistoryHRankMe      = "collapse/h_rankme"
+)
+
+// Collapse monitor defaults.
+const (
+	// MonitorHeldOut is the number of held-out images the collapse and dCor monitors encode.
+	MonitorHeldOut = 256
+	// RankCollapseFraction is the default threshold of the rank-collapse warning: RankMe(z)
+	// below this fraction of min(held-out images, z dims).
+	RankCollapseFraction = 0.02
+)
+
+// CollapseMonitor records CollapseStats of z and h on a fixed held-out batch (BatchNorm in
+// evaluation mode) every Every steps, and prints one clear warning, the first time, when
+// RankMe(z) falls below RankFraction·min(n, z dims).
+type CollapseMonitor struct {
+	// Every is the interval in steps.
+	Every int
+	// RankFraction is the warning threshold (RankCollapseFraction by default).
+	RankFraction float64
+
+	images []float32
+	n      int
+	warned bool
+}
+
+// NewCollapseMonitor returns a monitor of the first MonitorHeldOut images of heldOut (a split
+// the trainer does not train on, such as the test set) every `every` steps.
+func NewCollapseMonitor(heldOut *datasets.Dataset, every int) (*CollapseMonitor, error) {
+	if every < 1 {
+		return nil, fmt.Errorf("mvmr: collapse monitor every = %d; expected >= 1", every)
+	}
+	if heldOut == nil || heldOut.Len() < 2 {
+		return nil, fmt.Errorf("mvmr: collapse monitor needs a held-out data set of at least 2 images")
+	}
+	images, n := heldOutImages(heldOut, MonitorHeldOut)
+	return &CollapseMonitor{Every: every, RankFraction: RankCollapseFraction, images: images, n: n}, nil
+}
+
+// Observe implements Monitor.
+func (m *CollapseMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBatch) (map[string]float64, error) {
+	if !due(step, m.Every) {
+		return nil, nil
+	}
+	h, hDim, err := t.encodeImages(t.featureExec, m.images, m.n)
+	if err != nil {
+		return nil, err
+	}
+	z, zDim, err := t.encodeImages(t.embedExec, m.images, m.n)
+	if err != nil {
+		return nil, err
+	}
+	margin := t.config.Loss.StdMargin
+	zs, err := CollapseStatsOf(z, m.n, zDim, margin)
+	if err != nil {
+		return nil, fmt.Errorf("z: %w", err)
+	}
+	hs, err := CollapseStatsOf(h, m.n, hDim, margin)
+	if err != nil {
+		return nil, fmt.Errorf("h: %w", err)
+	}
+	if limit := m.RankFraction * float64(min(m.n, zDim)); !m.warned && zs.RankMe < limit {
+		m.warned = true
+		fmt.Fprintf(t.warnWriter(), "WARNING: rank collapse at step %d: RankMe(z) = %.2f on %d held-out images, below %.2f "+
+			"(%.0f %% of min(images, %d z dims)); z std min %.3g mean %.3g, %.0f %% of dims below the margin %g. "+
+			"The embedding uses only a few directions: check the std term, its weight and the learning rate.\n",
+			step, zs.RankMe, m.n, limit, 100*m.RankFraction, zDim, zs.StdMin, zs.StdMean, 100*zs.BelowMargin, margin)
+	}
+	return map[string]float64{
+		HistoryZStdMin: zs.StdMin, HistoryZStdMean: zs.StdMean, HistoryZBelowMargin: zs.BelowMargin, HistoryZRankMe: zs.RankMe,
+		HistoryHStdMin: hs.StdMin, HistoryHStdMean: hs.StdMean, HistoryHRankMe: hs.RankMe,
+	}, nil
+}
+
+// encodeImages runs exec (featureExec for h, embedExec for z) on n normalised NHWC images and
+// returns the [n, dim] output.
+func (t *Trainer) encodeImages(exec interface {
+	MustExec(...any) []*tensors.Tensor
+}, images []float32, n int) ([]float32, int, error) {
+	d := t.data
+	x := tensors.FromFlatDataAndDimensions(append([]float32(nil), images...), n, d.Height, d.Width, d.Channels)
+	var out []float32
+	if err := exceptions.TryCatch[error](func() { out = tensors.MustCopyFlatData[float32](exec.MustExec(x)[0]) }); err != nil {
+		return nil, 0, fmt.Errorf("mvmr: encoding %d held-out images: %w", n, err)
+	}
+	return out, len(out) / n, nil
+}

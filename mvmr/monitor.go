@@ -1,0 +1,90 @@
+package mvmr
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+)
+
+// Monitor computes diagnostics while a Trainer trains: collapse statistics, dCor with
+// representations, an online linear probe, or anything else. Monitors run in the order they were
+// added, after each training step that was applied; the values they return are recorded in the
+// trainer's History at that step, beside the loss terms.
+type Monitor interface {
+	// Observe is called after step (0-based) was applied on batch. It returns the values to record
+	// (nil or empty when it has nothing to say at this step); an error stops training.
+	Observe(t *Trainer, step int64, batch *datasets.TwoViewBatch) (map[string]float64, error)
+}
+
+// AddMonitor makes m run after every training step.
+func (t *Trainer) AddMonitor(m Monitor) { t.monitors = append(t.monitors, m) }
+
+// Monitors returns the monitors added with AddMonitor.
+func (t *Trainer) Monitors() []Monitor { return slices.Clone(t.monitors) }
+
+// observe runs the monitors after step and returns their values, sorted by name.
+func (t *Trainer) observe(step int64, batch *datasets.TwoViewBatch) (names []string, values []float64, err error) {
+	all := map[string]float64{}
+	for _, m := range t.monitors {
+		v, err := m.Observe(t, step, batch)
+		if err != nil {
+			return nil, nil, fmt.Errorf("mvmr: monitor %T at step %d: %w", m, step, err)
+		}
+		maps.Copy(all, v)
+	}
+	names = slices.Sorted(maps.Keys(all))
+	for _, name := range names {
+		values = append(values, all[name])
+	}
+	return names, values, nil
+}
+
+// due reports whether a monitor running every `every` steps runs after step (0-based): after
+// steps every−1, 2·every−1, ...
+func due(step int64, every int) bool { return every > 0 && (step+1)%int64(every) == 0 }
+
+// warnWriter is where monitors print warnings: the trainer's Progress, or standard error.
+func (t *Trainer) warnWriter() io.Writer {
+	if t.Progress != nil {
+		return t.Progress
+	}
+	return os.Stderr
+}
+
+// heldOutImages returns the first n normalised images of data (NHWC) and their count.
+func heldOutImages(data *datasets.Dataset, n int) ([]float32, int) {
+	n = min(n, data.Len())
+	size := data.ImageSize()
+	out := make([]float32, n*size)
+	for i := range n {
+		data.Normalize(out[i*size:(i+1)*size], i)
+	}
+	return out, n
+}
+
+// AddDefaultMonitors adds the standard diagnostics, each every `every` steps: the collapse
+// monitor and the dCor diagnostics against every registered representation on the first
+// MonitorHeldOut images of heldOut, and the online probe (trained every step, also scored on
+// heldOut).
+func (t *Trainer) AddDefaultMonitors(heldOut *datasets.Dataset, every int) error {
+	collapse, err := NewCollapseMonitor(heldOut, every)
+	if err != nil {
+		return err
+	}
+	dcor, err := NewDCorMonitor(t, heldOut, every, nil)
+	if err != nil {
+		return err
+	}
+	online, err := NewOnlineProbe(t.data.NumClasses, every, heldOut, t.config.Seed)
+	if err != nil {
+		return err
+	}
+	t.AddMonitor(collapse)
+	t.AddMonitor(dcor)
+	t.AddMonitor(online)
+	return nil
+}

@@ -1,0 +1,123 @@
+package mvmr
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+)
+
+func TestMonitorsWriteHistory(t *testing.T) {
+	train, test := testMNIST(t, 512, 64)
+	tr := newTestTrainer(t, tinyConfig(8), train)
+	var progress bytes.Buffer
+	tr.Progress = &progress
+	collapse, err := NewCollapseMonitor(test, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	collapse.RankFraction = 2 // always "collapsed": the warning must appear, once
+	reps := []string{"image", "std", "hog", "augmented", "scatnet"}
+	dcor, err := NewDCorMonitor(tr, test, 2, reps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	online, err := NewOnlineProbe(10, 2, test, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.AddMonitor(collapse)
+	tr.AddMonitor(dcor)
+	tr.AddMonitor(online)
+	if err := tr.Train(4); err != nil {
+		t.Fatal(err)
+	}
+	h := tr.History()
+	names := []string{HistoryZStdMin, HistoryZStdMean, HistoryZBelowMargin, HistoryZRankMe, HistoryHStdMin,
+		HistoryHStdMean, HistoryHRankMe, HistoryOnlineTop1, HistoryOnlineTop5, HistoryOnlineTestTop1, HistoryOnlineTestTop5}
+	for _, rep := range reps {
+		names = append(names, HistoryDCorDiagPrefix+rep)
+	}
+	for _, name := range names {
+		s := h.Series(name)
+		if len(s) != 4 || !math.IsNaN(s[0]) || !math.IsNaN(s[2]) || math.IsNaN(s[1]) || math.IsNaN(s[3]) {
+			t.Errorf("%s = %v; want values at steps 1 and 3 only", name, s)
+		}
+	}
+	if v := h.Series(HistoryZRankMe)[3]; v < 1 || v > 16 {
+		t.Errorf("RankMe(z) = %g outside [1, 16] for a 16-d z", v)
+	}
+	for _, rep := range reps {
+		if v := h.Series(HistoryDCorDiagPrefix + rep)[3]; !(v > 0 && v <= 1) {
+			t.Errorf("dcor_diag/%s = %g outside (0, 1]", rep, v)
+		}
+	}
+	if n := strings.Count(progress.String(), "WARNING: rank collapse at step 1"); n != 1 || strings.Count(progress.String(), "WARNING") != 1 {
+		t.Errorf("rank-collapse warnings in the progress output: %q; want exactly one, at step 1", progress.String())
+	}
+	// The monitored dCor of the image is the graph's DistanceCorrelation of (image/32, z/32).
+	z, zDim, err := tr.Embeddings(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pixels := test.NormalizedImages()
+	zm, im := matrix{rows: 64, cols: zDim}, matrix{rows: 64, cols: test.ImageSize()}
+	for _, v := range z {
+		zm.data = append(zm.data, float64(v)/32)
+	}
+	for _, v := range pixels {
+		im.data = append(im.data, float64(v)/32)
+	}
+	want := scalarOf(t, call1(t, func(in []*Node) *Node { return DistanceCorrelation(in[0], in[1]) },
+		tensorOf(zm, dtypes.Float64), tensorOf(im, dtypes.Float64)))
+	if got := h.Series(HistoryDCorDiagPrefix + "image")[3]; relDiff(got, want) > 1e-4 {
+		t.Errorf("dcor_diag/image = %g; DistanceCorrelation(z/32, image/32) = %g", got, want)
+	}
+}
+
+func TestHostDCorMatchesGraph(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	x, y := randomMatrix(rng, 40, 7), randomMatrix(rng, 40, 3)
+	for i := range y.data {
+		y.data[i] += x.data[(i/3)*7]
+	}
+	f32 := func(m matrix) []float32 {
+		out := make([]float32, len(m.data))
+		for i, v := range m.data {
+			out[i] = float32(v)
+		}
+		return out
+	}
+	a, b := centredDistances(f32(x), 40, 7), centredDistances(f32(y), 40, 3)
+	got := dcorFromCentred(meanProduct(a, b), meanProduct(a, a), meanProduct(b, b), 40)
+	want := scalarOf(t, call1(t, func(in []*Node) *Node { return DistanceCorrelation(in[0], in[1]) },
+		tensorOf(x, dtypes.Float64), tensorOf(y, dtypes.Float64)))
+	if relDiff(got, want) > 1e-5 {
+		t.Errorf("host dCor %g; graph DistanceCorrelation %g", got, want)
+	}
+}
+
+func TestOnlineProbeLearns(t *testing.T) {
+	train, test := testMNIST(t, 2048, 256)
+	tr := newTestTrainer(t, tinyConfig(40), train)
+	online, err := NewOnlineProbe(10, 40, test, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	online.LR = 1e-2 // the test's 40 steps are too few for the official 1e-4
+	tr.AddMonitor(online)
+	if err := tr.Train(40); err != nil {
+		t.Fatal(err)
+	}
+	// Chance is 0.10; a linear head on even a barely trained CNN's h separates MNIST digits well.
+	if acc, _ := tr.History().Last(HistoryOnlineTestTop1); acc < 0.5 {
+		t.Errorf("online probe held-out top-1 after 40 steps = %.3f; expected > 0.5", acc)
+	}
+	if acc, _ := tr.History().Last(HistoryOnlineTop1); acc < 0.3 {
+		t.Errorf("online probe training top-1 over 40 steps = %.3f; expected > 0.3", acc)
+	}
+}

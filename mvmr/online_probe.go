@@ -1,0 +1,152 @@
+package mvmr
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/support/exceptions"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+)
+
+// History names of the online probe: top-1/top-5 accuracy on the training batches since the last
+// record (each batch scored before the head's update on it, as the official callback logs it),
+// and on the held-out images when the probe has them.
+const (
+	HistoryOnlineTop1     = "online/top1"
+	HistoryOnlineTop5     = "online/top5"
+	HistoryOnlineTestTop1 = "online/test_top1"
+	HistoryOnlineTestTop5 = "online/test_top5"
+)
+
+// OnlineProbeLR is the online head's Adam learning rate (the official OnlineFineTuner's 1e-4).
+const OnlineProbeLR = 1e-4
+
+// OnlineProbe is the official code's online fine-tuner: a linear head on the detached
+// representation h, trained with its own Adam (lr OnlineProbeLR, no weight decay, PyTorch's
+// nn.Linear initialisation) after every training step, on the original (un-augmented) views of
+// the step's batch and their labels. It never changes the encoder. Every Every steps it records
+// its accuracy in History. Differences from the official callback, both deliberate: it reads the
+// step's own batch rather than a second shuffled loader of the same training images, and h is
+// computed with BatchNorm in evaluation mode (the official one runs the encoder in training
+// mode, which also moves the BatchNorm running statistics). The head is not saved in checkpoints:
+// a resumed run starts a new one.
+type OnlineProbe struct {
+	// Every is the interval in steps between records.
+	Every int
+	// LR is the head's constant Adam learning rate (OnlineProbeLR; set before the first step).
+	LR float64
+
+	classes          int
+	store            *model.Store
+	stepExec, logits *model.Exec
+	hits1, hits5, n  int
+	testImages       []float32
+	testLabels       []uint8
+	testN            int
+}
+
+// NewOnlineProbe returns an online probe for a data set of numClasses classes recording every
+// `every` steps; heldOut (may be nil) adds the accuracy on its first MonitorHeldOut images.
+func NewOnlineProbe(numClasses, every int, heldOut *datasets.Dataset, seed int64) (*OnlineProbe, error) {
+	if every < 1 || numClasses < 2 {
+		return nil, fmt.Errorf("mvmr: online probe every = %d, classes = %d; expected >= 1 and >= 2", every, numClasses)
+	}
+	p := &OnlineProbe{Every: every, LR: OnlineProbeLR, classes: numClasses, store: model.NewStore()}
+	if err := p.store.SetRNGStateFromSeed(seed); err != nil {
+		return nil, fmt.Errorf("mvmr: online probe: %w", err)
+	}
+	if heldOut != nil {
+		p.testImages, p.testN = heldOutImages(heldOut, MonitorHeldOut)
+		p.testLabels = heldOut.Labels[:p.testN]
+	}
+	return p, nil
+}
+
+// build creates the head's step and evaluation on backend.
+func (p *OnlineProbe) build(backend compute.Backend) error {
+	numClasses := p.classes
+	var err error
+	opt := OptimizerConfig{Name: OptimizerAdam, LR: p.LR, MinLR: p.LR, Beta1: 0.9, Beta2: 0.999,
+		Epsilon: 1e-8, TotalSteps: 1} // MinLR = LR: a constant learning rate
+	head := func(scope *model.Scope, h *Node) *Node {
+		return Linear(scope.In("online_probe"), h, numClasses, true)
+	}
+	p.stepExec, err = model.NewExec(backend, p.store, func(scope *model.Scope, h, labels *Node) *Node {
+		g := h.Graph()
+		logits := head(scope, h)
+		loss := crossEntropy(logits, labels)
+		var vars []*model.Variable
+		var params []*Node
+		for v := range scope.Store().IterVariables() {
+			if v.Trainable && v.InUseByGraph(g) {
+				vars = append(vars, v)
+				params = append(params, v.NodeValue(g))
+			}
+		}
+		opt.applyAdam(scope.Store(), g, vars, Gradient(loss, params...), Const(g, true))
+		return logits
+	})
+	if err != nil {
+		return fmt.Errorf("mvmr: online probe: %w", err)
+	}
+	p.logits, err = model.NewExec(backend, p.store, head)
+	if err != nil {
+		return fmt.Errorf("mvmr: online probe: %w", err)
+	}
+	return nil
+}
+
+// Observe implements Monitor.
+func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBatch) (map[string]float64, error) {
+	if p.stepExec == nil {
+		if err := p.build(t.backend); err != nil {
+			return nil, err
+		}
+	}
+	h, dim, err := t.encodeImages(t.featureExec, batch.Original, batch.Size)
+	if err != nil {
+		return nil, err
+	}
+	labels := make([]int32, batch.Size)
+	for i, l := range batch.Labels {
+		labels[i] = int32(l)
+	}
+	var logits []float32
+	err = exceptions.TryCatch[error](func() {
+		out := p.stepExec.MustExec(tensors.FromFlatDataAndDimensions(h, batch.Size, dim), tensors.FromFlatDataAndDimensions(labels, batch.Size))
+		logits = tensors.MustCopyFlatData[float32](out[0])
+	})
+	if err != nil {
+		return nil, fmt.Errorf("online probe step: %w", err)
+	}
+	top1, top5 := TopKAccuracy(logits, batch.Labels, p.classes)
+	p.hits1 += int(math.Round(top1 * float64(batch.Size)))
+	p.hits5 += int(math.Round(top5 * float64(batch.Size)))
+	p.n += batch.Size
+	if !due(step, p.Every) {
+		return nil, nil
+	}
+	out := map[string]float64{HistoryOnlineTop1: float64(p.hits1) / float64(p.n), HistoryOnlineTop5: float64(p.hits5) / float64(p.n)}
+	p.hits1, p.hits5, p.n = 0, 0, 0
+	if p.testN > 0 {
+		ht, _, err := t.encodeImages(t.featureExec, p.testImages, p.testN)
+		if err != nil {
+			return nil, err
+		}
+		err = exceptions.TryCatch[error](func() {
+			res := p.logits.MustExec(tensors.FromFlatDataAndDimensions(ht, p.testN, dim))
+			logits = tensors.MustCopyFlatData[float32](res[0])
+		})
+		if err != nil {
+			return nil, fmt.Errorf("online probe evaluation: %w", err)
+		}
+		out[HistoryOnlineTestTop1], out[HistoryOnlineTestTop5] = TopKAccuracy(logits, p.testLabels, p.classes)
+	}
+	return out, nil
+}
+
