@@ -149,4 +149,3 @@ func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBat
 	}
 	return out, nil
 }
-
