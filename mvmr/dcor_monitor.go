@@ -66,7 +66,11 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 		input := images
 		if UsesFreshView(rep) {
 			if augmented == nil {
-				augmented = fixedAugmentation(t.config.Augment, heldOut, n, t.config.Seed)
+				augment, err := t.config.Augmenter(heldOut)
+				if err != nil {
+					return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
+				}
+				augmented = fixedAugmentation(augment, heldOut, n, t.config.Seed)
 			}
 			input = augmented
 			rep = baseOf(rep)
@@ -110,7 +114,7 @@ func (m *DCorMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBatch) 
 
 // fixedAugmentation returns one augmentation of each of the first n images of data, drawn from
 // generators seeded by (seed, image): the same images for the whole run.
-func fixedAugmentation(augment datasets.DigitAugment, data *datasets.Dataset, n int, seed int64) []float32 {
+func fixedAugmentation(augment datasets.Augmenter, data *datasets.Dataset, n int, seed int64) []float32 {
 	size := data.ImageSize()
 	out := make([]float32, n*size)
 	for i := range n {
