@@ -1,0 +1,91 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
+)
+
+func init() {
+	registerCommand("data", "inspect a data set: mvmr data inspect NAME DIR [-split S] [-out grid.png] (counts, shape, class histogram, sample grid)", runData)
+}
+
+func runData(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "inspect" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(stderr, "usage: mvmr data inspect NAME [DIR] [flags]")
+			return flag.ErrHelp
+		}
+		return badInput("expected the subcommand inspect: mvmr data inspect NAME DIR [-out grid.png]")
+	}
+	fs := flag.NewFlagSet("data inspect", flag.ContinueOnError)
+	split := fs.String("split", "train", "split: train or test; stl10 also unlabeled and train+unlabeled")
+	size := fs.Int("size", datasets.DefaultFolderSize, "image side for the folder data set")
+	subset := fs.String("subset", "", "class list file for the folder data set (official imagenet_{50,100,200}.txt format)")
+	out := fs.String("out", "", "write a PNG grid of sample images with their labels to this file")
+	perClass := fs.Int("per-class", 8, "sample images per class in the grid")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: mvmr data inspect NAME [DIR] [flags]\n\nNAME is one of %s; DIR holds its standard files\n"+
+			"(mnist without DIR reads the embedded copy).\n\nflags:\n", strings.Join(datasets.Names, ", "))
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after the positional arguments.
+	var pos []string
+	rest := args[1:]
+	for {
+		if err := parseFlags(fs, rest, stderr); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(pos) < 1 || len(pos) > 2 || (len(pos) == 1 && pos[0] != "mnist") {
+		return badInput("expected NAME DIR (DIR optional for mnist), got %d arguments", len(pos))
+	}
+	if *perClass < 1 {
+		return badInput("-per-class = %d; expected >= 1", *perClass)
+	}
+	dir := ""
+	if len(pos) == 2 {
+		dir = pos[1]
+	}
+	d, err := datasets.Open(pos[0], dir, datasets.OpenOptions{Split: *split, Size: *size, SubsetFile: *subset})
+	if err != nil {
+		return usageError{err}
+	}
+	defer d.Close()
+	storage := fmt.Sprintf("in memory, %.1f MB", float64(len(d.Images))/1e6)
+	if d.Stream != nil && d.Images == nil {
+		storage = fmt.Sprintf("streamed from disk (%.1f MB of files), read on demand", float64(d.Len())*float64(d.ImageSize())/1e6)
+	}
+	fmt.Fprintf(stdout, "data set  %s\nimages    %d\nshape     %dx%dx%d (height x width x channels, uint8)\nstorage   %s\n",
+		d.Name, d.Len(), d.Height, d.Width, d.Channels, storage)
+	fmt.Fprintf(stdout, "normalise mean %v std %v\n", d.Mean, d.Std)
+	fmt.Fprintf(stdout, "classes   %d\n", d.NumClasses)
+	if d.Unlabeled {
+		fmt.Fprintln(stdout, "labels    placeholders (unlabeled images carry label 0): no class histogram")
+	} else {
+		for c, n := range d.Histogram() {
+			fmt.Fprintf(stdout, "  %3d %-24s %7d  %5.1f%%\n", c, d.ClassName(c), n, 100*float64(n)/float64(max(d.Len(), 1)))
+		}
+	}
+	if *out != "" {
+		indices := d.SampleIndices(*perClass)
+		err := atomicfile.Write(*out, func(w io.Writer) error { return datasets.WriteGridPNG(w, d, indices, *perClass) })
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", *out, err)
+		}
+		if err := d.Err(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "grid      %s (%d images, %d per class)\n", *out, len(indices), *perClass)
+	}
+	return nil
+}

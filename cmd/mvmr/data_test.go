@@ -1,0 +1,86 @@
+package main
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+)
+
+// writeCIFAR10 writes a CIFAR-10 folder whose file b holds two records labelled 2b and 2b+1
+// (the test file one record labelled 3), all pixels equal to the label·20.
+func writeCIFAR10(t *testing.T, root string) string {
+	t.Helper()
+	dir := filepath.Join(root, datasets.CIFAR10Folder)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	record := func(label byte) []byte {
+		r := []byte{label}
+		for range 3072 {
+			r = append(r, label*20)
+		}
+		return r
+	}
+	for b, f := range append(datasets.CIFAR10TrainFiles, datasets.CIFAR10TestFile) {
+		data := append(record(byte(2*b)), record(byte(2*b+1))...)
+		if f == datasets.CIFAR10TestFile {
+			data = record(3)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestDataInspectCommand(t *testing.T) {
+	root := t.TempDir()
+	writeCIFAR10(t, root)
+	grid := filepath.Join(t.TempDir(), "grid.png")
+	code, out, errOut := runCLI("data", "inspect", "cifar10", root, "-out", grid, "-per-class", "1")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{"cifar10/train", "images    10", "shape     32x32x3", "classes   10", "    9 9       ", "grid      " + grid + " (10 images, 1 per class)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	f, err := os.Open(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One row per class, 1 image per row: 64-px cells (32 px enlarged twice) with captions.
+	cellH := 64 + datasets.GridLabelHeight + 2
+	if b := img.Bounds(); b.Dx() != 64+4 || b.Dy() != 10*cellH+2 {
+		t.Errorf("grid %dx%d; want %dx%d", b.Dx(), b.Dy(), 68, 10*cellH+2)
+	}
+	// The cell of class 3 (4th row) shows the image's grey value 60.
+	if r, _, _, _ := img.At(2+10, 2+3*cellH+10).RGBA(); r>>8 != 60 {
+		t.Errorf("class-3 cell pixel %d; want 60", r>>8)
+	}
+
+	code, out, _ = runCLI("data", "inspect", "-split", "test", "cifar10", root)
+	if code != 0 || !strings.Contains(out, "images    1\n") || !strings.Contains(out, "    3 3                              1  100.0%") {
+		t.Errorf("test split: exit %d, output\n%s", code, out)
+	}
+	for _, args := range [][]string{
+		{"data", "inspect", "cifar10", filepath.Join(root, "missing")},
+		{"data", "inspect", "cifar10"},
+		{"data", "inspect", "svhn", root},
+		{"data", "list"},
+	} {
+		if code, _, errOut := runCLI(args...); code != 2 || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want status 2 and a message", args, code, errOut)
+		}
+	}
+}
