@@ -49,7 +49,8 @@ type AblationOptions struct {
 	FromZero bool
 	// Metric labels the value axis; empty means "accuracy".
 	Metric string
-	// Percent prints the values in the bar labels as percentages (scores are fractions).
+	// Percent prints the values in the bar labels and on the axis as percentages (the scores
+	// are fractions).
 	Percent bool
 	// Title is the plot title; empty means "Ablation".
 	Title string
@@ -142,6 +143,9 @@ func Ablation(results []AblationResult, opts AblationOptions) (*plot.Plot, error
 	}
 	spreadName := map[Spread]string{SpreadMinMax: "min–max", SpreadStd: "± std"}[opts.Spread]
 	p.X.Label.Text += fmt.Sprintf(" (mean over seeds; bars: %s)", spreadName)
+	if opts.Percent {
+		p.X.Tick.Marker = percentTicks{}
+	}
 	grid := plotter.NewGrid()
 	grid.Horizontal.Color = nil
 	p.Add(grid)

@@ -56,7 +56,7 @@ func TestAblationFigure(t *testing.T) {
 	for _, r := range results {
 		names = append(names, r.Name)
 	}
-	png := checkFigure(t, p, 0.03, 4, names...)
+	png := checkFigure(t, p, 0.03, 4, append(names, "95%", "97%")...)
 	checkGolden(t, "ablation", png)
 
 	// Sorted: the tick labels run from the worst mean (bottom, value 0) to the best (top).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -35,7 +36,14 @@ type Embedding2DOptions struct {
 	MarkerRadius vg.Length
 	// Opacity of the points in (0, 1]; 0 means 0.75 (overlaps stay visible).
 	Opacity float64
+	// LabelClusters prints each class name at the median of its points. It is on by default
+	// beyond MaxLegendClasses classes, where the legend gives way to it.
+	LabelClusters bool
 }
+
+// MaxLegendClasses is the most classes Embedding2D lists in a legend; beyond it (CIFAR-100) the
+// class names are printed on the clusters instead.
+const MaxLegendClasses = 40
 
 // Embedding2D draws a 2-D embedding (t-SNE, PCA) as a scatter plot coloured by class, with a
 // legend of class names beside the plot. xy holds the points row-major, x0 y0 x1 y1 ...;
@@ -123,20 +131,65 @@ func Embedding2D[F Float, L Label](xy []F, labels []L, opts Embedding2DOptions) 
 		}
 	}
 	fig.Width, fig.Height = 7.5*vg.Inch, 6*vg.Inch
+	className := func(k int) string {
+		if opts.ClassNames != nil {
+			return opts.ClassNames[k]
+		}
+		return strconv.Itoa(k)
+	}
+	if opts.LabelClusters || classes > MaxLegendClasses {
+		labels, err := clusterLabels(pts, labels, classes, className)
+		if err != nil {
+			return nil, fmt.Errorf("plotting: Embedding2D: %w", err)
+		}
+		p.Add(labels)
+	}
+	if classes > MaxLegendClasses {
+		return fig, nil
+	}
+	if classes > 20 {
+		fig.Legend.TextStyle.Font.Size = vg.Points(8)
+	}
 	for k := range classes {
 		if counts[k] == 0 && opts.ClassNames == nil {
 			continue
 		}
-		name := strconv.Itoa(k)
-		if opts.ClassNames != nil {
-			name = opts.ClassNames[k]
-		}
 		legendStyle := styles[k]
 		legendStyle.Radius = vg.Points(3.5)
 		legendStyle.Color = ClassGlyph(k, 0).Color
-		fig.Legend.Add(name, glyphThumb(legendStyle))
+		fig.Legend.Add(className(k), glyphThumb(legendStyle))
 	}
 	return fig, nil
+}
+
+// clusterLabels returns the class names placed at the coordinate-wise median of each class's
+// points.
+func clusterLabels[L Label](pts plotter.XYs, labels []L, classes int, name func(int) string) (*plotter.Labels, error) {
+	xs, ys := make([][]float64, classes), make([][]float64, classes)
+	for i, l := range labels {
+		xs[l] = append(xs[l], pts[i].X)
+		ys[l] = append(ys[l], pts[i].Y)
+	}
+	var at plotter.XYLabels
+	for k := range classes {
+		if len(xs[k]) == 0 {
+			continue
+		}
+		slices.Sort(xs[k])
+		slices.Sort(ys[k])
+		at.XYs = append(at.XYs, plotter.XY{X: xs[k][len(xs[k])/2], Y: ys[k][len(ys[k])/2]})
+		at.Labels = append(at.Labels, name(k))
+	}
+	text, err := plotter.NewLabels(at)
+	if err != nil {
+		return nil, err
+	}
+	for i := range text.TextStyle {
+		text.TextStyle[i].Font.Size = vg.Points(9)
+		text.TextStyle[i].XAlign = draw.XCenter
+		text.TextStyle[i].YAlign = draw.YCenter
+	}
+	return text, nil
 }
 
 // glyphThumb is a legend thumbnail showing one marker.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // digitNames are MNIST's class names.
@@ -69,6 +71,16 @@ func TestEmbedding2DFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFigure(t, fig, 0.02, 20, "0", "9", "24", "2-D embedding by class", "dim 1")
+	// 100 classes (CIFAR-100): no legend, the names sit on the clusters.
+	many, manyLabels = gaussianClusters(3000, 100, 5)
+	fig, err = Embedding2D(many, manyLabels, Embedding2DOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fig.Legend.Rectangle(draw.Canvas{}).Size().Y != 0 {
+		t.Error("100 classes still get a legend")
+	}
+	checkFigure(t, fig, 0.02, 20, "0", "57", "99")
 	seen := map[string]bool{}
 	for k := range 25 {
 		g := ClassGlyph(k, 1)

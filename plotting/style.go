@@ -3,6 +3,7 @@ package plotting
 import (
 	"image/color"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -52,6 +53,25 @@ func (integerTicks) Ticks(min, max float64) []plot.Tick {
 		if ticks[i].Label != "" {
 			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', 0, 64)
 		}
+	}
+	return ticks
+}
+
+// percentTicks labels the default tick positions of a fraction axis as percentages
+// (0.95 → "95%").
+type percentTicks struct{}
+
+func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label == "" {
+			continue
+		}
+		decimals := 0
+		if dot := strings.IndexByte(ticks[i].Label, '.'); dot >= 0 {
+			decimals = len(ticks[i].Label) - dot - 1
+		}
+		ticks[i].Label = strconv.FormatFloat(100*ticks[i].Value, 'f', max(0, decimals-2), 64) + "%"
 	}
 	return ticks
 }
