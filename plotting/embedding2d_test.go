@@ -121,3 +121,22 @@ func TestEmbedding2DBadInput(t *testing.T) {
 		t.Error("negative label accepted")
 	}
 }
+
+// BenchmarkEmbedding2D builds and renders a 10 000-point embedding (MNIST test set size) to PNG
+// and to SVG.
+func BenchmarkEmbedding2D(b *testing.B) {
+	xy, labels := gaussianClusters(10000, 10, 6)
+	for _, format := range []string{FormatPNG, FormatSVG} {
+		b.Run(format, func(b *testing.B) {
+			for b.Loop() {
+				fig, err := Embedding2D(xy, labels, Embedding2DOptions{ClassNames: digitNames})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Render(fig, format); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
