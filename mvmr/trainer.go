@@ -57,6 +57,9 @@ type Trainer struct {
 	Progress io.Writer
 	// ProgressEvery is the interval between progress lines (default 10 s).
 	ProgressEvery time.Duration
+	// AfterStep, when set, is called after each applied step with the number of steps applied
+	// so far (a checkpoint hook); an error it returns stops Train and is returned.
+	AfterStep func(steps int64) error
 	// Cache holds host representations of the training images (DefaultFeatureCache unless set
 	// before the first Train).
 	Cache *FeatureCache
@@ -254,6 +257,11 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 			left := time.Duration(float64(steps-i-1)/rate) * time.Second
 			fmt.Fprintf(t.Progress, "step %d/%d | %s | %.2f steps/s | %s left\n",
 				step+1, first+int64(steps), formatTerms(t.names, values), rate, left.Round(time.Second))
+		}
+		if t.AfterStep != nil {
+			if err := t.AfterStep(step + 1); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -79,11 +79,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		err := c.run(args[1:], stdout, stderr)
+		var coded interface{ ExitCode() int } // an error with its own exit status (130: interrupted)
 		switch {
 		case err == nil:
 			return 0
 		case errors.Is(err, flag.ErrHelp):
 			return 0
+		case errors.As(err, &coded):
+			fmt.Fprintf(stderr, "mvmr %s: %v\n", c.name, err)
+			return coded.ExitCode()
 		case errors.As(err, new(usageError)):
 			fmt.Fprintf(stderr, "mvmr %s: %v\n", c.name, err)
 			return 2

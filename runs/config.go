@@ -1,0 +1,361 @@
+// Package runs turns a run description (a YAML file, flags, a sweep) into training runs of
+// package mvmr that are reproducible, resumable and shardable, and collects their results in
+// one table.
+//
+// A Config reads the official MV-MR YAML configs (github.com/vkinakh/mv-mr/configs: batch_size,
+// epochs, warmup_epochs, std_margin, optimizer, wd, lr, scheduler, dataset.*, scatnet.*,
+// encoder.*, hog.*) as well as this kit's own keys; keys it does not know are errors, and
+// official keys it reads but does not use (fp16, n_workers, ...) are reported as notices.
+package runs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+)
+
+// Config describes one training run. Its YAML keys follow the official configs where they have
+// one (batch_size, lr, wd, std_margin, dataset.size, encoder.out_dim, hog.nbins, ...).
+type Config struct {
+	// Comment is a free description (the official configs' run name).
+	Comment string `yaml:"comment,omitempty"`
+	// Seed fixes the weights, the data order, the augmentations and the probes.
+	Seed int64 `yaml:"seed"`
+	// BatchSize is the number of images per step, each seen as two views.
+	BatchSize int `yaml:"batch_size"`
+	// Steps is the number of training steps; 0 takes Epochs.
+	Steps int64 `yaml:"steps"`
+	// Epochs is the training length in passes over the training set (official key), used when
+	// Steps is 0: steps = round(epochs · floor(images / batch_size)).
+	Epochs float64 `yaml:"epochs"`
+	// WarmupSteps is the length of the linear learning-rate warmup; -1 takes WarmupEpochs, or
+	// min(50, steps/10) when that is 0 too.
+	WarmupSteps int64 `yaml:"warmup_steps"`
+	// WarmupEpochs is the warmup in epochs (official key), used when WarmupSteps is -1.
+	WarmupEpochs float64 `yaml:"warmup_epochs"`
+	// Optimizer is adam (official: L2 weight decay in the gradient) or adamw.
+	Optimizer string `yaml:"optimizer"`
+	// LR is the peak learning rate.
+	LR float64 `yaml:"lr"`
+	// WD is the weight decay.
+	WD float64 `yaml:"wd"`
+	// MinLR is the learning rate at the end of the cosine.
+	MinLR float64 `yaml:"min_lr"`
+	// Scheduler is "cosine" (linear warmup then half cosine, the official
+	// CosineWarmupScheduler) or "constant" (linear warmup then LR).
+	Scheduler string `yaml:"scheduler"`
+	// StdMargin is the margin of the variance hinge (official std_margin).
+	StdMargin float64 `yaml:"std_margin"`
+	// StdEpsilon is added to the variance in the hinge (0 as torch.std).
+	StdEpsilon float64 `yaml:"std_epsilon"`
+	// NormalizeZ L2-normalises z before the loss (official normalize_z).
+	NormalizeZ bool `yaml:"normalize_z"`
+	// DCorScale divides z before every distance correlation (official 32).
+	DCorScale float64 `yaml:"dcor_scale"`
+	// Weights are the L1 and L2 term weights.
+	Weights Weights `yaml:"weights"`
+	// L3Mode is the mode of every representation term that does not set its own: maximize
+	// (1 − dCor, the paper) or official (+dCor, the official code).
+	L3Mode string `yaml:"l3_mode"`
+	// Representations are the L3 terms; empty trains without any.
+	Representations Representations `yaml:"representations"`
+	// Dataset selects the data.
+	Dataset DatasetConfig `yaml:"dataset"`
+	// Encoder is the backbone and projector.
+	Encoder EncoderConfig `yaml:"encoder"`
+	// Scatnet holds the official scattering parameters, the defaults of the scatnet
+	// representations.
+	Scatnet ScatnetConfig `yaml:"scatnet"`
+	// HOG holds the official HOG parameters, the defaults of the hog representations.
+	HOG HOGConfig `yaml:"hog"`
+	// Eval lists the evaluation protocols run after training.
+	Eval EvalConfig `yaml:"eval"`
+	// CheckpointEvery is the number of steps between checkpoints (and after the last step).
+	CheckpointEvery int64 `yaml:"checkpoint_every"`
+}
+
+// Weights are the weights of the L1 and L2 terms in the total loss.
+type Weights struct {
+	MSE    float64 `yaml:"mse"`
+	Std    float64 `yaml:"std"`
+	DCorZZ float64 `yaml:"dcor_zz"`
+}
+
+// DatasetConfig selects the data set (official dataset.* keys).
+type DatasetConfig struct {
+	// Name is the data set; see DatasetNames.
+	Name string `yaml:"name"`
+	// Size is the image side the config expects; 0 takes the data set's own. Images are not
+	// resized: a size that differs from the data set's is an error.
+	Size int `yaml:"size"`
+	// NClasses is the number of classes the config expects; 0 takes the data set's own.
+	NClasses int `yaml:"n_classes"`
+	// Path is where the data set's files are; empty uses the built-in location.
+	Path string `yaml:"path"`
+	// AugPolicy is the augmentation policy of the second view; see AugPolicyNames.
+	AugPolicy string `yaml:"aug_policy"`
+	// Limit keeps the first Limit training images (0: all), for quick runs and tests.
+	Limit int `yaml:"limit"`
+	// TestLimit keeps the first TestLimit test images (0: all).
+	TestLimit int `yaml:"test_limit"`
+}
+
+// EncoderConfig is the backbone and projector (official encoder.* keys).
+type EncoderConfig struct {
+	// Type is the backbone family; see EncoderTypes.
+	Type string `yaml:"type"`
+	// Channels and Strides are the convolution blocks of the "cnn" backbone.
+	Channels []int `yaml:"channels"`
+	Strides  []int `yaml:"strides"`
+	// Head is how the last feature map becomes h: flatten or avgpool.
+	Head string `yaml:"head"`
+	// OutDim is the projector spec (official out_dim), such as "512-512" or "8192-8192-8192".
+	OutDim string `yaml:"out_dim"`
+	// SmallKernel is the official ResNet stem switch for small images (3×3 stride-1, no
+	// max-pool); the cnn backbone has no stem and ignores it.
+	SmallKernel bool `yaml:"small_kernel"`
+}
+
+// ScatnetConfig holds the official scatnet.* keys.
+type ScatnetConfig struct {
+	J     int   `yaml:"J"`
+	L     int   `yaml:"L"`
+	Shape []int `yaml:"shape,flow"`
+}
+
+// HOGConfig holds the official hog.* keys.
+type HOGConfig struct {
+	NBins int `yaml:"nbins"`
+	Pool  int `yaml:"pool"`
+}
+
+// EvalConfig lists the evaluation protocols run after training, each giving one result row.
+type EvalConfig struct {
+	// Protocols are run in order; see EvalProtocols.
+	Protocols []string `yaml:"protocols,flow"`
+	// Probe configures the linear probe.
+	Probe ProbeSettings `yaml:"probe"`
+}
+
+// ProbeSettings are the linear-probe settings (mvmr.ProbeConfig; the seed is the run's).
+type ProbeSettings struct {
+	Epochs      int     `yaml:"epochs"`
+	BatchSize   int     `yaml:"batch_size"`
+	LR          float64 `yaml:"lr"`
+	WeightDecay float64 `yaml:"weight_decay"`
+}
+
+// Allowed values. Other packages add data sets, encoders and protocols: these lists are what
+// this build offers, and every error lists them.
+var (
+	// DatasetNames are the data sets Open can load.
+	DatasetNames = []string{"mnist"}
+	// AugPolicyNames are the augmentation policies ("default" is the data set's own).
+	AugPolicyNames = []string{"default", "digits"}
+	// EncoderTypes are the backbones.
+	EncoderTypes = []string{"cnn"}
+	// EvalProtocols are the evaluation protocols.
+	EvalProtocols = []string{"linear"}
+	// Schedulers are the learning-rate schedules.
+	Schedulers = []string{"cosine", "constant"}
+)
+
+// Default returns the quickstart run: MNIST, batch 256, 300 steps at lr 6e-3 with a cosine
+// schedule, the 32-64-128 CNN with a 512-512 projector, representations image and std in
+// maximize mode, a linear probe.
+func Default() Config {
+	loss := mvmr.DefaultLossConfig()
+	opt := mvmr.DefaultOptimizerConfig(mvmr.QuickstartSteps)
+	enc := mvmr.DefaultEncoderConfig()
+	probe := mvmr.DefaultProbeConfig()
+	c := Config{
+		Seed: 1, BatchSize: 256, Steps: mvmr.QuickstartSteps, WarmupSteps: -1,
+		Optimizer: opt.Name, LR: mvmr.QuickstartLR, WD: opt.WeightDecay, MinLR: opt.MinLR, Scheduler: "cosine",
+		StdMargin: loss.StdMargin, StdEpsilon: loss.StdEpsilon, NormalizeZ: loss.NormalizeZ, DCorScale: loss.DCorScale,
+		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
+		L3Mode:  string(mvmr.ModeMaximize),
+		Dataset: DatasetConfig{Name: "mnist", AugPolicy: "default"},
+		Encoder: EncoderConfig{Type: "cnn", Channels: enc.Channels, Strides: enc.Strides, Head: string(enc.Head), OutDim: enc.Projector},
+		Scatnet: ScatnetConfig{J: 2, L: 8},
+		HOG:     HOGConfig{NBins: 24, Pool: 8},
+		Eval: EvalConfig{Protocols: []string{"linear"}, Probe: ProbeSettings{
+			Epochs: probe.Epochs, BatchSize: probe.BatchSize, LR: probe.LR, WeightDecay: probe.WeightDecay}},
+		CheckpointEvery: 100,
+	}
+	for _, t := range loss.Representations {
+		c.Representations = append(c.Representations, Representation{Name: t.Name, Weight: t.Weight})
+	}
+	return c
+}
+
+// officialUnused are keys of the official configs that this kit reads and does not use, with
+// why; Load reports each one present as a notice.
+var officialUnused = map[string]string{
+	"log_every":               "progress is printed every 10 s",
+	"eval_every":              "the evaluation protocols run after training",
+	"n_workers":               "data loading uses every core",
+	"fp16":                    "training runs in float32",
+	"accumulate_grad_batches": "each step uses batch_size images, without accumulation",
+	"fine_tune_from":          "use mvmr train --resume to continue a run",
+	"clip":                    "no CLIP teacher in this build",
+	"dataset.percentage":      "semi-supervised label fractions are not set here",
+}
+
+// Loaded is a Config with what loading it noticed.
+type Loaded struct {
+	Config Config
+	// Notices are official keys read and not used, one line each.
+	Notices []string
+}
+
+// Load reads a YAML config file and applies overrides ("key=value", dotted keys as
+// dataset.name=mnist) on top of it, over Default. An empty path loads Default with the
+// overrides only.
+func Load(path string, overrides ...string) (Loaded, error) {
+	var raw []byte
+	if path != "" {
+		var err error
+		if raw, err = os.ReadFile(path); err != nil {
+			return Loaded{}, fmt.Errorf("runs: reading config: %w", err)
+		}
+	}
+	l, err := Parse(raw, overrides...)
+	if err != nil && path != "" {
+		return l, fmt.Errorf("%s: %w", path, err)
+	}
+	return l, err
+}
+
+// Parse reads a YAML config from bytes, as Load does.
+func Parse(raw []byte, overrides ...string) (Loaded, error) {
+	m, err := parseYAMLMap(raw)
+	if err != nil {
+		return Loaded{}, err
+	}
+	for _, kv := range overrides {
+		key, value, err := ParseOverride(kv)
+		if err != nil {
+			return Loaded{}, err
+		}
+		if err := setPath(m, key, value); err != nil {
+			return Loaded{}, err
+		}
+	}
+	return FromMap(m)
+}
+
+// parseYAMLMap reads a YAML mapping into generic values.
+func parseYAMLMap(raw []byte) (map[string]any, error) {
+	m := map[string]any{}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return m, nil
+	}
+	var v any
+	if err := yaml.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("not valid YAML: %w", err)
+	}
+	if v == nil {
+		return m, nil
+	}
+	got, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the top level is %s; expected a mapping of keys such as batch_size: 256", show(v))
+	}
+	return got, nil
+}
+
+// ParseOverride splits a "key=value" override (the --set flag) and reads the value as YAML.
+func ParseOverride(kv string) (string, any, error) {
+	key, raw, ok := strings.Cut(kv, "=")
+	key = strings.TrimSpace(key)
+	if !ok || key == "" {
+		return "", nil, fmt.Errorf("--set %q: expected key=value, as lr=1e-3 or dataset.name=mnist", kv)
+	}
+	return key, parseScalar(strings.TrimSpace(raw)), nil
+}
+
+// FromMap decodes a generic mapping (the parsed YAML with overrides) over Default.
+func FromMap(m map[string]any) (Loaded, error) {
+	m = deepCopy(m).(map[string]any)
+	var l Loaded
+	for _, key := range sortedOfficial() {
+		parent, leaf := m, key
+		if p, k, nested := strings.Cut(key, "."); nested {
+			sub, ok := m[p].(map[string]any)
+			if !ok {
+				continue
+			}
+			parent, leaf = sub, k
+		}
+		if v, ok := parent[leaf]; ok {
+			delete(parent, leaf)
+			if v != nil {
+				l.Notices = append(l.Notices, fmt.Sprintf("%s = %s: read, not used (%s)", key, show(v), officialUnused[key]))
+			}
+		}
+	}
+	// The official encoder_type (resnet, deit) is this kit's encoder.type.
+	if v, ok := m["encoder_type"]; ok {
+		delete(m, "encoder_type")
+		enc, isMap := m["encoder"].(map[string]any)
+		if !isMap {
+			enc = map[string]any{}
+			m["encoder"] = enc
+		}
+		if _, set := enc["type"]; !set {
+			enc["type"] = v
+		}
+	}
+	c := Default()
+	d := decoder{present: map[string]bool{}}
+	d.decodeValue("", m, reflect.ValueOf(&c).Elem())
+	var problems []string
+	if len(d.unknown) > 0 {
+		problems = append(problems, "unknown keys: "+strings.Join(d.unknown, "; "))
+	}
+	problems = append(problems, d.errs...)
+	if len(problems) > 0 {
+		return l, errors.New(strings.Join(problems, "\n"))
+	}
+	// A config that gives the length in epochs (the official ones) overrides the default steps.
+	if d.present["epochs"] && !d.present["steps"] {
+		c.Steps = 0
+	}
+	if d.present["warmup_epochs"] && !d.present["warmup_steps"] {
+		c.WarmupSteps = -1
+	}
+	l.Config = c
+	return l, nil
+}
+
+func sortedOfficial() []string {
+	keys := make([]string, 0, len(officialUnused))
+	for k := range officialUnused {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// YAML returns the config in full as YAML, every key written: what each run folder holds as
+// config.yaml. Loading it gives the same Config.
+func (c Config) YAML() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("runs: writing the config as YAML: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,281 @@
+package runs
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Row is one result: one run evaluated with one protocol.
+type Row struct {
+	// Sweep is the sweep's name (empty for a lone run).
+	Sweep string `json:"sweep,omitempty"`
+	// Run is the run id (the folder name).
+	Run string `json:"run"`
+	// Axes are the sweep axis values of the run, by key.
+	Axes map[string]string `json:"axes,omitempty"`
+	// Protocol is the evaluation protocol (EvalProtocols).
+	Protocol string `json:"protocol"`
+	// Top1, Top5 and TrainTop1 are accuracies in [0, 1].
+	Top1      float64 `json:"top1"`
+	Top5      float64 `json:"top5"`
+	TrainTop1 float64 `json:"train_top1"`
+	// Dataset, Seed, Representations (names joined by "+", or "none"), L3Mode and Steps
+	// describe the run.
+	Dataset         string `json:"dataset"`
+	Seed            int64  `json:"seed"`
+	Representations string `json:"representations"`
+	L3Mode          string `json:"l3_mode"`
+	Steps           int64  `json:"steps"`
+	// FinalLoss holds every loss component at the last step.
+	FinalLoss map[string]float64 `json:"final_loss"`
+	// TrainSeconds and EvalSeconds are wall times (training of this process only, when resumed).
+	TrainSeconds float64 `json:"train_seconds"`
+	EvalSeconds  float64 `json:"eval_seconds"`
+}
+
+// writeRows writes rows as JSON lines.
+func writeRows(w io.Writer, rows []Row) error {
+	enc := json.NewEncoder(w)
+	for _, r := range rows {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadRows reads a results.jsonl file; a bad line is an error naming the file and line.
+func ReadRows(path string) ([]Row, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("runs: %w", err)
+	}
+	var rows []Row
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var r Row
+		if err := json.Unmarshal(line, &r); err != nil {
+			return nil, fmt.Errorf("runs: %s line %d: %w", path, n, err)
+		}
+		rows = append(rows, r)
+	}
+	return rows, sc.Err()
+}
+
+// CollectRows gathers the result rows under each path: a run folder (with results.jsonl), a
+// results.jsonl file, or a sweep folder whose run folders are its sub-folders. Rows of the same
+// (sweep, run, protocol) found twice are kept once. Sub-folders without results (unfinished
+// runs) are counted in missing.
+func CollectRows(paths ...string) (rows []Row, missing []string, err error) {
+	seen := map[string]bool{}
+	add := func(file string) error {
+		rs, err := ReadRows(file)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			key := r.Sweep + "\x00" + r.Run + "\x00" + r.Protocol
+			if !seen[key] {
+				seen[key] = true
+				rows = append(rows, r)
+			}
+		}
+		return nil
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("runs: %w", err)
+		}
+		if !info.IsDir() {
+			if err := add(p); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(p, FileResults)); err == nil {
+			if err := add(filepath.Join(p, FileResults)); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("runs: %w", err)
+		}
+		found := false
+		for _, e := range entries {
+			if !e.IsDir() {
+				continue
+			}
+			file := filepath.Join(p, e.Name(), FileResults)
+			if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+				if _, cfgErr := os.Stat(filepath.Join(p, e.Name(), FileConfig)); cfgErr == nil {
+					missing = append(missing, filepath.Join(p, e.Name()))
+				}
+				continue
+			}
+			found = true
+			if err := add(file); err != nil {
+				return nil, nil, err
+			}
+		}
+		if !found && len(missing) == 0 {
+			return nil, nil, fmt.Errorf("runs: %s holds no %s, neither directly nor in a sub-folder", p, FileResults)
+		}
+	}
+	return rows, missing, nil
+}
+
+// axisKeys returns the axis keys of rows, sorted.
+func axisKeys(rows []Row) []string {
+	var keys []string
+	for _, r := range rows {
+		for k := range r.Axes {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func lossKeys(rows []Row) []string {
+	var keys []string
+	for _, r := range rows {
+		for k := range r.FinalLoss {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// WriteJSONL writes the rows as JSON lines.
+func WriteJSONL(w io.Writer, rows []Row) error { return writeRows(w, rows) }
+
+// WriteCSV writes one line per row: sweep, run, the axes, protocol, accuracies in %, the run's
+// description and every final loss component.
+func WriteCSV(w io.Writer, rows []Row) error {
+	axes, losses := axisKeys(rows), lossKeys(rows)
+	cw := csv.NewWriter(w)
+	header := append([]string{"sweep", "run"}, axes...)
+	header = append(header, "protocol", "top1", "top5", "train_top1", "dataset", "seed", "representations", "l3_mode", "steps")
+	for _, k := range losses {
+		header = append(header, "loss/"+k)
+	}
+	header = append(header, "train_seconds", "eval_seconds")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for _, r := range rows {
+		line := []string{r.Sweep, r.Run}
+		for _, k := range axes {
+			line = append(line, r.Axes[k])
+		}
+		line = append(line, r.Protocol, f(100*r.Top1), f(100*r.Top5), f(100*r.TrainTop1), r.Dataset,
+			strconv.FormatInt(r.Seed, 10), r.Representations, r.L3Mode, strconv.FormatInt(r.Steps, 10))
+		for _, k := range losses {
+			if v, ok := r.FinalLoss[k]; ok {
+				line = append(line, f(v))
+			} else {
+				line = append(line, "")
+			}
+		}
+		line = append(line, f(r.TrainSeconds), f(r.EvalSeconds))
+		if err := cw.Write(line); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// tableColumns returns the header and cells of the human-readable table: the axes (or the run
+// id when there are none), protocol, top-1 and top-5 in %, steps and the final total loss.
+func tableColumns(rows []Row) ([]string, [][]string) {
+	axes := axisKeys(rows)
+	header := append([]string{}, axes...)
+	if len(axes) == 0 {
+		header = append(header, "run", "representations")
+	}
+	header = append(header, "protocol", "top-1 %", "top-5 %", "steps", "total loss")
+	var cells [][]string
+	for _, r := range rows {
+		var line []string
+		for _, k := range axes {
+			line = append(line, r.Axes[k])
+		}
+		if len(axes) == 0 {
+			line = append(line, r.Run, r.Representations)
+		}
+		total := ""
+		if v, ok := r.FinalLoss["total"]; ok {
+			total = strconv.FormatFloat(v, 'f', 4, 64)
+		}
+		line = append(line, r.Protocol, fmt.Sprintf("%.2f", 100*r.Top1), fmt.Sprintf("%.2f", 100*r.Top5),
+			strconv.FormatInt(r.Steps, 10), total)
+		cells = append(cells, line)
+	}
+	return header, cells
+}
+
+// WriteMarkdown writes the rows as a markdown table.
+func WriteMarkdown(w io.Writer, rows []Row) error {
+	header, cells := tableColumns(rows)
+	var b strings.Builder
+	b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
+	for range header {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, line := range cells {
+		b.WriteString("| " + strings.Join(line, " | ") + " |\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteHTML writes the rows as a standalone HTML page with one table.
+func WriteHTML(w io.Writer, title string, rows []Row) error {
+	header, cells := tableColumns(rows)
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title>\n", html.EscapeString(title))
+	b.WriteString("<style>table{border-collapse:collapse;font-family:sans-serif}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style></head><body>\n")
+	fmt.Fprintf(&b, "<h1>%s</h1>\n<table>\n<tr>", html.EscapeString(title))
+	for _, h := range header {
+		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(h))
+	}
+	b.WriteString("</tr>\n")
+	for _, line := range cells {
+		b.WriteString("<tr>")
+		for _, c := range line {
+			fmt.Fprintf(&b, "<td>%s</td>", html.EscapeString(c))
+		}
+		b.WriteString("</tr>\n")
+	}
+	b.WriteString("</table>\n</body></html>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,309 @@
+package runs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/plotting"
+)
+
+// Options control how Run executes a config.
+type Options struct {
+	// Resume continues from the run folder's checkpoint. Without it, a folder holding the
+	// checkpoint of an unfinished run is an error (nothing is overwritten by accident).
+	Resume bool
+	// Progress receives the trainer's progress lines (step, loss terms, steps/s, time left)
+	// and Log the run's messages; nil discards them.
+	Progress, Log io.Writer
+	// ProgressEvery is the interval between progress lines (0: the trainer's default).
+	ProgressEvery time.Duration
+	// Sweep, RunID and Axes label the result rows (RunID defaults to the folder name).
+	Sweep string
+	RunID string
+	Axes  map[string]string
+}
+
+// Status is the content of a run folder's status.json.
+type Status struct {
+	// State is running, interrupted, failed or done.
+	State string `json:"state"`
+	// Step is the number of steps in the latest checkpoint; TotalSteps the run's length.
+	Step       int64 `json:"step"`
+	TotalSteps int64 `json:"total_steps"`
+	// Error says why a failed run stopped.
+	Error   string    `json:"error,omitempty"`
+	Updated time.Time `json:"updated"`
+}
+
+// Run states.
+const (
+	StateRunning     = "running"
+	StateInterrupted = "interrupted"
+	StateFailed      = "failed"
+	StateDone        = "done"
+)
+
+// InterruptedError is returned by Run when its context was cancelled (Ctrl-C, SIGTERM): the
+// run stopped after a whole step and saved a checkpoint that --resume continues from.
+type InterruptedError struct {
+	Dir  string
+	Step int64
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("interrupted at step %d; checkpoint saved in %s (continue with --resume)", e.Step, e.Dir)
+}
+
+// ExitCode is the exit status of an interrupted command (128 + SIGINT).
+func (e *InterruptedError) ExitCode() int { return 130 }
+
+// Outcome is what Run did.
+type Outcome struct {
+	// Rows are the result rows, one per evaluation protocol.
+	Rows []Row
+	// Skipped is true when the folder held a finished run: nothing was trained.
+	Skipped bool
+	// Resumed is the step training continued from (0 for a fresh run).
+	Resumed int64
+}
+
+// ReadStatus reads a run folder's status.json.
+func ReadStatus(dir string) (Status, error) {
+	var s Status
+	raw, err := os.ReadFile(filepath.Join(dir, FileStatus))
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return s, fmt.Errorf("runs: %s: %w", filepath.Join(dir, FileStatus), err)
+	}
+	return s, nil
+}
+
+// Finished reports whether dir holds a finished run (status done and its results written).
+func Finished(dir string) bool {
+	s, err := ReadStatus(dir)
+	if err != nil || s.State != StateDone {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(dir, FileResults))
+	return err == nil
+}
+
+func writeJSON(path string, v any) error {
+	raw, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(path, append(raw, '\n'))
+}
+
+// Run trains the config in the run folder dir, checkpointing every config.CheckpointEvery
+// steps, then runs its evaluation protocols and writes their rows to results.jsonl. A folder
+// that holds a finished run is left alone (Outcome.Skipped). When ctx is cancelled the run
+// finishes the current step, saves a checkpoint and returns an *InterruptedError; a loss that
+// turns NaN or Inf stops it with the step and the term named (an *mvmr.NonFiniteLossError),
+// keeping the last good checkpoint.
+func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome, error) {
+	logw := opts.Log
+	if logw == nil {
+		logw = io.Discard
+	}
+	if opts.RunID == "" {
+		opts.RunID = filepath.Base(dir)
+	}
+	if err := config.Validate(); err != nil {
+		return nil, err
+	}
+	if Finished(dir) {
+		rows, err := ReadRows(filepath.Join(dir, FileResults))
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(logw, "%s: finished already, skipped\n", dir)
+		return &Outcome{Rows: rows, Skipped: true}, nil
+	}
+	train, test, err := OpenData(config.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	resolved, err := config.Resolve(train)
+	if err != nil {
+		return nil, err
+	}
+	total := resolved.Optimizer.TotalSteps
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("runs: creating the run folder: %w", err)
+	}
+
+	var trainer *mvmr.Trainer
+	outcome := &Outcome{}
+	if hasCheckpoint(dir) {
+		if !opts.Resume {
+			return nil, fmt.Errorf("runs: %s holds the checkpoint of an unfinished run; resume it with --resume or choose another folder", dir)
+		}
+		var warning string
+		trainer, warning, err = loadCheckpoint(dir, train)
+		if err != nil {
+			return nil, err
+		}
+		if warning != "" {
+			fmt.Fprintf(logw, "warning: %s\n", warning)
+		}
+		if err := sameConfig(trainer.Config(), resolved); err != nil {
+			trainer.Close()
+			return nil, fmt.Errorf("runs: %s: %w; resume with the config the run started with", dir, err)
+		}
+		outcome.Resumed = trainer.Step()
+		fmt.Fprintf(logw, "resuming %s at step %d of %d\n", dir, trainer.Step(), total)
+	} else {
+		if trainer, err = mvmr.NewTrainer(resolved, train); err != nil {
+			return nil, err
+		}
+	}
+	defer trainer.Close()
+
+	configYAML, err := config.YAML()
+	if err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(dir, FileConfig), configYAML); err != nil {
+		return nil, err
+	}
+	if err := writeJSON(filepath.Join(dir, FileResolved), resolved); err != nil {
+		return nil, err
+	}
+	status := Status{State: StateRunning, Step: trainer.Step(), TotalSteps: total, Updated: time.Now().UTC()}
+	if err := writeJSON(filepath.Join(dir, FileStatus), status); err != nil {
+		return nil, err
+	}
+	setStatus := func(state string, step int64, cause error) error {
+		status.State, status.Step, status.Updated = state, step, time.Now().UTC()
+		status.Error = ""
+		if cause != nil {
+			status.Error = cause.Error()
+		}
+		return writeJSON(filepath.Join(dir, FileStatus), status)
+	}
+
+	trainer.Progress = opts.Progress
+	if opts.ProgressEvery > 0 {
+		trainer.ProgressEvery = opts.ProgressEvery
+	}
+	trainer.AfterStep = func(step int64) error {
+		if step%config.CheckpointEvery != 0 && step != total {
+			return nil
+		}
+		if err := saveCheckpoint(trainer, dir); err != nil {
+			return err
+		}
+		return setStatus(StateRunning, step, nil)
+	}
+	fmt.Fprintf(logw, "run %s: %s, %d steps of %d, representations %s (%s), encoder %s %v → %s\n", dir, train.Name, total,
+		config.BatchSize, config.Representations.Label(), config.L3Mode, config.Encoder.Type, config.Encoder.Channels, config.Encoder.OutDim)
+	trainStart := time.Now()
+	if remaining := total - trainer.Step(); remaining > 0 {
+		err = trainer.TrainContext(ctx, int(remaining))
+	}
+	trainSeconds := time.Since(trainStart).Seconds()
+	var nonFinite *mvmr.NonFiniteLossError
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		// The step in flight finished: save where the run stands.
+		step := trainer.Step()
+		if saveErr := saveCheckpoint(trainer, dir); saveErr != nil {
+			return nil, errors.Join(err, saveErr)
+		}
+		if err := setStatus(StateInterrupted, step, nil); err != nil {
+			return nil, err
+		}
+		return nil, &InterruptedError{Dir: dir, Step: step}
+	case errors.As(err, &nonFinite):
+		// The bad step was not applied and no checkpoint is written: the last good one stays.
+		last, _ := ReadStatus(dir)
+		_ = setStatus(StateFailed, last.Step, err)
+		return nil, fmt.Errorf("runs: %s: %w (the last good checkpoint, step %d, is kept)", dir, err, last.Step)
+	default:
+		last, _ := ReadStatus(dir)
+		_ = setStatus(StateFailed, last.Step, err)
+		return nil, err
+	}
+
+	if err := atomicfile.Write(filepath.Join(dir, FileHistory), trainer.History().WriteCSV); err != nil {
+		return nil, err
+	}
+	if fig, err := plotting.LossComponents(trainer.History(), plotting.LossComponentsOptions{
+		Title: fmt.Sprintf("%s: loss components", opts.RunID)}); err == nil {
+		if _, err := plotting.SaveAll(fig, filepath.Join(dir, FileLossFigure), "png", "svg"); err != nil {
+			return nil, err
+		}
+	} else {
+		fmt.Fprintf(logw, "warning: loss figure: %v\n", err)
+	}
+	final := map[string]float64{}
+	for _, name := range trainer.ComponentNames() {
+		if v, ok := trainer.History().Last(name); ok {
+			final[name] = v
+		}
+	}
+	base := Row{
+		Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Dataset: config.Dataset.Name, Seed: config.Seed,
+		Representations: config.Representations.Label(), L3Mode: config.L3Mode, Steps: trainer.Step(),
+		FinalLoss: final, TrainSeconds: trainSeconds,
+	}
+	for _, protocol := range config.Eval.Protocols {
+		row, err := evaluate(trainer, protocol, train, test, config)
+		if err != nil {
+			_ = setStatus(StateFailed, trainer.Step(), err)
+			return nil, fmt.Errorf("runs: %s: evaluation %s: %w", dir, protocol, err)
+		}
+		r := base
+		r.Protocol, r.Top1, r.Top5, r.TrainTop1, r.EvalSeconds = protocol, row.Top1, row.Top5, row.TrainTop1, row.Seconds
+		outcome.Rows = append(outcome.Rows, r)
+		fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, protocol, 100*r.Top1, 100*r.Top5)
+	}
+	var buf bytes.Buffer
+	if err := writeRows(&buf, outcome.Rows); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(dir, FileResults), buf.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := setStatus(StateDone, trainer.Step(), nil); err != nil {
+		return nil, err
+	}
+	return outcome, nil
+}
+
+// evaluate runs one protocol on the trained encoder.
+func evaluate(trainer *mvmr.Trainer, protocol string, train, test *datasets.Dataset, config Config) (mvmr.ProbeEvaluation, error) {
+	switch protocol {
+	case "linear":
+		return trainer.ProbeEncoder("MV-MR encoder", train, test, config.ProbeConfig())
+	}
+	return mvmr.ProbeEvaluation{}, fmt.Errorf("eval.protocols: %q; expected one of %v", protocol, EvalProtocols)
+}
+
+// sameConfig reports how a checkpoint's config differs from the one asked for.
+func sameConfig(saved, want mvmr.Config) error {
+	a, err1 := json.Marshal(saved)
+	b, err2 := json.Marshal(want)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	if bytes.Equal(a, b) {
+		return nil
+	}
+	return fmt.Errorf("the checkpoint was trained with another config (checkpoint %s, asked %s)", a, b)
+}

@@ -1,0 +1,209 @@
+package runs
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+)
+
+// Validate checks every value and returns one error per bad value (joined), each naming the
+// key, the value and what is allowed. Checks that need the data (batch size against the number
+// of images, image size, representations that fit the images) are done by Resolve.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key string, value any, allowed string) {
+		errs = append(errs, fmt.Errorf("%s = %s: expected %s", key, show(value), allowed))
+	}
+	oneOf := func(key, value string, allowed []string) {
+		if !slices.Contains(allowed, value) {
+			bad(key, value, "one of "+strings.Join(allowed, ", "))
+		}
+	}
+	positive := func(key string, v float64) {
+		if !(v > 0) || math.IsInf(v, 0) {
+			bad(key, v, "a positive finite number")
+		}
+	}
+	nonNegative := func(key string, v float64) {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			bad(key, v, "a finite number >= 0")
+		}
+	}
+	if c.BatchSize < 2 {
+		bad("batch_size", c.BatchSize, "an integer >= 2 (the std term and dCor need a batch)")
+	}
+	if c.Steps < 0 {
+		bad("steps", c.Steps, "an integer >= 0 (0: use epochs)")
+	}
+	nonNegative("epochs", c.Epochs)
+	if c.Steps == 0 && !(c.Epochs > 0) {
+		bad("steps", c.Steps, "a positive number of steps, or epochs > 0")
+	}
+	if c.WarmupSteps < -1 {
+		bad("warmup_steps", c.WarmupSteps, "an integer >= 0, or -1 for warmup_epochs")
+	}
+	nonNegative("warmup_epochs", c.WarmupEpochs)
+	oneOf("optimizer", c.Optimizer, []string{mvmr.OptimizerAdam, mvmr.OptimizerAdamW})
+	positive("lr", c.LR)
+	nonNegative("wd", c.WD)
+	if !(c.MinLR >= 0 && c.MinLR <= c.LR) {
+		bad("min_lr", c.MinLR, fmt.Sprintf("a number in [0, lr = %g]", c.LR))
+	}
+	oneOf("scheduler", c.Scheduler, Schedulers)
+	nonNegative("std_margin", c.StdMargin)
+	nonNegative("std_epsilon", c.StdEpsilon)
+	positive("dcor_scale", c.DCorScale)
+	nonNegative("weights.mse", c.Weights.MSE)
+	nonNegative("weights.std", c.Weights.Std)
+	nonNegative("weights.dcor_zz", c.Weights.DCorZZ)
+	modes := []string{string(mvmr.ModeMaximize), string(mvmr.ModeOfficial)}
+	oneOf("l3_mode", c.L3Mode, modes)
+	seen := map[string]bool{}
+	for i, rep := range c.Representations {
+		key := fmt.Sprintf("representations[%d]", i)
+		if !slices.Contains(mvmr.RepresentationNames(), rep.Name) {
+			bad(key+".name", rep.Name, "one of "+strings.Join(mvmr.RepresentationNames(), ", "))
+			continue
+		}
+		if seen[rep.Name] {
+			bad(key+".name", rep.Name, "each representation once")
+		}
+		seen[rep.Name] = true
+		nonNegative(key+".weight", rep.Weight)
+		if rep.Mode != "" {
+			oneOf(key+".mode", rep.Mode, modes)
+		}
+		term := c.lossTerms()[i]
+		if _, err := mvmr.NewRepresentation(term.Name, term.Params); err != nil {
+			errs = append(errs, fmt.Errorf("%s.params = %s: %w", key, show(map[string]any(term.Params)), err))
+		}
+	}
+	oneOf("dataset.name", c.Dataset.Name, DatasetNames)
+	if c.Dataset.Size < 0 {
+		bad("dataset.size", c.Dataset.Size, "the image side in pixels, or 0 for the data set's own")
+	}
+	if c.Dataset.NClasses < 0 {
+		bad("dataset.n_classes", c.Dataset.NClasses, "the number of classes, or 0 for the data set's own")
+	}
+	oneOf("dataset.aug_policy", c.Dataset.AugPolicy, AugPolicyNames)
+	if c.Dataset.Limit < 0 {
+		bad("dataset.limit", c.Dataset.Limit, "an integer >= 0 (0: all images)")
+	}
+	if c.Dataset.TestLimit < 0 {
+		bad("dataset.test_limit", c.Dataset.TestLimit, "an integer >= 0 (0: all images)")
+	}
+	oneOf("encoder.type", c.Encoder.Type, EncoderTypes)
+	if c.Encoder.Type == "cnn" {
+		if err := c.mvmrEncoder().Validate(); err != nil {
+			errs = append(errs, errors.New(strings.Replace(err.Error(), "encoder.projector", "encoder.out_dim", 1)))
+		}
+	}
+	if c.Scatnet.J < 1 {
+		bad("scatnet.J", c.Scatnet.J, "an integer >= 1")
+	}
+	if c.Scatnet.L < 1 {
+		bad("scatnet.L", c.Scatnet.L, "an integer >= 1")
+	}
+	if n := len(c.Scatnet.Shape); n != 0 && n != 2 {
+		bad("scatnet.shape", c.Scatnet.Shape, "[height, width] or empty")
+	}
+	if c.HOG.NBins < 1 {
+		bad("hog.nbins", c.HOG.NBins, "an integer >= 1")
+	}
+	if c.HOG.Pool < 1 {
+		bad("hog.pool", c.HOG.Pool, "an integer >= 1")
+	}
+	for i, p := range c.Eval.Protocols {
+		oneOf(fmt.Sprintf("eval.protocols[%d]", i), p, EvalProtocols)
+	}
+	if c.Eval.Probe.Epochs < 1 {
+		bad("eval.probe.epochs", c.Eval.Probe.Epochs, "an integer >= 1")
+	}
+	if c.Eval.Probe.BatchSize < 1 {
+		bad("eval.probe.batch_size", c.Eval.Probe.BatchSize, "an integer >= 1")
+	}
+	positive("eval.probe.lr", c.Eval.Probe.LR)
+	nonNegative("eval.probe.weight_decay", c.Eval.Probe.WeightDecay)
+	if c.CheckpointEvery < 1 {
+		bad("checkpoint_every", c.CheckpointEvery, "an integer >= 1 (steps between checkpoints)")
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) mvmrEncoder() mvmr.EncoderConfig {
+	return mvmr.EncoderConfig{Channels: c.Encoder.Channels, Strides: c.Encoder.Strides,
+		Head: mvmr.Head(c.Encoder.Head), Projector: c.Encoder.OutDim}
+}
+
+// TotalSteps returns the number of training steps on a training set of n images.
+func (c Config) TotalSteps(n int) int64 {
+	if c.Steps > 0 {
+		return c.Steps
+	}
+	return max(1, int64(math.Round(c.Epochs*float64(n/c.BatchSize))))
+}
+
+// Resolve validates the config against the training data and returns the mvmr.Config it
+// trains with.
+func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
+	if err := c.Validate(); err != nil {
+		return mvmr.Config{}, err
+	}
+	var errs []error
+	if c.BatchSize > train.Len() {
+		errs = append(errs, fmt.Errorf("batch_size = %d: expected at most the %d training images of %s", c.BatchSize, train.Len(), train.Name))
+	}
+	if s := c.Dataset.Size; s != 0 && (s != train.Height || s != train.Width) {
+		errs = append(errs, fmt.Errorf("dataset.size = %d: %s has %dx%d images (not resized); expected %d or 0", s, train.Name, train.Height, train.Width, train.Height))
+	}
+	if n := c.Dataset.NClasses; n != 0 && n != train.NumClasses {
+		errs = append(errs, fmt.Errorf("dataset.n_classes = %d: %s has %d classes; expected %d or 0", n, train.Name, train.NumClasses, train.NumClasses))
+	}
+	if s := c.Scatnet.Shape; len(s) == 2 && (s[0] != train.Height || s[1] != train.Width) {
+		errs = append(errs, fmt.Errorf("scatnet.shape = %v: expected [%d, %d] (the images of %s) or empty", s, train.Height, train.Width, train.Name))
+	}
+	if len(errs) > 0 {
+		return mvmr.Config{}, errors.Join(errs...)
+	}
+	total := c.TotalSteps(train.Len())
+	perEpoch := float64(train.Len() / c.BatchSize)
+	warmup := c.WarmupSteps
+	switch {
+	case warmup >= 0:
+	case c.WarmupEpochs > 0:
+		warmup = int64(math.Round(c.WarmupEpochs * perEpoch))
+	default:
+		warmup = min(50, total/10)
+	}
+	// The official configs set warmup_epochs: 10 with epochs: 10: the warmup cannot exceed the run.
+	warmup = min(warmup, total)
+	opt := mvmr.DefaultOptimizerConfig(total)
+	opt.Name, opt.LR, opt.WeightDecay, opt.MinLR, opt.WarmupSteps = c.Optimizer, c.LR, c.WD, c.MinLR, warmup
+	if c.Scheduler == "constant" {
+		opt.MinLR = c.LR
+	}
+	loss := mvmr.DefaultLossConfig()
+	loss.StdMargin, loss.StdEpsilon, loss.NormalizeZ, loss.DCorScale = c.StdMargin, c.StdEpsilon, c.NormalizeZ, c.DCorScale
+	loss.MSEWeight, loss.StdWeight, loss.DCorZZWeight = c.Weights.MSE, c.Weights.Std, c.Weights.DCorZZ
+	loss.Representations = c.lossTerms()
+	augment, err := augmentPolicy(c.Dataset)
+	if err != nil {
+		return mvmr.Config{}, err
+	}
+	mc := mvmr.Config{Seed: c.Seed, BatchSize: c.BatchSize, Encoder: c.mvmrEncoder(), Loss: loss, Optimizer: opt, Augment: augment}
+	if err := mc.Validate(); err != nil {
+		return mvmr.Config{}, fmt.Errorf("runs: the resolved mvmr config: %w", err)
+	}
+	return mc, nil
+}
+
+// ProbeConfig returns the linear-probe settings, seeded with the run's seed.
+func (c Config) ProbeConfig() mvmr.ProbeConfig {
+	p := c.Eval.Probe
+	return mvmr.ProbeConfig{Epochs: p.Epochs, BatchSize: p.BatchSize, LR: p.LR, WeightDecay: p.WeightDecay, Seed: c.Seed}
+}
