@@ -112,16 +112,19 @@ type DatasetConfig struct {
 type EncoderConfig struct {
 	// Type is the backbone family; see EncoderTypes.
 	Type string `yaml:"type"`
-	// Channels and Strides are the convolution blocks of the "cnn" backbone.
-	Channels []int `yaml:"channels"`
-	Strides  []int `yaml:"strides"`
-	// Head is how the last feature map becomes h: flatten or avgpool.
+	// Channels and Strides are the convolution blocks of the "cnn" backbone (empty: the
+	// quickstart's 32-64-128, strides 2); ResNets take none.
+	Channels []int `yaml:"channels,flow"`
+	Strides  []int `yaml:"strides,flow"`
+	// Head is how the last feature map becomes h: flatten or avgpool (empty: flatten for cnn,
+	// avgpool for ResNets, which allow nothing else).
 	Head string `yaml:"head"`
 	// OutDim is the projector spec (official out_dim), such as "512-512" or "8192-8192-8192".
 	OutDim string `yaml:"out_dim"`
-	// SmallKernel is the official ResNet stem switch for small images (3×3 stride-1, no
-	// max-pool); the cnn backbone has no stem and ignores it.
+	// SmallKernel is the official ResNet stem for small images (3×3 stride-1 conv1); ResNets only.
 	SmallKernel bool `yaml:"small_kernel"`
+	// NoMaxPool removes the ResNet stem's max pool (a deviation from the official code); ResNets only.
+	NoMaxPool bool `yaml:"no_maxpool"`
 }
 
 // ScatnetConfig holds the official scatnet.* keys.
@@ -143,6 +146,16 @@ type EvalConfig struct {
 	Protocols []string `yaml:"protocols,flow"`
 	// Probe configures the linear probe.
 	Probe ProbeSettings `yaml:"probe"`
+	// KNN configures the kNN classifier.
+	KNN KNNSettings `yaml:"knn"`
+}
+
+// KNNSettings are the kNN protocol's settings (mvmr.KNNConfig).
+type KNNSettings struct {
+	// Ks are the neighbourhood sizes, one result row each.
+	Ks []int `yaml:"ks,flow"`
+	// Temperature is T in the vote weight exp(cos/T).
+	Temperature float64 `yaml:"temperature"`
 }
 
 // ProbeSettings are the linear-probe settings (mvmr.ProbeConfig; the seed is the run's).
@@ -160,10 +173,9 @@ var (
 	DatasetNames = []string{"mnist"}
 	// AugPolicyNames are the augmentation policies ("default" is the data set's own).
 	AugPolicyNames = []string{"default", "digits"}
-	// EncoderTypes are the backbones.
-	EncoderTypes = []string{"cnn"}
-	// EvalProtocols are the evaluation protocols.
-	EvalProtocols = []string{"linear"}
+	// EvalProtocols are the evaluation protocols: the linear probe and the weighted kNN
+	// classifier (one row per k).
+	EvalProtocols = []string{"linear", "knn"}
 	// Schedulers are the learning-rate schedules.
 	Schedulers = []string{"cosine", "constant"}
 )
@@ -176,6 +188,7 @@ func Default() Config {
 	opt := mvmr.DefaultOptimizerConfig(mvmr.QuickstartSteps)
 	enc := mvmr.DefaultEncoderConfig()
 	probe := mvmr.DefaultProbeConfig()
+	knn := mvmr.DefaultKNNConfig()
 	c := Config{
 		Seed: 1, BatchSize: 256, Steps: mvmr.QuickstartSteps, WarmupSteps: -1,
 		Optimizer: opt.Name, LR: mvmr.QuickstartLR, WD: opt.WeightDecay, MinLR: opt.MinLR, Scheduler: "cosine",
@@ -183,15 +196,33 @@ func Default() Config {
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
 		Dataset: DatasetConfig{Name: "mnist", AugPolicy: "default"},
-		Encoder: EncoderConfig{Type: "cnn", Channels: enc.Channels, Strides: enc.Strides, Head: string(enc.Head), OutDim: enc.Projector},
+		Encoder: EncoderConfig{Type: mvmr.ArchCNN, OutDim: enc.Projector},
 		Scatnet: ScatnetConfig{J: 2, L: 8},
 		HOG:     HOGConfig{NBins: 24, Pool: 8},
 		Eval: EvalConfig{Protocols: []string{"linear"}, Probe: ProbeSettings{
-			Epochs: probe.Epochs, BatchSize: probe.BatchSize, LR: probe.LR, WeightDecay: probe.WeightDecay}},
+			Epochs: probe.Epochs, BatchSize: probe.BatchSize, LR: probe.LR, WeightDecay: probe.WeightDecay},
+			KNN: KNNSettings{Ks: knn.Ks, Temperature: knn.Temperature}},
 		CheckpointEvery: 100,
 	}
 	for _, t := range loss.Representations {
 		c.Representations = append(c.Representations, Representation{Name: t.Name, Weight: t.Weight})
+	}
+	return c.complete()
+}
+
+// complete fills the settings that default by encoder type (the cnn's blocks and head, the
+// ResNets' pooled head), so that the config printed back shows every value used.
+func (c Config) complete() Config {
+	if c.Encoder.Type == mvmr.ArchCNN {
+		def := mvmr.DefaultEncoderConfig()
+		if len(c.Encoder.Channels) == 0 && len(c.Encoder.Strides) == 0 {
+			c.Encoder.Channels, c.Encoder.Strides = slices.Clone(def.Channels), slices.Clone(def.Strides)
+		}
+		if c.Encoder.Head == "" {
+			c.Encoder.Head = string(def.Head)
+		}
+	} else if c.Encoder.Head == "" {
+		c.Encoder.Head = string(mvmr.HeadAvgPool)
 	}
 	return c
 }
@@ -302,8 +333,12 @@ func FromMap(m map[string]any) (Loaded, error) {
 			}
 		}
 	}
-	// The official encoder_type (resnet, deit) is this kit's encoder.type.
+	// The official encoder_type (resnet, deit) is this kit's encoder.type; the official
+	// "resnet" is ResNet-50 (ResnetMultiProj's default).
 	if v, ok := m["encoder_type"]; ok {
+		if v == "resnet" {
+			v = mvmr.ArchResNet50
+		}
 		delete(m, "encoder_type")
 		enc, isMap := m["encoder"].(map[string]any)
 		if !isMap {
@@ -332,7 +367,7 @@ func FromMap(m map[string]any) (Loaded, error) {
 	if d.present["warmup_epochs"] && !d.present["warmup_steps"] {
 		c.WarmupSteps = -1
 	}
-	l.Config = c
+	l.Config = c.complete()
 	return l, nil
 }
 

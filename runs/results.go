@@ -79,8 +79,9 @@ func ReadRows(path string) ([]Row, error) {
 	return rows, sc.Err()
 }
 
-// CollectRows gathers the result rows under each path: a run folder (with results.jsonl), a
-// results.jsonl file, or a sweep folder whose run folders are its sub-folders. Rows of the same
+// CollectRows gathers the result rows under each path: a run folder (with status.json and,
+// once finished, results.jsonl), a results.jsonl file, or a sweep folder whose run folders are
+// its sub-folders. Rows of the same
 // (sweep, run, protocol) found twice are kept once. Sub-folders without results (unfinished
 // runs) are counted in missing.
 func CollectRows(paths ...string) (rows []Row, missing []string, err error) {
@@ -110,7 +111,12 @@ func CollectRows(paths ...string) (rows []Row, missing []string, err error) {
 			}
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(p, FileResults)); err == nil {
+		if _, err := os.Stat(filepath.Join(p, FileStatus)); err == nil {
+			// A run folder (a sweep folder's merged results.jsonl is not read: its runs are).
+			if _, err := os.Stat(filepath.Join(p, FileResults)); err != nil {
+				missing = append(missing, p)
+				continue
+			}
 			if err := add(filepath.Join(p, FileResults)); err != nil {
 				return nil, nil, err
 			}

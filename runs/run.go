@@ -262,16 +262,16 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		Representations: config.Representations.Label(), L3Mode: config.L3Mode, Steps: trainer.Step(),
 		FinalLoss: final, TrainSeconds: trainSeconds,
 	}
-	for _, protocol := range config.Eval.Protocols {
-		row, err := evaluate(trainer, protocol, train, test, config)
-		if err != nil {
-			_ = setStatus(StateFailed, trainer.Step(), err)
-			return nil, fmt.Errorf("runs: %s: evaluation %s: %w", dir, protocol, err)
-		}
+	results, err := evaluate(trainer, train, test, config, logw)
+	if err != nil {
+		_ = setStatus(StateFailed, trainer.Step(), err)
+		return nil, fmt.Errorf("runs: %s: %w", dir, err)
+	}
+	for _, res := range results {
 		r := base
-		r.Protocol, r.Top1, r.Top5, r.TrainTop1, r.EvalSeconds = protocol, row.Top1, row.Top5, row.TrainTop1, row.Seconds
+		r.Protocol, r.Top1, r.Top5, r.TrainTop1, r.EvalSeconds = res.protocol, res.top1, res.top5, res.trainTop1, res.seconds
 		outcome.Rows = append(outcome.Rows, r)
-		fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, protocol, 100*r.Top1, 100*r.Top5)
+		fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, res.protocol, 100*r.Top1, 100*r.Top5)
 	}
 	var buf bytes.Buffer
 	if err := writeRows(&buf, outcome.Rows); err != nil {
@@ -286,13 +286,51 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	return outcome, nil
 }
 
-// evaluate runs one protocol on the trained encoder.
-func evaluate(trainer *mvmr.Trainer, protocol string, train, test *datasets.Dataset, config Config) (mvmr.ProbeEvaluation, error) {
-	switch protocol {
-	case "linear":
-		return trainer.ProbeEncoder("MV-MR encoder", train, test, config.ProbeConfig())
+type protocolResult struct {
+	protocol              string
+	top1, top5, trainTop1 float64
+	seconds               float64
+}
+
+// evaluate runs the config's protocols on the encoder's h of the training and test images:
+// "linear" gives one result, "knn" one per k ("knn-k20").
+func evaluate(trainer *mvmr.Trainer, train, test *datasets.Dataset, config Config, logw io.Writer) ([]protocolResult, error) {
+	if len(config.Eval.Protocols) == 0 {
+		return nil, nil
 	}
-	return mvmr.ProbeEvaluation{}, fmt.Errorf("eval.protocols: %q; expected one of %v", protocol, EvalProtocols)
+	start := time.Now()
+	trainF, err := trainer.EncoderFeatures(train)
+	if err != nil {
+		return nil, fmt.Errorf("features of %s: %w", train.Name, err)
+	}
+	testF, err := trainer.EncoderFeatures(test)
+	if err != nil {
+		return nil, fmt.Errorf("features of %s: %w", test.Name, err)
+	}
+	extract := time.Since(start).Seconds()
+	var out []protocolResult
+	for _, protocol := range config.Eval.Protocols {
+		start := time.Now()
+		switch protocol {
+		case "linear":
+			r, err := mvmr.LinearProbe(trainer.Backend(), trainF, testF, config.ProbeConfig())
+			if err != nil {
+				return nil, fmt.Errorf("evaluation linear: %w", err)
+			}
+			out = append(out, protocolResult{"linear", r.Top1, r.Top5, r.TrainTop1, extract + time.Since(start).Seconds()})
+		case "knn":
+			rs, err := mvmr.KNN(trainer.Backend(), trainF, testF, config.KNNConfig(), logw)
+			if err != nil {
+				return nil, fmt.Errorf("evaluation knn: %w", err)
+			}
+			for _, r := range rs {
+				out = append(out, protocolResult{fmt.Sprintf("knn-k%d", r.K), r.Top1, r.Top5, 0, extract + time.Since(start).Seconds()})
+			}
+		default:
+			return nil, fmt.Errorf("eval.protocols: %q; expected one of %v", protocol, EvalProtocols)
+		}
+	}
+	return out, nil
 }
 
 // sameConfig reports how a checkpoint's config differs from the one asked for.

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
 )
 
 // Sweep is a sweep file: a base config and axes whose product is the list of runs.
@@ -335,4 +334,3 @@ func (sh Shard) Select(runs []SweepRun) []SweepRun {
 	}
 	return out
 }
-

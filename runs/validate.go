@@ -97,10 +97,18 @@ func (c Config) Validate() error {
 	if c.Dataset.TestLimit < 0 {
 		bad("dataset.test_limit", c.Dataset.TestLimit, "an integer >= 0 (0: all images)")
 	}
-	oneOf("encoder.type", c.Encoder.Type, EncoderTypes)
-	if c.Encoder.Type == "cnn" {
-		if err := c.mvmrEncoder().Validate(); err != nil {
-			errs = append(errs, errors.New(strings.Replace(err.Error(), "encoder.projector", "encoder.out_dim", 1)))
+	oneOf("encoder.type", c.Encoder.Type, mvmr.Archs())
+	if slices.Contains(mvmr.Archs(), c.Encoder.Type) {
+		switch {
+		case c.Encoder.Type != mvmr.ArchCNN && len(c.Encoder.Channels)+len(c.Encoder.Strides) > 0:
+			bad("encoder.channels", c.Encoder.Channels, fmt.Sprintf("none for encoder.type %s (channels and strides are for cnn)", c.Encoder.Type))
+		case c.Encoder.Type == mvmr.ArchCNN && (c.Encoder.SmallKernel || c.Encoder.NoMaxPool):
+			bad("encoder.small_kernel", c.Encoder.SmallKernel, fmt.Sprintf("false for encoder.type cnn (small_kernel and no_maxpool are for %s)",
+				strings.Join(slices.DeleteFunc(mvmr.Archs(), func(a string) bool { return a == mvmr.ArchCNN }), ", ")))
+		default:
+			if err := c.mvmrEncoder().Validate(); err != nil {
+				errs = append(errs, errors.New(strings.Replace(err.Error(), "encoder.projector", "encoder.out_dim", 1)))
+			}
 		}
 	}
 	if c.Scatnet.J < 1 {
@@ -129,6 +137,15 @@ func (c Config) Validate() error {
 	}
 	positive("eval.probe.lr", c.Eval.Probe.LR)
 	nonNegative("eval.probe.weight_decay", c.Eval.Probe.WeightDecay)
+	if len(c.Eval.KNN.Ks) == 0 {
+		bad("eval.knn.ks", c.Eval.KNN.Ks, "at least one neighbourhood size")
+	}
+	for i, k := range c.Eval.KNN.Ks {
+		if k < 1 {
+			bad(fmt.Sprintf("eval.knn.ks[%d]", i), k, "an integer >= 1")
+		}
+	}
+	positive("eval.knn.temperature", c.Eval.KNN.Temperature)
 	if c.CheckpointEvery < 1 {
 		bad("checkpoint_every", c.CheckpointEvery, "an integer >= 1 (steps between checkpoints)")
 	}
@@ -136,6 +153,12 @@ func (c Config) Validate() error {
 }
 
 func (c Config) mvmrEncoder() mvmr.EncoderConfig {
+	if c.Encoder.Type != mvmr.ArchCNN {
+		e := mvmr.ResNetConfig(c.Encoder.Type, c.Encoder.SmallKernel, c.Encoder.OutDim)
+		e.NoMaxPool = c.Encoder.NoMaxPool
+		e.Head = mvmr.Head(c.Encoder.Head)
+		return e
+	}
 	return mvmr.EncoderConfig{Channels: c.Encoder.Channels, Strides: c.Encoder.Strides,
 		Head: mvmr.Head(c.Encoder.Head), Projector: c.Encoder.OutDim}
 }
@@ -200,6 +223,13 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 		return mvmr.Config{}, fmt.Errorf("runs: the resolved mvmr config: %w", err)
 	}
 	return mc, nil
+}
+
+// KNNConfig returns the kNN settings.
+func (c Config) KNNConfig() mvmr.KNNConfig {
+	k := mvmr.DefaultKNNConfig()
+	k.Ks, k.Temperature = slices.Clone(c.Eval.KNN.Ks), c.Eval.KNN.Temperature
+	return k
 }
 
 // ProbeConfig returns the linear-probe settings, seeded with the run's seed.

@@ -1,0 +1,50 @@
+package runs
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+)
+
+// ReadHistoryCSV reads a run folder's history.csv (History.WriteCSV: a header "step,<name>,..."
+// and one row per step, empty cells for missing values). A malformed cell is an error naming
+// the file, the line and the column.
+func ReadHistoryCSV(path string) (*history.History, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("runs: %w", err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("runs: %s: %w", path, err)
+	}
+	if len(records) == 0 || len(records[0]) == 0 || records[0][0] != "step" {
+		return nil, fmt.Errorf("runs: %s: expected a header starting with \"step\"", path)
+	}
+	names := records[0][1:]
+	h := history.New()
+	for i, rec := range records[1:] {
+		step, err := strconv.ParseInt(rec[0], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("runs: %s line %d: step %q: expected an integer", path, i+2, rec[0])
+		}
+		values := make([]float64, len(names))
+		for k := range names {
+			values[k] = math.NaN()
+			if cell := rec[k+1]; cell != "" {
+				if values[k], err = strconv.ParseFloat(cell, 64); err != nil {
+					return nil, fmt.Errorf("runs: %s line %d: %s = %q: expected a number", path, i+2, names[k], cell)
+				}
+			}
+		}
+		if err := h.AppendOrdered(step, names, values); err != nil {
+			return nil, fmt.Errorf("runs: %s line %d: %w", path, i+2, err)
+		}
+	}
+	return h, nil
+}
