@@ -183,7 +183,10 @@ var (
 // Default returns the quickstart run: MNIST, batch 256, 300 steps at lr 6e-3 with a cosine
 // schedule, the 32-64-128 CNN with a 512-512 projector, representations image and std in
 // maximize mode, a linear probe.
-func Default() Config {
+func Default() Config { return defaults().complete() }
+
+// defaults is Default before the settings that depend on the encoder type are filled in.
+func defaults() Config {
 	loss := mvmr.DefaultLossConfig()
 	opt := mvmr.DefaultOptimizerConfig(mvmr.QuickstartSteps)
 	enc := mvmr.DefaultEncoderConfig()
@@ -207,7 +210,7 @@ func Default() Config {
 	for _, t := range loss.Representations {
 		c.Representations = append(c.Representations, Representation{Name: t.Name, Weight: t.Weight})
 	}
-	return c.complete()
+	return c
 }
 
 // complete fills the settings that default by encoder type (the cnn's blocks and head, the
@@ -349,7 +352,7 @@ func FromMap(m map[string]any) (Loaded, error) {
 			enc["type"] = v
 		}
 	}
-	c := Default()
+	c := defaults()
 	d := decoder{present: map[string]bool{}}
 	d.decodeValue("", m, reflect.ValueOf(&c).Elem())
 	var problems []string

@@ -132,6 +132,10 @@ func (d *decoder) decodeValue(key string, value any, dst reflect.Value) {
 				list = []any{value}
 			}
 		}
+		if len(list) == 0 {
+			dst.SetZero() // [] and an absent list are the same
+			return
+		}
 		out := reflect.MakeSlice(dst.Type(), len(list), len(list))
 		for i, item := range list {
 			d.decodeValue(fmt.Sprintf("%s[%d]", key, i), item, out.Index(i))

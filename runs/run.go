@@ -222,8 +222,10 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		// The step in flight finished: save where the run stands.
 		step := trainer.Step()
-		if saveErr := saveCheckpoint(trainer, dir); saveErr != nil {
-			return nil, errors.Join(err, saveErr)
+		if status.Step != step || !hasCheckpoint(dir) { // not saved by AfterStep already
+			if saveErr := saveCheckpoint(trainer, dir); saveErr != nil {
+				return nil, errors.Join(err, saveErr)
+			}
 		}
 		if err := setStatus(StateInterrupted, step, nil); err != nil {
 			return nil, err

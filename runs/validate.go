@@ -51,7 +51,7 @@ func (c Config) Validate() error {
 	oneOf("optimizer", c.Optimizer, []string{mvmr.OptimizerAdam, mvmr.OptimizerAdamW})
 	positive("lr", c.LR)
 	nonNegative("wd", c.WD)
-	if !(c.MinLR >= 0 && c.MinLR <= c.LR) {
+	if c.LR > 0 && !(c.MinLR >= 0 && c.MinLR <= c.LR) {
 		bad("min_lr", c.MinLR, fmt.Sprintf("a number in [0, lr = %g]", c.LR))
 	}
 	oneOf("scheduler", c.Scheduler, Schedulers)

@@ -21,7 +21,7 @@ type sweepFlags struct {
 	shard    string
 	progress time.Duration
 	list     bool
-	fs              *flag.FlagSet
+	fs       *flag.FlagSet
 }
 
 func newSweepFlags(stderr io.Writer) *sweepFlags {

@@ -1,0 +1,280 @@
+package runs
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+)
+
+// fakeDigits is a data set of n blank 28×28 grey images in 10 classes: enough to resolve a
+// config (sizes, steps per epoch) without loading MNIST.
+func fakeDigits(n int) *datasets.Dataset {
+	d := &datasets.Dataset{Name: "fake", Height: 28, Width: 28, Channels: 1, NumClasses: 10,
+		Images: make([]uint8, n*28*28), Labels: make([]uint8, n), Mean: []float32{0.1}, Std: []float32{0.3}}
+	for i := range d.Labels {
+		d.Labels[i] = uint8(i % 10)
+	}
+	return d
+}
+
+func hasNotice(notices []string, key string) bool {
+	return slices.ContainsFunc(notices, func(n string) bool { return strings.HasPrefix(n, key+" = ") })
+}
+
+func TestOfficialConfigsLoad(t *testing.T) {
+	files, err := filepath.Glob("testdata/official/*.yaml")
+	if err != nil || len(files) < 5 {
+		t.Fatalf("expected the official configs in testdata/official, found %v (%v)", files, err)
+	}
+	for _, f := range files {
+		l, err := Load(f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		c := l.Config
+		if c.WD != 1e-6 || !(c.LR == 1e-4 || c.LR == 5e-4) || c.Epochs <= 0 || c.Steps != 0 {
+			t.Errorf("%s: wd %g lr %g epochs %g steps %d; expected the file's wd 1e-6, lr 1e-4, its epochs and steps 0", f, c.WD, c.LR, c.Epochs, c.Steps)
+		}
+		for _, key := range []string{"fp16", "n_workers", "eval_every", "accumulate_grad_batches"} {
+			if !hasNotice(l.Notices, key) {
+				t.Errorf("%s: no notice for the unused official key %s; notices %q", f, key, l.Notices)
+			}
+		}
+	}
+
+	l, err := Load("testdata/official/stl10_self_supervised.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := l.Config
+	want := Config{BatchSize: 64, Epochs: 10, WarmupEpochs: 10, WarmupSteps: -1, LR: 1e-4, WD: 1e-6, StdMargin: 1,
+		Comment: "stl10_self_supervised_scale_z"}
+	if c.BatchSize != want.BatchSize || c.Epochs != want.Epochs || c.WarmupEpochs != want.WarmupEpochs || c.WarmupSteps != -1 ||
+		c.StdMargin != 1 || c.NormalizeZ || c.Comment != want.Comment {
+		t.Errorf("stl10: got batch %d epochs %g warmup_epochs %g warmup_steps %d std_margin %g normalize_z %v comment %q",
+			c.BatchSize, c.Epochs, c.WarmupEpochs, c.WarmupSteps, c.StdMargin, c.NormalizeZ, c.Comment)
+	}
+	if c.Dataset.Name != "stl10" || c.Dataset.Size != 96 || c.Dataset.NClasses != 10 || c.Dataset.Path != "" {
+		t.Errorf("stl10 dataset: %+v", c.Dataset)
+	}
+	if c.Scatnet.J != 2 || c.Scatnet.L != 8 || !slices.Equal(c.Scatnet.Shape, []int{96, 96}) || c.HOG != (HOGConfig{24, 8}) {
+		t.Errorf("stl10 scatnet %+v hog %+v", c.Scatnet, c.HOG)
+	}
+	if c.Encoder.OutDim != "8192-8192-8192" || !c.Encoder.SmallKernel {
+		t.Errorf("stl10 encoder: %+v", c.Encoder)
+	}
+	if !hasNotice(l.Notices, "log_every") || hasNotice(l.Notices, "fine_tune_from") {
+		t.Errorf("stl10 notices %q: expected log_every, and nothing for the empty fine_tune_from", l.Notices)
+	}
+
+	l, err = Load("testdata/official/cifar20_self_supervsised.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = l.Config
+	if c.Encoder.Type != mvmr.ArchResNet50 || c.Encoder.Head != string(mvmr.HeadAvgPool) || c.Optimizer != "adam" ||
+		c.Scheduler != "cosine" || c.Dataset.AugPolicy != "custom" || c.BatchSize != 256 || c.Epochs != 1000 {
+		t.Errorf("cifar20: encoder %+v optimizer %q scheduler %q aug_policy %q batch %d epochs %g", c.Encoder, c.Optimizer,
+			c.Scheduler, c.Dataset.AugPolicy, c.BatchSize, c.Epochs)
+	}
+	if l, err := Load("testdata/official/cifar20_clip_self_supervised.yaml"); err != nil || !hasNotice(l.Notices, "clip") {
+		t.Errorf("cifar20 clip: %v, notices %q: expected a notice for clip", err, l.Notices)
+	}
+	if l, err := Load("testdata/official/stl10_semi_supervised.yaml"); err != nil || !hasNotice(l.Notices, "dataset.percentage") {
+		t.Errorf("stl10 semi: %v, notices %q: expected a notice for dataset.percentage", err, l.Notices)
+	}
+	if l, err := Load("testdata/official/imagenet_self_supervised.yaml"); err != nil || l.Config.Dataset.Path != "<>" ||
+		!strings.Contains(strings.Join(l.Notices, "\n"), "accumulate_grad_batches = 8") {
+		t.Errorf("imagenet: %v, path %q, notices %q", err, l.Config.Dataset.Path, l.Notices)
+	}
+}
+
+// TestOfficialConfigResolves maps the STL-10 config, moved onto 28×28 digits, to the mvmr.Config
+// it trains with: the official values reach the optimizer, the loss and the representations.
+func TestOfficialConfigResolves(t *testing.T) {
+	l, err := Load("testdata/official/stl10_self_supervised.yaml",
+		"dataset.name=mnist", "dataset.size=28", "scatnet.shape=[28, 28]", "encoder.type=resnet18",
+		"representations=image,hog,scatnet", "l3_mode=official", "warmup_epochs=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	train := fakeDigits(640) // 10 steps per epoch of 64
+	mc, err := l.Config.Resolve(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := mc.Optimizer
+	if o.Name != "adam" || o.LR != 1e-4 || o.WeightDecay != 1e-6 || o.TotalSteps != 100 || o.WarmupSteps != 20 || o.MinLR != 0 {
+		t.Errorf("optimizer %+v; expected adam, lr 1e-4, wd 1e-6, 100 steps (10 epochs of 10), warmup 20", o)
+	}
+	if mc.BatchSize != 64 || mc.Loss.StdMargin != 1 || mc.Loss.DCorScale != 32 {
+		t.Errorf("batch %d std_margin %g dcor_scale %g", mc.BatchSize, mc.Loss.StdMargin, mc.Loss.DCorScale)
+	}
+	wantTerms := []mvmr.RepresentationTerm{
+		{Name: "image", Weight: 1, Mode: mvmr.ModeOfficial},
+		{Name: "hog", Params: mvmr.Params{"nbins": 24, "pool": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
+		{Name: "scatnet", Params: mvmr.Params{"J": 2, "L": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
+	}
+	if !reflect.DeepEqual(mc.Loss.Representations, wantTerms) {
+		t.Errorf("representations %+v; want %+v", mc.Loss.Representations, wantTerms)
+	}
+	e := mc.Encoder
+	if e.Arch != mvmr.ArchResNet18 || !e.SmallKernel || e.Projector != "8192-8192-8192" || e.Head != mvmr.HeadAvgPool || !e.ZeroInitResidual {
+		t.Errorf("encoder %+v", e)
+	}
+	// The original sizes do not fit 28×28 digits: each mismatch is named.
+	l, err = Load("testdata/official/stl10_self_supervised.yaml", "dataset.name=mnist", "encoder.type=resnet18")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.Config.Resolve(train)
+	for _, want := range []string{"dataset.size = 96", "scatnet.shape = [96 96]: expected [28, 28]"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("resolve error %v; expected it to contain %q", err, want)
+		}
+	}
+}
+
+// TestDefaultResolvesToQuickstart checks that the default run is exactly the quickstart's
+// mvmr.Config.
+func TestDefaultResolvesToQuickstart(t *testing.T) {
+	mc, err := Default().Resolve(fakeDigits(60000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := mvmr.QuickstartConfig(mvmr.QuickstartSteps); !reflect.DeepEqual(mc, want) {
+		t.Errorf("Default().Resolve =\n%+v\nwant mvmr.QuickstartConfig =\n%+v", mc, want)
+	}
+}
+
+func TestUnknownKeysAreReported(t *testing.T) {
+	_, err := Parse([]byte("batch_sise: 64\nlr: 1e-3\ndataset:\n  nme: mnist\nrepresentations:\n  - {name: hog, wieght: 2}\n"))
+	if err == nil {
+		t.Fatal("unknown keys were accepted")
+	}
+	for _, want := range []string{"batch_sise (allowed: comment, seed, batch_size", "dataset.nme (allowed: name, size", "representations[0].wieght"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q; expected it to name %q", err, want)
+		}
+	}
+	if _, err := Parse(nil, "encoder.depth=3"); err == nil || !strings.Contains(err.Error(), "encoder.depth") {
+		t.Errorf("--set of an unknown key: %v", err)
+	}
+}
+
+func TestBadValuesAreNamed(t *testing.T) {
+	cases := []struct{ set, want string }{
+		{"lr=-1", `lr = -1: expected a positive finite number`},
+		{"batch_size=abc", `batch_size = "abc": expected an integer`},
+		{"batch_size=1", `batch_size = 1: expected an integer >= 2`},
+		{"optimizer=sgd", `optimizer = "sgd": expected one of adam, adamw`},
+		{"scheduler=step", `scheduler = "step": expected one of cosine, constant`},
+		{"l3_mode=minimize", `l3_mode = "minimize": expected one of maximize, official`},
+		{"representations=image,foo", `representations[1].name = "foo": expected one of `},
+		{"representations=image,image", `representations[1].name = "image": expected each representation once`},
+		{"hog.nbins=0", `hog.nbins = 0: expected an integer >= 1`},
+		{"encoder.type=vgg", `encoder.type = "vgg": expected one of cnn, `},
+		{"encoder.out_dim=abc", `encoder.out_dim`},
+		{"encoder.small_kernel=true", `encoder.small_kernel = true: expected false for encoder.type cnn`},
+		{"eval.protocols=linear,svm", `eval.protocols[1] = "svm": expected one of linear, knn`},
+		{"dataset.name=cifar99", `dataset.name = "cifar99": expected one of mnist`},
+		{"dataset.aug_policy=wild", `dataset.aug_policy = "wild": expected one of default, digits`},
+		{"min_lr=1", `min_lr = 1: expected a number in [0, lr = 0.006]`},
+		{"normalize_z=maybe", `normalize_z = "maybe": expected true or false`},
+		{"checkpoint_every=0", `checkpoint_every = 0: expected an integer >= 1`},
+	}
+	for _, tc := range cases {
+		l, err := Parse(nil, tc.set)
+		if err == nil {
+			err = l.Config.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--set %s: error %v; expected it to contain %q", tc.set, err, tc.want)
+		}
+	}
+	// Several bad values: one error each.
+	l, err := Parse(nil, "lr=-1", "hog.pool=0", "optimizer=sgd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = l.Config.Validate()
+	var joined interface{ Unwrap() []error }
+	if !errors.As(err, &joined) || len(joined.Unwrap()) != 3 {
+		t.Errorf("three bad values gave %v; expected three errors", err)
+	}
+	if _, _, err := ParseOverride("lr"); err == nil || !strings.Contains(err.Error(), "expected key=value") {
+		t.Errorf("--set lr: %v", err)
+	}
+	if _, err := Parse([]byte("- a\n- b\n")); err == nil || !strings.Contains(err.Error(), "expected a mapping") {
+		t.Errorf("a YAML list as config: %v", err)
+	}
+}
+
+// TestConfigPrintsBackInFull writes a config as YAML and loads it back unchanged.
+func TestConfigPrintsBackInFull(t *testing.T) {
+	l, err := Parse([]byte(`
+seed: 7
+epochs: 3
+representations:
+  - image
+  - {name: hog, params: {nbins: 12, mode: interpolated}, weight: 0.5, mode: official}
+encoder: {type: resnet8x4, out_dim: 64-64, small_kernel: true}
+eval: {protocols: [linear, knn], knn: {ks: [5, 10]}}
+`), "lr=3e-3", "dataset.limit=1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := l.Config
+	if c.Steps != 0 || c.Epochs != 3 || c.LR != 3e-3 || c.Seed != 7 || c.Dataset.Limit != 1000 || c.Representations.Label() != "image+hog" {
+		t.Errorf("parsed %+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	y, err := c.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"batch_size: 256", "warmup_steps: -1", "std_margin: 1", "nbins: 12", "out_dim: 64-64", "aug_policy: default", "ks: [5, 10]"} {
+		if !strings.Contains(string(y), key) {
+			t.Errorf("printed config lacks %q:\n%s", key, y)
+		}
+	}
+	back, err := Parse(y)
+	if err != nil {
+		t.Fatalf("reloading the printed config: %v\n%s", err, y)
+	}
+	if !reflect.DeepEqual(back.Config, c) {
+		t.Errorf("reloaded config differs:\n%+v\nwant\n%+v", back.Config, c)
+	}
+}
+
+func TestFromArgsAndEpochs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.yaml")
+	if err := os.WriteFile(path, []byte("batch_size: 100\nrepresentations: [image, std]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := FromArgs([]string{"--config", path, "--set", "epochs=2", "--set", "representations=none", "--set=lr=1e-3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := l.Config
+	if len(c.Representations) != 0 || c.LR != 1e-3 || c.BatchSize != 100 || c.Steps != 0 || c.TotalSteps(1050) != 20 {
+		t.Errorf("got representations %v lr %g batch %d steps %d total %d; want none, 1e-3, 100, 0, 20",
+			c.Representations, c.LR, c.BatchSize, c.Steps, c.TotalSteps(1050))
+	}
+	if _, err := FromArgs([]string{"--set", "nokey"}); err == nil {
+		t.Error("--set nokey was accepted")
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("missing file: %v", err)
+	}
+}

@@ -1,0 +1,193 @@
+package runs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+)
+
+// TestMain points the feature cache at a temporary folder, so tests leave the user cache alone.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "runs-test-cache")
+	if err == nil {
+		os.Setenv(mvmr.FeatureCacheEnvVar, dir)
+	}
+	code := m.Run()
+	if err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// tinyRun is a run of a few seconds on 256 MNIST digits, checkpointed after every step.
+func tinyRun(t *testing.T, overrides ...string) Config {
+	t.Helper()
+	base := []string{"batch_size=16", "steps=6", "checkpoint_every=1", "lr=1e-3", "dataset.limit=256", "dataset.test_limit=128",
+		"encoder.channels=[4, 8]", "encoder.strides=[2, 2]", "encoder.out_dim=16-16", "eval.probe.epochs=2", "eval.probe.batch_size=128"}
+	l, err := Parse(nil, append(base, overrides...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Config
+}
+
+// cancelAt is a progress writer that cancels a context when the progress line of step n
+// (1-based) appears.
+type cancelAt struct {
+	mu     sync.Mutex
+	prefix string
+	cancel func()
+}
+
+func (c *cancelAt) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if bytes.Contains(p, []byte(c.prefix)) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// sameResults compares the rows of two runs but for wall times.
+func sameResults(t *testing.T, got, want []Row) {
+	t.Helper()
+	strip := func(rows []Row) []Row {
+		out := append([]Row(nil), rows...)
+		for i := range out {
+			out[i].TrainSeconds, out[i].EvalSeconds, out[i].Run = 0, 0, ""
+		}
+		return out
+	}
+	if !reflect.DeepEqual(strip(got), strip(want)) {
+		t.Errorf("results differ:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestRunInterruptResumeAndFallback runs a config uninterrupted, then interrupts the same config
+// at step 3 (as Ctrl-C does), corrupts the newest checkpoint, and resumes: the resumed run falls
+// back to the previous checkpoint with a warning naming the bad file, and ends with the same
+// loss curve and probe accuracy as the uninterrupted one.
+func TestRunInterruptResumeAndFallback(t *testing.T) {
+	config := tinyRun(t)
+	root := t.TempDir()
+	full, err := Run(context.Background(), config, filepath.Join(root, "full"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full.Rows) != 1 || full.Rows[0].Protocol != "linear" || !(full.Rows[0].Top1 > 0.2) || full.Rows[0].Steps != 6 {
+		t.Fatalf("uninterrupted run rows %+v", full.Rows)
+	}
+
+	dir := filepath.Join(root, "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = Run(ctx, config, dir, Options{Progress: &cancelAt{prefix: "step 3/", cancel: cancel}, ProgressEvery: time.Nanosecond})
+	var interrupted *InterruptedError
+	if !errors.As(err, &interrupted) || interrupted.Step != 3 || interrupted.ExitCode() != 130 {
+		t.Fatalf("interrupted run returned %v; want an InterruptedError at step 3", err)
+	}
+	if s, err := ReadStatus(dir); err != nil || s.State != StateInterrupted || s.Step != 3 {
+		t.Errorf("status after the interrupt %+v (%v)", s, err)
+	}
+	if Finished(dir) {
+		t.Error("an interrupted run reads as finished")
+	}
+	// Without --resume the folder is not overwritten.
+	if _, err := Run(context.Background(), config, dir, Options{}); err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Errorf("running into a folder with a checkpoint: %v; want a hint to --resume", err)
+	}
+	// Another config does not resume this run.
+	if _, err := Run(context.Background(), tinyRun(t, "lr=2e-3"), dir, Options{Resume: true}); err == nil || !strings.Contains(err.Error(), "another config") {
+		t.Errorf("resuming with another config: %v", err)
+	}
+	// Truncate the newest checkpoint (step 3): the previous one (step 2) is used.
+	ckpt := filepath.Join(dir, FileCheckpoint)
+	raw := readFile(t, ckpt)
+	if err := os.WriteFile(ckpt, []byte(raw[:len(raw)/2]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	resumed, err := Run(context.Background(), config, dir, Options{Resume: true, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Resumed != 2 || !strings.Contains(log.String(), ckpt) || !strings.Contains(log.String(), "truncated") {
+		t.Errorf("resumed at %d with log %q; want step 2 and a warning naming %s as truncated", resumed.Resumed, log.String(), ckpt)
+	}
+	if got, want := readFile(t, filepath.Join(dir, FileHistory)), readFile(t, filepath.Join(root, "full", FileHistory)); got != want {
+		t.Errorf("resumed loss curve differs from the uninterrupted one:\n%s\nwant\n%s", got, want)
+	}
+	sameResults(t, resumed.Rows, full.Rows)
+	if !Finished(dir) {
+		t.Error("the resumed run is not marked finished")
+	}
+	// A finished run is skipped, with its results.
+	again, err := Run(context.Background(), config, dir, Options{Resume: true})
+	if err != nil || !again.Skipped {
+		t.Fatalf("rerunning a finished run: %+v, %v", again, err)
+	}
+	sameResults(t, again.Rows, full.Rows)
+}
+
+func TestRunUnreadableCheckpointsAreNamed(t *testing.T) {
+	config := tinyRun(t, "steps=2")
+	dir := t.TempDir()
+	for _, name := range []string{FileCheckpoint, FilePrevCheckpoint} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("MVMRCKPT garbage"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := Run(context.Background(), config, dir, Options{Resume: true})
+	for _, name := range []string{FileCheckpoint, FilePrevCheckpoint} {
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, name)) {
+			t.Errorf("error %v; expected it to name %s", err, name)
+		}
+	}
+}
+
+// TestRunStopsOnNonFiniteLoss trains with an absurd learning rate: the loss turns NaN at the
+// second step, the run stops naming the step and the terms, and the checkpoint of the last good
+// step stays loadable.
+func TestRunStopsOnNonFiniteLoss(t *testing.T) {
+	config := tinyRun(t, "lr=1e30")
+	dir := t.TempDir()
+	_, err := Run(context.Background(), config, dir, Options{})
+	var nonFinite *mvmr.NonFiniteLossError
+	if !errors.As(err, &nonFinite) {
+		t.Fatalf("got %v; want a NonFiniteLossError", err)
+	}
+	if _, ok := nonFinite.Terms[mvmr.TermTotal]; !ok || !strings.Contains(err.Error(), "last good checkpoint") {
+		t.Errorf("error %v: expected the total term named and the kept checkpoint mentioned", err)
+	}
+	s, err := ReadStatus(dir)
+	if err != nil || s.State != StateFailed || !strings.Contains(s.Error, "not finite") || s.Step != nonFinite.Step {
+		t.Errorf("status %+v (%v); want failed at the last good step %d", s, err, nonFinite.Step)
+	}
+	train, _, err := OpenData(config.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, warning, err := loadCheckpoint(dir, train)
+	if err != nil || warning != "" || tr.Step() != nonFinite.Step {
+		t.Fatalf("last good checkpoint: step %v, warning %q, %v; want step %d", tr, warning, err, nonFinite.Step)
+	}
+	tr.Close()
+}
