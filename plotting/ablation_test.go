@@ -76,8 +76,14 @@ func TestAblationFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFigure(t, p, 0.03, 4, "baseline: raw pixels (0.927)", "none", "all")
-	if top := p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max); top[len(top)-1].Label != "none" && top[0].Label != "all (L3 sign −)" {
-		t.Errorf("unsorted axis %v; want the first result on top", top)
+	var unsorted []string
+	for _, tk := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+		if tk.Label != "" {
+			unsorted = append(unsorted, tk.Label)
+		}
+	}
+	if len(unsorted) != len(results) || unsorted[len(unsorted)-1] != "none" || unsorted[0] != "all (L3 sign −)" {
+		t.Errorf("unsorted axis %v (bottom to top); want the first result, none, on top", unsorted)
 	}
 	// The value labels carry the mean and the spread: mean of {0.9, 0.91, 0.95} and its std.
 	p, err = Ablation([]AblationResult{{"a", []float64{0.9, 0.91, 0.95}}, {"b", []float64{0.5}}}, AblationOptions{Spread: SpreadStd})

@@ -13,16 +13,21 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
-// CollapseOptions configures Collapse. The zero value finds the series by name: every History
-// name containing "std_min" or "std_mean" goes to the upper panel (for instance "collapse/z_std_min",
-// "collapse/h_std_mean") and every name containing "rank" to the lower one ("collapse/z_rank").
+// CollapseOptions configures Collapse. The zero value finds the series by name, as the trainer's
+// collapse monitor logs them: names containing "std_min" or "std_mean" go to the std panel
+// ("collapse/z_std_min", "collapse/h_std_mean"), names containing "rank" to the rank panel
+// ("collapse/z_rankme") and names containing "below_margin" to a third panel
+// ("collapse/z_below_margin").
 type CollapseOptions struct {
 	// Std are the per-dimension standard deviation series (min, mean, of z and h) of the upper
 	// panel; nil picks the names containing "std_min" or "std_mean".
 	Std []string
-	// Rank are the effective-rank series (RankMe) of the lower panel; nil picks the names
+	// Rank are the effective-rank series (RankMe) of the second panel; nil picks the names
 	// containing "rank".
 	Rank []string
+	// Below are the series of the fraction of dimensions whose std is below the margin, in a
+	// third panel on a [0, 1] axis; nil picks the names containing "below_margin".
+	Below []string
 	// Margin, when positive, draws the variance hinge's target (γ, 1 in the official code) as a
 	// dashed line in the upper panel: dimensions whose std falls below it are collapsing.
 	Margin float64
@@ -35,8 +40,9 @@ type CollapseOptions struct {
 	Title string
 }
 
-// Collapse draws the collapse monitors over the training steps in two panels sharing the step
-// axis: the per-dimension std of the embeddings (min and mean) above, their effective rank below.
+// Collapse draws the collapse monitors over the training steps in panels sharing the step axis:
+// the per-dimension std of the embeddings (min and mean) on top, their effective rank below, and
+// the fraction of dimensions below the variance margin at the bottom when it was logged.
 // A healthy run keeps the min std near the margin and the rank high; a collapsing one sees the
 // min std fall towards 0 and the rank drop. The legend, beside the panels, carries the series
 // names as History has them.
@@ -59,9 +65,9 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 		}
 		return out
 	}
-	stdNames, rankNames := pick(opts.Std, "std_min", "std_mean"), pick(opts.Rank, "rank")
-	if len(stdNames) == 0 && len(rankNames) == 0 {
-		return nil, fmt.Errorf("plotting: Collapse: no std or rank series in the history (it has %v); turn the collapse monitors on or name the series in CollapseOptions", h.Names())
+	stdNames, rankNames, belowNames := pick(opts.Std, "std_min", "std_mean"), pick(opts.Rank, "rank"), pick(opts.Below, "below_margin")
+	if len(stdNames) == 0 && len(rankNames) == 0 && len(belowNames) == 0 {
+		return nil, fmt.Errorf("plotting: Collapse: no std, rank or below-margin series in the history (it has %v); turn the collapse monitors on or name the series in CollapseOptions", h.Names())
 	}
 	steps := h.Steps()
 	fig := NewPanels(1, 1)
@@ -69,10 +75,9 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 	if fig.Title == "" {
 		fig.Title = "Collapse monitors"
 	}
-	fig.Height = 6 * vg.Inch
 	// The series of one embedding share a colour ("z_std_min", "z_std_mean", "z_rank"); the min
 	// std is solid, the mean dashed.
-	family := strings.NewReplacer("std_min", "", "std_mean", "", "rank", "")
+	family := strings.NewReplacer("std_min", "", "std_mean", "", "below_margin", "", "rankme", "", "rank", "")
 	colours := map[string]int{}
 	xMin, xMax := math.Inf(1), math.Inf(-1)
 	panel := func(names []string, yLabel string, logY, integerY bool) (*plot.Plot, error) {
@@ -122,7 +127,7 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 		}
 		return p, nil
 	}
-	var stdPlot, rankPlot *plot.Plot
+	var stdPlot, rankPlot, belowPlot *plot.Plot
 	var err error
 	if len(stdNames) > 0 {
 		if stdPlot, err = panel(stdNames, "per-dimension std", opts.LogStd, false); err != nil {
@@ -150,6 +155,13 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 		p.Y.Max = max(p.Y.Max, y*1.08)
 		return nil
 	}
+	if len(belowNames) > 0 {
+		if belowPlot, err = panel(belowNames, "dims below margin", false, false); err != nil {
+			return nil, err
+		}
+		belowPlot.Y.Min, belowPlot.Y.Max = 0, 1
+		belowPlot.Y.Tick.Marker = percentTicks{}
+	}
 	if err := reference(stdPlot, opts.Margin, fmt.Sprintf("margin γ = %g", opts.Margin)); err != nil {
 		return nil, err
 	}
@@ -158,15 +170,13 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 	}
 	// The panels share the step axis; only the lowest one labels it.
 	fig.Plots = nil
-	for _, p := range []*plot.Plot{stdPlot, rankPlot} {
+	for _, p := range []*plot.Plot{stdPlot, rankPlot, belowPlot} {
 		if p != nil {
 			p.X.Min, p.X.Max = xMin, xMax
 			fig.Plots = append(fig.Plots, []*plot.Plot{p})
 		}
 	}
 	fig.Plots[len(fig.Plots)-1][0].X.Label.Text = "step"
-	if len(fig.Plots) == 1 {
-		fig.Height = DefaultHeight
-	}
+	fig.Height = []vg.Length{DefaultHeight, 6 * vg.Inch, 7.5 * vg.Inch}[len(fig.Plots)-1]
 	return fig, nil
 }

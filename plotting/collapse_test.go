@@ -13,15 +13,16 @@ import (
 )
 
 // collapseHistory mimics the collapse monitors of two runs' embeddings: z keeps its spread
-// (healthy), h collapses after step 150 (its min std falls to 0 and its rank drops).
+// (healthy), h collapses after step 150 (its min std falls to 0 and its rank drops). The names
+// are those of mvmr's collapse monitor.
 func collapseHistory(steps int) *history.History {
 	rng := rand.New(rand.NewPCG(7, 8))
 	h := history.New()
-	names := []string{"collapse/z_std_min", "collapse/z_std_mean", "collapse/z_rank", "collapse/h_std_min", "collapse/h_std_mean", "collapse/h_rank", "mse"}
+	names := []string{"collapse/z_std_min", "collapse/z_std_mean", "collapse/z_below_margin", "collapse/z_rankme", "collapse/h_std_min", "collapse/h_std_mean", "collapse/h_rankme", "mse"}
 	for s := range steps {
 		fall := 1 / (1 + math.Exp(float64(s-150)/15))
 		h.AppendOrdered(int64(s), names, []float64{
-			0.8 + 0.02*rng.NormFloat64(), 1.1 + 0.02*rng.NormFloat64(), 180 + 3*rng.NormFloat64(),
+			0.8 + 0.02*rng.NormFloat64(), 1.1 + 0.02*rng.NormFloat64(), 0.3 + 0.02*rng.NormFloat64(), 180 + 3*rng.NormFloat64(),
 			0.6 * fall, 0.2 + 0.8*fall, 10 + 150*fall,
 			0.1,
 		})
@@ -52,12 +53,12 @@ func TestCollapseFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fig.Plots) != 2 {
-		t.Fatalf("%d panels; want std above and rank below", len(fig.Plots))
+	if len(fig.Plots) != 3 {
+		t.Fatalf("%d panels; want std, rank and below-margin", len(fig.Plots))
 	}
 	png := checkFigure(t, fig, 0.01, 4, "Collapse monitors", "per-dimension std", "effective rank", "step",
-		"collapse/z_std_min", "collapse/z_std_mean", "collapse/h_std_min", "collapse/h_std_mean", "collapse/z_rank", "collapse/h_rank",
-		"margin γ = 1", "dimension = 256")
+		"collapse/z_std_min", "collapse/z_std_mean", "collapse/h_std_min", "collapse/h_std_mean", "collapse/z_rankme", "collapse/h_rankme",
+		"collapse/z_below_margin", "dims below margin", "100%", "margin γ = 1", "dimension = 256")
 	checkGolden(t, "collapse", png)
 	svg, _ := Render(fig, FormatSVG)
 	if strings.Contains(string(svg), ">mse<") {
@@ -72,7 +73,7 @@ func TestCollapseFigure(t *testing.T) {
 		t.Errorf("rank axis ends at %v, below the dimension line 256", lower.Y.Max)
 	}
 	// Only std series: one panel; a log std axis.
-	fig, err = Collapse(h, CollapseOptions{Std: []string{"collapse/z_std_min"}, Rank: []string{}, LogStd: true})
+	fig, err = Collapse(h, CollapseOptions{Std: []string{"collapse/z_std_min"}, Rank: []string{}, Below: []string{}, LogStd: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestCollapseBadInput(t *testing.T) {
 		want string
 	}{
 		{"nil", nil, CollapseOptions{}, "empty"},
-		{"no monitors", syntheticHistory(10), CollapseOptions{}, "no std or rank series"},
+		{"no monitors", syntheticHistory(10), CollapseOptions{}, "no std, rank or below-margin series"},
 		{"unknown", collapseHistory(10), CollapseOptions{Rank: []string{"nope"}}, `no series "nope"`},
 		{"NaN only", nan, CollapseOptions{}, `"z_std_min" has no finite values`},
 	} {

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"reflect"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
@@ -174,11 +175,7 @@ func toRGBA[T Pixel](what string, opts GridOptions, images []T) ([]*image.RGBA, 
 		return nil, err
 	}
 	h, w, ch := opts.Height, opts.Width, opts.Channels
-	var isByte bool
-	switch any(images[0]).(type) {
-	case uint8:
-		isByte = true
-	}
+	isByte := reflect.TypeFor[T]().Kind() == reflect.Uint8
 	var lo, scale float64
 	if !isByte {
 		r := floatRange(opts, images)

@@ -153,6 +153,23 @@ func TestGridFigure(t *testing.T) {
 	if r, _, _ := pixelAt(t, out, margin+cell+int(gridGap.Dots(96))+cell/2, margin+cell/2); abs(int(r)-40) > 2 {
 		t.Errorf("second image's centre is grey %d, want 40", r)
 	}
+	// A named byte type is still read as 0-255 pixels.
+	type grey uint8
+	named := make([]grey, 784)
+	for i := range named {
+		named[i] = 200
+	}
+	fig2, err := Grid(named, GridOptions{Height: 28, Width: 28, Channels: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out2, err := Render(fig2, FormatPNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _, _ := pixelAt(t, out2, margin+cell/2, margin+cell/2); abs(int(r)-200) > 2 {
+		t.Errorf("named byte image renders as grey %d, want 200", r)
+	}
 	// Normalised float RGB: Mean/Std undo the normalisation; pure red stays red.
 	red := make([]float32, 4*4*3)
 	for i := range red {
