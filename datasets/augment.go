@@ -202,28 +202,43 @@ func GaussianBlur(img []float32, height, width, channels, kernel int, sigma floa
 	for k := range weights {
 		weights[k] /= float32(sum)
 	}
+	// Reflected source positions of every tap, computed once per axis.
+	taps := func(n int) []int {
+		idx := make([]int, n*kernel)
+		for i := range n {
+			for k := range kernel {
+				idx[i*kernel+k] = reflectIndex(i+k-r, n)
+			}
+		}
+		return idx
+	}
+	xs, ys := taps(width), taps(height)
 	tmp := make([]float32, len(img))
-	// Horizontal pass img → tmp, vertical pass tmp → img.
+	// Horizontal pass img → tmp, vertical pass tmp → img; taps summed in kernel order.
 	for y := range height {
+		row := img[y*width*channels : (y+1)*width*channels]
+		out := tmp[y*width*channels : (y+1)*width*channels]
 		for x := range width {
+			xt := xs[x*kernel : (x+1)*kernel]
 			for ch := range channels {
 				var acc float32
-				for k := range kernel {
-					acc += weights[k] * img[(y*width+reflectIndex(x+k-r, width))*channels+ch]
+				for k, sx := range xt {
+					acc += weights[k] * row[sx*channels+ch]
 				}
-				tmp[(y*width+x)*channels+ch] = acc
+				out[x*channels+ch] = acc
 			}
 		}
 	}
+	stride := width * channels
 	for y := range height {
-		for x := range width {
-			for ch := range channels {
-				var acc float32
-				for k := range kernel {
-					acc += weights[k] * tmp[(reflectIndex(y+k-r, height)*width+x)*channels+ch]
-				}
-				img[(y*width+x)*channels+ch] = acc
+		yt := ys[y*kernel : (y+1)*kernel]
+		out := img[y*stride : (y+1)*stride]
+		for i := range stride {
+			var acc float32
+			for k, sy := range yt {
+				acc += weights[k] * tmp[sy*stride+i]
 			}
+			out[i] = acc
 		}
 	}
 }

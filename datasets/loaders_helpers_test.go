@@ -11,7 +11,7 @@ import (
 func pattern(i, y, x, c int) uint8 { return uint8(i*37 + y*5 + x*3 + c*71) }
 
 // writeFile writes data to dir/name, creating dir.
-func writeFile(t *testing.T, dir, name string, data []byte) string {
+func writeFile(t testing.TB, dir, name string, data []byte) string {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
