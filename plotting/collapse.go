@@ -3,6 +3,7 @@ package plotting
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -92,15 +93,36 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 		}
 		p.Add(plotter.NewGrid())
-		yMax := 0.0
+		// On a log axis, values ≤ 0 (a fully collapsed dimension has std 0) are drawn at a floor
+		// a decade below the smallest positive value, so that collapse shows as a line pinned to
+		// the bottom rather than a gap.
+		floor := math.Inf(1)
+		if logY {
+			for _, name := range names {
+				for _, v := range h.Series(name) {
+					if v > 0 && !math.IsInf(v, 0) {
+						floor = min(floor, v/10)
+					}
+				}
+			}
+			if math.IsInf(floor, 1) {
+				floor = 1e-6
+			}
+		}
+		yMax, drawn := 0.0, 0
 		for _, name := range names {
 			values := h.Series(name)
 			if values == nil {
 				return nil, fmt.Errorf("plotting: Collapse: no series %q in the history (it has %v)", name, h.Names())
 			}
-			xy := points(steps, values, logY)
+			xy := points(steps, values, false)
 			if xy.Len() == 0 {
-				return nil, fmt.Errorf("plotting: Collapse: series %q has no finite%s values", name, map[bool]string{true: " positive", false: ""}[logY])
+				continue // never logged (a merged run without this monitor)
+			}
+			if logY {
+				for i := range xy {
+					xy[i].Y = max(xy[i].Y, floor)
+				}
 			}
 			line, err := plotter.NewLine(xy)
 			if err != nil {
@@ -117,9 +139,13 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 			}
 			p.Add(line)
 			fig.Legend.Add(name, line)
+			drawn++
 			for _, pt := range xy {
 				xMin, xMax, yMax = min(xMin, pt.X), max(xMax, pt.X), max(yMax, pt.Y)
 			}
+		}
+		if drawn == 0 {
+			return nil, nil
 		}
 		if !logY {
 			p.Y.Min = 0
@@ -159,6 +185,8 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 		if belowPlot, err = panel(belowNames, "dims below margin", false, false); err != nil {
 			return nil, err
 		}
+	}
+	if belowPlot != nil {
 		belowPlot.Y.Min, belowPlot.Y.Max = 0, 1
 		belowPlot.Y.Tick.Marker = percentTicks{}
 	}
@@ -175,6 +203,9 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 			p.X.Min, p.X.Max = xMin, xMax
 			fig.Plots = append(fig.Plots, []*plot.Plot{p})
 		}
+	}
+	if len(fig.Plots) == 0 {
+		return nil, fmt.Errorf("plotting: Collapse: %v have no finite values", slices.Concat(stdNames, rankNames, belowNames))
 	}
 	fig.Plots[len(fig.Plots)-1][0].X.Label.Text = "step"
 	fig.Height = []vg.Length{DefaultHeight, 6 * vg.Inch, 7.5 * vg.Inch}[len(fig.Plots)-1]

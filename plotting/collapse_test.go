@@ -81,6 +81,23 @@ func TestCollapseFigure(t *testing.T) {
 		t.Errorf("%d panels for std alone; want 1", len(fig.Plots))
 	}
 	checkFigure(t, fig, 0.005, 2, "collapse/z_std_min")
+	// A log axis pins a fully collapsed std (0) a decade below the smallest positive value, and
+	// a series never logged (NaN) is left out of the legend.
+	dead := history.New()
+	for s := range 50 {
+		dead.Append(int64(s), map[string]float64{"a: z_std_min": 0, "b: z_std_min": 0.5 + 0.01*float64(s), "c: z_std_min": math.NaN()})
+	}
+	fig, err = Collapse(dead, CollapseOptions{LogStd: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := fig.Plots[0][0]; math.Abs(p.Y.Min-0.05) > 1e-12 {
+		t.Errorf("log std axis starts at %v; want 0.05, a decade below the smallest std 0.5", p.Y.Min)
+	}
+	svg, _ = Render(fig, FormatSVG)
+	if !strings.Contains(string(svg), ">a: z_std_min<") || strings.Contains(string(svg), ">c: z_std_min<") {
+		t.Error("the collapsed series is missing or the unlogged one is in the legend")
+	}
 }
 
 func TestCollapseBadInput(t *testing.T) {
@@ -95,7 +112,7 @@ func TestCollapseBadInput(t *testing.T) {
 		{"nil", nil, CollapseOptions{}, "empty"},
 		{"no monitors", syntheticHistory(10), CollapseOptions{}, "no std, rank or below-margin series"},
 		{"unknown", collapseHistory(10), CollapseOptions{Rank: []string{"nope"}}, `no series "nope"`},
-		{"NaN only", nan, CollapseOptions{}, `"z_std_min" has no finite values`},
+		{"NaN only", nan, CollapseOptions{}, `[z_std_min] have no finite values`},
 	} {
 		fig, err := Collapse(c.h, c.opts)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -18,6 +18,10 @@ import (
 // distance correlation between the embedding and representation <rep> on a fixed held-out batch.
 const DCorDiagPrefix = "dcor_diag/"
 
+// LossTermPrefix prefixes the History names of the representation loss terms, "dcor/<rep>"
+// (mvmr.RepresentationTermPrefix).
+const LossTermPrefix = "dcor/"
+
 // DCorTracesOptions configures DCorTraces. The zero value draws every History series whose name
 // starts with DCorDiagPrefix.
 type DCorTracesOptions struct {
@@ -27,7 +31,8 @@ type DCorTracesOptions struct {
 	Prefix string
 	// InLoss lists the representations (by name without the prefix, as in the config, e.g.
 	// "hog") whose dCor term is in the loss: their lines are solid and thick, the others dashed.
-	// Nil draws every line solid.
+	// Nil reads them from the history's loss terms (LossTermPrefix + name); when it has none,
+	// every line is solid.
 	InLoss []string
 	// Title is the plot title; empty means "dCor(embedding, representation) during training".
 	Title string
@@ -55,13 +60,21 @@ func DCorTraces(h *history.History, opts DCorTracesOptions) (*Panels, error) {
 			return nil, fmt.Errorf("plotting: DCorTraces: no series named %s<representation> in the history (it has %v); turn the dCor diagnostics on", prefix, h.Names())
 		}
 	}
+	inLoss := opts.InLoss
+	if inLoss == nil {
+		for _, n := range h.Names() {
+			if rep, ok := strings.CutPrefix(n, LossTermPrefix); ok {
+				inLoss = append(inLoss, rep)
+			}
+		}
+	}
 	p := plot.New()
 	fig := NewPanels(1, 1)
 	fig.Plots[0][0] = p
 	fig.Title = opts.Title
 	if fig.Title == "" {
 		fig.Title = "dCor(embedding, representation) during training"
-		if opts.InLoss != nil {
+		if inLoss != nil {
 			fig.Title += "; solid: in the loss"
 		}
 	}
@@ -95,7 +108,7 @@ func DCorTraces(h *history.History, opts DCorTracesOptions) (*Panels, error) {
 		line.Width = vg.Points(1.6)
 		line.Dashes = plotutil.Dashes(i / len(Palette))
 		scatter.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(1.8), Shape: classShapes[(i/len(Palette))%len(classShapes)]}
-		if opts.InLoss != nil && !slices.Contains(opts.InLoss, strings.TrimPrefix(name, prefix)) {
+		if inLoss != nil && !slices.Contains(inLoss, strings.TrimPrefix(name, prefix)) {
 			line.Width = vg.Points(1)
 			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
 		}

@@ -62,6 +62,20 @@ func TestDCorTracesFigure(t *testing.T) {
 	if strings.Contains(string(svg), ">total<") {
 		t.Error("the loss total is drawn as a dCor trace")
 	}
+	// Without InLoss, the history's loss terms dcor/<rep> say which lines are solid.
+	withTerms := history.New()
+	for s := range 100 {
+		withTerms.Append(int64(s), map[string]float64{"dcor/hog": 0.5, "dcor_diag/hog": 0.6, "dcor_diag/lbp": 0.3})
+	}
+	fig, err = DCorTraces(withTerms, DCorTracesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, fig, 0.005, 2, "dCor(embedding, representation) during training; solid: in the loss", "dcor_diag/hog", "dcor_diag/lbp")
+	svg, _ = Render(fig, FormatSVG)
+	if strings.Contains(string(svg), ">dcor/hog<") {
+		t.Error("a loss term is drawn as a dCor trace")
+	}
 	// Explicit names, in the order given.
 	fig, err = DCorTraces(h, DCorTracesOptions{Names: []string{"dcor_diag/lbp"}})
 	if err != nil {
