@@ -143,6 +143,7 @@ type dcorGrid struct {
 }
 
 func (g dcorGrid) Dims() (c, r int)   { return g.cols, len(g.matrix) }
-func (g dcorGrid) Z(c, r int) float64 { return g.matrix[len(g.matrix)-1-r][c] }
+// Z clamps into [0, 1] the values DCorHeatmap accepted within rounding of it.
+func (g dcorGrid) Z(c, r int) float64 { return min(1, max(0, g.matrix[len(g.matrix)-1-r][c])) }
 func (g dcorGrid) X(c int) float64    { return float64(c) }
 func (g dcorGrid) Y(r int) float64    { return float64(r) }

@@ -52,6 +52,10 @@ func TestDCorHeatmapFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFigure(t, fig, 0.1, 4, "h", "z", "teacher", "hog", "lbp", "0.123", "0.900", "embedding vs representation")
+	// Rounding just above 1 (a float32 dCor) is accepted and drawn as 1.
+	if _, err := DCorHeatmap([][]float64{{1 + 1e-7}}, []string{"a"}, DCorHeatmapOptions{}); err != nil {
+		t.Errorf("dCor 1+1e-7: %v", err)
+	}
 }
 
 func TestDCorHeatmapBadInput(t *testing.T) {
