@@ -142,7 +142,8 @@ type dcorGrid struct {
 	cols   int
 }
 
-func (g dcorGrid) Dims() (c, r int)   { return g.cols, len(g.matrix) }
+func (g dcorGrid) Dims() (c, r int) { return g.cols, len(g.matrix) }
+
 // Z clamps into [0, 1] the values DCorHeatmap accepted within rounding of it.
 func (g dcorGrid) Z(c, r int) float64 { return min(1, max(0, g.matrix[len(g.matrix)-1-r][c])) }
 func (g dcorGrid) X(c int) float64    { return float64(c) }
