@@ -19,6 +19,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
@@ -91,10 +92,10 @@ type Weights struct {
 
 // DatasetConfig selects the data set (official dataset.* keys).
 type DatasetConfig struct {
-	// Name is the data set; see DatasetNames.
+	// Name is the data set; see DatasetNames (datasets.Open).
 	Name string `yaml:"name"`
-	// Size is the image side the config expects; 0 takes the data set's own. Images are not
-	// resized: a size that differs from the data set's is an error.
+	// Size is the image side the config expects; 0 takes the data set's own. Only the folder
+	// data set is resampled to it; for the others a size that differs is an error.
 	Size int `yaml:"size"`
 	// NClasses is the number of classes the config expects; 0 takes the data set's own.
 	NClasses int `yaml:"n_classes"`
@@ -148,6 +149,9 @@ type EvalConfig struct {
 	Probe ProbeSettings `yaml:"probe"`
 	// KNN configures the kNN classifier.
 	KNN KNNSettings `yaml:"knn"`
+	// SemiSteps is the number of fine-tuning steps of the semi1 and semi10 protocols (the
+	// other settings are mvmr.DefaultSemiSupConfig's).
+	SemiSteps int `yaml:"semi_steps"`
 }
 
 // KNNSettings are the kNN protocol's settings (mvmr.KNNConfig).
@@ -169,13 +173,14 @@ type ProbeSettings struct {
 // Allowed values. Other packages add data sets, encoders and protocols: these lists are what
 // this build offers, and every error lists them.
 var (
-	// DatasetNames are the data sets Open can load.
-	DatasetNames = []string{"mnist"}
-	// AugPolicyNames are the augmentation policies ("default" is the data set's own).
-	AugPolicyNames = []string{"default", "digits"}
-	// EvalProtocols are the evaluation protocols: the linear probe and the weighted kNN
-	// classifier (one row per k).
-	EvalProtocols = []string{"linear", "knn"}
+	// DatasetNames are the data sets OpenData can load (datasets.Open).
+	DatasetNames = datasets.Names
+	// AugPolicyNames are the augmentation policies: "default" (the data set's usual one) and
+	// those of datasets.NewPolicy.
+	AugPolicyNames = append([]string{AugPolicyDefault}, datasets.PolicyNames...)
+	// EvalProtocols are the evaluation protocols: the linear probe, the weighted kNN classifier
+	// (one row per k), and fine-tuning on 1 % and 10 % of the labels.
+	EvalProtocols = []string{mvmr.ProtocolLinear, mvmr.ProtocolKNN, mvmr.ProtocolSemi1, mvmr.ProtocolSemi10}
 	// Schedulers are the learning-rate schedules.
 	Schedulers = []string{"cosine", "constant"}
 )
@@ -198,13 +203,13 @@ func defaults() Config {
 		StdMargin: loss.StdMargin, StdEpsilon: loss.StdEpsilon, NormalizeZ: loss.NormalizeZ, DCorScale: loss.DCorScale,
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
-		Dataset: DatasetConfig{Name: "mnist", AugPolicy: "default"},
+		Dataset: DatasetConfig{Name: "mnist", AugPolicy: AugPolicyDefault},
 		Encoder: EncoderConfig{Type: mvmr.ArchCNN, OutDim: enc.Projector},
 		Scatnet: ScatnetConfig{J: 2, L: 8},
 		HOG:     HOGConfig{NBins: 24, Pool: 8},
 		Eval: EvalConfig{Protocols: []string{"linear"}, Probe: ProbeSettings{
 			Epochs: probe.Epochs, BatchSize: probe.BatchSize, LR: probe.LR, WeightDecay: probe.WeightDecay},
-			KNN: KNNSettings{Ks: knn.Ks, Temperature: knn.Temperature}},
+			KNN: KNNSettings{Ks: knn.Ks, Temperature: knn.Temperature}, SemiSteps: mvmr.DefaultSemiSupConfig(0.01).Steps},
 		CheckpointEvery: 100,
 	}
 	for _, t := range loss.Representations {

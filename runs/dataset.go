@@ -2,38 +2,37 @@ package runs
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
 
-// OpenData loads the training and test splits the config names, cut to dataset.limit and
-// dataset.test_limit.
+// OpenData loads the training and test splits the config names with datasets.Open (dataset.path
+// is the folder of the data set's files; empty for the embedded MNIST), cut to dataset.limit
+// and dataset.test_limit.
 func OpenData(c DatasetConfig) (train, test *datasets.Dataset, err error) {
-	switch c.Name {
-	case "mnist":
-		if c.Path != "" {
-			if train, err = datasets.LoadMNISTFrom(c.Path, datasets.SplitTrain); err == nil {
-				test, err = datasets.LoadMNISTFrom(c.Path, datasets.SplitTest)
-			}
-		} else {
-			train, test, err = datasets.LoadMNISTTrainTest()
-		}
-	default:
-		return nil, nil, fmt.Errorf("dataset.name = %q: expected one of %s", c.Name, strings.Join(DatasetNames, ", "))
+	opts := datasets.OpenOptions{Size: c.Size}
+	opts.Split = datasets.SplitTrain
+	if train, err = datasets.Open(c.Name, c.Path, opts); err != nil {
+		return nil, nil, fmt.Errorf("runs: dataset.name = %q, dataset.path = %q: %w", c.Name, c.Path, err)
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("runs: dataset %s: %w", c.Name, err)
+	opts.Split = datasets.SplitTest
+	if test, err = datasets.Open(c.Name, c.Path, opts); err != nil {
+		return nil, nil, fmt.Errorf("runs: dataset.name = %q, dataset.path = %q: %w", c.Name, c.Path, err)
 	}
 	return train.Subset(c.Limit), test.Subset(c.TestLimit), nil
 }
 
-// augmentPolicy returns the second view's augmentation for the data set.
-func augmentPolicy(c DatasetConfig) (datasets.DigitAugment, error) {
-	switch c.AugPolicy {
-	case "default", "digits":
-		return datasets.DefaultDigitAugment(), nil
+// AugPolicyDefault is the aug_policy value that picks the data set's usual policy: the digit
+// policy (mvmr.Config.Augment) for MNIST, the official "custom" policy otherwise.
+const AugPolicyDefault = "default"
+
+// mvmrPolicy returns mvmr.Config.Policy for the config's aug_policy ("" selects Augment).
+func mvmrPolicy(c DatasetConfig) string {
+	if c.AugPolicy != AugPolicyDefault {
+		return c.AugPolicy
 	}
-	return datasets.DigitAugment{}, fmt.Errorf("dataset.aug_policy = %q: expected one of %s", c.AugPolicy, strings.Join(slices.Clone(AugPolicyNames), ", "))
+	if c.Name == "mnist" {
+		return ""
+	}
+	return datasets.PolicyCustom
 }

@@ -15,9 +15,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
-// Row is one result: one run evaluated with one protocol.
+// Row is one result: one run evaluated with one protocol (and variant). It is an mvmr.Result
+// (protocol, variant, data, step, seeds, accuracies, metrics) with the run's sweep labels and
+// training summary; in JSON the Result's fields sit beside the run's.
 type Row struct {
 	// Sweep is the sweep's name (empty for a lone run).
 	Sweep string `json:"sweep,omitempty"`
@@ -25,24 +29,23 @@ type Row struct {
 	Run string `json:"run"`
 	// Axes are the sweep axis values of the run, by key.
 	Axes map[string]string `json:"axes,omitempty"`
-	// Protocol is the evaluation protocol (EvalProtocols).
-	Protocol string `json:"protocol"`
-	// Top1, Top5 and TrainTop1 are accuracies in [0, 1].
-	Top1      float64 `json:"top1"`
-	Top5      float64 `json:"top5"`
-	TrainTop1 float64 `json:"train_top1"`
-	// Dataset, Seed, Representations (names joined by "+", or "none"), L3Mode and Steps
-	// describe the run.
-	Dataset         string `json:"dataset"`
-	Seed            int64  `json:"seed"`
+	// Representations are the L3 representations (names joined by "+", or "none"), L3Mode
+	// their default mode.
 	Representations string `json:"representations"`
 	L3Mode          string `json:"l3_mode"`
-	Steps           int64  `json:"steps"`
 	// FinalLoss holds every loss component at the last step.
 	FinalLoss map[string]float64 `json:"final_loss"`
-	// TrainSeconds and EvalSeconds are wall times (training of this process only, when resumed).
+	// TrainSeconds is the training wall time (of the last process, when resumed).
 	TrainSeconds float64 `json:"train_seconds"`
-	EvalSeconds  float64 `json:"eval_seconds"`
+	mvmr.Result
+}
+
+// ProtocolLabel is the protocol with its variant, as "linear" or "knn k=20".
+func (r Row) ProtocolLabel() string {
+	if r.Variant == "" {
+		return r.Protocol
+	}
+	return r.Protocol + " " + r.Variant
 }
 
 // writeRows writes rows as JSON lines.
@@ -92,7 +95,7 @@ func CollectRows(paths ...string) (rows []Row, missing []string, err error) {
 			return err
 		}
 		for _, r := range rs {
-			key := r.Sweep + "\x00" + r.Run + "\x00" + r.Protocol
+			key := r.Sweep + "\x00" + r.Run + "\x00" + r.Protocol + "\x00" + r.Variant
 			if !seen[key] {
 				seen[key] = true
 				rows = append(rows, r)
@@ -180,13 +183,33 @@ func lossKeys(rows []Row) []string {
 // WriteJSONL writes the rows as JSON lines.
 func WriteJSONL(w io.Writer, rows []Row) error { return writeRows(w, rows) }
 
-// WriteCSV writes one line per row: sweep, run, the axes, protocol, accuracies in %, the run's
-// description and every final loss component.
+// metricKeys returns the metric names of rows, sorted.
+func metricKeys(rows []Row) []string {
+	var keys []string
+	for _, r := range rows {
+		for k := range r.Metrics {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// WriteCSV writes one line per row: sweep, run, the axes, the result (protocol, variant,
+// accuracies in %, data, step, seeds), the metrics, and every final loss component.
 func WriteCSV(w io.Writer, rows []Row) error {
-	axes, losses := axisKeys(rows), lossKeys(rows)
+	axes, metrics, losses := axisKeys(rows), metricKeys(rows), lossKeys(rows)
 	cw := csv.NewWriter(w)
-	header := append([]string{"sweep", "run"}, axes...)
-	header = append(header, "protocol", "top1", "top5", "train_top1", "dataset", "seed", "representations", "l3_mode", "steps")
+	header := []string{"sweep", "run"}
+	for _, k := range axes {
+		header = append(header, "axis/"+k)
+	}
+	header = append(header, "protocol", "variant", "top1", "top5", "dataset", "step", "train_seed", "eval_seed", "representations", "l3_mode")
+	for _, k := range metrics {
+		header = append(header, "metric/"+k)
+	}
 	for _, k := range losses {
 		header = append(header, "loss/"+k)
 	}
@@ -195,21 +218,26 @@ func WriteCSV(w io.Writer, rows []Row) error {
 		return err
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	cell := func(m map[string]float64, k string) string {
+		if v, ok := m[k]; ok {
+			return f(v)
+		}
+		return ""
+	}
 	for _, r := range rows {
 		line := []string{r.Sweep, r.Run}
 		for _, k := range axes {
 			line = append(line, r.Axes[k])
 		}
-		line = append(line, r.Protocol, f(100*r.Top1), f(100*r.Top5), f(100*r.TrainTop1), r.Dataset,
-			strconv.FormatInt(r.Seed, 10), r.Representations, r.L3Mode, strconv.FormatInt(r.Steps, 10))
-		for _, k := range losses {
-			if v, ok := r.FinalLoss[k]; ok {
-				line = append(line, f(v))
-			} else {
-				line = append(line, "")
-			}
+		line = append(line, r.Protocol, r.Variant, f(100*r.Top1), f(100*r.Top5), r.Dataset, strconv.FormatInt(r.Step, 10),
+			strconv.FormatInt(r.TrainSeed, 10), strconv.FormatInt(r.EvalSeed, 10), r.Representations, r.L3Mode)
+		for _, k := range metrics {
+			line = append(line, cell(r.Metrics, k))
 		}
-		line = append(line, f(r.TrainSeconds), f(r.EvalSeconds))
+		for _, k := range losses {
+			line = append(line, cell(r.FinalLoss, k))
+		}
+		line = append(line, f(r.TrainSeconds), f(r.Seconds))
 		if err := cw.Write(line); err != nil {
 			return err
 		}
@@ -240,8 +268,8 @@ func tableColumns(rows []Row) ([]string, [][]string) {
 		if v, ok := r.FinalLoss["total"]; ok {
 			total = strconv.FormatFloat(v, 'f', 4, 64)
 		}
-		line = append(line, r.Protocol, fmt.Sprintf("%.2f", 100*r.Top1), fmt.Sprintf("%.2f", 100*r.Top5),
-			strconv.FormatInt(r.Steps, 10), total)
+		line = append(line, r.ProtocolLabel(), fmt.Sprintf("%.2f", 100*r.Top1), fmt.Sprintf("%.2f", 100*r.Top5),
+			strconv.FormatInt(r.Step, 10), total)
 		cells = append(cells, line)
 	}
 	return header, cells

@@ -260,9 +260,8 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		}
 	}
 	base := Row{
-		Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Dataset: config.Dataset.Name, Seed: config.Seed,
-		Representations: config.Representations.Label(), L3Mode: config.L3Mode, Steps: trainer.Step(),
-		FinalLoss: final, TrainSeconds: trainSeconds,
+		Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Representations: config.Representations.Label(),
+		L3Mode: config.L3Mode, FinalLoss: final, TrainSeconds: trainSeconds,
 	}
 	results, err := evaluate(trainer, train, test, config, logw)
 	if err != nil {
@@ -271,9 +270,11 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	}
 	for _, res := range results {
 		r := base
-		r.Protocol, r.Top1, r.Top5, r.TrainTop1, r.EvalSeconds = res.protocol, res.top1, res.top5, res.trainTop1, res.seconds
+		r.Result = res
+		r.Dataset, r.TrainSplit, r.TestSplit = config.Dataset.Name, train.Name, test.Name
+		r.Checkpoint, r.Step, r.TrainSeed, r.EvalSeed = FileCheckpoint, trainer.Step(), config.Seed, config.Seed
 		outcome.Rows = append(outcome.Rows, r)
-		fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, res.protocol, 100*r.Top1, 100*r.Top5)
+		fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, r.ProtocolLabel(), 100*r.Top1, 100*r.Top5)
 	}
 	var buf bytes.Buffer
 	if err := writeRows(&buf, outcome.Rows); err != nil {
@@ -288,46 +289,67 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	return outcome, nil
 }
 
-type protocolResult struct {
-	protocol              string
-	top1, top5, trainTop1 float64
-	seconds               float64
-}
-
-// evaluate runs the config's protocols on the encoder's h of the training and test images:
-// "linear" gives one result, "knn" one per k ("knn-k20").
-func evaluate(trainer *mvmr.Trainer, train, test *datasets.Dataset, config Config, logw io.Writer) ([]protocolResult, error) {
-	if len(config.Eval.Protocols) == 0 {
-		return nil, nil
+// evaluate runs the config's protocols on the trained encoder: "linear" and "knn" on h of the
+// training and test images ("knn" gives one result per k, variant "k=20"), "semi1" and "semi10"
+// by fine-tuning a copy of the backbone with a linear head on 1 % or 10 % of the labels.
+func evaluate(trainer *mvmr.Trainer, train, test *datasets.Dataset, config Config, logw io.Writer) ([]mvmr.Result, error) {
+	var trainF, testF mvmr.Features
+	features := func() error {
+		if trainF.N > 0 {
+			return nil
+		}
+		var err error
+		if trainF, err = trainer.EncoderFeatures(train); err != nil {
+			return fmt.Errorf("features of %s: %w", train.Name, err)
+		}
+		if testF, err = trainer.EncoderFeatures(test); err != nil {
+			return fmt.Errorf("features of %s: %w", test.Name, err)
+		}
+		return nil
 	}
-	start := time.Now()
-	trainF, err := trainer.EncoderFeatures(train)
-	if err != nil {
-		return nil, fmt.Errorf("features of %s: %w", train.Name, err)
-	}
-	testF, err := trainer.EncoderFeatures(test)
-	if err != nil {
-		return nil, fmt.Errorf("features of %s: %w", test.Name, err)
-	}
-	extract := time.Since(start).Seconds()
-	var out []protocolResult
+	var out []mvmr.Result
 	for _, protocol := range config.Eval.Protocols {
 		start := time.Now()
 		switch protocol {
-		case "linear":
+		case mvmr.ProtocolLinear:
+			if err := features(); err != nil {
+				return nil, err
+			}
 			r, err := mvmr.LinearProbe(trainer.Backend(), trainF, testF, config.ProbeConfig())
 			if err != nil {
 				return nil, fmt.Errorf("evaluation linear: %w", err)
 			}
-			out = append(out, protocolResult{"linear", r.Top1, r.Top5, r.TrainTop1, extract + time.Since(start).Seconds()})
-		case "knn":
+			res := mvmr.Result{Protocol: protocol, Features: "h", Top1: r.Top1, Top5: r.Top5, Metrics: map[string]float64{"train_top1": r.TrainTop1}}
+			res.Stamp(start)
+			out = append(out, res)
+		case mvmr.ProtocolKNN:
+			if err := features(); err != nil {
+				return nil, err
+			}
 			rs, err := mvmr.KNN(trainer.Backend(), trainF, testF, config.KNNConfig(), logw)
 			if err != nil {
 				return nil, fmt.Errorf("evaluation knn: %w", err)
 			}
 			for _, r := range rs {
-				out = append(out, protocolResult{fmt.Sprintf("knn-k%d", r.K), r.Top1, r.Top5, 0, extract + time.Since(start).Seconds()})
+				res := mvmr.Result{Protocol: protocol, Variant: fmt.Sprintf("k=%d", r.K), Features: "h", Top1: r.Top1, Top5: r.Top5}
+				res.Stamp(start)
+				out = append(out, res)
 			}
+		case mvmr.ProtocolSemi1, mvmr.ProtocolSemi10:
+			fraction := 0.01
+			if protocol == mvmr.ProtocolSemi10 {
+				fraction = 0.1
+			}
+			sc := mvmr.DefaultSemiSupConfig(fraction)
+			sc.Steps, sc.Optimizer.TotalSteps, sc.Seed = config.Eval.SemiSteps, int64(config.Eval.SemiSteps), config.Seed
+			r, err := trainer.FineTune(test, sc, logw)
+			if err != nil {
+				return nil, fmt.Errorf("evaluation %s: %w", protocol, err)
+			}
+			res := mvmr.Result{Protocol: protocol, Features: "h", Top1: r.Top1, Top5: r.Top5,
+				Metrics: map[string]float64{"label_fraction": fraction, "labelled": float64(r.Labelled), "final_loss": r.FinalLoss}}
+			res.Stamp(start)
+			out = append(out, res)
 		default:
 			return nil, fmt.Errorf("eval.protocols: %q; expected one of %v", protocol, EvalProtocols)
 		}

@@ -72,7 +72,7 @@ func sameResults(t *testing.T, got, want []Row) {
 	strip := func(rows []Row) []Row {
 		out := append([]Row(nil), rows...)
 		for i := range out {
-			out[i].TrainSeconds, out[i].EvalSeconds, out[i].Run = 0, 0, ""
+			out[i].TrainSeconds, out[i].Seconds, out[i].Time, out[i].Run = 0, 0, "", ""
 		}
 		return out
 	}
@@ -92,7 +92,7 @@ func TestRunInterruptResumeAndFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(full.Rows) != 1 || full.Rows[0].Protocol != "linear" || !(full.Rows[0].Top1 > 0.2) || full.Rows[0].Steps != 6 {
+	if len(full.Rows) != 1 || full.Rows[0].Protocol != "linear" || !(full.Rows[0].Top1 > 0.2) || full.Rows[0].Step != 6 {
 		t.Fatalf("uninterrupted run rows %+v", full.Rows)
 	}
 

@@ -146,6 +146,9 @@ func (c Config) Validate() error {
 		}
 	}
 	positive("eval.knn.temperature", c.Eval.KNN.Temperature)
+	if c.Eval.SemiSteps < 1 {
+		bad("eval.semi_steps", c.Eval.SemiSteps, "an integer >= 1")
+	}
 	if c.CheckpointEvery < 1 {
 		bad("checkpoint_every", c.CheckpointEvery, "an integer >= 1 (steps between checkpoints)")
 	}
@@ -181,7 +184,7 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	if c.BatchSize > train.Len() {
 		errs = append(errs, fmt.Errorf("batch_size = %d: expected at most the %d training images of %s", c.BatchSize, train.Len(), train.Name))
 	}
-	if s := c.Dataset.Size; s != 0 && (s != train.Height || s != train.Width) {
+	if s := c.Dataset.Size; s != 0 && c.Dataset.Name != "folder" && (s != train.Height || s != train.Width) {
 		errs = append(errs, fmt.Errorf("dataset.size = %d: %s has %dx%d images (not resized); expected %d or 0", s, train.Name, train.Height, train.Width, train.Height))
 	}
 	if n := c.Dataset.NClasses; n != 0 && n != train.NumClasses {
@@ -214,11 +217,8 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	loss.StdMargin, loss.StdEpsilon, loss.NormalizeZ, loss.DCorScale = c.StdMargin, c.StdEpsilon, c.NormalizeZ, c.DCorScale
 	loss.MSEWeight, loss.StdWeight, loss.DCorZZWeight = c.Weights.MSE, c.Weights.Std, c.Weights.DCorZZ
 	loss.Representations = c.lossTerms()
-	augment, err := augmentPolicy(c.Dataset)
-	if err != nil {
-		return mvmr.Config{}, err
-	}
-	mc := mvmr.Config{Seed: c.Seed, BatchSize: c.BatchSize, Encoder: c.mvmrEncoder(), Loss: loss, Optimizer: opt, Augment: augment}
+	mc := mvmr.Config{Seed: c.Seed, BatchSize: c.BatchSize, Encoder: c.mvmrEncoder(), Loss: loss, Optimizer: opt,
+		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset)}
 	if err := mc.Validate(); err != nil {
 		return mvmr.Config{}, fmt.Errorf("runs: the resolved mvmr config: %w", err)
 	}

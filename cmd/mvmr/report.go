@@ -2,17 +2,13 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
@@ -108,15 +104,10 @@ func writeMergedResults(dir, title string, stdout io.Writer, paths []string) err
 	return nil
 }
 
-// ablationGroup is one bar: a configuration (the axes but the seed) under one protocol.
-type ablationGroup struct {
-	label  string
-	values []float64
-}
-
-// ablationGroups groups the rows of protocol by every axis except seed; the bar label is the
-// varying axis values. Without axes the runs are labelled by their representations.
-func ablationGroups(rows []runs.Row, protocol string) []ablationGroup {
+// ablationResults groups the rows of one protocol (with its variant) by every axis except the
+// seed: one bar per configuration, its scores the seeds' top-1. The bar is named by the varying
+// axis values, or by the representations when the rows come from lone runs.
+func ablationResults(rows []runs.Row, protocol string) []plotting.AblationResult {
 	var keys []string
 	for _, r := range rows {
 		for k := range r.Axes {
@@ -126,95 +117,51 @@ func ablationGroups(rows []runs.Row, protocol string) []ablationGroup {
 		}
 	}
 	slices.Sort(keys)
-	var groups []ablationGroup
+	var results []plotting.AblationResult
 	index := map[string]int{}
 	for _, r := range rows {
-		if r.Protocol != protocol {
+		if r.ProtocolLabel() != protocol {
 			continue
 		}
 		var parts []string
 		for _, k := range keys {
 			parts = append(parts, r.Axes[k])
 		}
-		label := strings.Join(parts, " ")
+		name := strings.Join(parts, " ")
 		if len(keys) == 0 {
-			label = r.Representations
+			name = r.Representations
 		}
-		i, ok := index[label]
+		i, ok := index[name]
 		if !ok {
-			i = len(groups)
-			index[label] = i
-			groups = append(groups, ablationGroup{label: label})
+			i = len(results)
+			index[name] = i
+			results = append(results, plotting.AblationResult{Name: name})
 		}
-		groups[i].values = append(groups[i].values, 100*r.Top1)
+		results[i].Score = append(results[i].Score, r.Top1)
 	}
-	return groups
+	return results
 }
 
-func meanStd(v []float64) (mean, std float64) {
-	for _, x := range v {
-		mean += x
+// ablationFigure draws the top-1 accuracy of each configuration (mean ± std over seeds) under
+// the linear probe, or the first protocol, with the run without L3 term ("none") as baseline.
+func ablationFigure(title string, rows []runs.Row) (plotting.Figure, error) {
+	protocol := rows[0].ProtocolLabel()
+	if slices.ContainsFunc(rows, func(r runs.Row) bool { return r.ProtocolLabel() == mvmr.ProtocolLinear }) {
+		protocol = mvmr.ProtocolLinear
 	}
-	mean /= float64(len(v))
-	if len(v) > 1 {
-		for _, x := range v {
-			std += (x - mean) * (x - mean)
-		}
-		std = math.Sqrt(std / float64(len(v)-1))
+	results := ablationResults(rows, protocol)
+	opts := plotting.AblationOptions{Spread: plotting.SpreadStd, Percent: true, Metric: protocol + " top-1",
+		Title: fmt.Sprintf("%s: %s top-1 (mean ± std over seeds)", title, protocol)}
+	if slices.ContainsFunc(results, func(r plotting.AblationResult) bool { return r.Name == runs.NoRepresentations }) {
+		opts.Baseline = runs.NoRepresentations
 	}
-	return mean, std
+	return plotting.Ablation(results, opts)
 }
 
-type meanErrors struct{ means, stds []float64 }
-
-func (m meanErrors) Len() int                        { return len(m.means) }
-func (m meanErrors) XY(i int) (float64, float64)     { return float64(i), m.means[i] }
-func (m meanErrors) YError(i int) (float64, float64) { return m.stds[i], m.stds[i] }
-
-// ablationFigure draws the top-1 accuracy of each configuration (mean over seeds, with the
-// standard deviation as error bars) for the linear probe, or the first protocol.
-// TODO(plotting): use plotting.Ablation once it is in main.
-func ablationFigure(title string, rows []runs.Row) (*plot.Plot, error) {
-	protocol := rows[0].Protocol
-	for _, r := range rows {
-		if r.Protocol == "linear" {
-			protocol = "linear"
-		}
-	}
-	groups := ablationGroups(rows, protocol)
-	var m meanErrors
-	var labels []string
-	lo := math.Inf(1)
-	for _, g := range groups {
-		mean, std := meanStd(g.values)
-		m.means, m.stds = append(m.means, mean), append(m.stds, std)
-		labels = append(labels, g.label)
-		lo = min(lo, mean-std)
-	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: %s top-1 (mean ± std over seeds)", title, protocol)
-	p.Y.Label.Text = "top-1 %"
-	bars, err := plotter.NewBarChart(plotter.Values(m.means), vg.Points(18))
-	if err != nil {
-		return nil, err
-	}
-	bars.Color = plotting.SeriesColor(0)
-	errs, err := plotter.NewYErrorBars(m)
-	if err != nil {
-		return nil, err
-	}
-	p.Add(plotter.NewGrid(), bars, errs)
-	p.NominalX(labels...)
-	p.X.Tick.Label.Rotation = math.Pi / 6
-	p.X.Tick.Label.XAlign = -1
-	p.Y.Min = math.Max(0, math.Floor(lo-2))
-	return p, nil
-}
-
-// dcorTracesFigure draws the L3 terms (dcor/<representation>) of every run over its steps, one
-// series per run and term, named "<run> dcor/<rep>".
-// TODO(plotting): use plotting.DCorTraces once it is in main.
-func dcorTracesFigure(title string, rows []runs.Row, paths []string) (*plot.Plot, error) {
+// dcorTracesFigure draws dCor(z~, representation) over the steps of every run, one line per run
+// and L3 term ("image+std seed 1 dcor/hog"), from each run's history.csv: a term in maximize
+// mode logs 1 − dCor, one in official mode dCor.
+func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.Figure, error) {
 	perStep := map[int64]map[string]float64{}
 	var names []string
 	seen := map[string]bool{}
@@ -227,12 +174,21 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (*plot.Plot
 		if !ok {
 			continue
 		}
+		loaded, err := runs.Load(filepath.Join(dir, runs.FileConfig))
+		if err != nil {
+			return nil, err
+		}
+		modes := map[string]string{}
+		for _, rep := range loaded.Config.Representations {
+			modes[rep.Name] = cmp.Or(rep.Mode, loaded.Config.L3Mode)
+		}
 		h, err := runs.ReadHistoryCSV(filepath.Join(dir, runs.FileHistory))
 		if err != nil {
 			return nil, err
 		}
 		for _, n := range h.Names() {
-			if !strings.HasPrefix(n, mvmr.RepresentationTermPrefix) {
+			rep, isL3 := strings.CutPrefix(n, mvmr.RepresentationTermPrefix)
+			if !isL3 {
 				continue
 			}
 			series := runLabel(r) + " " + n
@@ -241,7 +197,11 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (*plot.Plot
 				if perStep[step] == nil {
 					perStep[step] = map[string]float64{}
 				}
-				perStep[step][series] = h.Series(n)[i]
+				v := h.Series(n)[i]
+				if modes[rep] != string(mvmr.ModeOfficial) {
+					v = 1 - v
+				}
+				perStep[step][series] = v
 			}
 		}
 	}
@@ -259,8 +219,8 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (*plot.Plot
 			return nil, err
 		}
 	}
-	return plotting.LossComponents(merged, plotting.LossComponentsOptions{Names: names, HideRaw: true,
-		Title: title + ": L3 terms per run (1 − dCor or dCor)"})
+	return plotting.DCorTraces(merged, plotting.DCorTracesOptions{Names: names,
+		Title: title + ": dCor(z~, representation) per run"})
 }
 
 // runLabel names a run by its axis values in key order ("image+std 1"), or by its id.
