@@ -54,6 +54,9 @@ func NewBackend() (compute.Backend, error) {
 // NewBackendWithConfig creates a backend from a "name:options" configuration string, for
 // instance "go:ops_sequential" or "xla:cpu".
 func NewBackendWithConfig(config string) (compute.Backend, error) {
+	if _, err := ConvMode(); err != nil {
+		return nil, fmt.Errorf("mvmr: %w", err)
+	}
 	name, options, _ := strings.Cut(config, ":")
 	available := compute.List()
 	slices.Sort(available)

@@ -78,11 +78,19 @@ func (b *ConvBuilder) Done() *Node {
 	if outH <= 0 || outW <= 0 {
 		exceptions.Panicf("mvmr.Conv: kernel %d with padding %d does not fit a %dx%d input", b.kernel, b.padding, height, width)
 	}
-	patches := Im2Col(x, b.kernel, b.stride, b.padding) // [batch, outH, outW, k·k·C]
 	fanIn := b.kernel * b.kernel * channels
 	weights := b.scope.WithInitializer(kaimingNormalFanOut(b.kernel*b.kernel*b.filters)).
 		VariableWithShape("weights", shapes.Make(x.DType(), fanIn, b.filters)).NodeValue(x.Graph())
-	out := Dot(Reshape(patches, batch*outH*outW, fanIn), weights).Product()
+	var out *Node
+	if useNativeConv(x.Graph()) {
+		// The same kernel read as HWIO [k, k, Cin, Cout]: rows are ordered (row, column, channel).
+		out = Convolve(x, Reshape(weights, b.kernel, b.kernel, channels, b.filters)).
+			Strides(b.stride).PaddingPerDim([][2]int{{b.padding, b.padding}, {b.padding, b.padding}}).Done()
+		out = Reshape(out, batch*outH*outW, b.filters)
+	} else {
+		patches := Im2Col(x, b.kernel, b.stride, b.padding) // [batch, outH, outW, k·k·C]
+		out = Dot(Reshape(patches, batch*outH*outW, fanIn), weights).Product()
+	}
 	if b.bias {
 		bound := 1 / math.Sqrt(float64(fanIn))
 		bias := b.scope.WithInitializer(uniformInit(-bound, bound)).

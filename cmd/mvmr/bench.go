@@ -1,0 +1,69 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+)
+
+func init() {
+	registerCommand("bench", "time training steps of an encoder on random images: mvmr bench -arch resnet18 -batch 128 -size 32", runBench)
+}
+
+func runBench(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	arch := fs.String("arch", mvmr.ArchCNN, "encoder: "+strings.Join(mvmr.Archs(), ", ")+" (cnn is the quickstart encoder)")
+	smallKernel := fs.Bool("small-kernel", false, "ResNets: 3x3 stride-1 conv1 (official small_kernel)")
+	noMaxPool := fs.Bool("no-maxpool", false, "ResNets: drop the stem max pool (CIFAR variant; not the official code)")
+	projector := fs.String("projector", "", "projector spec (default: the quickstart's for cnn, 8192-8192-8192 for ResNets)")
+	batch := fs.Int("batch", 256, "images per step (each seen as two views)")
+	size := fs.Int("size", 28, "image height and width")
+	channels := fs.Int("channels", 1, "image channels")
+	warmup := fs.Int("warmup", 2, "untimed steps first (the first compiles)")
+	steps := fs.Int("steps", 5, "timed steps")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: mvmr bench [flags]\n\nTimes the full training step (both views, loss mse + std + dcor_zz, gradient, Adam) on random\n"+
+			"images with the backend from GOMLX_BACKEND, and prints the median seconds per step.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if !slices.Contains(mvmr.Archs(), *arch) {
+		return badInput("-arch %q; expected one of %s", *arch, strings.Join(mvmr.Archs(), ", "))
+	}
+	config := mvmr.QuickstartConfig(1000)
+	config.BatchSize = *batch
+	config.Loss.Representations = nil // in-graph terms only: mse, std, dcor_zz
+	if *arch != mvmr.ArchCNN {
+		spec := *projector
+		if spec == "" {
+			spec = "8192-8192-8192"
+		}
+		config.Encoder = mvmr.ResNetConfig(*arch, *smallKernel, spec)
+		config.Encoder.NoMaxPool = *noMaxPool
+	} else if *projector != "" {
+		config.Encoder.Projector = *projector
+	}
+	if err := config.Validate(); err != nil {
+		return badInput("%v", err)
+	}
+	backend, err := mvmr.NewBackend()
+	if err != nil {
+		return err
+	}
+	timing, err := mvmr.TimeTrainingSteps(backend, config, *size, *size, *channels, *warmup, *steps)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backend %s (%s) arch %s small_kernel=%v projector %s batch %d %dx%dx%d: compile+first step %.2f s, "+
+		"median %.4f s/step (min %.4f, %d steps), %.2f steps/s, %.1f images/s, loss %.4f\n",
+		mvmr.BackendConfig(), backend.Description(), *arch, *smallKernel, config.Encoder.Projector, *batch, *size, *size, *channels,
+		timing.Compile, timing.Median, timing.Min, len(timing.Seconds), timing.StepsPerSecond(),
+		float64(*batch)/timing.Median, timing.Loss)
+	return nil
+}
