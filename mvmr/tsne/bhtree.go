@@ -6,37 +6,43 @@ import "math"
 // points and are visited point by point.
 const maxTreeDepth = 48
 
-// spTree is a space-partitioning tree over the embedding (a quadtree for dims = 2, an octree for 3), stored as
-// flat arrays. Every cell is a cube; its non-empty children are contiguous in the node arrays.
+// treeNode is one cell of the space-partitioning tree.
+type treeNode struct {
+	com        [MaxBarnesHutDims]float64 // centre of mass (first dims entries)
+	width2     float64                   // squared full width of the (cubic) cell
+	count      float64                   // points in the cell
+	childStart int32                     // children are nodes childStart … childStart+childCount-1
+	childCount int32                     // 0 for a leaf
+	pointStart int32                     // a leaf's points are perm[pointStart:pointEnd]
+	pointEnd   int32
+}
+
+// spTree is a space-partitioning tree over the embedding (a quadtree for dims = 2, an octree for 3; van der
+// Maaten 2014). Every cell is a cube; its non-empty children are contiguous in nodes. Points are kept in tree
+// order in perm, with their coordinates copied in that order to ys for locality.
 type spTree struct {
-	dims       int
-	y          []float64
-	com        []float64 // centre of mass, node*dims
-	width2     []float64 // squared full width of the cell
-	count      []int32   // points in the cell
-	childStart []int32
-	childCount []int32 // 0 for a leaf
-	pointStart []int32 // leaf points: perm[pointStart:pointEnd]
-	pointEnd   []int32
-	perm       []int32
-	scratch    []int32
-	codes      []uint8
+	dims    int
+	y       []float64
+	nodes   []treeNode
+	perm    []int32
+	ys      []float64 // ys[r*dims:] = y[perm[r]*dims:]
+	scratch []int32
+	codes   []uint8
 }
 
 // build (re)builds the tree over the n×dims row-major y, reusing the arrays of a previous build.
 func (t *spTree) build(y []float64, n, dims int) {
 	t.dims, t.y = dims, y
-	t.com, t.width2 = t.com[:0], t.width2[:0]
-	t.count, t.childStart, t.childCount = t.count[:0], t.childStart[:0], t.childCount[:0]
-	t.pointStart, t.pointEnd = t.pointStart[:0], t.pointEnd[:0]
-	if cap(t.perm) < n {
+	t.nodes = t.nodes[:0]
+	if cap(t.perm) < n || len(t.ys) != n*dims {
 		t.perm, t.scratch, t.codes = make([]int32, n), make([]int32, n), make([]uint8, n)
+		t.ys = make([]float64, n*dims)
 	}
 	t.perm, t.scratch, t.codes = t.perm[:n], t.scratch[:n], t.codes[:n]
 	for i := range t.perm {
 		t.perm[i] = int32(i)
 	}
-	center := make([]float64, dims)
+	var center [MaxBarnesHutDims]float64
 	var half float64
 	for a := 0; a < dims; a++ {
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -47,28 +53,19 @@ func (t *spTree) build(y []float64, n, dims int) {
 		half = max(half, (hi-lo)/2)
 	}
 	half = half*(1+1e-6) + 1e-12
-	t.newNode()
+	t.nodes = append(t.nodes, treeNode{})
 	t.subdivide(0, 0, int32(n), center, half, 0)
-}
-
-// newNode appends an empty node and returns its index.
-func (t *spTree) newNode() int32 {
-	t.com = append(t.com, make([]float64, t.dims)...)
-	t.width2 = append(t.width2, 0)
-	t.count = append(t.count, 0)
-	t.childStart = append(t.childStart, 0)
-	t.childCount = append(t.childCount, 0)
-	t.pointStart = append(t.pointStart, 0)
-	t.pointEnd = append(t.pointEnd, 0)
-	return int32(len(t.count) - 1)
+	for r, p := range t.perm {
+		copy(t.ys[r*dims:(r+1)*dims], y[int(p)*dims:int(p+1)*dims])
+	}
 }
 
 // subdivide fills node with the points perm[lo:hi], lying in the cube of the given centre and half-width.
-func (t *spTree) subdivide(node, lo, hi int32, center []float64, half float64, depth int) {
+func (t *spTree) subdivide(node, lo, hi int32, center [MaxBarnesHutDims]float64, half float64, depth int) {
 	dims := t.dims
-	com := t.com[int(node)*dims : int(node+1)*dims]
+	var com [MaxBarnesHutDims]float64
 	for _, p := range t.perm[lo:hi] {
-		for a := range com {
+		for a := 0; a < dims; a++ {
 			com[a] += t.y[int(p)*dims+a]
 		}
 	}
@@ -76,10 +73,10 @@ func (t *spTree) subdivide(node, lo, hi int32, center []float64, half float64, d
 	for a := range com {
 		com[a] *= inv
 	}
-	t.count[node] = hi - lo
-	t.width2[node] = 4 * half * half
+	nd := &t.nodes[node]
+	nd.com, nd.count, nd.width2 = com, float64(hi-lo), 4*half*half
 	if hi-lo == 1 || depth >= maxTreeDepth {
-		t.pointStart[node], t.pointEnd[node] = lo, hi
+		nd.pointStart, nd.pointEnd = lo, hi
 		return
 	}
 	// Counting sort of the points by child cell.
@@ -108,26 +105,26 @@ func (t *spTree) subdivide(node, lo, hi int32, center []float64, half float64, d
 	}
 	copy(t.perm[lo:hi], t.scratch[lo:hi])
 	// Children first (contiguous), then recurse.
-	first := int32(len(t.count))
+	first := int32(len(t.nodes))
 	var made int32
 	for c := 0; c < nChild; c++ {
 		if bucket[c] > 0 {
-			t.newNode()
+			t.nodes = append(t.nodes, treeNode{})
 			made++
 		}
 	}
-	t.childStart[node], t.childCount[node] = first, made
-	childCenter := make([]float64, dims)
+	t.nodes[node].childStart, t.nodes[node].childCount = first, made
 	child := first
 	for c := 0; c < nChild; c++ {
 		if bucket[c] == 0 {
 			continue
 		}
+		childCenter := center
 		for a := 0; a < dims; a++ {
 			if c&(1<<a) != 0 {
-				childCenter[a] = center[a] + half/2
+				childCenter[a] += half / 2
 			} else {
-				childCenter[a] = center[a] - half/2
+				childCenter[a] -= half / 2
 			}
 		}
 		t.subdivide(child, offs[c], offs[c+1], childCenter, half/2, depth+1)
@@ -136,22 +133,22 @@ func (t *spTree) subdivide(node, lo, hi int32, center []float64, half float64, d
 }
 
 // repulsion accumulates, for point i, Σ_j q̃_ij² (y_i − y_j) into neg and returns Σ_{j≠i} q̃_ij, with
-// q̃_ij = (1+‖y_i−y_j‖²)⁻¹ and cells summarised by their centre of mass when width²< θ²·dist².
-// stack is scratch space.
+// q̃_ij = (1+‖y_i−y_j‖²)⁻¹ and a cell summarised by its centre of mass when width² < θ²·dist² (the full cell
+// width, as scikit-learn and openTSNE; bhtsne uses the half-width). stack is scratch space.
 func (t *spTree) repulsion(i int, theta2 float64, neg []float64, stack []int32) (sumQ float64, _ []int32) {
 	dims := t.dims
 	yi := t.y[i*dims : (i+1)*dims]
 	clear(neg)
 	stack = append(stack[:0], 0)
 	for len(stack) > 0 {
-		node := stack[len(stack)-1]
+		nd := &t.nodes[stack[len(stack)-1]]
 		stack = stack[:len(stack)-1]
-		if t.childCount[node] == 0 {
-			for _, p := range t.perm[t.pointStart[node]:t.pointEnd[node]] {
-				if int(p) == i {
+		if nd.childCount == 0 {
+			for r := nd.pointStart; r < nd.pointEnd; r++ {
+				if int(t.perm[r]) == i {
 					continue
 				}
-				yp := t.y[int(p)*dims : int(p+1)*dims]
+				yp := t.ys[int(r)*dims : int(r+1)*dims]
 				q := 1 / (1 + sqDist(yi, yp))
 				sumQ += q
 				q2 := q * q
@@ -161,11 +158,11 @@ func (t *spTree) repulsion(i int, theta2 float64, neg []float64, stack []int32) 
 			}
 			continue
 		}
-		com := t.com[int(node)*dims : int(node+1)*dims]
+		com := nd.com[:dims]
 		d2 := sqDist(yi, com)
-		if t.width2[node] < theta2*d2 {
+		if nd.width2 < theta2*d2 {
 			q := 1 / (1 + d2)
-			nq := float64(t.count[node]) * q
+			nq := nd.count * q
 			sumQ += nq
 			nq2 := nq * q
 			for a := range neg {
@@ -173,10 +170,51 @@ func (t *spTree) repulsion(i int, theta2 float64, neg []float64, stack []int32) 
 			}
 			continue
 		}
-		for c := t.childStart[node] + t.childCount[node] - 1; c >= t.childStart[node]; c-- {
+		for c := nd.childStart + nd.childCount - 1; c >= nd.childStart; c-- {
 			stack = append(stack, c)
 		}
 	}
+	return sumQ, stack
+}
+
+// repulsion2 is repulsion specialised to two dimensions (the hot loop of a 2-d embedding).
+func (t *spTree) repulsion2(i int, theta2 float64, neg []float64, stack []int32) (sumQ float64, _ []int32) {
+	yx, yy := t.y[2*i], t.y[2*i+1]
+	var nx, ny float64
+	stack = append(stack[:0], 0)
+	for len(stack) > 0 {
+		nd := &t.nodes[stack[len(stack)-1]]
+		stack = stack[:len(stack)-1]
+		if nd.childCount == 0 {
+			for r := nd.pointStart; r < nd.pointEnd; r++ {
+				if int(t.perm[r]) == i {
+					continue
+				}
+				dx, dy := yx-t.ys[2*r], yy-t.ys[2*r+1]
+				q := 1 / (1 + dx*dx + dy*dy)
+				sumQ += q
+				q2 := q * q
+				nx += q2 * dx
+				ny += q2 * dy
+			}
+			continue
+		}
+		dx, dy := yx-nd.com[0], yy-nd.com[1]
+		d2 := dx*dx + dy*dy
+		if nd.width2 < theta2*d2 {
+			q := 1 / (1 + d2)
+			nq := nd.count * q
+			sumQ += nq
+			nq2 := nq * q
+			nx += nq2 * dx
+			ny += nq2 * dy
+			continue
+		}
+		for c := nd.childStart + nd.childCount - 1; c >= nd.childStart; c-- {
+			stack = append(stack, c)
+		}
+	}
+	neg[0], neg[1] = nx, ny
 	return sumQ, stack
 }
 
@@ -189,12 +227,28 @@ func bhGradient(t *spTree, P *csr, y []float64, n, dims int, theta, exag float64
 	theta2 := theta * theta
 	parallelFor(n, func(lo, hi int) {
 		var stack []int32
-		for i := lo; i < hi; i++ {
-			rowZ[i], stack = t.repulsion(i, theta2, grad[i*dims:(i+1)*dims], stack)
+		for r := lo; r < hi; r++ {
+			i := int(t.perm[r]) // tree order: consecutive points walk similar cells
+			if dims == 2 {
+				rowZ[i], stack = t.repulsion2(i, theta2, grad[i*2:i*2+2], stack)
+			} else {
+				rowZ[i], stack = t.repulsion(i, theta2, grad[i*dims:(i+1)*dims], stack)
+			}
 		}
 	})
 	z := sum(rowZ)
 	rowKL := rowZ
+	if dims == 2 {
+		parallelFor(n, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				rowKL[i] = attraction2(P, y, i, z, exag, grad, wantKL)
+			}
+		})
+		if wantKL {
+			return sum(rowKL)
+		}
+		return 0
+	}
 	parallelFor(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			yi := y[i*dims : (i+1)*dims]
@@ -226,4 +280,26 @@ func bhGradient(t *spTree, P *csr, y []float64, n, dims int, theta, exag float64
 		return sum(rowKL)
 	}
 	return 0
+}
+
+// attraction2 finishes the two-dimensional gradient of point i: it normalises the repulsion already in grad
+// by Z, adds the attractive forces of row i of P, and returns row i's KL term when wantKL is set.
+func attraction2(P *csr, y []float64, i int, z, exag float64, grad []float64, wantKL bool) (kl float64) {
+	yx, yy := y[2*i], y[2*i+1]
+	var ax, ay float64
+	for e := P.rowPtr[i]; e < P.rowPtr[i+1]; e++ {
+		j := P.col[e]
+		dx, dy := yx-y[2*j], yy-y[2*j+1]
+		num := 1 / (1 + dx*dx + dy*dy)
+		p := P.val[e]
+		m := p * num
+		ax += m * dx
+		ay += m * dy
+		if wantKL && p > 0 {
+			kl += p * math.Log(p*z/num)
+		}
+	}
+	grad[2*i] = 4 * (exag*ax - grad[2*i]/z)
+	grad[2*i+1] = 4 * (exag*ay - grad[2*i+1]/z)
+	return kl
 }

@@ -70,16 +70,21 @@ func TestTreeCountsAndCentresOfMass(t *testing.T) {
 	seen := make([]int, n)
 	var walk func(node int32) (cnt int, s [dims]float64)
 	walk = func(node int32) (cnt int, s [dims]float64) {
-		if tr.childCount[node] == 0 {
-			for _, p := range tr.perm[tr.pointStart[node]:tr.pointEnd[node]] {
+		nd := tr.nodes[node]
+		if nd.childCount == 0 {
+			for r := nd.pointStart; r < nd.pointEnd; r++ {
+				p := tr.perm[r]
 				seen[p]++
 				cnt++
 				for a := 0; a < dims; a++ {
 					s[a] += y[int(p)*dims+a]
+					if tr.ys[int(r)*dims+a] != y[int(p)*dims+a] {
+						t.Fatalf("ys out of step with perm at %d", r)
+					}
 				}
 			}
 		} else {
-			for c := tr.childStart[node]; c < tr.childStart[node]+tr.childCount[node]; c++ {
+			for c := nd.childStart; c < nd.childStart+nd.childCount; c++ {
 				cc, cs := walk(c)
 				cnt += cc
 				for a := range s {
@@ -87,11 +92,11 @@ func TestTreeCountsAndCentresOfMass(t *testing.T) {
 				}
 			}
 		}
-		if int(tr.count[node]) != cnt {
-			t.Fatalf("node %d: count %d, points below %d", node, tr.count[node], cnt)
+		if int(nd.count) != cnt {
+			t.Fatalf("node %d: count %v, points below %d", node, nd.count, cnt)
 		}
 		for a := 0; a < dims; a++ {
-			if math.Abs(tr.com[int(node)*dims+a]-s[a]/float64(cnt)) > 1e-12 {
+			if math.Abs(nd.com[a]-s[a]/float64(cnt)) > 1e-12 {
 				t.Fatalf("node %d: centre of mass differs", node)
 			}
 		}
