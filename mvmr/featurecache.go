@@ -88,7 +88,13 @@ func (c *FeatureCache) fingerprint(data *datasets.Dataset) string {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%d %d %d %d %v %v\n", data.Len(), data.Height, data.Width, data.Channels, data.Mean, data.Std)
-	h.Write(data.Images)
+	if data.Images == nil && data.Stream != nil {
+		for i := range data.Len() { // a streamed data set: read its pixels once
+			h.Write(data.Image(i))
+		}
+	} else {
+		h.Write(data.Images)
+	}
 	f := hex.EncodeToString(h.Sum(nil))
 	c.fingerprints[data] = f
 	return f
