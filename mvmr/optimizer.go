@@ -3,6 +3,8 @@ package mvmr
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -20,7 +22,7 @@ const (
 
 // OptimizerConfig configures the optimizer and its warmup-cosine learning-rate schedule.
 type OptimizerConfig struct {
-	// Name is OptimizerAdam or OptimizerAdamW.
+	// Name is OptimizerAdam, OptimizerAdamW, OptimizerSGD or OptimizerLARS.
 	Name string `json:"name"`
 	// LR is the peak learning rate.
 	LR float64 `json:"lr"`
@@ -36,6 +38,15 @@ type OptimizerConfig struct {
 	TotalSteps int64 `json:"total_steps"`
 	// MinLR is the learning rate at the end of the cosine (eta_min).
 	MinLR float64 `json:"min_lr"`
+	// Momentum is SGD's and LARS' momentum (0.9 in the SSL literature; torch's default is 0).
+	Momentum float64 `json:"momentum,omitempty"`
+	// LARSEta is LARS' trust coefficient; 0 means DefaultLARSEta.
+	LARSEta float64 `json:"lars_eta,omitempty"`
+	// AccumulateSteps > 1 sums the gradients of that many consecutive batches and applies one
+	// update with their mean (PyTorch Lightning's accumulate_grad_batches; the official ImageNet
+	// config uses 8 batches of 32). Each batch still has its own loss (dCor over its own samples)
+	// and BatchNorm statistics; the learning-rate schedule counts updates.
+	AccumulateSteps int `json:"accumulate_steps,omitempty"`
 }
 
 // DefaultOptimizerConfig returns Adam at lr 1e-3 with weight decay 1e-6 (the official wd),
@@ -51,8 +62,14 @@ func DefaultOptimizerConfig(totalSteps int64) OptimizerConfig {
 // Validate checks the settings and returns an error naming the bad field.
 func (c OptimizerConfig) Validate() error {
 	switch {
-	case c.Name != OptimizerAdam && c.Name != OptimizerAdamW:
-		return fmt.Errorf("optimizer.name = %q; expected %q or %q", c.Name, OptimizerAdam, OptimizerAdamW)
+	case !slices.Contains(OptimizerNames(), c.Name):
+		return fmt.Errorf("optimizer.name = %q; expected one of %s", c.Name, strings.Join(OptimizerNames(), ", "))
+	case !(c.Momentum >= 0 && c.Momentum < 1):
+		return fmt.Errorf("optimizer.momentum = %g; expected a value in [0, 1)", c.Momentum)
+	case !(c.LARSEta >= 0) || math.IsInf(c.LARSEta, 0):
+		return fmt.Errorf("optimizer.lars_eta = %g; expected >= 0 (0 means %g)", c.LARSEta, DefaultLARSEta)
+	case c.AccumulateSteps < 0:
+		return fmt.Errorf("optimizer.accumulate_steps = %d; expected >= 0 (0 and 1 mean no accumulation)", c.AccumulateSteps)
 	case !(c.LR > 0) || math.IsInf(c.LR, 0):
 		return fmt.Errorf("optimizer.lr = %g; expected a positive finite number", c.LR)
 	case c.WeightDecay < 0:

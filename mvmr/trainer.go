@@ -167,9 +167,13 @@ func (t *Trainer) History() *history.History { return t.history }
 // ComponentNames returns the loss component names, TermTotal last.
 func (t *Trainer) ComponentNames() []string { return append([]string(nil), t.names...) }
 
-// Step returns the number of training steps applied so far.
+// Step returns the number of training steps (batches) applied so far; with gradient
+// accumulation, the optimizer has made Step/AccumulateSteps updates.
 func (t *Trainer) Step() int64 {
 	v := t.store.GetVariable("/" + optimizerScope + "/step")
+	if t.config.Optimizer.AccumulateSteps > 1 { // batches, not updates
+		v = t.store.GetVariable("/" + optimizerScope + "/micro_step")
+	}
 	if v == nil || !v.HasValue() {
 		return 0
 	}
@@ -321,7 +325,7 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	grads := Gradient(total, params...)
 	stacked := Stack(components, 0)
 	finite := ReduceLogicalAnd(IsFinite(stacked))
-	lr := t.config.Optimizer.applyAdam(store, g, vars, grads, finite)
+	lr := t.config.Optimizer.applyOptimizer(store, g, vars, grads, finite)
 	commitStateUpdates(g, finite)
 	return Concatenate([]*Node{stacked, Reshape(ConvertDType(lr, stacked.DType()), 1)}, 0)
 }
