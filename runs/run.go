@@ -67,6 +67,10 @@ func (e *InterruptedError) Error() string {
 // ExitCode is the exit status of an interrupted command (128 + SIGINT).
 func (e *InterruptedError) ExitCode() int { return 130 }
 
+// ErrNeedsResume is returned by Run for a folder holding an unfinished run when Options.Resume
+// is not set.
+var ErrNeedsResume = errors.New("resume it with --resume or choose another folder")
+
 // Outcome is what Run did.
 type Outcome struct {
 	// Rows are the result rows, one per evaluation protocol.
@@ -150,7 +154,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	outcome := &Outcome{}
 	if hasCheckpoint(dir) {
 		if !opts.Resume {
-			return nil, fmt.Errorf("runs: %s holds the checkpoint of an unfinished run; resume it with --resume or choose another folder", dir)
+			return nil, fmt.Errorf("runs: %s holds the checkpoint of an unfinished run: %w", dir, ErrNeedsResume)
 		}
 		var warning string
 		trainer, warning, err = loadCheckpoint(dir, train)

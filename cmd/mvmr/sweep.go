@@ -19,6 +19,7 @@ func init() {
 // sweepFlags are the sweep command's flags; deploy/ manifests are tested against them.
 type sweepFlags struct {
 	shard    string
+	out      string
 	progress time.Duration
 	list     bool
 	fs       *flag.FlagSet
@@ -27,6 +28,7 @@ type sweepFlags struct {
 func newSweepFlags(stderr io.Writer) *sweepFlags {
 	f := &sweepFlags{fs: flag.NewFlagSet("sweep", flag.ContinueOnError)}
 	f.fs.StringVar(&f.shard, "shard", "0/1", "run the i-th of n disjoint slices of the runs, i/n with 0 <= i < n (Slurm: $SLURM_ARRAY_TASK_ID/N, Kubernetes: $(JOB_COMPLETION_INDEX)/N)")
+	f.fs.StringVar(&f.out, "out", "", "sweep folder, shared by all shards (default: the sweep file's out, relative to the file)")
 	f.fs.BoolVar(&f.list, "list", false, "list the shard's runs and whether they are finished, and exit")
 	f.fs.DurationVar(&f.progress, "progress", 30*time.Second, "interval between progress lines")
 	f.fs.Usage = func() {
@@ -55,6 +57,9 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	sweep, err := runs.LoadSweep(positional[0])
 	if err != nil {
 		return usageError{err}
+	}
+	if f.out != "" {
+		sweep.Out = f.out
 	}
 	all, err := sweep.Runs()
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -99,6 +100,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signalContext()
 	defer stop()
 	outcome, err := runs.Run(ctx, config, dir, runs.Options{Resume: *resume, Progress: stdout, Log: stdout, ProgressEvery: *every})
+	if errors.Is(err, runs.ErrNeedsResume) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}
