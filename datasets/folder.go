@@ -22,6 +22,10 @@ type FolderOptions struct {
 	// side is Size (bilinear, antialiased) and centre-cropped to Size×Size, as torchvision's
 	// Resize(Size) + CenterCrop(Size). Required.
 	Size int
+	// ResizeTo, when set, is the shorter side before the centre crop instead of Size: the
+	// official ImageNet evaluation view is ResizeTo 256, Size 224. Augmentations then crop
+	// within the stored Size×Size image (the official pipeline crops from the full image).
+	ResizeTo int
 	// SubsetFile optionally names a class list file, one class folder name per line as the first
 	// word (the official data/imagenet_subsets/imagenet_{50,100,200}.txt format: "n01601694
 	// Dipper"): only those classes are read, labelled in the file's order, and the rest of each
@@ -39,6 +43,12 @@ var imageExtensions = []string{".png", ".jpg", ".jpeg"}
 func LoadFolder(root string, opts FolderOptions) (*Dataset, error) {
 	if opts.Size < 1 {
 		return nil, fmt.Errorf("datasets: folder size = %d; expected >= 1", opts.Size)
+	}
+	if opts.ResizeTo == 0 {
+		opts.ResizeTo = opts.Size
+	}
+	if opts.ResizeTo < opts.Size {
+		return nil, fmt.Errorf("datasets: folder resize_to = %d; expected >= size %d", opts.ResizeTo, opts.Size)
 	}
 	entries, err := os.ReadDir(root)
 	if err != nil {
@@ -91,7 +101,7 @@ func LoadFolder(root string, opts FolderOptions) (*Dataset, error) {
 	d.Images = make([]uint8, len(files)*size)
 	errs := make([]error, len(files))
 	parallel.For(len(files), func(i int) {
-		errs[i] = loadImageFile(d.Images[i*size:(i+1)*size], files[i], opts.Size)
+		errs[i] = loadImageFile(d.Images[i*size:(i+1)*size], files[i], opts.ResizeTo, opts.Size)
 		if errs[i] != nil {
 			errs[i] = fmt.Errorf("datasets: %s (image %d): %w", files[i], i, errs[i])
 		}
@@ -153,9 +163,9 @@ func readSubsetFile(path string) (classes, names []string, err error) {
 	return classes, names, nil
 }
 
-// loadImageFile decodes an image file, resizes its shorter side to size, centre-crops it to
-// size×size and writes the RGB pixels (HWC) into dst.
-func loadImageFile(dst []uint8, path string, size int) error {
+// loadImageFile decodes an image file, resizes its shorter side to resizeTo, centre-crops it
+// to size×size and writes the RGB pixels (HWC) into dst.
+func loadImageFile(dst []uint8, path string, resizeTo, size int) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -169,7 +179,7 @@ func loadImageFile(dst []uint8, path string, size int) error {
 	if h == 0 || w == 0 {
 		return fmt.Errorf("empty image")
 	}
-	ResizeCenterCrop(dst, rgb, h, w, 3, size)
+	ResizeCenterCrop(dst, rgb, h, w, 3, resizeTo, size)
 	return nil
 }
 
@@ -188,16 +198,16 @@ func imageToRGB(img image.Image) ([]float32, int, int) {
 	return out, h, w
 }
 
-// ResizeCenterCrop resizes src (HWC, 0..255) so that its shorter side is size (bilinear,
-// antialiased; the longer side int(size·long/short) as torchvision's Resize) and writes the
-// central size×size crop (torchvision's CenterCrop offsets, round((side−size)/2)) into dst as
-// rounded uint8.
-func ResizeCenterCrop(dst []uint8, src []float32, height, width, channels, size int) {
-	outH, outW := size, size
+// ResizeCenterCrop resizes src (HWC, 0..255) so that its shorter side is resizeTo (bilinear,
+// antialiased; the longer side int(resizeTo·long/short) as torchvision's Resize) and writes
+// the central size×size crop (torchvision's CenterCrop offsets, round((side−size)/2)) into dst
+// as rounded uint8. resizeTo must be at least size.
+func ResizeCenterCrop(dst []uint8, src []float32, height, width, channels, resizeTo, size int) {
+	outH, outW := resizeTo, resizeTo
 	if height < width {
-		outW = int(float64(size) * float64(width) / float64(height))
+		outW = int(float64(resizeTo) * float64(width) / float64(height))
 	} else {
-		outH = int(float64(size) * float64(height) / float64(width))
+		outH = int(float64(resizeTo) * float64(height) / float64(width))
 	}
 	resized := src
 	if outH != height || outW != width {

@@ -152,3 +152,26 @@ func TestResampleMatchesPILWeights(t *testing.T) {
 		t.Errorf("cubic kernel w(0)=%g w(1)=%g w(0.5)=%g; want 1, 0, 0.5625", cubic(0), cubic(1), cubic(0.5))
 	}
 }
+
+func TestLoadFolderResizeToThenCrop(t *testing.T) {
+	// A 4×4 image whose inner 2×2 is blue and border red: ResizeTo 4, Size 2 keeps the centre.
+	root := t.TempDir()
+	writePNG(t, filepath.Join(root, "c", "x.png"), 4, 4, func(x, y int) color.NRGBA {
+		if x >= 1 && x <= 2 && y >= 1 && y <= 2 {
+			return blue
+		}
+		return red
+	})
+	d, err := LoadFolder(root, FolderOptions{Size: 2, ResizeTo: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range 4 {
+		if px := d.Image(0)[k*3 : k*3+3]; px[0] != 0 || px[2] != 255 {
+			t.Fatalf("pixel %d = %v; want blue (the centre crop)", k, px)
+		}
+	}
+	if _, err := LoadFolder(root, FolderOptions{Size: 4, ResizeTo: 2}); err == nil || !strings.Contains(err.Error(), "resize_to = 2") {
+		t.Errorf("ResizeTo < Size: error %v", err)
+	}
+}

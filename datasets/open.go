@@ -17,6 +17,8 @@ type OpenOptions struct {
 	Split string
 	// Size is the image side for "folder" (default 96).
 	Size int
+	// ResizeTo is the shorter side before the centre crop for "folder" (0: Size).
+	ResizeTo int
 	// SubsetFile is the class list for "folder" (see [FolderOptions]).
 	SubsetFile string
 }
@@ -69,7 +71,7 @@ func Open(name, dir string, opts OpenOptions) (*Dataset, error) {
 		if size == 0 {
 			size = DefaultFolderSize
 		}
-		d, err = LoadFolder(dir, FolderOptions{Size: size, SubsetFile: opts.SubsetFile})
+		d, err = LoadFolder(dir, FolderOptions{Size: size, ResizeTo: opts.ResizeTo, SubsetFile: opts.SubsetFile})
 	default:
 		return nil, fmt.Errorf("datasets: unknown data set %q; expected one of %s", name, strings.Join(Names, ", "))
 	}

@@ -65,9 +65,15 @@ func (t RandomResizedCrop) Params(height, width int, rng *rand.Rand) CropBox {
 // Apply implements Transform.
 func (t RandomResizedCrop) Apply(p *Picture, rng *rand.Rand) {
 	b := t.Params(p.Height, p.Width, rng)
-	out := make([]float32, t.Size*t.Size*p.Channels)
-	Resample(out, t.Size, t.Size, p.Pix, p.Height, p.Width, p.Channels,
-		float64(b.Top), float64(b.Left), float64(b.Height), float64(b.Width), t.Interpolation)
+	// Crop, then resize the crop alone (torchvision's resized_crop): the filter never reads
+	// pixels outside the box.
+	c := p.Channels
+	crop := make([]float32, b.Height*b.Width*c)
+	for y := range b.Height {
+		copy(crop[y*b.Width*c:(y+1)*b.Width*c], p.Pix[((b.Top+y)*p.Width+b.Left)*c:])
+	}
+	out := make([]float32, t.Size*t.Size*c)
+	Resample(out, t.Size, t.Size, crop, b.Height, b.Width, c, 0, 0, float64(b.Height), float64(b.Width), t.Interpolation)
 	clampAll(out)
 	p.Pix, p.Height, p.Width = out, t.Size, t.Size
 }

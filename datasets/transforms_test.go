@@ -302,3 +302,25 @@ func TestGaussianBlurKernelRuleAndSigmaRange(t *testing.T) {
 	}
 	checkRate(t, "σ above 1.05", above, n, 0.5)
 }
+
+func TestRandomResizedCropReadsOnlyTheCrop(t *testing.T) {
+	// A 1×8 row, bright on the left half: a crop of the right half shrunk to 2 pixels must stay
+	// dark, since torchvision crops before resizing (the widened filter would otherwise reach
+	// into the bright half).
+	crop := RandomResizedCrop{Size: 2, Scale: [2]float64{0.5, 0.5}, Ratio: [2]float64{4, 4}}
+	for s := range uint64(100) {
+		b := crop.Params(1, 8, newRNG(s))
+		if b.Left != 4 {
+			continue
+		}
+		p := &Picture{Height: 1, Width: 8, Channels: 1, Pix: []float32{1, 1, 1, 1, 0, 0, 0, 0}}
+		crop.Apply(p, newRNG(s))
+		for _, v := range p.Pix {
+			if v != 0 {
+				t.Fatalf("crop of the dark half resized to %v; want zeros", p.Pix)
+			}
+		}
+		return
+	}
+	t.Skip("no draw picked the right half")
+}

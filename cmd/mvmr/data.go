@@ -25,6 +25,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("data inspect", flag.ContinueOnError)
 	split := fs.String("split", "train", "split: train or test; stl10 also unlabeled and train+unlabeled")
 	size := fs.Int("size", datasets.DefaultFolderSize, "image side for the folder data set")
+	resizeTo := fs.Int("resize-to", 0, "folder: shorter side before the centre crop (0: -size; the ImageNet view is 256 with -size 224)")
 	subset := fs.String("subset", "", "class list file for the folder data set (official imagenet_{50,100,200}.txt format)")
 	out := fs.String("out", "", "write a PNG grid of sample images with their labels to this file")
 	perClass := fs.Int("per-class", 8, "sample images per class in the grid")
@@ -56,7 +57,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	if len(pos) == 2 {
 		dir = pos[1]
 	}
-	d, err := datasets.Open(pos[0], dir, datasets.OpenOptions{Split: *split, Size: *size, SubsetFile: *subset})
+	d, err := datasets.Open(pos[0], dir, datasets.OpenOptions{Split: *split, Size: *size, ResizeTo: *resizeTo, SubsetFile: *subset})
 	if err != nil {
 		return usageError{err}
 	}
