@@ -79,6 +79,30 @@ func TestTrustworthinessIdentityAndReference(t *testing.T) {
 	}
 }
 
+func TestTrustworthinessWithTiedDistances(t *testing.T) {
+	// Points on a small integer grid far from the origin: many input distances tie exactly and the Gram
+	// formula's rounding is large against them, so every comparison goes through the exact path.
+	const n, d = 90, 4
+	rng := rand.New(rand.NewPCG(8, 9))
+	x := make([]float64, n*d)
+	y := make([]float64, n*2)
+	for i := range x {
+		x[i] = 1e6 + float64(rng.IntN(3))
+	}
+	for i := range y {
+		y[i] = float64(rng.IntN(4))
+	}
+	for _, k := range []int{1, 5, 20} {
+		got, err := Trustworthiness(x, d, y, 2, n, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := refTrustworthiness(x, d, y, 2, n, k); math.Abs(got-want) > 1e-12 {
+			t.Errorf("k=%d: trustworthiness = %v, reference %v", k, got, want)
+		}
+	}
+}
+
 func TestTrustworthinessErrors(t *testing.T) {
 	x := make([]float64, 20)
 	for _, c := range []struct {
