@@ -42,8 +42,16 @@ type Config struct {
 	WarmupSteps int64 `yaml:"warmup_steps"`
 	// WarmupEpochs is the warmup in epochs (official key), used when WarmupSteps is -1.
 	WarmupEpochs float64 `yaml:"warmup_epochs"`
-	// Optimizer is adam (official: L2 weight decay in the gradient) or adamw.
+	// Optimizer is adam (official: L2 weight decay in the gradient), adamw, sgd or lars
+	// (mvmr.OptimizerNames).
 	Optimizer string `yaml:"optimizer"`
+	// Momentum is the sgd and lars momentum.
+	Momentum float64 `yaml:"momentum"`
+	// LARSEta is the lars trust coefficient (0: mvmr.DefaultLARSEta).
+	LARSEta float64 `yaml:"lars_eta"`
+	// AccumulateGradBatches sums the gradients of that many batches per optimizer update
+	// (official key); steps, epochs and warmup still count batches.
+	AccumulateGradBatches int `yaml:"accumulate_grad_batches"`
 	// LR is the peak learning rate.
 	LR float64 `yaml:"lr"`
 	// WD is the weight decay.
@@ -199,7 +207,7 @@ func defaults() Config {
 	knn := mvmr.DefaultKNNConfig()
 	c := Config{
 		Seed: 1, BatchSize: 256, Steps: mvmr.QuickstartSteps, WarmupSteps: -1,
-		Optimizer: opt.Name, LR: mvmr.QuickstartLR, WD: opt.WeightDecay, MinLR: opt.MinLR, Scheduler: "cosine",
+		Optimizer: opt.Name, Momentum: 0.9, AccumulateGradBatches: 1, LR: mvmr.QuickstartLR, WD: opt.WeightDecay, MinLR: opt.MinLR, Scheduler: "cosine",
 		StdMargin: loss.StdMargin, StdEpsilon: loss.StdEpsilon, NormalizeZ: loss.NormalizeZ, DCorScale: loss.DCorScale,
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
@@ -242,7 +250,6 @@ var officialUnused = map[string]string{
 	"eval_every":              "the evaluation protocols run after training",
 	"n_workers":               "data loading uses every core",
 	"fp16":                    "training runs in float32",
-	"accumulate_grad_batches": "each step uses batch_size images, without accumulation",
 	"fine_tune_from":          "use mvmr train --resume to continue a run",
 	"clip":                    "no CLIP teacher in this build",
 	"dataset.percentage":      "semi-supervised label fractions are not set here",

@@ -43,7 +43,7 @@ func TestOfficialConfigsLoad(t *testing.T) {
 		if c.WD != 1e-6 || !(c.LR == 1e-4 || c.LR == 5e-4) || c.Epochs <= 0 || c.Steps != 0 {
 			t.Errorf("%s: wd %g lr %g epochs %g steps %d; expected the file's wd 1e-6, lr 1e-4, its epochs and steps 0", f, c.WD, c.LR, c.Epochs, c.Steps)
 		}
-		for _, key := range []string{"fp16", "n_workers", "eval_every", "accumulate_grad_batches"} {
+		for _, key := range []string{"fp16", "n_workers", "eval_every"} {
 			if !hasNotice(l.Notices, key) {
 				t.Errorf("%s: no notice for the unused official key %s; notices %q", f, key, l.Notices)
 			}
@@ -92,8 +92,8 @@ func TestOfficialConfigsLoad(t *testing.T) {
 		t.Errorf("stl10 semi: %v, notices %q: expected a notice for dataset.percentage", err, l.Notices)
 	}
 	if l, err := Load("testdata/official/imagenet_self_supervised.yaml"); err != nil || l.Config.Dataset.Path != "<>" ||
-		!strings.Contains(strings.Join(l.Notices, "\n"), "accumulate_grad_batches = 8") {
-		t.Errorf("imagenet: %v, path %q, notices %q", err, l.Config.Dataset.Path, l.Notices)
+		l.Config.AccumulateGradBatches != 8 {
+		t.Errorf("imagenet: %v, path %q, accumulate_grad_batches %d; want <> and 8", err, l.Config.Dataset.Path, l.Config.AccumulateGradBatches)
 	}
 }
 
@@ -129,6 +129,19 @@ func TestOfficialConfigResolves(t *testing.T) {
 	e := mc.Encoder
 	if e.Arch != mvmr.ArchResNet18 || !e.SmallKernel || e.Projector != "8192-8192-8192" || e.Head != mvmr.HeadAvgPool || !e.ZeroInitResidual {
 		t.Errorf("encoder %+v", e)
+	}
+	// Gradient accumulation: steps and epochs count batches, the schedule updates.
+	l, err = Load("testdata/official/imagenet_self_supervised.yaml", "dataset.name=mnist", "dataset.size=28",
+		"dataset.n_classes=10", "scatnet.shape=[28, 28]", "dataset.path=", "warmup_epochs=1", "optimizer=lars", "momentum=0.8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err = l.Config.Resolve(fakeDigits(640)) // 20 batches of 32 per epoch, 10 epochs
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := mc.Optimizer; o.AccumulateSteps != 8 || o.TotalSteps != 25 || o.WarmupSteps != 2 || o.Name != "lars" || o.Momentum != 0.8 {
+		t.Errorf("imagenet on digits: optimizer %+v; want 8 batches per update, 200/8 = 25 updates, warmup 20/8 = 2, lars, momentum 0.8", o)
 	}
 	// The original sizes do not fit 28×28 digits: each mismatch is named.
 	l, err = Load("testdata/official/stl10_self_supervised.yaml", "dataset.name=mnist", "encoder.type=resnet18")
@@ -175,7 +188,9 @@ func TestBadValuesAreNamed(t *testing.T) {
 		{"lr=-1", `lr = -1: expected a positive finite number`},
 		{"batch_size=abc", `batch_size = "abc": expected an integer`},
 		{"batch_size=1", `batch_size = 1: expected an integer >= 2`},
-		{"optimizer=sgd", `optimizer = "sgd": expected one of adam, adamw`},
+		{"optimizer=rmsprop", `optimizer = "rmsprop": expected one of adam, adamw, `},
+		{"momentum=1", `momentum = 1: expected a number in [0, 1)`},
+		{"accumulate_grad_batches=0", `accumulate_grad_batches = 0: expected an integer >= 1`},
 		{"scheduler=step", `scheduler = "step": expected one of cosine, constant`},
 		{"l3_mode=minimize", `l3_mode = "minimize": expected one of maximize, official`},
 		{"representations=image,foo", `representations[1].name = "foo": expected one of `},
@@ -201,7 +216,7 @@ func TestBadValuesAreNamed(t *testing.T) {
 		}
 	}
 	// Several bad values: one error each.
-	l, err := Parse(nil, "lr=-1", "hog.pool=0", "optimizer=sgd")
+	l, err := Parse(nil, "lr=-1", "hog.pool=0", "optimizer=rmsprop")
 	if err != nil {
 		t.Fatal(err)
 	}

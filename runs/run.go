@@ -145,7 +145,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	if err != nil {
 		return nil, err
 	}
-	total := resolved.Optimizer.TotalSteps
+	total := config.TotalSteps(train.Len()) // batches; the optimizer counts updates
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("runs: creating the run folder: %w", err)
 	}

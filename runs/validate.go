@@ -48,7 +48,14 @@ func (c Config) Validate() error {
 		bad("warmup_steps", c.WarmupSteps, "an integer >= 0, or -1 for warmup_epochs")
 	}
 	nonNegative("warmup_epochs", c.WarmupEpochs)
-	oneOf("optimizer", c.Optimizer, []string{mvmr.OptimizerAdam, mvmr.OptimizerAdamW})
+	oneOf("optimizer", c.Optimizer, mvmr.OptimizerNames())
+	if !(c.Momentum >= 0 && c.Momentum < 1) {
+		bad("momentum", c.Momentum, "a number in [0, 1)")
+	}
+	nonNegative("lars_eta", c.LARSEta)
+	if c.AccumulateGradBatches < 1 {
+		bad("accumulate_grad_batches", c.AccumulateGradBatches, "an integer >= 1 (1: an update per batch)")
+	}
 	positive("lr", c.LR)
 	nonNegative("wd", c.WD)
 	if c.LR > 0 && !(c.MinLR >= 0 && c.MinLR <= c.LR) {
@@ -166,7 +173,7 @@ func (c Config) mvmrEncoder() mvmr.EncoderConfig {
 		Head: mvmr.Head(c.Encoder.Head), Projector: c.Encoder.OutDim}
 }
 
-// TotalSteps returns the number of training steps on a training set of n images.
+// TotalSteps returns the number of training steps (batches) on a training set of n images.
 func (c Config) TotalSteps(n int) int64 {
 	if c.Steps > 0 {
 		return c.Steps
@@ -208,8 +215,16 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	}
 	// The official configs set warmup_epochs: 10 with epochs: 10: the warmup cannot exceed the run.
 	warmup = min(warmup, total)
-	opt := mvmr.DefaultOptimizerConfig(total)
-	opt.Name, opt.LR, opt.WeightDecay, opt.MinLR, opt.WarmupSteps = c.Optimizer, c.LR, c.WD, c.MinLR, warmup
+	// The schedule counts optimizer updates: one per accumulate_grad_batches batches.
+	k := int64(c.AccumulateGradBatches)
+	opt := mvmr.DefaultOptimizerConfig(max(1, total/k))
+	opt.Name, opt.LR, opt.WeightDecay, opt.MinLR, opt.WarmupSteps = c.Optimizer, c.LR, c.WD, c.MinLR, warmup/k
+	if c.Optimizer == mvmr.OptimizerSGD || c.Optimizer == mvmr.OptimizerLARS {
+		opt.Momentum, opt.LARSEta = c.Momentum, c.LARSEta
+	}
+	if k > 1 {
+		opt.AccumulateSteps = int(k)
+	}
 	if c.Scheduler == "constant" {
 		opt.MinLR = c.LR
 	}
