@@ -246,13 +246,13 @@ func (c Config) complete() Config {
 // officialUnused are keys of the official configs that this kit reads and does not use, with
 // why; Load reports each one present as a notice.
 var officialUnused = map[string]string{
-	"log_every":               "progress is printed every 10 s",
-	"eval_every":              "the evaluation protocols run after training",
-	"n_workers":               "data loading uses every core",
-	"fp16":                    "training runs in float32",
-	"fine_tune_from":          "use mvmr train --resume to continue a run",
-	"clip":                    "no CLIP teacher in this build",
-	"dataset.percentage":      "semi-supervised label fractions are not set here",
+	"log_every":          "progress is printed every 10 s",
+	"eval_every":         "the evaluation protocols run after training",
+	"n_workers":          "data loading uses every core",
+	"fp16":               "training runs in float32",
+	"fine_tune_from":     "use mvmr train --resume to continue a run",
+	"clip":               "no CLIP teacher in this build",
+	"dataset.percentage": "semi-supervised label fractions are not set here",
 }
 
 // Loaded is a Config with what loading it noticed.
