@@ -32,6 +32,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	semiSteps := fs.Int("semi-steps", mvmr.DefaultSemiSupConfig(0.01).Steps, "fine-tuning steps for semi1/semi10")
 	officialSampling := fs.Bool("semi-official-sampling", false, "draw the labelled subset as the official code does (uniform, with replacement) instead of per class without replacement")
 	tsnePoints := fs.Int("tsne-n", 2000, "test images embedded by t-SNE")
+	trainN := fs.Int("train-n", 0, "use only the first N training images (0: all)")
+	testN := fs.Int("test-n", 0, "use only the first N test images (0: all)")
 	probeEpochs := fs.Int("probe-epochs", mvmr.DefaultProbeConfig().Epochs, "linear-probe epochs")
 	export := fs.Bool("export", false, "also write h, z, labels and indices of the test set as .npy files into -out")
 	out := fs.String("out", "mvmr-eval", "output folder: results.json and results.csv (appended), t-SNE figure and coordinates, exports")
@@ -64,6 +66,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if *features != "h" && *features != "z" {
 		return badInput("-features = %q; expected h or z", *features)
 	}
+	if *trainN < 0 || *testN < 0 {
+		return badInput("-train-n = %d, -test-n = %d; expected >= 0", *trainN, *testN)
+	}
 	if *semiSteps < 1 || *tsnePoints < 30 || *probeEpochs < 1 {
 		return badInput("-semi-steps = %d, -tsne-n = %d, -probe-epochs = %d; expected >= 1, >= 30 and >= 1", *semiSteps, *tsnePoints, *probeEpochs)
 	}
@@ -75,6 +80,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
+	train, test = train.Subset(*trainN), test.Subset(*testN)
 	trainer, err := mvmr.LoadTrainer(*checkpoint, train)
 	if err != nil {
 		return usageError{err}

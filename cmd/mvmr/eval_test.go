@@ -1,0 +1,84 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+)
+
+func TestEvalCommand(t *testing.T) {
+	dir := t.TempDir()
+	train, err := datasets.LoadMNIST(datasets.SplitTrain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := mvmr.DefaultConfig(4)
+	config.BatchSize = 32
+	config.Encoder = mvmr.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: mvmr.HeadFlatten, Projector: "32-16"}
+	config.Optimizer.WarmupSteps = 1
+	trainer, err := mvmr.NewTrainer(config, train.Subset(512))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer trainer.Close()
+	if err := trainer.Train(2); err != nil {
+		t.Fatal(err)
+	}
+	ckpt := filepath.Join(dir, "run.mvmr")
+	if err := trainer.Save(ckpt); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "eval")
+	code, stdout, stderr := runCLI("eval", "-checkpoint", ckpt, "-protocol", "linear,knn,semi1,tsne", "-train-n", "1000",
+		"-test-n", "300", "-tsne-n", "100", "-semi-steps", "5", "-probe-epochs", "2", "-export", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	for _, want := range []string{"linear", "k=20", "k=200", "semi1", "per_class", "tsne", "trust", "kNN: 300/300 test rows"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	results, err := mvmr.LoadResults(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 5 {
+		t.Fatalf("%d results; want linear, knn k=20 and k=200, semi1, tsne", len(results))
+	}
+	for _, r := range results {
+		if r.Step != 2 || r.TrainSplit != "mnist/train[:1000]" || r.Dataset != "mnist" || r.Checkpoint != ckpt {
+			t.Errorf("result %+v: wrong step, split or checkpoint", r)
+		}
+		if r.Protocol != mvmr.ProtocolTSNE && !(r.Top1 > 0.3 && r.Top1 <= r.Top5) && r.Protocol != mvmr.ProtocolSemi1 {
+			t.Errorf("%s %s: top-1 %.3f top-5 %.3f; expected well above chance (0.1) on MNIST", r.Protocol, r.Variant, r.Top1, r.Top5)
+		}
+	}
+	if tr := results[4].Metrics["trustworthiness"]; !(tr > 0.5 && tr <= 1) {
+		t.Errorf("t-SNE trustworthiness %g", tr)
+	}
+	for _, name := range []string{"results.csv", "tsne_h.png", "tsne_h.svg", "tsne_h.npy", "tsne_h_labels.npy", "export/h.npy", "export/z.npy", "export/labels.npy", "export/indices.npy"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("missing output: %v", err)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval"}, "-checkpoint is required"},
+		{[]string{"eval", "-checkpoint", filepath.Join(dir, "missing.mvmr")}, "missing.mvmr"},
+		{[]string{"eval", "-checkpoint", ckpt, "-protocol", "cluster"}, `-protocol "cluster"`},
+		{[]string{"eval", "-checkpoint", ckpt, "-features", "y"}, "-features"},
+		{[]string{"eval", "-checkpoint", filepath.Join(out, "results.csv")}, "not an mvmr checkpoint"},
+	} {
+		code, _, errOut := runCLI(tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("mvmr %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
