@@ -1,0 +1,91 @@
+package mvmr
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+)
+
+// TestShardedLossEqualsGlobalLoss emulates data parallelism over 4 devices on the CPU: each
+// device holds 6 of the 24 rows of z and z~, places them with PlaceShard, the placements are
+// summed (the AllReduce), and the loss of the gathered embeddings must equal the single-device
+// loss of the whole batch, with each shard's gradient equal to its rows of the global gradient.
+// The mean of per-shard losses, what a naive data-parallel run computes, must differ.
+func TestShardedLossEqualsGlobalLoss(t *testing.T) {
+	const n, d, shards = 24, 5, 4
+	b := n / shards
+	rng := rand.New(rand.NewPCG(91, 92))
+	zOrig, zAug := randomMatrix(rng, n, d), randomMatrix(rng, n, d)
+	for i := range zAug.data {
+		zAug.data[i] = 0.6*zOrig.data[i] + 0.8*zAug.data[i] // correlated views
+	}
+	loss, err := NewLoss(LossConfig{StdMargin: 1, DCorScale: 32, MSEWeight: 1, StdWeight: 1, DCorZZWeight: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := func(zo, za *Node) *Node {
+		c := loss.Components(Views{}, zo, za)
+		return c[len(c)-1]
+	}
+	out := flat64(t, call1(t, func(in []*Node) *Node {
+		zo, za := in[0], in[1]
+		global := total(zo, za)
+		globalGrads := Gradient(global, zo, za)
+
+		var gatheredO, gatheredA *Node
+		var shardO, shardA []*Node
+		for s := range shards {
+			so := Slice(zo, AxisRange(s*b, (s+1)*b)) // device s's rows, as its own input
+			sa := Slice(za, AxisRange(s*b, (s+1)*b))
+			so, sa = Add(StopGradient(so), ZerosLike(so)), Add(StopGradient(sa), ZerosLike(sa))
+			shardO, shardA = append(shardO, so), append(shardA, sa)
+			index := Scalar(zo.Graph(), dtypes.Int32, s)
+			po, pa := PlaceShard(so, index, shards), PlaceShard(sa, index, shards)
+			if gatheredO == nil {
+				gatheredO, gatheredA = po, pa
+			} else {
+				gatheredO, gatheredA = Add(gatheredO, po), Add(gatheredA, pa)
+			}
+		}
+		sharded := total(gatheredO, gatheredA)
+		shardGrads := Gradient(sharded, append(shardO, shardA...)...)
+		var naive *Node
+		for s := range shards {
+			l := total(shardO[s], shardA[s])
+			if naive == nil {
+				naive = l
+			} else {
+				naive = Add(naive, l)
+			}
+		}
+		naive = DivScalar(naive, shards)
+		parts := []*Node{Stack([]*Node{global, sharded, naive}, 0), Reshape(globalGrads[0], -1), Reshape(globalGrads[1], -1)}
+		for _, g := range shardGrads {
+			parts = append(parts, Reshape(g, -1))
+		}
+		return Concatenate(parts, 0)
+	}, tensorOf(zOrig, dtypes.Float64), tensorOf(zAug, dtypes.Float64)))
+
+	global, sharded, naive := out[0], out[1], out[2]
+	if math.Abs(global-sharded) > 1e-12 {
+		t.Errorf("loss from all-gathered shards %.15g, single-device loss %.15g", sharded, global)
+	}
+	if math.Abs(global-naive) < 1e-3 {
+		t.Errorf("mean of per-shard losses %.6g equals the global loss %.6g; dCor should not decompose over shards", naive, global)
+	}
+	gradO, gradA := out[3:3+n*d], out[3+n*d:3+2*n*d]
+	rest := out[3+2*n*d:]
+	for s := range shards {
+		for k, global := range [][]float64{gradO, gradA} {
+			shard := rest[(k*shards+s)*b*d : (k*shards+s+1)*b*d]
+			for i := range shard {
+				if want := global[s*b*d+i]; math.Abs(shard[i]-want) > 1e-12 {
+					t.Fatalf("view %d shard %d gradient[%d] = %.15g, global gradient %.15g", k, s, i, shard[i], want)
+				}
+			}
+		}
+	}
+}
