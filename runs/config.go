@@ -111,6 +111,9 @@ type DatasetConfig struct {
 	Path string `yaml:"path"`
 	// AugPolicy is the augmentation policy of the second view; see AugPolicyNames.
 	AugPolicy string `yaml:"aug_policy"`
+	// TrainSplit is the split the encoder trains on (default train; STL-10's official SSL
+	// training set is train+unlabeled). The evaluation protocols fit on train and score on test.
+	TrainSplit string `yaml:"train_split"`
 	// Limit keeps the first Limit training images (0: all), for quick runs and tests.
 	Limit int `yaml:"limit"`
 	// TestLimit keeps the first TestLimit test images (0: all).
@@ -211,7 +214,7 @@ func defaults() Config {
 		StdMargin: loss.StdMargin, StdEpsilon: loss.StdEpsilon, NormalizeZ: loss.NormalizeZ, DCorScale: loss.DCorScale,
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
-		Dataset: DatasetConfig{Name: "mnist", AugPolicy: AugPolicyDefault},
+		Dataset: DatasetConfig{Name: "mnist", AugPolicy: AugPolicyDefault, TrainSplit: datasets.SplitTrain},
 		Encoder: EncoderConfig{Type: mvmr.ArchCNN, OutDim: enc.Projector},
 		Scatnet: ScatnetConfig{J: 2, L: 8},
 		HOG:     HOGConfig{NBins: 24, Pool: 8},

@@ -205,9 +205,10 @@ func TestBadValuesAreNamed(t *testing.T) {
 		{"min_lr=1", `min_lr = 1: expected a number in [0, lr = 0.006]`},
 		{"normalize_z=maybe", `normalize_z = "maybe": expected true or false`},
 		{"checkpoint_every=0", `checkpoint_every = 0: expected an integer >= 1`},
+		{"dataset.train_split=train+unlabeled\neval.protocols=semi1", `eval.protocols[0] = "semi1": expected linear or knn with dataset.train_split = train+unlabeled`},
 	}
 	for _, tc := range cases {
-		l, err := Parse(nil, tc.set)
+		l, err := Parse(nil, strings.Split(tc.set, "\n")...)
 		if err == nil {
 			err = l.Config.Validate()
 		}

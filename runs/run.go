@@ -137,10 +137,11 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		fmt.Fprintf(logw, "%s: finished already, skipped\n", dir)
 		return &Outcome{Rows: rows, Skipped: true}, nil
 	}
-	train, test, err := OpenData(config.Dataset)
+	data, err := OpenData(config.Dataset)
 	if err != nil {
 		return nil, err
 	}
+	train, test := data.SSL, data.Test
 	resolved, err := config.Resolve(train)
 	if err != nil {
 		return nil, err
@@ -267,7 +268,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Representations: config.Representations.Label(),
 		L3Mode: config.L3Mode, FinalLoss: final, TrainSeconds: trainSeconds,
 	}
-	results, err := evaluate(trainer, train, test, config, logw)
+	results, err := evaluate(trainer, data.Train, test, config, logw)
 	if err != nil {
 		_ = setStatus(StateFailed, trainer.Step(), err)
 		return nil, fmt.Errorf("runs: %s: %w", dir, err)
@@ -275,7 +276,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	for _, res := range results {
 		r := base
 		r.Result = res
-		r.Dataset, r.TrainSplit, r.TestSplit = config.Dataset.Name, train.Name, test.Name
+		r.Dataset, r.TrainSplit, r.TestSplit = config.Dataset.Name, data.Train.Name, test.Name
 		r.Checkpoint, r.Step, r.TrainSeed, r.EvalSeed = FileCheckpoint, trainer.Step(), config.Seed, config.Seed
 		outcome.Rows = append(outcome.Rows, r)
 		fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, r.ProtocolLabel(), 100*r.Top1, 100*r.Top5)

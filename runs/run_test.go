@@ -181,11 +181,11 @@ func TestRunStopsOnNonFiniteLoss(t *testing.T) {
 	if err != nil || s.State != StateFailed || !strings.Contains(s.Error, "not finite") || s.Step != nonFinite.Step {
 		t.Errorf("status %+v (%v); want failed at the last good step %d", s, err, nonFinite.Step)
 	}
-	train, _, err := OpenData(config.Dataset)
+	data, err := OpenData(config.Dataset)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, warning, err := loadCheckpoint(dir, train)
+	tr, warning, err := loadCheckpoint(dir, data.SSL)
 	if err != nil || warning != "" || tr.Step() != nonFinite.Step {
 		t.Fatalf("last good checkpoint: step %v, warning %q, %v; want step %d", tr, warning, err, nonFinite.Step)
 	}
