@@ -5,6 +5,9 @@
 //	mvmr loss ZORIG.npy ZAUG.npy the trainer's mse, std and dcor_zz terms of two embeddings
 //	mvmr rep NAME IN.npy OUT.npy a representation of (B, C, H, W) images, in the official layout
 //	mvmr rep -list               the registered representations and their sizes
+//	mvmr train CONFIG.yaml       one run in a run folder (--set key=value, --out, --resume)
+//	mvmr sweep SWEEP.yaml        the runs of a sweep, or one shard of them (--shard i/n)
+//	mvmr report DIR...           merge run and sweep results into one table and figures
 //
 // Bad input (a bad flag, a missing or malformed file) prints one error line and exits with
 // status 2; a failure while running exits with status 1.

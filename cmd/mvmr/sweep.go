@@ -80,14 +80,24 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signalContext()
 	defer stop()
 	var failed []string
+	start := time.Now()
+	trained := 0 // runs trained (not skipped) by this process, for the time left
 	for k, r := range mine {
 		dir := filepath.Join(sweep.OutDir(), r.ID)
-		fmt.Fprintf(stdout, "\n[%d/%d] %s\n", k+1, len(mine), r.ID)
+		left := ""
+		if trained > 0 {
+			perRun := time.Since(start) / time.Duration(trained)
+			left = fmt.Sprintf(" (%s elapsed, about %s left)", time.Since(start).Round(time.Second), (perRun * time.Duration(len(mine)-k)).Round(time.Second))
+		}
+		fmt.Fprintf(stdout, "\n[%d/%d] %s%s\n", k+1, len(mine), r.ID, left)
 		for _, n := range r.Notices {
 			fmt.Fprintf(stdout, "note: %s\n", n)
 		}
-		_, err := runs.Run(ctx, r.Config, dir, runs.Options{Resume: true, Progress: stdout, Log: stdout, ProgressEvery: f.progress,
+		outcome, err := runs.Run(ctx, r.Config, dir, runs.Options{Resume: true, Progress: stdout, Log: stdout, ProgressEvery: f.progress,
 			Sweep: sweep.Name, RunID: r.ID, Axes: r.Axes})
+		if err == nil && !outcome.Skipped {
+			trained++
+		}
 		var interrupted *runs.InterruptedError
 		var nonFinite *mvmr.NonFiniteLossError
 		switch {
