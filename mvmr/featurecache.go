@@ -122,7 +122,9 @@ func (c *FeatureCache) Features(rep HostRepresentation, data *datasets.Dataset) 
 	}
 	features, err := readFeatureFile(path, key, data.Len(), dim)
 	if err != nil || features == nil {
-		features = ComputeHostFeatures(rep, data.NormalizedImages(), data.Len(), data.Height, data.Width, data.Channels)
+		if features, err = DataFeatures(rep, data); err != nil {
+			return nil, err
+		}
 		if path != "" {
 			if err := writeFeatureFile(path, key, features, data.Len(), dim); err != nil {
 				return nil, fmt.Errorf("mvmr: feature cache: %w", err)
