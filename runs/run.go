@@ -9,6 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -130,6 +133,13 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		return nil, err
 	}
 	if Finished(dir) {
+		want, err := config.YAML()
+		if err != nil {
+			return nil, err
+		}
+		if have, err := os.ReadFile(filepath.Join(dir, FileConfig)); err != nil || !bytes.Equal(have, want) {
+			return nil, fmt.Errorf("runs: %s holds a finished run of another config (%s differs); choose another folder", dir, FileConfig)
+		}
 		rows, err := ReadRows(filepath.Join(dir, FileResults))
 		if err != nil {
 			return nil, err
@@ -362,15 +372,56 @@ func evaluate(trainer *mvmr.Trainer, train, test *datasets.Dataset, config Confi
 	return out, nil
 }
 
-// sameConfig reports how a checkpoint's config differs from the one asked for.
+// sameConfig reports how a checkpoint's config differs from the one asked for, key by key.
 func sameConfig(saved, want mvmr.Config) error {
-	a, err1 := json.Marshal(saved)
-	b, err2 := json.Marshal(want)
-	if err := errors.Join(err1, err2); err != nil {
-		return err
+	var a, b any
+	for _, x := range []struct {
+		c   mvmr.Config
+		dst *any
+	}{{saved, &a}, {want, &b}} {
+		raw, err := json.Marshal(x.c)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(raw, x.dst); err != nil {
+			return err
+		}
 	}
-	if bytes.Equal(a, b) {
+	var diffs []string
+	diffJSON("", a, b, &diffs)
+	if len(diffs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("the checkpoint was trained with another config (checkpoint %s, asked %s)", a, b)
+	if len(diffs) > 5 {
+		diffs = append(diffs[:5], fmt.Sprintf("and %d more", len(diffs)-5))
+	}
+	return fmt.Errorf("the checkpoint was trained with another config: %s", strings.Join(diffs, "; "))
+}
+
+// diffJSON lists the keys whose values differ between two decoded JSON values, as
+// "optimizer.lr: checkpoint 0.001, asked 0.002".
+func diffJSON(key string, a, b any, out *[]string) {
+	am, aok := a.(map[string]any)
+	bm, bok := b.(map[string]any)
+	if aok && bok {
+		keys := map[string]bool{}
+		for k := range am {
+			keys[k] = true
+		}
+		for k := range bm {
+			keys[k] = true
+		}
+		sorted := make([]string, 0, len(keys))
+		for k := range keys {
+			sorted = append(sorted, k)
+		}
+		slices.Sort(sorted)
+		for _, k := range sorted {
+			diffJSON(join(key, k), am[k], bm[k], out)
+		}
+		return
+	}
+	if !reflect.DeepEqual(a, b) {
+		*out = append(*out, fmt.Sprintf("%s: checkpoint %s, asked %s", key, show(a), show(b)))
+	}
 }

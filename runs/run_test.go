@@ -115,7 +115,8 @@ func TestRunInterruptResumeAndFallback(t *testing.T) {
 		t.Errorf("running into a folder with a checkpoint: %v; want a hint to --resume", err)
 	}
 	// Another config does not resume this run.
-	if _, err := Run(context.Background(), tinyRun(t, "lr=2e-3"), dir, Options{Resume: true}); err == nil || !strings.Contains(err.Error(), "another config") {
+	if _, err := Run(context.Background(), tinyRun(t, "lr=2e-3"), dir, Options{Resume: true}); err == nil ||
+		!strings.Contains(err.Error(), "another config: optimizer.lr: checkpoint 0.001, asked 0.002") {
 		t.Errorf("resuming with another config: %v", err)
 	}
 	// Truncate the newest checkpoint (step 3): the previous one (step 2) is used.
@@ -145,6 +146,10 @@ func TestRunInterruptResumeAndFallback(t *testing.T) {
 		t.Fatalf("rerunning a finished run: %+v, %v", again, err)
 	}
 	sameResults(t, again.Rows, full.Rows)
+	// A finished run is not mistaken for the run of another config.
+	if _, err := Run(context.Background(), tinyRun(t, "seed=2"), dir, Options{Resume: true}); err == nil || !strings.Contains(err.Error(), "finished run of another config") {
+		t.Errorf("running another config into a finished folder: %v", err)
+	}
 }
 
 func TestRunUnreadableCheckpointsAreNamed(t *testing.T) {
