@@ -60,6 +60,7 @@ func TestDockerfile(t *testing.T) {
 		t.Fatal("go.mod has no go directive")
 	}
 	var sawFrom, sawSimd, sawSetup bool
+	defined := map[string]bool{"PATH": true, "HOME": true}
 	for _, in := range instructions {
 		if !known[in.op] {
 			t.Errorf("line %d: unknown instruction %q", in.line, in.op)
@@ -77,9 +78,20 @@ func TestDockerfile(t *testing.T) {
 					t.Errorf("line %d: COPY source %s does not exist in the repository", in.line, src)
 				}
 			}
-		case "ENV":
+		case "ENV", "ARG":
 			sawSimd = sawSimd || strings.Contains(in.args, "GOEXPERIMENT=simd")
+			for _, kv := range regexp.MustCompile(`(\w+)=`).FindAllStringSubmatch(in.args, -1) {
+				defined[kv[1]] = true
+			}
+			if in.op == "ARG" && !strings.Contains(in.args, "=") {
+				defined[strings.TrimSpace(in.args)] = true
+			}
 		case "RUN":
+			for _, v := range regexp.MustCompile(`\$\{?(\w+)`).FindAllStringSubmatch(in.args, -1) {
+				if !defined[v[1]] {
+					t.Errorf("line %d: RUN uses $%s, which no earlier ARG or ENV defines", in.line, v[1])
+				}
+			}
 			for _, script := range regexp.MustCompile(`\./scripts/[\w.-]+`).FindAllString(in.args, -1) {
 				info, err := os.Stat(filepath.Join(root, script))
 				if err != nil || info.Mode()&0o111 == 0 {
@@ -99,6 +111,24 @@ func TestDockerfile(t *testing.T) {
 				t.Errorf("line %d: CMD serves %s, which does not exist", in.line, dir[1])
 			}
 		}
+	}
+	// Every notebook path the usage comments name exists.
+	raw, err := os.ReadFile("Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range regexp.MustCompile(`notebooks/[\w.-]+\.ipynb`).FindAllString(string(raw), -1) {
+		if _, err := os.Stat(filepath.Join(root, path)); err != nil {
+			t.Errorf("the Dockerfile's comments name %s, which does not exist", path)
+		}
+	}
+	// COPY . . must not carry ./bin, the host's GoNB and goimports (setup-notebooks.sh builds them).
+	ignore, err := os.ReadFile(filepath.Join(root, ".dockerignore"))
+	if err != nil {
+		t.Fatalf("no .dockerignore: COPY . . would carry the host's bin/: %v", err)
+	}
+	if !regexp.MustCompile(`(?m)^/?bin/?$`).Match(ignore) {
+		t.Errorf(".dockerignore does not leave out bin/")
 	}
 	if !sawFrom || !sawSimd || !sawSetup {
 		t.Errorf("Dockerfile: FROM %v, ENV GOEXPERIMENT=simd %v, scripts/setup-notebooks.sh %v; expected all", sawFrom, sawSimd, sawSetup)

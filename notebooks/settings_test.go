@@ -1,0 +1,115 @@
+package notebooks
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func defineForTest(t *testing.T, args ...string) *Flags {
+	t.Helper()
+	fs := flag.NewFlagSet("cell", flag.ContinueOnError)
+	f := Define(fs, "test",
+		Settings{Steps: 300, Batch: 256, Reps: []string{"image", "std"}, Seeds: 2, Dir: t.TempDir()},
+		Settings{Steps: 20, Batch: 64, ProbeTrain: 5000, ProbeTest: 1000})
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestSettingsPrecedence(t *testing.T) {
+	t.Setenv(QuickEnv, "")
+	f := defineForTest(t)
+	s, err := f.NewRun(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Steps != 300 || s.Batch != 256 || s.Seeds != 2 || !slices.Equal(s.Reps, []string{"image", "std"}) || s.Quick {
+		t.Errorf("defaults: got %+v", s)
+	}
+
+	// Quick settings replace only their non-zero fields; explicit flags win over both.
+	t.Setenv(QuickEnv, "1")
+	dir := t.TempDir()
+	f = defineForTest(t, "--batch=32", "--reps=hog", "--dir="+dir)
+	s, err = f.NewRun(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Settings{Steps: 20, Batch: 32, Reps: []string{"hog"}, Seeds: 2, ProbeTrain: 5000, ProbeTest: 1000, Dir: dir, Quick: true}
+	if s.String() != want.String() {
+		t.Errorf("quick + flags: got %v, want %v", s, want)
+	}
+
+	// A later cell reads the saved settings; its own flags apply to it only.
+	later := defineForTest(t, "--dir="+dir, "--steps=7")
+	got, err := later.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Steps = 7
+	if got.String() != want.String() {
+		t.Errorf("Load with --steps=7: got %v, want %v", got, want)
+	}
+	again, err := defineForTest(t, "--dir="+dir).Load()
+	if err != nil || again.Steps != 20 {
+		t.Errorf("Load without flags: steps %d (err %v), want the saved 20", again.Steps, err)
+	}
+}
+
+func TestSettingsErrors(t *testing.T) {
+	t.Setenv(QuickEnv, "")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--steps=0"}, "--steps=0"},
+		{[]string{"--batch=1"}, "--batch=1"},
+		{[]string{"--seeds=0"}, "--seeds=0"},
+		{[]string{"--reps=image,nosuchrep"}, `"nosuchrep"`},
+		{[]string{"--probe_train=-1"}, "--probe_train=-1"},
+		{[]string{"--probe_test=-2"}, "--probe_test=-2"},
+	} {
+		_, err := defineForTest(t, c.args...).NewRun(nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one naming %s", c.args, err, c.want)
+		}
+	}
+	_, err := defineForTest(t, "--dir="+filepath.Join(t.TempDir(), "never")).Load()
+	if err == nil || !strings.Contains(err.Error(), "run the settings cell first") {
+		t.Errorf("Load before NewRun: error %v", err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, SettingsFile), []byte("{trunc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = defineForTest(t, "--dir="+dir).Load()
+	if err == nil || !strings.Contains(err.Error(), SettingsFile) {
+		t.Errorf("Load of a broken settings file: error %v, want one naming %s", err, SettingsFile)
+	}
+}
+
+func TestSettingsConfig(t *testing.T) {
+	s := Settings{Steps: 120, Batch: 64, Reps: ParseReps(" image, none,hog,"), Seeds: 1, Dir: "x"}
+	c := s.Config(3)
+	if c.Seed != 3 || c.BatchSize != 64 || c.Optimizer.TotalSteps != 120 {
+		t.Errorf("Config: seed %d batch %d total steps %d", c.Seed, c.BatchSize, c.Optimizer.TotalSteps)
+	}
+	var names []string
+	for _, r := range c.Loss.Representations {
+		names = append(names, r.Name)
+	}
+	if !slices.Equal(names, []string{"image", "hog"}) {
+		t.Errorf("L3 terms %v, want [image hog]", names)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("Config does not validate: %v", err)
+	}
+	if len(Settings{Reps: ParseReps("none")}.Config(1).Loss.Representations) != 0 {
+		t.Error("--reps=none kept L3 terms")
+	}
+}
