@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
-	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+	"github.com/mvmr-ssl/mvmr-go/plotting"
 )
 
 // AblationVariants are the representation subsets of notebook 03, each a TermVariant of the
@@ -27,13 +26,12 @@ func AblationVariants(reps []string) []TermVariant {
 		}
 		return out
 	}
-	variants := []TermVariant{{"none", func(c *mvmr.LossConfig) { c.Representations = nil }}}
+	variants := []TermVariant{{AblationNone, func(c *mvmr.LossConfig) { c.Representations = nil }}}
 	for _, r := range reps {
 		variants = append(variants, TermVariant{r, func(c *mvmr.LossConfig) { c.Representations = terms([]string{r}, mvmr.ModeMaximize) }})
 	}
 	if len(reps) > 1 {
-		all := "all: " + strings.Join(reps, "+")
-		variants = append(variants, TermVariant{all, func(c *mvmr.LossConfig) { c.Representations = terms(reps, mvmr.ModeMaximize) }})
+		variants = append(variants, TermVariant{AblationAll(reps), func(c *mvmr.LossConfig) { c.Representations = terms(reps, mvmr.ModeMaximize) }})
 	}
 	if len(reps) > 0 {
 		variants = append(variants, TermVariant{"all, official sign (+dCor)", func(c *mvmr.LossConfig) {
@@ -43,11 +41,24 @@ func AblationVariants(reps []string) []TermVariant {
 	return variants
 }
 
+// AblationNone names the ablation variant without any L3 term, the baseline.
+const AblationNone = "none"
+
+// AblationAll names the ablation variant with every representation of reps in ModeMaximize
+// ("all: image+std+hog"), or the one representation's name when there is one.
+func AblationAll(reps []string) string {
+	if len(reps) == 1 {
+		return reps[0]
+	}
+	return "all: " + strings.Join(reps, "+")
+}
+
 // ResultsCSVHeader are the columns of WriteResultsCSV.
-var ResultsCSVHeader = []string{"variant", "seed", "steps", "top1", "top5", "train_top1", "effective_rank", "mean_std", "dim"}
+var ResultsCSVHeader = []string{"variant", "seed", "steps", "top1", "top5", "train_top1", "z_rankme", "z_std_mean"}
 
 // WriteResultsCSV writes one row per run: the variant, its seed, the steps trained, the probe's
-// accuracies (fractions) and the spread of z after training.
+// accuracies (fractions) and the last collapse measurements of z (RankMe, mean std; NaN when
+// not monitored).
 func WriteResultsCSV(w io.Writer, results []VariantResult) error {
 	out := csv.NewWriter(w)
 	if err := out.Write(ResultsCSVHeader); err != nil {
@@ -55,13 +66,13 @@ func WriteResultsCSV(w io.Writer, results []VariantResult) error {
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	for _, r := range results {
-		if len(r.Spreads) == 0 || r.Losses == nil {
-			return fmt.Errorf("results of %q (seed %d) hold no measurement", r.Name, r.Seed)
+		if r.Losses == nil {
+			return fmt.Errorf("results of %q (seed %d) hold no training history", r.Name, r.Seed)
 		}
-		last := r.Spreads[len(r.Spreads)-1]
-		steps := r.SpreadSteps[len(r.SpreadSteps)-1]
-		if err := out.Write([]string{r.Name, strconv.FormatInt(r.Seed, 10), strconv.FormatInt(steps, 10),
-			f(r.Probe.Top1), f(r.Probe.Top5), f(r.Probe.TrainTop1), f(last.EffectiveRank), f(last.MeanStd), strconv.Itoa(len(last.Stds))}); err != nil {
+		rank, _ := r.Losses.Last(mvmr.HistoryZRankMe)
+		std, _ := r.Losses.Last(mvmr.HistoryZStdMean)
+		if err := out.Write([]string{r.Name, strconv.FormatInt(r.Seed, 10), strconv.FormatInt(r.Steps, 10),
+			f(r.Probe.Top1), f(r.Probe.Top5), f(r.Probe.TrainTop1), f(rank), f(std)}); err != nil {
 			return err
 		}
 	}
@@ -72,6 +83,18 @@ func WriteResultsCSV(w io.Writer, results []VariantResult) error {
 // SaveResultsCSV writes WriteResultsCSV to path, atomically.
 func SaveResultsCSV(path string, results []VariantResult) error {
 	return atomicfile.Write(path, func(w io.Writer) error { return WriteResultsCSV(w, results) })
+}
+
+// AblationResults returns the summaries as plotting.Ablation bars (top-1 as fractions).
+func AblationResults(summaries []Summary) []plotting.AblationResult {
+	out := make([]plotting.AblationResult, len(summaries))
+	for i, s := range summaries {
+		out[i] = plotting.AblationResult{Name: s.Name}
+		for _, v := range s.Top1 {
+			out[i].Score = append(out[i].Score, v/100)
+		}
+	}
+	return out
 }
 
 // Summary is the probe accuracy of one variant over its seeds.
@@ -111,27 +134,4 @@ func Summarize(results []VariantResult) []Summary {
 		}
 	}
 	return out
-}
-
-// TraceHistory returns, for plotting with plotting.LossComponents, one series per traced
-// representation k named "dcor/k": dCor(z, z*_k) of r at each of its SpreadSteps. Names are
-// sorted.
-func TraceHistory(r VariantResult) *history.History {
-	names := slices.Sorted(maps.Keys(r.DCor))
-	series := make([]string, len(names))
-	for i, n := range names {
-		series[i] = mvmr.RepresentationTermPrefix + n
-	}
-	h := history.New()
-	for i, step := range r.SpreadSteps {
-		values := make([]float64, len(names))
-		for k, n := range names {
-			values[k] = math.NaN()
-			if i < len(r.DCor[n]) {
-				values[k] = r.DCor[n][i]
-			}
-		}
-		_ = h.AppendOrdered(step, series, values) // steps increase, names fixed: no error
-	}
-	return h
 }

@@ -38,7 +38,7 @@ func TestAblationVariants(t *testing.T) {
 	if c := configs["all: image+hog"]; len(c.Representations) != 2 || c.StdWeight != 1 || c.DCorZZWeight != 1 {
 		t.Errorf("all: %+v", c)
 	}
-	if got := AblationVariants(nil); len(got) != 1 || got[0].Name != "none" {
+	if got := AblationVariants(nil); len(got) != 1 || got[0].Name != AblationNone || AblationAll([]string{"hog"}) != "hog" {
 		t.Errorf("no representations: %d variants", len(got))
 	}
 }
@@ -46,10 +46,11 @@ func TestAblationVariants(t *testing.T) {
 func TestResultsCSVAndSummary(t *testing.T) {
 	run := func(name string, seed int64, top1 float64) VariantResult {
 		h := history.New()
-		_ = h.Append(1, map[string]float64{"mse": 0.5})
-		return VariantResult{Name: name, Seed: seed, Losses: h, SpreadSteps: []int64{0, 40},
-			Spreads: []Spread{{}, {Stds: []float64{2, 1}, MeanStd: 1.5, EffectiveRank: 1.8}},
-			Probe:   mvmr.ProbeEvaluation{Top1: top1, Top5: 0.99, TrainTop1: 0.97}}
+		_ = h.Append(19, map[string]float64{"mse": 0.5, mvmr.HistoryZRankMe: 2.5, mvmr.HistoryZStdMean: 1.2})
+		_ = h.Append(39, map[string]float64{"mse": 0.4, mvmr.HistoryZRankMe: 1.8, mvmr.HistoryZStdMean: 1.5})
+		_ = h.Append(40, map[string]float64{"mse": 0.3})
+		return VariantResult{Name: name, Seed: seed, Steps: 40, Losses: h,
+			Probe: mvmr.ProbeEvaluation{Top1: top1, Top5: 0.99, TrainTop1: 0.97}}
 	}
 	results := []VariantResult{run("none", 1, 0.95), run("image", 1, 0.97), run("none", 2, 0.96), run("none", 3, 0.91)}
 	var buf bytes.Buffer
@@ -63,20 +64,11 @@ func TestResultsCSVAndSummary(t *testing.T) {
 	if len(rows) != 5 || !slices.Equal(rows[0], ResultsCSVHeader) {
 		t.Fatalf("CSV rows %v", rows)
 	}
-	if want := []string{"image", "1", "40", "0.97", "0.99", "0.97", "1.8", "1.5", "2"}; !slices.Equal(rows[2], want) {
+	if want := []string{"image", "1", "40", "0.97", "0.99", "0.97", "1.8", "1.5"}; !slices.Equal(rows[2], want) {
 		t.Errorf("row %v, want %v", rows[2], want)
 	}
 	if err := WriteResultsCSV(&buf, []VariantResult{{Name: "empty"}}); err == nil {
 		t.Error("a result without measurements was written")
-	}
-
-	traced := VariantResult{SpreadSteps: []int64{0, 5, 10}, DCor: map[string][]float64{"std": {0.1, 0.2, 0.3}, "image": {0.4, 0.5}}}
-	h := TraceHistory(traced)
-	if !slices.Equal(h.Names(), []string{"dcor/image", "dcor/std"}) || !slices.Equal(h.Steps(), []int64{0, 5, 10}) {
-		t.Errorf("trace history: names %v steps %v", h.Names(), h.Steps())
-	}
-	if img := h.Series("dcor/image"); img[1] != 0.5 || !math.IsNaN(img[2]) || h.Series("dcor/std")[2] != 0.3 {
-		t.Errorf("trace values: %v %v", img, h.Series("dcor/std"))
 	}
 
 	summaries := Summarize(results)
@@ -90,5 +82,9 @@ func TestResultsCSVAndSummary(t *testing.T) {
 	}
 	if summaries[1].Std != 0 || summaries[1].Mean != 97 {
 		t.Errorf("one seed: %+v", summaries[1])
+	}
+	bars := AblationResults(summaries)
+	if len(bars) != 2 || bars[0].Name != "none" || len(bars[0].Score) != 3 || math.Abs(bars[0].Score[2]-0.91) > 1e-12 {
+		t.Errorf("ablation bars %+v", bars)
 	}
 }

@@ -21,10 +21,10 @@ var expected = map[string]Expectation{
 			`linear probe on raw pixels .*top-1 \d+\.\d+ %`, `linear probe on MV-MR encoder .*top-1 \d+\.\d+ %`, "loss_components.svg", "scatnet"},
 	},
 	"02_loss_anatomy.ipynb": {
-		Images: 5,
+		Images: 3,
 		Texts: []string{`settings: --steps=\d+`, `parabola +Pearson r = [+-]0\.\d+ +dCor = 0\.[3-9]`, "dependence.svg",
 			`mse only: linear probe top-1 \d+\.\d+ %`, `L1 \+ L2 \+ L3 \(full\): linear probe top-1 \d+\.\d+ %`,
-			`full without std +\d+\.\d+% +\d+\.\d+% +\d+\.\d+ / \d+`, "loss_mse_only.svg", "effective_rank.svg", "mean_std.svg", "final_stds.svg"},
+			`full without std +\d+\.\d+% +\d+\.\d+% +\d+\.\d+ +\d+\.\d+`, "loss_mse_only.svg", "collapse.svg"},
 	},
 }
 

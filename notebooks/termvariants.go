@@ -10,13 +10,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/gomlx/compute"
-
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
-	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 )
 
 // TermVariant is a loss with some MV-MR terms switched off, as notebook 02 trains them side by
@@ -41,145 +38,80 @@ func TermVariants() []TermVariant {
 	}
 }
 
-// Constants of RunVariant's measurements.
-const (
-	// SpreadImages is the number of test images whose embeddings z measure the spread.
-	SpreadImages = 1000
-	// SpreadChecks is the number of times the spread is measured during training (and once
-	// before).
-	SpreadChecks = 5
-)
+// MonitorChecks is the number of times during a run that RunVariant's monitors measure the
+// collapse of z and its dCor with the representations.
+const MonitorChecks = 10
 
 // VariantResult is what RunVariant measured.
 type VariantResult struct {
 	Name string `json:"name"`
 	// Seed is the run's seed (weights, data order, augmentations).
 	Seed int64 `json:"seed"`
-	// Losses is the training history (every term by name, switched off or not).
+	// Steps is the number of steps trained.
+	Steps int64 `json:"steps"`
+	// Losses is the training history: every loss term by name, switched off or not, and the
+	// monitors' series (mvmr.HistoryZRankMe, mvmr.HistoryDCorDiagPrefix + representation, ...).
 	Losses *history.History `json:"losses"`
-	// SpreadSteps are the steps at which Spreads were measured (0 is before training).
-	SpreadSteps []int64  `json:"spread_steps"`
-	Spreads     []Spread `json:"spreads"`
-	// DCor holds, for each traced representation k, dCor(z, z*_k) on the spread images at
-	// each of SpreadSteps (z of the original images, the representation of the same images).
-	DCor map[string][]float64 `json:"dcor,omitempty"`
 	// Probe is the linear probe of the encoder's h after training.
 	Probe mvmr.ProbeEvaluation `json:"probe"`
 }
 
 // RunVariant trains the variant for s.Steps steps with seed on train (progress to w, may be
-// nil), measuring the Spread of z on the first SpreadImages test images SpreadChecks times,
-// then probes h linearly (on s.ProbeTrain training images, scored on s.ProbeTest test images).
+// nil) with the collapse monitor on the test images (mvmr.CollapseMonitor, MonitorChecks
+// times), then probes h linearly (on s.ProbeTrain training images, scored on s.ProbeTest test
+// images).
 func RunVariant(v TermVariant, s Settings, seed int64, train, test *datasets.Dataset, w io.Writer) (VariantResult, error) {
 	return RunVariantTraced(v, s, seed, train, test, nil, w)
 }
 
 // RunVariantTraced is RunVariant that also traces dCor(z, z*_k) for each representation named
-// in traced (computed on the original images; fresh-view representations cannot be traced).
+// in traced (mvmr.DCorMonitor), whether the loss uses it or not.
 func RunVariantTraced(v TermVariant, s Settings, seed int64, train, test *datasets.Dataset, traced []string, w io.Writer) (VariantResult, error) {
 	config := s.Config(seed)
 	v.Apply(&config.Loss)
+	r := VariantResult{Name: v.Name, Seed: seed}
+	fail := func(err error) (VariantResult, error) {
+		return r, fmt.Errorf("variant %q, seed %d: %w", v.Name, seed, err)
+	}
 	trainer, err := mvmr.NewTrainer(config, train)
 	if err != nil {
-		return VariantResult{}, fmt.Errorf("variant %q: %w", v.Name, err)
+		return fail(err)
 	}
 	defer trainer.Close()
 	trainer.Progress = w
-	r := VariantResult{Name: v.Name, Seed: seed}
-	spreadData := test.Subset(SpreadImages)
-	reps, err := representationsOf(trainer.Backend(), traced, spreadData)
+	every := max(1, s.Steps/MonitorChecks)
+	collapse, err := mvmr.NewCollapseMonitor(test, every)
 	if err != nil {
-		return r, fmt.Errorf("variant %q: %w", v.Name, err)
+		return fail(err)
 	}
-	measure := func() error {
-		z, dim, err := trainer.Embeddings(spreadData)
+	trainer.AddMonitor(collapse)
+	if len(traced) > 0 {
+		dcor, err := mvmr.NewDCorMonitor(trainer, test, every, traced)
 		if err != nil {
-			return err
+			return fail(err)
 		}
-		spread, err := SpreadOf(z, spreadData.Len(), dim)
-		if err != nil {
-			return fmt.Errorf("z at step %d: %w", trainer.Step(), err)
-		}
-		if len(traced) > 0 {
-			zm := &npy.Matrix{Rows: spreadData.Len(), Cols: dim, Data: make([]float64, len(z))}
-			for i, v := range z {
-				zm.Data[i] = float64(v)
-			}
-			if r.DCor == nil {
-				r.DCor = map[string][]float64{}
-			}
-			for i, name := range traced {
-				d, err := mvmr.DistanceCorrelationOf(trainer.Backend(), zm, reps[i])
-				if err != nil {
-					return fmt.Errorf("dCor(z, %s) at step %d: %w", name, trainer.Step(), err)
-				}
-				r.DCor[name] = append(r.DCor[name], d)
-			}
-		}
-		r.SpreadSteps = append(r.SpreadSteps, trainer.Step())
-		r.Spreads = append(r.Spreads, spread)
-		return nil
+		trainer.AddMonitor(dcor)
 	}
 	if w != nil {
-		fmt.Fprintf(w, "== %s: %d steps\n", v.Name, s.Steps)
+		fmt.Fprintf(w, "== %s, seed %d: %d steps\n", v.Name, seed, s.Steps)
 	}
-	if err := measure(); err != nil {
-		return r, fmt.Errorf("variant %q: %w", v.Name, err)
-	}
-	for check := range SpreadChecks {
-		steps := s.Steps*(check+1)/SpreadChecks - int(trainer.Step())
-		if err := trainer.Train(steps); err != nil {
-			return r, fmt.Errorf("variant %q: %w", v.Name, err)
-		}
-		if err := measure(); err != nil {
-			return r, fmt.Errorf("variant %q: %w", v.Name, err)
-		}
+	if err := trainer.Train(s.Steps); err != nil {
+		return fail(err)
 	}
 	r.Losses = trainer.History().Clone()
+	r.Steps = trainer.Step()
 	start := time.Now()
 	r.Probe, err = trainer.ProbeEncoder(v.Name, train.Subset(s.ProbeTrain), test.Subset(s.ProbeTest), mvmr.DefaultProbeConfig())
 	if err != nil {
-		return r, fmt.Errorf("variant %q: %w", v.Name, err)
+		return fail(err)
 	}
 	if w != nil {
-		last := r.Spreads[len(r.Spreads)-1]
-		fmt.Fprintf(w, "%s: linear probe top-1 %.2f %% (%s); z effective rank %.1f of %d, mean std %.3f\n",
-			v.Name, 100*r.Probe.Top1, time.Since(start).Round(time.Second), last.EffectiveRank, len(last.Stds), last.MeanStd)
+		rank, _ := r.Losses.Last(mvmr.HistoryZRankMe)
+		std, _ := r.Losses.Last(mvmr.HistoryZStdMean)
+		fmt.Fprintf(w, "%s: linear probe top-1 %.2f %% (%s); z RankMe %.1f, mean std %.3f\n",
+			v.Name, 100*r.Probe.Top1, time.Since(start).Round(time.Second), rank, std)
 	}
 	return r, nil
-}
-
-// representationsOf computes each named representation of the images of data, one row each.
-func representationsOf(backend compute.Backend, names []string, data *datasets.Dataset) ([]*npy.Matrix, error) {
-	if len(names) == 0 {
-		return nil, nil
-	}
-	images := data.NormalizedImages() // NHWC; the same as NCHW for one channel
-	nchw := make([]float64, len(images))
-	n, c, h, w := data.Len(), data.Channels, data.Height, data.Width
-	for i := range n {
-		for y := range h {
-			for x := range w {
-				for ch := range c {
-					nchw[((i*c+ch)*h+y)*w+x] = float64(images[((i*h+y)*w+x)*c+ch])
-				}
-			}
-		}
-	}
-	array := &npy.Array{Shape: []int{n, c, h, w}, Data: nchw}
-	var out []*npy.Matrix
-	for _, name := range names {
-		rep, err := mvmr.NewRepresentation(name, nil)
-		if err != nil {
-			return nil, err
-		}
-		features, err := mvmr.ComputeRepresentation(backend, rep, array)
-		if err != nil {
-			return nil, fmt.Errorf("tracing %s: %w", name, err)
-		}
-		out = append(out, &npy.Matrix{Rows: n, Cols: len(features.Data) / n, Data: features.Data})
-	}
-	return out, nil
 }
 
 // SaveResults writes results as JSON to path, atomically.
@@ -202,31 +134,45 @@ func LoadResults(path string) ([]VariantResult, error) {
 	return results, nil
 }
 
-// SpreadHistory returns, for plotting with plotting.LossComponents, one series per variant
-// named after it: the effective rank of z (mean std with meanStd) at each measured step.
-func SpreadHistory(results []VariantResult, meanStd bool) (*history.History, error) {
-	names := make([]string, len(results))
+// MergeSeries returns one history holding, for every result and every name, the series
+// "<result name>: <name>" at the steps where it was logged (NaN elsewhere): runs side by side
+// in one figure, such as plotting.Collapse or plotting.LossComponents.
+func MergeSeries(results []VariantResult, names ...string) *history.History {
+	var series []string
 	byStep := map[int64][]float64{}
-	for k, r := range results {
-		names[k] = r.Name
-		for i, step := range r.SpreadSteps {
-			if byStep[step] == nil {
-				byStep[step] = nanValues(len(results))
+	for _, r := range results {
+		for _, name := range names {
+			k := len(series)
+			series = append(series, r.Name+": "+name)
+			if r.Losses == nil {
+				continue
 			}
-			byStep[step][k] = r.Spreads[i].EffectiveRank
-			if meanStd {
-				byStep[step][k] = r.Spreads[i].MeanStd
+			steps, values := r.Losses.Steps(), r.Losses.Series(name)
+			for i, v := range values {
+				if math.IsNaN(v) {
+					continue
+				}
+				row := byStep[steps[i]]
+				if row == nil {
+					row = nanValues(0)
+				}
+				for len(row) <= k {
+					row = append(row, math.NaN())
+				}
+				row[k] = v
+				byStep[steps[i]] = row
 			}
 		}
 	}
-	steps := slices.Sorted(maps.Keys(byStep))
 	h := history.New()
-	for _, step := range steps {
-		if err := h.AppendOrdered(step, names, byStep[step]); err != nil {
-			return nil, err
+	for _, step := range slices.Sorted(maps.Keys(byStep)) {
+		row := byStep[step]
+		for len(row) < len(series) {
+			row = append(row, math.NaN())
 		}
+		_ = h.AppendOrdered(step, series, row) // steps increase, names fixed: no error
 	}
-	return h, nil
+	return h
 }
 
 func nanValues(n int) []float64 {
@@ -235,32 +181,4 @@ func nanValues(n int) []float64 {
 		v[i] = math.NaN()
 	}
 	return v
-}
-
-// FinalStdHistory returns, for plotting with plotting.LossComponents, one series per variant
-// named after it: the std of each dimension of z after training, largest first, indexed by
-// its rank (the "step" axis).
-func FinalStdHistory(results []VariantResult) *history.History {
-	names := make([]string, len(results))
-	dims := 0
-	for k, r := range results {
-		names[k] = r.Name
-		if len(r.Spreads) > 0 {
-			dims = max(dims, len(r.Spreads[len(r.Spreads)-1].Stds))
-		}
-	}
-	h := history.New()
-	for d := range dims {
-		values := nanValues(len(results))
-		for k, r := range results {
-			if len(r.Spreads) == 0 {
-				continue
-			}
-			if stds := r.Spreads[len(r.Spreads)-1].Stds; d < len(stds) {
-				values[k] = stds[d]
-			}
-		}
-		_ = h.AppendOrdered(int64(d), names, values) // steps increase and names are fixed: no error
-	}
-	return h
 }
