@@ -1,6 +1,16 @@
-// Package notebooks holds the kit's GoNB notebooks (*.ipynb) and the test that executes them
-// headless with `jupyter nbconvert --execute` and checks their outputs.
+// Package notebooks holds the kit's GoNB notebooks (*.ipynb), the helpers they share, and the
+// test that executes them headless and checks their outputs.
 //
-// Set up Jupyter and the GoNB kernel with scripts/setup-notebooks.sh; the test is skipped when
-// they are missing, unless MVMR_REQUIRE_NOTEBOOKS=1 (as scripts/test.sh sets it), and with -short.
+// The helpers keep the notebooks' cells short: Settings as flags on a cell's `%%` line (Define,
+// NewRun, Load; MVMR_QUICK=1 switches every notebook to its quick settings), the toy data of the
+// dCor lesson (ToyPairs, Measure), training loss variants side by side with the trainer's
+// monitors (TermVariants, AblationVariants, RunVariant), their results (SaveResults,
+// WriteResultsCSV, Summarize, MergeSeries), and headless execution (Execute, Check, ToHTML),
+// which `mvmr notebook` also uses.
+//
+// Set up Jupyter and the GoNB kernel with scripts/setup-notebooks.sh. TestNotebooksExecute runs
+// every notebook in name order (05_report reads the runs of 01-03) with MVMR_QUICK=1 unless
+// MVMR_QUICK is set (MVMR_QUICK=0: the notebooks' defaults); MVMR_NOTEBOOK=NAME.ipynb runs one.
+// It is skipped when Jupyter or the kernel is missing, unless MVMR_REQUIRE_NOTEBOOKS=1 (as
+// scripts/test.sh sets it), and with -short.
 package notebooks

@@ -26,6 +26,17 @@ var expected = map[string]Expectation{
 			`mse only: linear probe top-1 \d+\.\d+ %`, `L1 \+ L2 \+ L3 \(full\): linear probe top-1 \d+\.\d+ %`,
 			`full without std +\d+\.\d+% +\d+\.\d+% +\d+\.\d+ +\d+\.\d+`, "loss_mse_only.svg", "collapse.svg"},
 	},
+	"03_ablation_K.ipynb": {
+		Images: 3,
+		Texts: []string{`settings: --steps=\d+`, `set: all, official sign`, `none: linear probe top-1 \d+\.\d+ %`,
+			"results.csv", `(?m)^none +\d+\.\d+ +\d+\.\d+`, "ablation.svg", "dcor_traces_all.svg", "dcor_traces_none.svg"},
+	},
+	// 05 reads the runs of 01-03, which run before it (the notebooks run in name order).
+	"05_report.ipynb": {
+		Images: 5,
+		Texts: []string{`h +linear +top-1 +\d+\.\d+ %`, `h +knn +k=20 +top-1 +\d+\.\d+ %`, `pixels +knn +k=200`, "evaluation.csv",
+			`t-SNE of \d+ digits`, "tsne.svg", "anatomy_collapse.svg", "ablation.svg", "dcor_traces.svg"},
+	},
 }
 
 func TestNotebooksExecute(t *testing.T) {

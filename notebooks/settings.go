@@ -69,7 +69,7 @@ type Flags struct {
 // under QuickEnv=1 or --quick. An empty defaults.Dir means os.TempDir()/mvmr-NAME.
 func Define(fs *flag.FlagSet, name string, defaults, quick Settings) *Flags {
 	if defaults.Dir == "" {
-		defaults.Dir = filepath.Join(os.TempDir(), "mvmr-"+name)
+		defaults.Dir = RunDir(name)
 	}
 	f := &Flags{name: name, defaults: defaults, quick: quick, fs: fs}
 	f.steps = fs.Int("steps", defaults.Steps, "training steps of each run")
@@ -261,3 +261,7 @@ func (s Settings) Config(seed int64) mvmr.Config {
 
 // Path returns a file's path in the run directory.
 func (s Settings) Path(name string) string { return filepath.Join(s.Dir, name) }
+
+// RunDir is the default run directory of the notebook called name (Define's default --dir):
+// where notebook 05 finds the runs of the others.
+func RunDir(name string) string { return filepath.Join(os.TempDir(), "mvmr-"+name) }
