@@ -128,11 +128,14 @@ def main():
     p.add_argument("--device", default="cpu")
     p.add_argument("--amp", default="", choices=["", "bf16", "fp16"], help="autocast dtype (official configs: fp16)")
     p.add_argument("--channels-last", action="store_true")
+    p.add_argument("--tf32", action="store_true", help="allow TF32 in matmuls and convolutions (XLA's default)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     if a.device == "cuda":
         torch.backends.cudnn.benchmark = True  # as the official code sets
+        torch.backends.cuda.matmul.allow_tf32 = a.tf32
+        torch.backends.cudnn.allow_tf32 = a.tf32
     if a.arch == "cnn":
         backbone, h_dim = cnn(a.channels, a.size)
         projector = a.projector or "512-512"
@@ -146,7 +149,7 @@ def main():
     orig = torch.randn(a.batch, a.channels, a.size, a.size, device=a.device).to(memory_format=fmt)
     aug = torch.randn(a.batch, a.channels, a.size, a.size, device=a.device).to(memory_format=fmt)
     amp = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(a.amp)
-    scaler = torch.cuda.amp.GradScaler() if a.amp == "fp16" else None
+    scaler = torch.amp.GradScaler(a.device) if a.amp == "fp16" else None
 
     def step():
         with torch.autocast(a.device, dtype=amp, enabled=amp is not None):
@@ -177,7 +180,7 @@ def main():
         times.append(time.perf_counter() - t)
     times.sort()
     med = times[len(times) // 2]
-    print(f"pytorch {torch.__version__} {a.device} threads={torch.get_num_threads()} amp={a.amp or 'fp32'} "
+    print(f"pytorch {torch.__version__} {a.device} threads={torch.get_num_threads()} amp={a.amp or 'fp32'} tf32={a.tf32} "
           f"channels_last={a.channels_last} arch {a.arch} small_kernel={a.small_kernel} projector {projector} "
           f"batch {a.batch} {a.size}x{a.size}x{a.channels}: warmup {first:.2f} s, median {med:.4f} s/step "
           f"(min {times[0]:.4f}, {a.steps} steps), {1 / med:.2f} steps/s, {a.batch / med:.1f} images/s, loss {loss:.4f}")

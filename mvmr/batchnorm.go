@@ -39,6 +39,11 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64) *Node {
 	if x.Rank() < 2 {
 		exceptions.Panicf("mvmr.BatchNorm: input needs a batch and a feature axis, got %s", x.Shape())
 	}
+	if dt := masterDType(x.DType()); dt != x.DType() {
+		// Mixed precision: statistics and normalisation in float32, as PyTorch's autocast runs
+		// BatchNorm; the result goes back to the compute dtype.
+		return ConvertDType(batchNormInit(scope, ConvertDType(x, dt), gammaInit), x.DType())
+	}
 	g := x.Graph()
 	features := x.Shape().Dim(-1)
 	featShape := shapes.Make(x.DType(), features)

@@ -80,7 +80,8 @@ func (b *ConvBuilder) Done() *Node {
 	}
 	fanIn := b.kernel * b.kernel * channels
 	weights := b.scope.WithInitializer(kaimingNormalFanOut(b.kernel*b.kernel*b.filters)).
-		VariableWithShape("weights", shapes.Make(x.DType(), fanIn, b.filters)).NodeValue(x.Graph())
+		VariableWithShape("weights", shapes.Make(masterDType(x.DType()), fanIn, b.filters)).NodeValue(x.Graph())
+	weights = castLike(weights, x)
 	var out *Node
 	if useNativeConv(x.Graph()) {
 		// The same kernel read as HWIO [k, k, Cin, Cout]: rows are ordered (row, column, channel).
@@ -94,7 +95,8 @@ func (b *ConvBuilder) Done() *Node {
 	if b.bias {
 		bound := 1 / math.Sqrt(float64(fanIn))
 		bias := b.scope.WithInitializer(uniformInit(-bound, bound)).
-			VariableWithShape("bias", shapes.Make(x.DType(), b.filters)).NodeValue(x.Graph())
+			VariableWithShape("bias", shapes.Make(masterDType(x.DType()), b.filters)).NodeValue(x.Graph())
+		bias = castLike(bias, x)
 		out = Add(out, ExpandAxes(bias, 0))
 	}
 	return Reshape(out, batch, outH, outW, b.filters)

@@ -40,6 +40,9 @@ type EncoderConfig struct {
 	// ZeroInitResidual starts the last BatchNorm gamma of every residual branch at 0 (torchvision's
 	// zero_init_residual=True, which the official ResnetMultiProj sets); ResNetConfig turns it on.
 	ZeroInitResidual bool `json:"zero_init_residual,omitempty"`
+	// Precision is PrecisionFloat32 (empty: the default) or PrecisionBFloat16 (mixed precision,
+	// see there).
+	Precision string `json:"precision,omitempty"`
 }
 
 // ResNetConfig returns the official encoder configuration for a ResNet arch: torchvision's
@@ -77,6 +80,9 @@ func DefaultEncoderConfig() EncoderConfig {
 
 // Validate checks the configuration and returns an error naming the bad field.
 func (c EncoderConfig) Validate() error {
+	if err := validatePrecision(c.Precision); err != nil {
+		return err
+	}
 	if c.isResNet() {
 		return c.validateResNet()
 	}
@@ -148,6 +154,13 @@ func (c EncoderConfig) Backbone(scope *model.Scope, images *Node) *Node {
 	if err := c.Validate(); err != nil {
 		exceptions.Panicf("mvmr.Encoder: %v", err)
 	}
+	if dt := c.computeDType(images.DType()); dt != images.DType() {
+		return ConvertDType(c.backbone(scope, ConvertDType(images, dt)), images.DType())
+	}
+	return c.backbone(scope, images)
+}
+
+func (c EncoderConfig) backbone(scope *model.Scope, images *Node) *Node {
 	if c.isResNet() {
 		return c.resnetBackbone(scope.In("backbone"), images)
 	}
@@ -173,6 +186,9 @@ func (c EncoderConfig) Encode(scope *model.Scope, images *Node) (h, z *Node) {
 	widths, err := ParseProjectorSpec(c.Projector)
 	if err != nil {
 		exceptions.Panicf("mvmr.Encoder: %v", err)
+	}
+	if dt := c.computeDType(h.DType()); dt != h.DType() {
+		return h, ConvertDType(Projector(scope.In("projector"), ConvertDType(h, dt), widths), h.DType())
 	}
 	z = Projector(scope.In("projector"), h, widths)
 	return h, z

@@ -18,11 +18,11 @@ func Linear(scope *model.Scope, x *Node, out int, bias bool) *Node {
 	in := x.Shape().Dim(1)
 	bound := 1 / math.Sqrt(float64(in))
 	g := x.Graph()
-	w := scope.WithInitializer(uniformInit(-bound, bound)).VariableWithShape("weights", shapes.Make(x.DType(), in, out))
-	y := Dot(x, w.NodeValue(g)).Product()
+	w := scope.WithInitializer(uniformInit(-bound, bound)).VariableWithShape("weights", shapes.Make(masterDType(x.DType()), in, out))
+	y := Dot(x, castLike(w.NodeValue(g), x)).Product()
 	if bias {
-		b := scope.WithInitializer(uniformInit(-bound, bound)).VariableWithShape("bias", shapes.Make(x.DType(), out))
-		y = Add(y, ExpandAxes(b.NodeValue(g), 0))
+		b := scope.WithInitializer(uniformInit(-bound, bound)).VariableWithShape("bias", shapes.Make(masterDType(x.DType()), out))
+		y = Add(y, ExpandAxes(castLike(b.NodeValue(g), x), 0))
 	}
 	return y
 }

@@ -25,6 +25,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	channels := fs.Int("channels", 1, "image channels")
 	warmup := fs.Int("warmup", 2, "untimed steps first (the first compiles)")
 	steps := fs.Int("steps", 5, "timed steps")
+	precision := fs.String("precision", mvmr.PrecisionFloat32, "encoder precision: float32 or bfloat16 (mixed precision)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: mvmr bench [flags]\n\nTimes the full training step (both views, loss mse + std + dcor_zz, gradient, Adam) on random\n"+
 			"images with the backend from GOMLX_BACKEND, and prints the median seconds per step.\n\nflags:")
@@ -49,6 +50,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	} else if *projector != "" {
 		config.Encoder.Projector = *projector
 	}
+	config.Encoder.Precision = *precision
 	if err := config.Validate(); err != nil {
 		return badInput("%v", err)
 	}
@@ -60,9 +62,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backend %s (%s) arch %s small_kernel=%v projector %s batch %d %dx%dx%d: compile+first step %.2f s, "+
+	fmt.Fprintf(stdout, "backend %s (%s) arch %s precision %s small_kernel=%v projector %s batch %d %dx%dx%d: compile+first step %.2f s, "+
 		"median %.4f s/step (min %.4f, %d steps), %.2f steps/s, %.1f images/s, loss %.4f\n",
-		mvmr.BackendConfig(), backend.Description(), *arch, *smallKernel, config.Encoder.Projector, *batch, *size, *size, *channels,
+		mvmr.BackendConfig(), backend.Description(), *arch, config.Encoder.Precision, *smallKernel, config.Encoder.Projector, *batch, *size, *size, *channels,
 		timing.Compile, timing.Median, timing.Min, len(timing.Seconds), timing.StepsPerSecond(),
 		float64(*batch)/timing.Median, timing.Loss)
 	return nil
