@@ -3,8 +3,22 @@ package tsne
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+)
+
+// PCA settings. Above PCAExactMaxDims input dimensions the components come from a randomized SVD
+// (Halko, Martinsson & Tropp 2011; scikit-learn's PCA(svd_solver="randomized"), which is what its TSNE uses),
+// whose cost grows with d·(m+PCAOversample) instead of the d² of the covariance and the d³ of its
+// eigen-decomposition.
+const (
+	// PCAExactMaxDims is the largest input dimension for which PCA uses the exact covariance eigen-decomposition.
+	PCAExactMaxDims = 256
+	// PCAOversample is the number of extra random directions of the randomized SVD.
+	PCAOversample = 10
+	// pcaSeed seeds the randomized SVD's test matrix (fixed: PCA does not depend on Options.Seed).
+	pcaSeed = 0x5eed_9ca
 )
 
 // pca projects the n×d row-major x on its m leading principal components (after centring) and returns the
@@ -15,6 +29,24 @@ func pca(x []float64, n, d, m int) ([]float64, error) {
 		return nil, fmt.Errorf("tsne: PCA to %d components of %d-dimensional data", m, d)
 	}
 	xc := mat.NewDense(n, d, centred(x, n, d))
+	var w *mat.Dense
+	var err error
+	if d > PCAExactMaxDims && m+PCAOversample < min(n, d) {
+		w, err = randomizedComponents(xc, n, d, m)
+	} else {
+		w, err = exactComponents(xc, n, d, m)
+	}
+	if err != nil {
+		return nil, err
+	}
+	fixSigns(w)
+	out := mat.NewDense(n, m, nil)
+	out.Mul(xc, w)
+	return out.RawMatrix().Data, nil
+}
+
+// exactComponents returns the d×m leading eigenvectors of the covariance of the centred xc.
+func exactComponents(xc *mat.Dense, n, d, m int) (*mat.Dense, error) {
 	var cov mat.Dense
 	cov.Mul(xc.T(), xc) // d×d; divided by n-1 below (does not change the eigenvectors)
 	sym := mat.NewSymDense(d, nil)
@@ -32,20 +64,99 @@ func pca(x []float64, n, d, m int) ([]float64, error) {
 	// Eigenvalues are ascending: the leading components are the last columns.
 	w := mat.NewDense(d, m, nil)
 	for c := 0; c < m; c++ {
-		src := d - 1 - c
+		for r := 0; r < d; r++ {
+			w.Set(r, c, vecs.At(r, d-1-c))
+		}
+	}
+	return w, nil
+}
+
+// randomizedComponents returns the d×m leading right singular vectors of the centred xc by a randomized range
+// finder with power iterations (scikit-learn's randomized_svd: 7 iterations when m < 0.1·min(n,d), else 4).
+// Bases are kept as rows (l×n, l×d) and re-orthonormalised by Gram–Schmidt after every product.
+func randomizedComponents(xc *mat.Dense, n, d, m int) (*mat.Dense, error) {
+	l := m + PCAOversample
+	iters := 4
+	if float64(m) < 0.1*float64(min(n, d)) {
+		iters = 7
+	}
+	rng := rand.New(rand.NewPCG(pcaSeed, uint64(d)))
+	omega := mat.NewDense(l, d, nil) // rows are random directions in input space
+	for i := range omega.RawMatrix().Data {
+		omega.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	qn := mat.NewDense(l, n, nil) // orthonormal basis of the range, as rows
+	qn.Mul(omega, xc.T())
+	orthonormalRows(qn)
+	qd := mat.NewDense(l, d, nil)
+	for it := 0; it < iters; it++ {
+		qd.Mul(qn, xc) // (xcᵀ q)ᵀ
+		orthonormalRows(qd)
+		qn.Mul(qd, xc.T())
+		orthonormalRows(qn)
+	}
+	b := mat.NewDense(l, d, nil)
+	b.Mul(qn, xc) // qᵀ xc, l×d
+	var svd mat.SVD
+	if !svd.Factorize(b, mat.SVDThin) {
+		return nil, fmt.Errorf("tsne: PCA: SVD of the %d×%d projected matrix did not converge", l, d)
+	}
+	var v mat.Dense
+	svd.VTo(&v) // d×l, singular values descending
+	w := mat.NewDense(d, m, nil)
+	w.Copy(v.Slice(0, d, 0, m))
+	return w, nil
+}
+
+// orthonormalRows orthonormalises the rows of a by modified Gram–Schmidt, applied twice for stability.
+// A row that becomes (numerically) zero is left zero.
+func orthonormalRows(a *mat.Dense) {
+	r, c := a.Dims()
+	raw := a.RawMatrix()
+	row := func(i int) []float64 { return raw.Data[i*raw.Stride : i*raw.Stride+c] }
+	for pass := 0; pass < 2; pass++ {
+		for i := 0; i < r; i++ {
+			ri := row(i)
+			for j := 0; j < i; j++ {
+				rj := row(j)
+				var dot float64
+				for k, v := range rj {
+					dot += v * ri[k]
+				}
+				for k, v := range rj {
+					ri[k] -= dot * v
+				}
+			}
+			var norm float64
+			for _, v := range ri {
+				norm += v * v
+			}
+			norm = math.Sqrt(norm)
+			for k := range ri {
+				if norm > 0 {
+					ri[k] /= norm
+				}
+			}
+		}
+	}
+}
+
+// fixSigns flips each column of w so that its largest-magnitude entry is positive.
+func fixSigns(w *mat.Dense) {
+	d, m := w.Dims()
+	for c := 0; c < m; c++ {
 		best, sign := 0.0, 1.0
 		for r := 0; r < d; r++ {
-			if v := vecs.At(r, src); math.Abs(v) > best {
+			if v := w.At(r, c); math.Abs(v) > best {
 				best, sign = math.Abs(v), math.Copysign(1, v)
 			}
 		}
-		for r := 0; r < d; r++ {
-			w.Set(r, c, sign*vecs.At(r, src))
+		if sign < 0 {
+			for r := 0; r < d; r++ {
+				w.Set(r, c, -w.At(r, c))
+			}
 		}
 	}
-	out := mat.NewDense(n, m, nil)
-	out.Mul(xc, w)
-	return out.RawMatrix().Data, nil
 }
 
 // centred returns a copy of the n×d row-major x with every column's mean subtracted.

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 func TestPCARecoversKnownAxes(t *testing.T) {
@@ -46,5 +48,61 @@ func TestPCARecoversKnownAxes(t *testing.T) {
 	// correlate positively with z1.
 	if corr/(n*math.Sqrt(v1)) < 0.99 {
 		t.Errorf("first component does not follow z1: normalised correlation %v", corr/(n*math.Sqrt(v1)))
+	}
+}
+
+func TestRandomizedPCAMatchesExact(t *testing.T) {
+	// 400 dims (> PCAExactMaxDims) with a decaying spectrum: the randomized components span the same
+	// leading directions as the exact eigen-decomposition.
+	const n, d, m = 600, 400, 8
+	rng := rand.New(rand.NewPCG(4, 5))
+	basis := make([]float64, 12*d)
+	for i := range basis {
+		basis[i] = rng.NormFloat64() / math.Sqrt(d)
+	}
+	x := make([]float64, n*d)
+	for i := 0; i < n; i++ {
+		for c := 0; c < 12; c++ {
+			z := rng.NormFloat64() * 20 / float64(c+1)
+			for a := 0; a < d; a++ {
+				x[i*d+a] += z * basis[c*d+a]
+			}
+		}
+		for a := 0; a < d; a++ {
+			x[i*d+a] += 0.05 * rng.NormFloat64()
+		}
+	}
+	xc := mat.NewDense(n, d, centred(x, n, d))
+	exact, err := exactComponents(xc, n, d, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx, err := randomizedComponents(xc, n, d, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c := 0; c < m; c++ {
+		var dot float64
+		for r := 0; r < d; r++ {
+			dot += exact.At(r, c) * approx.At(r, c)
+		}
+		if math.Abs(math.Abs(dot)-1) > 1e-6 {
+			t.Errorf("component %d: |cos| between randomized and exact = %v, want 1", c, math.Abs(dot))
+		}
+	}
+	// pca() picks the randomized path here and fixes signs the same way as the exact path.
+	scores, err := pca(x, n, d, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixSigns(exact)
+	var want mat.Dense
+	want.Mul(xc, exact)
+	for i := 0; i < n; i++ {
+		for c := 0; c < m; c++ {
+			if diff := math.Abs(scores[i*m+c] - want.At(i, c)); diff > 1e-5*(1+math.Abs(want.At(i, c))) {
+				t.Fatalf("score (%d,%d) = %v, exact %v", i, c, scores[i*m+c], want.At(i, c))
+			}
+		}
 	}
 }
