@@ -76,14 +76,15 @@ func denseAffinities(x []float64, n, d int, perplexity float64) []float64 {
 			}
 		}
 	})
-	P := make([]float64, n*n)
+	// Symmetrise in place: P = (P_cond + P_condᵀ)/(2n).
 	scale := 1 / (2 * float64(n))
 	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			P[i*n+j] = (cond[i*n+j] + cond[j*n+i]) * scale
+		for j := i + 1; j < n; j++ {
+			v := (cond[i*n+j] + cond[j*n+i]) * scale
+			cond[i*n+j], cond[j*n+i] = v, v
 		}
 	}
-	return P
+	return cond
 }
 
 // csr is a sparse n×n matrix in compressed-row form; each row's columns are increasing.

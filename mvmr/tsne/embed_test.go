@@ -139,6 +139,7 @@ func TestEmbedErrors(t *testing.T) {
 		{"perplexity 0", good, 20, 3, with(func(o *Options) { o.Perplexity = 0 }), "Perplexity = 0"},
 		{"zero options", good, 20, 3, Options{}, "Dims = 0"},
 		{"BH in 4 dims", good, 20, 3, with(func(o *Options) { o.Dims = 4 }), "use Theta = 0"},
+		{"exact too large", make([]float64, (ExactMaxPoints+1)*1), ExactMaxPoints + 1, 1, with(func(o *Options) { o.Theta = 0 }), "use Theta = 0.5"},
 		{"negative theta", good, 20, 3, with(func(o *Options) { o.Theta = -1 }), "Theta = -1"},
 		{"no iterations", good, 20, 3, with(func(o *Options) { o.Iterations = 0 }), "Iterations = 0"},
 		{"negative rate", good, 20, 3, with(func(o *Options) { o.LearningRate = -1 }), "LearningRate = -1"},

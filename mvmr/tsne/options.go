@@ -30,6 +30,9 @@ const (
 	PerplexitySteps = 100
 	// ProgressEvery is how often (in iterations) a progress line is written and the KL divergence computed.
 	ProgressEvery = 50
+	// ExactMaxPoints is the largest n the exact method (Theta = 0) accepts: it holds the dense n×n P
+	// (1.8 GB of float64 at this size) and costs O(n²) per iteration.
+	ExactMaxPoints = 15000
 	// MaxBarnesHutDims is the largest embedding dimension Barnes–Hut accepts (its tree has 2^Dims children per
 	// cell; scikit-learn has the same limit).
 	MaxBarnesHutDims = 3
@@ -114,6 +117,8 @@ func (o Options) validate(x []float64, n, d int) error {
 		return fmt.Errorf("tsne: Options.Perplexity = %v must be smaller than the number of points n = %d", o.Perplexity, n)
 	case !(o.Theta >= 0) || math.IsInf(o.Theta, 0):
 		return fmt.Errorf("tsne: Options.Theta = %v, need a finite value >= 0 (0 = exact, 0.5 = usual Barnes-Hut)", o.Theta)
+	case o.Theta == 0 && n > ExactMaxPoints:
+		return fmt.Errorf("tsne: Options.Theta = 0 (exact) with n = %d points: at most %d (dense n×n affinities); use Theta = 0.5 (Barnes-Hut)", n, ExactMaxPoints)
 	case o.Theta > 0 && o.Dims > MaxBarnesHutDims:
 		return fmt.Errorf("tsne: Options.Dims = %d with Barnes-Hut (Theta = %v): at most %d dimensions; use Theta = 0 (exact)", o.Dims, o.Theta, MaxBarnesHutDims)
 	case o.Iterations < 1:
