@@ -41,6 +41,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string, stderr io.Writer) ([]str
 // finish their step, save a checkpoint and stop. A second signal kills the process.
 func signalContext() (context.Context, func()) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // the default handlers again: a second Ctrl-C ends the process at once
+	}()
 	return ctx, stop
 }
 
