@@ -16,6 +16,7 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
@@ -163,30 +164,8 @@ func LoadTrainerWithBackend(backend compute.Backend, path string, data *datasets
 	if err != nil {
 		return nil, fmt.Errorf("mvmr: %s: %w", path, err)
 	}
-	for i, cv := range header.Variables {
-		dtype, err := dtypes.DTypeString(cv.DType)
-		if err != nil {
-			return nil, fmt.Errorf("mvmr: %s: variables[%d] (%s): dtype %q: %w", path, i, cv.Path, cv.DType, err)
-		}
-		shape := shapes.Make(dtype, cv.Dims...)
-		if int64(shape.ByteSize()) != cv.Length || cv.Offset < 0 || cv.Offset+cv.Length > int64(len(payload)) {
-			return nil, fmt.Errorf("mvmr: %s: variables[%d] (%s): %d bytes at offset %d; expected %d bytes for %s within %d data bytes",
-				path, i, cv.Path, cv.Length, cv.Offset, shape.ByteSize(), shape, len(payload))
-		}
-		value := tensors.FromShape(shape)
-		if err := value.MutableBytes(func(b []byte) { copy(b, payload[cv.Offset:cv.Offset+cv.Length]) }); err != nil {
-			return nil, fmt.Errorf("mvmr: %s: variables[%d] (%s): %w", path, i, cv.Path, err)
-		}
-		v := t.store.GetVariable(cv.Path) // the random-number state exists already
-		if v != nil && v.Shape().Equal(shape) {
-			err = v.SetValue(value)
-		} else {
-			v, err = t.store.CreateVariable(cv.Path, value)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("mvmr: %s: variables[%d] (%s): %w", path, i, cv.Path, err)
-		}
-		v.SetTrainable(cv.Trainable)
+	if err := restoreVariables(t.store, path, header, payload); err != nil {
+		return nil, err
 	}
 	if header.Step != t.Step() {
 		return nil, fmt.Errorf("mvmr: %s: header step %d but the optimizer step variable holds %d", path, header.Step, t.Step())
@@ -194,4 +173,34 @@ func LoadTrainerWithBackend(backend compute.Backend, path string, data *datasets
 	t.history = header.History
 	t.history.Truncate(header.Step - 1)
 	return t, nil
+}
+
+// restoreVariables sets (or creates) in store every variable a checkpoint holds.
+func restoreVariables(store *model.Store, path string, header *checkpointHeader, payload []byte) error {
+	for i, cv := range header.Variables {
+		dtype, err := dtypes.DTypeString(cv.DType)
+		if err != nil {
+			return fmt.Errorf("mvmr: %s: variables[%d] (%s): dtype %q: %w", path, i, cv.Path, cv.DType, err)
+		}
+		shape := shapes.Make(dtype, cv.Dims...)
+		if int64(shape.ByteSize()) != cv.Length || cv.Offset < 0 || cv.Offset+cv.Length > int64(len(payload)) {
+			return fmt.Errorf("mvmr: %s: variables[%d] (%s): %d bytes at offset %d; expected %d bytes for %s within %d data bytes",
+				path, i, cv.Path, cv.Length, cv.Offset, shape.ByteSize(), shape, len(payload))
+		}
+		value := tensors.FromShape(shape)
+		if err := value.MutableBytes(func(b []byte) { copy(b, payload[cv.Offset:cv.Offset+cv.Length]) }); err != nil {
+			return fmt.Errorf("mvmr: %s: variables[%d] (%s): %w", path, i, cv.Path, err)
+		}
+		v := store.GetVariable(cv.Path) // the random-number state exists already
+		if v != nil && v.Shape().Equal(shape) {
+			err = v.SetValue(value)
+		} else {
+			v, err = store.CreateVariable(cv.Path, value)
+		}
+		if err != nil {
+			return fmt.Errorf("mvmr: %s: variables[%d] (%s): %w", path, i, cv.Path, err)
+		}
+		v.SetTrainable(cv.Trainable)
+	}
+	return nil
 }

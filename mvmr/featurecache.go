@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/gomlx/compute"
+
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 )
@@ -103,6 +105,26 @@ func (c *FeatureCache) fingerprint(data *datasets.Dataset) string {
 // Features returns rep computed for every image of data, [data.Len(), dim] row-major, from the
 // cache when it holds them.
 func (c *FeatureCache) Features(rep HostRepresentation, data *datasets.Dataset) ([]float32, error) {
+	return c.cached(rep, data, true, func() ([]float32, error) { return DataFeatures(rep, data) })
+}
+
+// RepresentationFeatures returns the features of data's original images for any representation
+// computed outside the graph: a HostRepresentation (Features) or a DatasetRepresentation (a
+// teacher), from the cache when it holds them.
+func (c *FeatureCache) RepresentationFeatures(backend compute.Backend, rep Representation, data *datasets.Dataset) ([]float32, error) {
+	if d, ok := AsDataset(rep); ok {
+		return c.cached(rep, data, d.DiskCached(), func() ([]float32, error) { return d.DatasetFeatures(backend, data) })
+	}
+	host, ok := AsHost(rep)
+	if !ok {
+		return nil, fmt.Errorf("mvmr: representation %q is computed in the graph, not on the host", rep.Name())
+	}
+	return c.Features(host, data)
+}
+
+// cached returns rep's features of data from memory, from disk (when disk and Dir are set) or
+// from compute, and keeps them.
+func (c *FeatureCache) cached(rep Representation, data *datasets.Dataset, disk bool, compute func() ([]float32, error)) ([]float32, error) {
 	dim, err := RepresentationDim(rep, data.Height, data.Width, data.Channels)
 	if err != nil {
 		return nil, err
@@ -116,14 +138,17 @@ func (c *FeatureCache) Features(rep HostRepresentation, data *datasets.Dataset) 
 	c.mu.Unlock()
 
 	var path string
-	if c.Dir != "" {
+	if c.Dir != "" && disk {
 		sum := sha256.Sum256([]byte(key))
 		path = filepath.Join(c.Dir, hex.EncodeToString(sum[:16])+".feat")
 	}
 	features, err := readFeatureFile(path, key, data.Len(), dim)
 	if err != nil || features == nil {
-		if features, err = DataFeatures(rep, data); err != nil {
+		if features, err = compute(); err != nil {
 			return nil, err
+		}
+		if len(features) != data.Len()*dim {
+			return nil, fmt.Errorf("mvmr: representation %s computed %d values for %d images of %d features", rep.Name(), len(features), data.Len(), dim)
 		}
 		if path != "" {
 			if err := writeFeatureFile(path, key, features, data.Len(), dim); err != nil {

@@ -52,6 +52,9 @@ func ComputeRepresentation(backend compute.Backend, rep Representation, images *
 		return nil, fmt.Errorf("representation %q is computed on a fresh augmentation of each image; "+
 			"compute its base representation on augmented images instead", rep.Name())
 	}
+	if _, ok := AsDataset(rep); ok {
+		return nil, fmt.Errorf("representation %q is computed over a whole data set (a teacher), not on given images", rep.Name())
+	}
 	if len(images.Shape) != 4 {
 		return nil, fmt.Errorf("images have shape %v; expected (B, C, H, W)", images.Shape)
 	}

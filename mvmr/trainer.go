@@ -111,9 +111,8 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 		if _, err := RepresentationDim(rep, data.Height, data.Width, data.Channels); err != nil {
 			return nil, fmt.Errorf("mvmr: invalid config: loss.representations[%d] (%s) on %s: %w", i, rep.Name(), data.Name, err)
 		}
-		_, isHost := AsHost(rep)
 		switch {
-		case isHost:
+		case PrecomputedOnHost(rep):
 			t.hostReps = append(t.hostReps, rep)
 			if UsesFreshView(rep) {
 				freshHost = append(freshHost, rep)
@@ -341,9 +340,8 @@ func (t *Trainer) prepareHostFeatures() error {
 		if UsesFreshView(rep) {
 			continue
 		}
-		host, _ := AsHost(rep)
 		start := time.Now()
-		f, err := t.Cache.Features(host, t.data)
+		f, err := t.Cache.RepresentationFeatures(t.backend, rep, t.data)
 		if err != nil {
 			return fmt.Errorf("mvmr: representation %s of %s: %w", rep.Name(), t.data.Name, err)
 		}
@@ -429,6 +427,13 @@ func (t *Trainer) runOverImages(exec *model.Exec, data *datasets.Dataset) ([]flo
 		return nil, 0, fmt.Errorf("mvmr: %s images are %dx%dx%d; the encoder was trained on %dx%dx%d",
 			data.Name, data.Height, data.Width, data.Channels, t.data.Height, t.data.Width, t.data.Channels)
 	}
+	return encodeImages(exec, data, data.Normalize)
+}
+
+// encodeImages runs exec over every image of data, FeatureBatchSize images per call, the
+// images written by fill (for instance data.Normalize), and returns its first output as a
+// row-major [data.Len(), dim] slice.
+func encodeImages(exec *model.Exec, data *datasets.Dataset, fill func(dst []float32, i int)) ([]float32, int, error) {
 	size := data.ImageSize()
 	var out []float32
 	dim := 0
@@ -436,7 +441,7 @@ func (t *Trainer) runOverImages(exec *model.Exec, data *datasets.Dataset) ([]flo
 		n := min(FeatureBatchSize, data.Len()-start)
 		buf := make([]float32, n*size)
 		for j := range n {
-			data.Normalize(buf[j*size:(j+1)*size], start+j)
+			fill(buf[j*size:(j+1)*size], start+j)
 		}
 		images := tensors.FromFlatDataAndDimensions(buf, n, data.Height, data.Width, data.Channels)
 		var outputs []*tensors.Tensor

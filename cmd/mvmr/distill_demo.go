@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
+)
+
+func init() {
+	registerCommand("distill-demo", "train a teacher, distil it into a 1/16-size student (checkpoint and npy teachers), train the student alone, compare linear probes", runDistillDemo)
+}
+
+// distillRow is one line of the demonstration's results table.
+type distillRow struct {
+	Model          string  `json:"model"`
+	Encoder        string  `json:"encoder"`
+	Teacher        string  `json:"teacher"`
+	BackboneParams int     `json:"backbone_params"`
+	TotalParams    int     `json:"total_params"`
+	HDim           int     `json:"h_dim"`
+	Steps          int     `json:"steps"`
+	TrainSeconds   float64 `json:"train_seconds"`
+	Top1           float64 `json:"linear_top1"`
+	Top5           float64 `json:"linear_top5"`
+}
+
+// distillDemoResult is what distill-demo writes as JSON.
+type distillDemoResult struct {
+	Backend string       `json:"backend"`
+	Seed    int64        `json:"seed"`
+	Steps   int          `json:"steps"`
+	Rows    []distillRow `json:"rows"`
+	// TeacherFeatureMaxDiff is max |checkpoint teacher − npy teacher| over the training set's
+	// teacher features (after the 1/32 scale): 0 when the npy table is the teacher's own output.
+	TeacherFeatureMaxDiff float64 `json:"teacher_feature_max_abs_diff"`
+	TotalSeconds          float64 `json:"total_seconds"`
+}
+
+func runDistillDemo(args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
+	fs := flag.NewFlagSet("distill-demo", flag.ContinueOnError)
+	steps := fs.Int("steps", mvmr.QuickstartSteps, "training steps of each model (teacher, distilled students, scratch student)")
+	seed := fs.Int64("seed", 1, "seed of every run and probe")
+	student := fs.String("student", mvmr.DistillStudentSpec, "student encoder CHANNELS/PROJECTOR")
+	out := fs.String("out", "mvmr-distill-demo", "folder for the teacher checkpoint, its embeddings (.npy) and the students' checkpoints")
+	results := fs.String("results", filepath.Join("notebooks", "data", "distillation"), "results table path without extension (.csv and .json are written)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: mvmr distill-demo [flags]\n\nOn the embedded MNIST: trains a teacher (the quickstart encoder), saves it and its h embeddings, distils it\n"+
+			"into a small student from the checkpoint and from the .npy table, trains the same student with MV-MR alone,\n"+
+			"and compares linear probes.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || *steps < 1 {
+		return badInput("expected no arguments and -steps >= 1")
+	}
+	studentEncoder, err := mvmr.ParseStudentSpec(*student)
+	if err != nil {
+		return usageError{fmt.Errorf("-student: %w", err)}
+	}
+	train, test, err := datasets.LoadMNISTTrainTest()
+	if err != nil {
+		return err
+	}
+	probe := mvmr.DefaultProbeConfig()
+	probe.Seed = *seed
+	result := distillDemoResult{Backend: mvmr.BackendConfig(), Seed: *seed, Steps: *steps}
+
+	// run trains one model, saves it, probes it and adds its row.
+	run := func(name, encoderSpec, teacher string, config mvmr.Config) (*mvmr.Trainer, error) {
+		config.Seed = *seed
+		fmt.Fprintf(stdout, "\n== %s (%s, teacher %s)\n", name, encoderSpec, teacher)
+		trainer, err := mvmr.NewTrainer(config, train)
+		if err != nil {
+			return nil, err
+		}
+		trainer.Progress = stdout
+		t0 := time.Now()
+		if err := trainer.Train(*steps); err != nil {
+			trainer.Close()
+			return nil, err
+		}
+		seconds := time.Since(t0).Seconds()
+		if err := trainer.Save(filepath.Join(*out, name+".mvmr")); err != nil {
+			trainer.Close()
+			return nil, err
+		}
+		e, err := trainer.ProbeEncoder(name, train, test, probe)
+		if err != nil {
+			trainer.Close()
+			return nil, err
+		}
+		backbone, total := trainer.ParameterCount()
+		result.Rows = append(result.Rows, distillRow{Model: name, Encoder: encoderSpec, Teacher: teacher,
+			BackboneParams: backbone, TotalParams: total, HDim: e.Dim, Steps: *steps, TrainSeconds: seconds,
+			Top1: e.Top1, Top5: e.Top5})
+		fmt.Fprintf(stdout, "%s: %d parameters (%d backbone), linear probe top-1 %.2f %% (%.0f s training)\n",
+			name, total, backbone, 100*e.Top1, seconds)
+		return trainer, nil
+	}
+
+	teacherConfig := mvmr.QuickstartConfig(int64(*steps))
+	teacherSpec := fmt.Sprintf("%s/%s", joinInts(teacherConfig.Encoder.Channels), teacherConfig.Encoder.Projector)
+	teacher, err := run("teacher", teacherSpec, "none (MV-MR)", teacherConfig)
+	if err != nil {
+		return err
+	}
+	teacherPath := filepath.Join(*out, "teacher.mvmr")
+	h, dim, err := teacher.Features(train)
+	teacher.Close()
+	if err != nil {
+		return err
+	}
+	npyPath := filepath.Join(*out, "teacher_h.npy")
+	err = atomicfile.Write(npyPath, func(w io.Writer) error {
+		data := make([]float64, len(h))
+		for i, v := range h {
+			data[i] = float64(v)
+		}
+		return npy.Write(w, data, train.Len(), dim, false)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote the teacher's h of %d training images (%d-d) to %s\n", train.Len(), dim, npyPath)
+
+	fromCheckpoint, err := run("student distilled (checkpoint teacher)", *student, "checkpoint:"+teacherPath,
+		mvmr.DistillConfig(studentEncoder, mvmr.TeacherTerm(mvmr.TeacherCheckpoint, teacherPath, nil), int64(*steps)))
+	if err != nil {
+		return err
+	}
+	fromCheckpoint.Close()
+	fromNPY, err := run("student distilled (npy teacher)", *student, "npy:"+npyPath,
+		mvmr.DistillConfig(studentEncoder, mvmr.TeacherTerm(mvmr.TeacherNPY, npyPath, nil), int64(*steps)))
+	if err != nil {
+		return err
+	}
+	fromNPY.Close()
+	if result.TeacherFeatureMaxDiff, err = teacherFeatureDiff(fromCheckpoint, fromNPY, train); err != nil {
+		return err
+	}
+	scratchConfig := mvmr.QuickstartConfig(int64(*steps))
+	scratchConfig.Encoder = studentEncoder
+	scratch, err := run("student alone (MV-MR)", *student, "none (MV-MR)", scratchConfig)
+	if err != nil {
+		return err
+	}
+	scratch.Close()
+	result.TotalSeconds = time.Since(start).Seconds()
+
+	if err := writeDistillResults(*results, result); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "model\tparameters\tbackbone\th dim\tlinear top-1 %\t")
+	for _, r := range result.Rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t\n", r.Model, r.TotalParams, r.BackboneParams, r.HDim, 100*r.Top1)
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "checkpoint vs npy teacher features: max |difference| %.3g; total %s; wrote %s.{csv,json}\n",
+		result.TeacherFeatureMaxDiff, time.Since(start).Round(time.Second), *results)
+	return nil
+}
+
+// teacherFeatureDiff compares the teacher features two distillation runs trained on.
+func teacherFeatureDiff(a, b *mvmr.Trainer, data *datasets.Dataset) (float64, error) {
+	cache := mvmr.DefaultFeatureCache()
+	var feats [2][]float32
+	for i, t := range []*mvmr.Trainer{a, b} {
+		reps := t.Config().Loss.Representations
+		rep, err := mvmr.NewRepresentation(reps[0].Name, reps[0].Params)
+		if err != nil {
+			return 0, err
+		}
+		if feats[i], err = cache.RepresentationFeatures(t.Backend(), rep, data); err != nil {
+			return 0, err
+		}
+	}
+	if len(feats[0]) != len(feats[1]) {
+		return 0, fmt.Errorf("teacher features have %d and %d values", len(feats[0]), len(feats[1]))
+	}
+	worst := 0.0
+	for i := range feats[0] {
+		worst = max(worst, float64(abs32(feats[0][i]-feats[1][i])))
+	}
+	return worst, nil
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func joinInts(xs []int) string {
+	var b bytes.Buffer
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(strconv.Itoa(x))
+	}
+	return b.String()
+}
+
+// writeDistillResults writes path.csv and path.json atomically.
+func writeDistillResults(path string, result distillDemoResult) error {
+	err := atomicfile.Write(path+".csv", func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"model", "encoder", "teacher", "backbone_params", "total_params", "h_dim", "steps", "train_seconds", "linear_top1", "linear_top5"})
+		for _, r := range result.Rows {
+			cw.Write([]string{r.Model, r.Encoder, r.Teacher, strconv.Itoa(r.BackboneParams), strconv.Itoa(r.TotalParams),
+				strconv.Itoa(r.HDim), strconv.Itoa(r.Steps), strconv.FormatFloat(r.TrainSeconds, 'f', 1, 64),
+				strconv.FormatFloat(r.Top1, 'f', 4, 64), strconv.FormatFloat(r.Top5, 'f', 4, 64)})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(result, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(path+".json", append(js, '\n'))
+}
