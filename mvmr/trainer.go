@@ -455,7 +455,7 @@ func encodeImages(exec *model.Exec, data *datasets.Dataset, fill func(dst []floa
 		}
 		out = append(out, f...)
 	}
-	return out, dim, nil
+	return out, dim, data.Err()
 }
 
 // flatFloat64 copies a float tensor's values as float64.
