@@ -21,9 +21,12 @@ func init() {
 	registerCommand("eval", "evaluate a checkpoint: mvmr eval -checkpoint PATH -protocol linear,knn,semi1,semi10,tsne (prints a table, writes results)", runEval)
 }
 
+// checkpointFile is the checkpoint's name in a run folder (mvmr quickstart, mvmr train).
+const checkpointFile = "checkpoint.mvmr"
+
 func runEval(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	checkpoint := fs.String("checkpoint", "", "checkpoint file written by mvmr quickstart/train (Trainer.Save), e.g. mvmr-quickstart/checkpoint.mvmr")
+	checkpoint := fs.String("checkpoint", "", "checkpoint file written by Trainer.Save, or a run folder holding checkpoint.mvmr (mvmr quickstart's or mvmr train's)")
 	protocols := fs.String("protocol", "linear,knn", "comma-separated protocols: "+strings.Join(mvmr.Protocols, ", "))
 	features := fs.String("features", "h", "features for linear, knn and tsne: h (representation) or z (embedding)")
 	dataName := fs.String("data", "mnist", "data set the checkpoint was trained on: "+strings.Join(datasets.Names, ", "))
@@ -52,8 +55,15 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if *checkpoint == "" {
 		return badInput("-checkpoint is required (a file written by Trainer.Save, such as mvmr-quickstart/checkpoint.mvmr)")
 	}
-	if _, err := os.Stat(*checkpoint); err != nil {
+	info, err := os.Stat(*checkpoint)
+	if err != nil {
 		return badInput("-checkpoint: %v", err)
+	}
+	if info.IsDir() {
+		*checkpoint = filepath.Join(*checkpoint, checkpointFile)
+		if _, err := os.Stat(*checkpoint); err != nil {
+			return badInput("-checkpoint: the folder holds no %s: %v", checkpointFile, err)
+		}
 	}
 	var list []string
 	for p := range strings.SplitSeq(*protocols, ",") {

@@ -28,12 +28,12 @@ func TestEvalCommand(t *testing.T) {
 	if err := trainer.Train(2); err != nil {
 		t.Fatal(err)
 	}
-	ckpt := filepath.Join(dir, "run.mvmr")
+	ckpt := filepath.Join(dir, "checkpoint.mvmr")
 	if err := trainer.Save(ckpt); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "eval")
-	code, stdout, stderr := runCLI("eval", "-checkpoint", ckpt, "-protocol", "linear,knn,semi1,tsne", "-train-n", "1000",
+	code, stdout, stderr := runCLI("eval", "-checkpoint", dir, "-protocol", "linear,knn,semi1,tsne", "-train-n", "1000",
 		"-test-n", "300", "-tsne-n", "100", "-semi-steps", "5", "-probe-epochs", "2", "-export", "-out", out)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
@@ -72,6 +72,7 @@ func TestEvalCommand(t *testing.T) {
 	}{
 		{[]string{"eval"}, "-checkpoint is required"},
 		{[]string{"eval", "-checkpoint", filepath.Join(dir, "missing.mvmr")}, "missing.mvmr"},
+		{[]string{"eval", "-checkpoint", out}, "holds no checkpoint.mvmr"},
 		{[]string{"eval", "-checkpoint", ckpt, "-protocol", "cluster"}, `-protocol "cluster"`},
 		{[]string{"eval", "-checkpoint", ckpt, "-features", "y"}, "-features"},
 		{[]string{"eval", "-checkpoint", filepath.Join(out, "results.csv")}, "not an mvmr checkpoint"},
