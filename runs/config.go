@@ -156,6 +156,8 @@ type HOGConfig struct {
 type EvalConfig struct {
 	// Protocols are run in order; see EvalProtocols.
 	Protocols []string `yaml:"protocols,flow"`
+	// Features are what linear, knn and tsne read: h (the representation) or z (the embedding).
+	Features string `yaml:"features"`
 	// Probe configures the linear probe.
 	Probe ProbeSettings `yaml:"probe"`
 	// KNN configures the kNN classifier.
@@ -190,8 +192,9 @@ var (
 	// those of datasets.NewPolicy.
 	AugPolicyNames = append([]string{AugPolicyDefault}, datasets.PolicyNames...)
 	// EvalProtocols are the evaluation protocols: the linear probe, the weighted kNN classifier
-	// (one row per k), and fine-tuning on 1 % and 10 % of the labels.
-	EvalProtocols = []string{mvmr.ProtocolLinear, mvmr.ProtocolKNN, mvmr.ProtocolSemi1, mvmr.ProtocolSemi10}
+	// (one row per k), fine-tuning on 1 % and 10 % of the labels, and t-SNE (its KL and
+	// trustworthiness as metrics): mvmr.Protocols, run by Trainer.Evaluate.
+	EvalProtocols = mvmr.Protocols
 	// Schedulers are the learning-rate schedules.
 	Schedulers = []string{"cosine", "constant"}
 )
@@ -218,7 +221,7 @@ func defaults() Config {
 		Encoder: EncoderConfig{Type: mvmr.ArchCNN, OutDim: enc.Projector},
 		Scatnet: ScatnetConfig{J: 2, L: 8},
 		HOG:     HOGConfig{NBins: 24, Pool: 8},
-		Eval: EvalConfig{Protocols: []string{"linear"}, Probe: ProbeSettings{
+		Eval: EvalConfig{Protocols: []string{"linear"}, Features: "h", Probe: ProbeSettings{
 			Epochs: probe.Epochs, BatchSize: probe.BatchSize, LR: probe.LR, WeightDecay: probe.WeightDecay},
 			KNN: KNNSettings{Ks: knn.Ks, Temperature: knn.Temperature}, SemiSteps: mvmr.DefaultSemiSupConfig(0.01).Steps},
 		CheckpointEvery: 100,

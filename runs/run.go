@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/plotting"
@@ -151,7 +150,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	if err != nil {
 		return nil, err
 	}
-	train, test := data.SSL, data.Test
+	train := data.SSL
 	resolved, err := config.Resolve(train)
 	if err != nil {
 		return nil, err
@@ -278,7 +277,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Representations: config.Representations.Label(),
 		L3Mode: config.L3Mode, FinalLoss: final, TrainSeconds: trainSeconds,
 	}
-	results, err := evaluate(trainer, data.Train, test, config, logw)
+	results, err := evaluate(trainer, dir, data, config, logw)
 	if err != nil {
 		_ = setStatus(StateFailed, trainer.Step(), err)
 		return nil, fmt.Errorf("runs: %s: %w", dir, err)
@@ -286,8 +285,6 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	for _, res := range results {
 		r := base
 		r.Result = res
-		r.Dataset, r.TrainSplit, r.TestSplit = config.Dataset.Name, data.Train.Name, test.Name
-		r.Checkpoint, r.Step, r.TrainSeed, r.EvalSeed = FileCheckpoint, trainer.Step(), config.Seed, config.Seed
 		outcome.Rows = append(outcome.Rows, r)
 		fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, r.ProtocolLabel(), 100*r.Top1, 100*r.Top5)
 	}
@@ -304,70 +301,32 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	return outcome, nil
 }
 
-// evaluate runs the config's protocols on the trained encoder: "linear" and "knn" on h of the
-// training and test images ("knn" gives one result per k, variant "k=20"), "semi1" and "semi10"
-// by fine-tuning a copy of the backbone with a linear head on 1 % or 10 % of the labels.
-func evaluate(trainer *mvmr.Trainer, train, test *datasets.Dataset, config Config, logw io.Writer) ([]mvmr.Result, error) {
-	var trainF, testF mvmr.Features
-	features := func() error {
-		if trainF.N > 0 {
-			return nil
-		}
-		var err error
-		if trainF, err = trainer.EncoderFeatures(train); err != nil {
-			return fmt.Errorf("features of %s: %w", train.Name, err)
-		}
-		if testF, err = trainer.EncoderFeatures(test); err != nil {
-			return fmt.Errorf("features of %s: %w", test.Name, err)
-		}
-		return nil
+// evaluate runs the config's protocols with mvmr's Trainer.Evaluate, fitting on data.Train and
+// scoring on data.Test: when the encoder trained on another split (train+unlabeled), a copy of
+// the final checkpoint is loaded on data.Train, whose labels the protocols use.
+func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw io.Writer) ([]mvmr.Result, error) {
+	if len(config.Eval.Protocols) == 0 {
+		return nil, nil
 	}
+	if data.SSL != data.Train {
+		loaded, err := mvmr.LoadTrainer(filepath.Join(dir, FileCheckpoint), data.Train)
+		if err != nil {
+			return nil, fmt.Errorf("evaluation on %s: %w", data.Train.Name, err)
+		}
+		defer loaded.Close()
+		trainer = loaded
+	}
+	opts := mvmr.DefaultEvalOptions()
+	opts.Features, opts.Seed, opts.Checkpoint, opts.Progress = config.Eval.Features, config.Seed, FileCheckpoint, logw
+	opts.Probe, opts.KNN = config.ProbeConfig(), config.KNNConfig()
+	opts.Semi.Steps = config.Eval.SemiSteps
 	var out []mvmr.Result
 	for _, protocol := range config.Eval.Protocols {
-		start := time.Now()
-		switch protocol {
-		case mvmr.ProtocolLinear:
-			if err := features(); err != nil {
-				return nil, err
-			}
-			r, err := mvmr.LinearProbe(trainer.Backend(), trainF, testF, config.ProbeConfig())
-			if err != nil {
-				return nil, fmt.Errorf("evaluation linear: %w", err)
-			}
-			res := mvmr.Result{Protocol: protocol, Features: "h", Top1: r.Top1, Top5: r.Top5, Metrics: map[string]float64{"train_top1": r.TrainTop1}}
-			res.Stamp(start)
-			out = append(out, res)
-		case mvmr.ProtocolKNN:
-			if err := features(); err != nil {
-				return nil, err
-			}
-			rs, err := mvmr.KNN(trainer.Backend(), trainF, testF, config.KNNConfig(), logw)
-			if err != nil {
-				return nil, fmt.Errorf("evaluation knn: %w", err)
-			}
-			for _, r := range rs {
-				res := mvmr.Result{Protocol: protocol, Variant: fmt.Sprintf("k=%d", r.K), Features: "h", Top1: r.Top1, Top5: r.Top5}
-				res.Stamp(start)
-				out = append(out, res)
-			}
-		case mvmr.ProtocolSemi1, mvmr.ProtocolSemi10:
-			fraction := 0.01
-			if protocol == mvmr.ProtocolSemi10 {
-				fraction = 0.1
-			}
-			sc := mvmr.DefaultSemiSupConfig(fraction)
-			sc.Steps, sc.Optimizer.TotalSteps, sc.Seed = config.Eval.SemiSteps, int64(config.Eval.SemiSteps), config.Seed
-			r, err := trainer.FineTune(test, sc, logw)
-			if err != nil {
-				return nil, fmt.Errorf("evaluation %s: %w", protocol, err)
-			}
-			res := mvmr.Result{Protocol: protocol, Features: "h", Top1: r.Top1, Top5: r.Top5,
-				Metrics: map[string]float64{"label_fraction": fraction, "labelled": float64(r.Labelled), "final_loss": r.FinalLoss}}
-			res.Stamp(start)
-			out = append(out, res)
-		default:
-			return nil, fmt.Errorf("eval.protocols: %q; expected one of %v", protocol, EvalProtocols)
+		rs, _, err := trainer.Evaluate(protocol, data.Test, opts)
+		if err != nil {
+			return nil, fmt.Errorf("evaluation %s: %w", protocol, err)
 		}
+		out = append(out, rs...)
 	}
 	return out, nil
 }

@@ -135,10 +135,8 @@ func (c Config) Validate() error {
 	}
 	for i, p := range c.Eval.Protocols {
 		oneOf(fmt.Sprintf("eval.protocols[%d]", i), p, EvalProtocols)
-		if (p == mvmr.ProtocolSemi1 || p == mvmr.ProtocolSemi10) && c.Dataset.TrainSplit != datasets.SplitTrain {
-			bad(fmt.Sprintf("eval.protocols[%d]", i), p, fmt.Sprintf("linear or knn with dataset.train_split = %s (fine-tuning draws its labels from the training split)", c.Dataset.TrainSplit))
-		}
 	}
+	oneOf("eval.features", c.Eval.Features, []string{"h", "z"})
 	if c.Eval.Probe.Epochs < 1 {
 		bad("eval.probe.epochs", c.Eval.Probe.Epochs, "an integer >= 1")
 	}
