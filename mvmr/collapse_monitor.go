@@ -63,11 +63,11 @@ func (m *CollapseMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBat
 	if !due(step, m.Every) {
 		return nil, nil
 	}
-	h, hDim, err := t.encodeImages(t.featureExec, m.images, m.n)
+	h, hDim, err := t.encodeBatch(t.featureExec, m.images, m.n)
 	if err != nil {
 		return nil, err
 	}
-	z, zDim, err := t.encodeImages(t.embedExec, m.images, m.n)
+	z, zDim, err := t.encodeBatch(t.embedExec, m.images, m.n)
 	if err != nil {
 		return nil, err
 	}
@@ -93,9 +93,9 @@ func (m *CollapseMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBat
 	}, nil
 }
 
-// encodeImages runs exec (featureExec for h, embedExec for z) on n normalised NHWC images and
+// encodeBatch runs exec (featureExec for h, embedExec for z) on n normalised NHWC images and
 // returns the [n, dim] output.
-func (t *Trainer) encodeImages(exec interface {
+func (t *Trainer) encodeBatch(exec interface {
 	MustExec(...any) []*tensors.Tensor
 }, images []float32, n int) ([]float32, int, error) {
 	d := t.data

@@ -95,7 +95,7 @@ func (m *DCorMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBatch) 
 	if !due(step, m.Every) {
 		return nil, nil
 	}
-	z, zDim, err := t.encodeImages(t.embedExec, m.images, m.n)
+	z, zDim, err := t.encodeBatch(t.embedExec, m.images, m.n)
 	if err != nil {
 		return nil, err
 	}

@@ -108,7 +108,7 @@ func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBat
 			return nil, err
 		}
 	}
-	h, dim, err := t.encodeImages(t.featureExec, batch.Original, batch.Size)
+	h, dim, err := t.encodeBatch(t.featureExec, batch.Original, batch.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBat
 	out := map[string]float64{HistoryOnlineTop1: float64(p.hits1) / float64(p.n), HistoryOnlineTop5: float64(p.hits5) / float64(p.n)}
 	p.hits1, p.hits5, p.n = 0, 0, 0
 	if p.testN > 0 {
-		ht, _, err := t.encodeImages(t.featureExec, p.testImages, p.testN)
+		ht, _, err := t.encodeBatch(t.featureExec, p.testImages, p.testN)
 		if err != nil {
 			return nil, err
 		}
