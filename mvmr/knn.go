@@ -101,27 +101,29 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 	for lo := 0; lo < test.N; lo += config.QueryBlock {
 		rows := min(config.QueryBlock, test.N-lo)
 		q := tensors.FromFlatDataAndDimensions(append([]float32(nil), queries[lo*test.Dim:(lo+rows)*test.Dim]...), rows, test.Dim)
-		var sims []float32
+		vote := func(sims []float32) {
+			parallel.For(rows, func(r int) {
+				neighbours := topKIndices(sims[r*train.N:(r+1)*train.N], kMax)
+				votes := make([]float64, classes)
+				label := int(test.Labels[lo+r])
+				for ki, k := range config.Ks {
+					clear(votes)
+					for _, nb := range neighbours[:k] {
+						votes[train.Labels[nb.index]] += math.Exp(float64(nb.sim) / config.Temperature)
+					}
+					rank := voteRank(votes, label)
+					hits1[ki][lo+r] = rank < 1
+					hits5[ki][lo+r] = rank < 5
+				}
+			})
+		}
 		if err := exceptions.TryCatch[error](func() {
 			out := exec.MustExec(q, trainT)
-			sims = tensors.MustCopyFlatData[float32](out[0])
+			tensors.MustConstFlatData(out[0], vote) // read in place: no copy of the [block, N] similarities
+			out[0].MustFinalizeAll()
 		}); err != nil {
 			return nil, fmt.Errorf("mvmr: kNN similarities of test rows %d..%d: %w", lo, lo+rows, err)
 		}
-		parallel.For(rows, func(r int) {
-			neighbours := topKIndices(sims[r*train.N:(r+1)*train.N], kMax)
-			votes := make([]float64, classes)
-			label := int(test.Labels[lo+r])
-			for ki, k := range config.Ks {
-				clear(votes)
-				for _, nb := range neighbours[:k] {
-					votes[train.Labels[nb.index]] += math.Exp(float64(nb.sim) / config.Temperature)
-				}
-				rank := voteRank(votes, label)
-				hits1[ki][lo+r] = rank < 1
-				hits5[ki][lo+r] = rank < 5
-			}
-		})
 		if progress != nil && (time.Since(lastReport) >= 5*time.Second || lo+rows == test.N) {
 			lastReport = time.Now()
 			done := lo + rows
