@@ -89,6 +89,11 @@ type Config struct {
 	Eval EvalConfig `yaml:"eval"`
 	// CheckpointEvery is the number of steps between checkpoints (and after the last step).
 	CheckpointEvery int64 `yaml:"checkpoint_every"`
+	// MonitorEvery > 0 adds mvmr's monitors on the test split every MonitorEvery steps, their
+	// series in history.csv: collapse statistics, dCor(z, representation) diagnostics
+	// "dcor_diag/<rep>" (MonitoredRepresentations and the run's own) and the online probe; 0
+	// turns them off. The online probe's weights are not checkpointed: it restarts on resume.
+	MonitorEvery int `yaml:"monitor_every"`
 }
 
 // Weights are the weights of the L1 and L2 terms in the total loss.

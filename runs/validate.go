@@ -157,6 +157,9 @@ func (c Config) Validate() error {
 	if c.Eval.SemiSteps < 1 {
 		bad("eval.semi_steps", c.Eval.SemiSteps, "an integer >= 1")
 	}
+	if c.MonitorEvery < 0 {
+		bad("monitor_every", c.MonitorEvery, "an integer >= 0 (0: no monitors)")
+	}
 	if c.CheckpointEvery < 1 {
 		bad("checkpoint_every", c.CheckpointEvery, "an integer >= 1 (steps between checkpoints)")
 	}

@@ -158,9 +158,10 @@ func ablationFigure(title string, rows []runs.Row) (plotting.Figure, error) {
 	return plotting.Ablation(results, opts)
 }
 
-// dcorTracesFigure draws dCor(z~, representation) over the steps of every run, one line per run
-// and L3 term ("image+std seed 1 dcor/hog"), from each run's history.csv: a term in maximize
-// mode logs 1 − dCor, one in official mode dCor.
+// dcorTracesFigure draws dCor(z, representation) over the steps of every run, one line per run
+// and representation ("image+std seed 1 dcor/hog"), from each run's history.csv: the held-out
+// diagnostics dcor_diag/<rep> when the run logged them (monitor_every), else its L3 terms (a
+// term in maximize mode logs 1 − dCor, one in official mode dCor).
 func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.Figure, error) {
 	perStep := map[int64]map[string]float64{}
 	var names []string
@@ -186,8 +187,14 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.F
 		if err != nil {
 			return nil, err
 		}
+		// The dCor diagnostics on held-out images (monitor_every > 0) when the run logged them,
+		// else the L3 terms of the loss, turned into dCor.
+		prefix := mvmr.RepresentationTermPrefix
+		if slices.ContainsFunc(h.Names(), func(n string) bool { return strings.HasPrefix(n, plotting.DCorDiagPrefix) }) {
+			prefix = plotting.DCorDiagPrefix
+		}
 		for _, n := range h.Names() {
-			rep, isL3 := strings.CutPrefix(n, mvmr.RepresentationTermPrefix)
+			rep, isL3 := strings.CutPrefix(n, prefix)
 			if !isL3 {
 				continue
 			}
@@ -198,7 +205,7 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.F
 					perStep[step] = map[string]float64{}
 				}
 				v := h.Series(n)[i]
-				if modes[rep] != string(mvmr.ModeOfficial) {
+				if prefix == mvmr.RepresentationTermPrefix && modes[rep] != string(mvmr.ModeOfficial) {
 					v = 1 - v
 				}
 				perStep[step][series] = v

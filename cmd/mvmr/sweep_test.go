@@ -21,7 +21,7 @@ func TestSweepShardsMergeIntoOneReport(t *testing.T) {
 	sweep := filepath.Join(dir, "sweep.yaml")
 	body := `name: tiny
 base: tiny.yaml
-set: {eval: {protocols: [linear]}}
+set: {eval: {protocols: [linear]}, monitor_every: 3}
 axes:
   - key: representations
     subsets: [none, each]
@@ -72,6 +72,11 @@ axes:
 	md, err := os.ReadFile(filepath.Join(report, "results.md"))
 	if err != nil || strings.Count(string(md), "| linear |") != 3 {
 		t.Errorf("results.md (%v):\n%s", err, md)
+	}
+	// The runs logged the held-out dCor diagnostics that the traces draw.
+	hist, err := runs.ReadHistoryCSV(filepath.Join(out, rows[0].Run, runs.FileHistory))
+	if err != nil || len(hist.Series("dcor_diag/image")) != 3 || len(hist.Series("dcor_diag/std")) != 3 {
+		t.Errorf("history of %s lacks dcor_diag/image and dcor_diag/std (%v): %v", rows[0].Run, err, hist.Names())
 	}
 	for _, f := range []string{"results.csv", "results.html", "ablation.png", "ablation.svg", "dcor_traces.png"} {
 		if info, err := os.Stat(filepath.Join(report, f)); err != nil || info.Size() == 0 {
