@@ -2,6 +2,7 @@ package notebooks
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -54,9 +55,14 @@ type VariantResult struct {
 	Losses *history.History `json:"losses"`
 	// Probe is the linear probe of the encoder's h after training.
 	Probe mvmr.ProbeEvaluation `json:"probe"`
+	// Stopped, when not empty, says why training stopped before Settings.Steps: a loss term
+	// that turned NaN or infinite (mvmr.NonFiniteLossError), as dCor does once z has collapsed
+	// to a constant. The encoder is then probed with the weights of the last finite step.
+	Stopped string `json:"stopped,omitempty"`
 }
 
-// RunVariant trains the variant for s.Steps steps with seed on train (progress to w, may be
+// RunVariant trains the variant for s.Steps steps (fewer when a loss term turns non-finite: see
+// VariantResult.Stopped) with seed on train (progress to w, may be
 // nil) with the collapse monitor on the test images (mvmr.CollapseMonitor, MonitorChecks
 // times), then probes h linearly (on s.ProbeTrain training images, scored on s.ProbeTest test
 // images).
@@ -96,7 +102,14 @@ func RunVariantTraced(v TermVariant, s Settings, seed int64, train, test *datase
 		fmt.Fprintf(w, "== %s, seed %d: %d steps\n", v.Name, seed, s.Steps)
 	}
 	if err := trainer.Train(s.Steps); err != nil {
-		return fail(err)
+		var nonFinite *mvmr.NonFiniteLossError
+		if !errors.As(err, &nonFinite) {
+			return fail(err)
+		}
+		r.Stopped = err.Error()
+		if w != nil {
+			fmt.Fprintf(w, "%s: training stopped: %v\n", v.Name, err)
+		}
 	}
 	r.Losses = trainer.History().Clone()
 	r.Steps = trainer.Step()

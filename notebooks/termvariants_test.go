@@ -4,6 +4,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -70,6 +71,15 @@ func TestRunVariantMeasuresAndRoundTrips(t *testing.T) {
 	}
 	if len(back) != 1 || back[0].Probe.Top1 != r.Probe.Top1 || back[0].Losses.Len() != 4 || back[0].Steps != 4 {
 		t.Errorf("results changed in a round trip: %+v", back)
+	}
+	// A loss that turns non-finite stops the run, which is still probed and reported.
+	blowUp := TermVariant{"infinite weight", func(c *mvmr.LossConfig) { c.MSEWeight = math.Inf(1) }}
+	stopped, err := RunVariant(blowUp, s, 1, train, test, nil)
+	if err != nil {
+		t.Fatalf("a non-finite loss should stop the run, not fail it: %v", err)
+	}
+	if !strings.Contains(stopped.Stopped, "not finite") || stopped.Steps != 0 || !(stopped.Probe.Top1 > 0) {
+		t.Errorf("stopped run: %q after %d steps, probe %.3f", stopped.Stopped, stopped.Steps, stopped.Probe.Top1)
 	}
 	if _, err := LoadResults(filepath.Join(s.Dir, "missing.json")); err == nil {
 		t.Error("LoadResults of a missing file: no error")
