@@ -95,17 +95,7 @@ func TestKNNMatchesReferenceAndSeparatesClasses(t *testing.T) {
 
 func TestKNNRandomLabelsNearChance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	draw := func(n int) Features {
-		f := Features{N: n, Dim: 8, NumClasses: 10, Data: make([]float32, n*8), Labels: make([]uint8, n)}
-		for i := range f.Data {
-			f.Data[i] = float32(rng.NormFloat64())
-		}
-		for i := range f.Labels {
-			f.Labels[i] = uint8(rng.IntN(10))
-		}
-		return f
-	}
-	results, err := KNN(testBackend(t), draw(2000), draw(2000), DefaultKNNConfig(), nil)
+	results, err := KNN(testBackend(t), randomLabelled(rng, 2000, 8), randomLabelled(rng, 2000, 8), DefaultKNNConfig(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

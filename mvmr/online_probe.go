@@ -80,14 +80,7 @@ func (p *OnlineProbe) build(backend compute.Backend) error {
 		g := h.Graph()
 		logits := head(scope, h)
 		loss := crossEntropy(logits, labels)
-		var vars []*model.Variable
-		var params []*Node
-		for v := range scope.Store().IterVariables() {
-			if v.Trainable && v.InUseByGraph(g) {
-				vars = append(vars, v)
-				params = append(params, v.NodeValue(g))
-			}
-		}
+		vars, params := trainableInUse(scope.Store(), g)
 		opt.applyAdam(scope.Store(), g, vars, Gradient(loss, params...), Const(g, true))
 		return logits
 	})

@@ -10,19 +10,9 @@ import (
 // only memorise the training rows; test accuracy must stay at chance.
 func TestLinearProbeRandomLabelsNearChance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
-	draw := func(n int) Features {
-		f := Features{N: n, Dim: 32, NumClasses: 10, Data: make([]float32, n*32), Labels: make([]uint8, n)}
-		for i := range f.Data {
-			f.Data[i] = float32(rng.NormFloat64())
-		}
-		for i := range f.Labels {
-			f.Labels[i] = uint8(rng.IntN(10))
-		}
-		return f
-	}
 	config := DefaultProbeConfig()
 	config.BatchSize = 250
-	r, err := LinearProbe(testBackend(t), draw(2000), draw(2000), config)
+	r, err := LinearProbe(testBackend(t), randomLabelled(rng, 2000, 32), randomLabelled(rng, 2000, 32), config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,4 +24,17 @@ func TestLinearProbeRandomLabelsNearChance(t *testing.T) {
 	if r.TrainTop1 <= r.Top1 {
 		t.Errorf("random labels: train top-1 %.3f not above test %.3f", r.TrainTop1, r.Top1)
 	}
+}
+
+// randomLabelled returns n rows of dim Gaussian values with labels drawn uniformly from 10
+// classes, independent of the values.
+func randomLabelled(rng *rand.Rand, n, dim int) Features {
+	f := Features{N: n, Dim: dim, NumClasses: 10, Data: make([]float32, n*dim), Labels: make([]uint8, n)}
+	for i := range f.Data {
+		f.Data[i] = float32(rng.NormFloat64())
+	}
+	for i := range f.Labels {
+		f.Labels[i] = uint8(rng.IntN(10))
+	}
+	return f
 }

@@ -127,14 +127,7 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 		scope.Store().SetTraining(g, true)
 		deferStateUpdates(g)
 		loss := crossEntropy(forward(scope, images), labels)
-		var vars []*model.Variable
-		var params []*Node
-		for v := range scope.Store().IterVariables() {
-			if v.Trainable && v.InUseByGraph(g) {
-				vars = append(vars, v)
-				params = append(params, v.NodeValue(g))
-			}
-		}
+		vars, params := trainableInUse(scope.Store(), g)
 		finite := IsFinite(loss)
 		opt.applyAdam(scope.Store(), g, vars, Gradient(loss, params...), finite)
 		commitStateUpdates(g, finite)
@@ -217,4 +210,15 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 		final += l / float64(len(recent))
 	}
 	return SemiSupResult{Top1: top1, Top5: top5, Labelled: len(labelled), FinalLoss: final, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// trainableInUse returns the trainable variables of store that graph g reads, and their values in g.
+func trainableInUse(store *model.Store, g *Graph) (vars []*model.Variable, params []*Node) {
+	for v := range store.IterVariables() {
+		if v.Trainable && v.InUseByGraph(g) {
+			vars = append(vars, v)
+			params = append(params, v.NodeValue(g))
+		}
+	}
+	return vars, params
 }

@@ -313,14 +313,7 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	components := t.loss.Components(views, zOrig, zAug)
 	total := components[len(components)-1]
 
-	var vars []*model.Variable
-	var params []*Node
-	for v := range store.IterVariables() {
-		if v.Trainable && v.InUseByGraph(g) {
-			vars = append(vars, v)
-			params = append(params, v.NodeValue(g))
-		}
-	}
+	vars, params := trainableInUse(store, g)
 	grads := Gradient(total, params...)
 	stacked := Stack(components, 0)
 	finite := ReduceLogicalAnd(IsFinite(stacked))
