@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -22,26 +21,12 @@ func init() {
 	registerCommand("distill-demo", "train a teacher, distil it into a 1/16-size student (checkpoint and npy teachers), train the student alone, compare linear probes", runDistillDemo)
 }
 
-// distillRow is one line of the demonstration's results table.
-type distillRow struct {
-	Model          string  `json:"model"`
-	Encoder        string  `json:"encoder"`
-	Teacher        string  `json:"teacher"`
-	BackboneParams int     `json:"backbone_params"`
-	TotalParams    int     `json:"total_params"`
-	HDim           int     `json:"h_dim"`
-	Steps          int     `json:"steps"`
-	TrainSeconds   float64 `json:"train_seconds"`
-	Top1           float64 `json:"linear_top1"`
-	Top5           float64 `json:"linear_top5"`
-}
-
 // distillDemoResult is what distill-demo writes as JSON.
 type distillDemoResult struct {
-	Backend string       `json:"backend"`
-	Seed    int64        `json:"seed"`
-	Steps   int          `json:"steps"`
-	Rows    []distillRow `json:"rows"`
+	Backend string               `json:"backend"`
+	Seed    int64                `json:"seed"`
+	Steps   int                  `json:"steps"`
+	Rows    []mvmr.DistillResult `json:"rows"`
 	// TeacherFeatureMaxDiff is max |checkpoint teacher − npy teacher| over the training set's
 	// teacher features (after the 1/32 scale): 0 when the npy table is the teacher's own output.
 	TeacherFeatureMaxDiff float64 `json:"teacher_feature_max_abs_diff"`
@@ -105,7 +90,7 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 			return nil, err
 		}
 		backbone, total := trainer.ParameterCount()
-		result.Rows = append(result.Rows, distillRow{Model: name, Encoder: encoderSpec, Teacher: teacher,
+		result.Rows = append(result.Rows, mvmr.DistillResult{Model: name, Encoder: encoderSpec, Teacher: teacher,
 			BackboneParams: backbone, TotalParams: total, HDim: e.Dim, Steps: *steps, TrainSeconds: seconds,
 			Top1: e.Top1, Top5: e.Top5})
 		fmt.Fprintf(stdout, "%s: %d parameters (%d backbone), linear probe top-1 %.2f %% (%.0f s training)\n",
@@ -221,17 +206,7 @@ func joinInts(xs []int) string {
 
 // writeDistillResults writes path.csv and path.json atomically.
 func writeDistillResults(path string, result distillDemoResult) error {
-	err := atomicfile.Write(path+".csv", func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"model", "encoder", "teacher", "backbone_params", "total_params", "h_dim", "steps", "train_seconds", "linear_top1", "linear_top5"})
-		for _, r := range result.Rows {
-			cw.Write([]string{r.Model, r.Encoder, r.Teacher, strconv.Itoa(r.BackboneParams), strconv.Itoa(r.TotalParams),
-				strconv.Itoa(r.HDim), strconv.Itoa(r.Steps), strconv.FormatFloat(r.TrainSeconds, 'f', 1, 64),
-				strconv.FormatFloat(r.Top1, 'f', 4, 64), strconv.FormatFloat(r.Top5, 'f', 4, 64)})
-		}
-		cw.Flush()
-		return cw.Error()
-	})
+	err := atomicfile.Write(path+".csv", func(w io.Writer) error { return mvmr.WriteDistillCSV(w, result.Rows) })
 	if err != nil {
 		return err
 	}
