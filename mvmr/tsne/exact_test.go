@@ -7,7 +7,13 @@ import (
 )
 
 func TestExactGradientMatchesFiniteDifferences(t *testing.T) {
-	const n, d, dims = 25, 5, 2
+	for _, dims := range []int{2, 3} { // the 2-d kernel and the general one
+		checkExactGradient(t, dims)
+	}
+}
+
+func checkExactGradient(t *testing.T, dims int) {
+	const n, d = 25, 5
 	x, _ := gaussianClusters(n, d, 2, 3, 13)
 	P := denseAffinities(x, n, d, 6)
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -30,7 +36,7 @@ func TestExactGradientMatchesFiniteDifferences(t *testing.T) {
 		y[c] = orig
 		fd := (plus - minus) / (2 * h)
 		if math.Abs(fd-grad[c]) > 1e-7+1e-5*math.Abs(fd) {
-			t.Errorf("∂KL/∂y[%d]: analytic %v, finite difference %v", c, grad[c], fd)
+			t.Errorf("dims %d: ∂KL/∂y[%d]: analytic %v, finite difference %v", dims, c, grad[c], fd)
 		}
 	}
 	// Exaggeration scales only the attractive term: grad(exag) - grad(1) = 4(exag-1) Σ_j p_ij q̃_ij (y_i-y_j).
