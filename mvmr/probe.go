@@ -2,6 +2,7 @@ package mvmr
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -62,6 +63,8 @@ type ProbeConfig struct {
 	WeightDecay float64 `json:"weight_decay"`
 	// Seed fixes the initialisation and the order of the rows.
 	Seed int64 `json:"seed"`
+	// Progress, when set, receives a line (epoch, rate, time left) every 10 s while fitting.
+	Progress io.Writer `json:"-"`
 }
 
 // DefaultProbeConfig is tuned for features of a few thousand dimensions on 60 000 rows: it
@@ -141,7 +144,14 @@ func LinearProbe(backend compute.Backend, train, test Features, config ProbeConf
 	for i := range order {
 		order[i] = i
 	}
-	for range config.Epochs {
+	lastReport := time.Now()
+	for epoch := range config.Epochs {
+		if config.Progress != nil && epoch > 0 && time.Since(lastReport) >= 10*time.Second {
+			lastReport = time.Now()
+			perEpoch := time.Since(start) / time.Duration(epoch)
+			fmt.Fprintf(config.Progress, "linear probe: epoch %d/%d | %.1f s/epoch | %s left\n", epoch, config.Epochs,
+				perEpoch.Seconds(), (perEpoch * time.Duration(config.Epochs-epoch)).Round(time.Second))
+		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for s := range stepsPerEpoch {
 			xb := tensors.FromShape(shapes.Make(dtypes.Float32, batch, train.Dim))

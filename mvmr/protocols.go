@@ -95,6 +95,7 @@ func (t *Trainer) Evaluate(protocol string, test *datasets.Dataset, opts EvalOpt
 		if protocol == ProtocolLinear {
 			probe := opts.Probe
 			probe.Seed = opts.Seed
+			probe.Progress = opts.Progress
 			progress("linear: fitting logistic regression on %d × %d features (%d epochs)", trainF.N, trainF.Dim, probe.Epochs)
 			r, err := LinearProbe(t.backend, trainF, testF, probe)
 			if err != nil {
