@@ -48,7 +48,9 @@ type Options struct {
 	// Theta is the Barnes–Hut accuracy: a cell of width w at distance r is summarised by its centre of mass
 	// when w/r < Theta. 0 selects the exact O(n²) gradient and dense affinities.
 	Theta float64
-	// Iterations is the total number of gradient-descent iterations, early exaggeration included.
+	// Iterations is the total number of gradient-descent iterations, early exaggeration included; leave a few
+	// hundred after ExaggerationIterations (with 300 of which 250 exaggerated, clusters are found but the
+	// local structure is not yet laid out).
 	Iterations int
 	// LearningRate is the step size. 0 selects scikit-learn's "auto": max(n/EarlyExaggeration/4, 50)
 	// (Belkina et al. 2019, with the factor 4 of the KL gradient).
