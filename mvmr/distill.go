@@ -90,9 +90,12 @@ type DistillResult struct {
 	// Top1 and Top5 are the linear probe's test accuracies in [0, 1].
 	Top1 float64 `json:"linear_top1"`
 	Top5 float64 `json:"linear_top5"`
+	// KNN20 and KNN200 are the weighted kNN classifier's test top-1 (KNN, k = 20 and 200).
+	KNN20  float64 `json:"knn20_top1"`
+	KNN200 float64 `json:"knn200_top1"`
 }
 
-var distillCSVHeader = []string{"model", "encoder", "teacher", "backbone_params", "total_params", "h_dim", "steps", "train_seconds", "linear_top1", "linear_top5"}
+var distillCSVHeader = []string{"model", "encoder", "teacher", "backbone_params", "total_params", "h_dim", "steps", "train_seconds", "linear_top1", "linear_top5", "knn20_top1", "knn200_top1"}
 
 // WriteDistillCSV writes results as CSV with a header line.
 func WriteDistillCSV(w io.Writer, results []DistillResult) error {
@@ -101,7 +104,8 @@ func WriteDistillCSV(w io.Writer, results []DistillResult) error {
 	for _, r := range results {
 		cw.Write([]string{r.Model, r.Encoder, r.Teacher, strconv.Itoa(r.BackboneParams), strconv.Itoa(r.TotalParams),
 			strconv.Itoa(r.HDim), strconv.Itoa(r.Steps), strconv.FormatFloat(r.TrainSeconds, 'f', 1, 64),
-			strconv.FormatFloat(r.Top1, 'f', 4, 64), strconv.FormatFloat(r.Top5, 'f', 4, 64)})
+			strconv.FormatFloat(r.Top1, 'f', 4, 64), strconv.FormatFloat(r.Top5, 'f', 4, 64),
+			strconv.FormatFloat(r.KNN20, 'f', 4, 64), strconv.FormatFloat(r.KNN200, 'f', 4, 64)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -131,7 +135,7 @@ func ReadDistillCSV(path string) ([]DistillResult, error) {
 				return nil, fmt.Errorf("mvmr: %s: line %d: %s = %q; expected an integer", path, i+2, distillCSVHeader[3+k], rec[3+k])
 			}
 		}
-		floats := []*float64{&r.TrainSeconds, &r.Top1, &r.Top5}
+		floats := []*float64{&r.TrainSeconds, &r.Top1, &r.Top5, &r.KNN20, &r.KNN200}
 		for k, dst := range floats {
 			if *dst, err = strconv.ParseFloat(rec[7+k], 64); err != nil {
 				return nil, fmt.Errorf("mvmr: %s: line %d: %s = %q; expected a number", path, i+2, distillCSVHeader[7+k], rec[7+k])

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"text/tabwriter"
@@ -41,6 +42,7 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 	student := fs.String("student", mvmr.DistillStudentSpec, "student encoder CHANNELS/PROJECTOR")
 	out := fs.String("out", "mvmr-distill-demo", "folder for the teacher checkpoint, its embeddings (.npy) and the students' checkpoints")
 	results := fs.String("results", filepath.Join("notebooks", "data", "distillation"), "results table path without extension (.csv and .json are written)")
+	knnOnly := fs.Bool("knn-only", false, "only (re)compute the kNN accuracies of the models a finished run saved in -out, updating -results")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: mvmr distill-demo [flags]\n\nOn the embedded MNIST: trains a teacher (the quickstart encoder), saves it and its h embeddings, distils it\n"+
 			"into a small student from the checkpoint and from the .npy table, trains the same student with MV-MR alone,\n"+
@@ -60,6 +62,9 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 	train, test, err := datasets.LoadMNISTTrainTest()
 	if err != nil {
 		return err
+	}
+	if *knnOnly {
+		return distillKNNOnly(*out, *results, train, test, stdout)
 	}
 	probe := mvmr.DefaultProbeConfig()
 	probe.Seed = *seed
@@ -89,12 +94,17 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 			trainer.Close()
 			return nil, err
 		}
+		knn20, knn200, err := distillKNN(trainer, test)
+		if err != nil {
+			trainer.Close()
+			return nil, err
+		}
 		backbone, total := trainer.ParameterCount()
 		result.Rows = append(result.Rows, mvmr.DistillResult{Model: name, Encoder: encoderSpec, Teacher: teacher,
 			BackboneParams: backbone, TotalParams: total, HDim: e.Dim, Steps: *steps, TrainSeconds: seconds,
-			Top1: e.Top1, Top5: e.Top5})
-		fmt.Fprintf(stdout, "%s: %d parameters (%d backbone), linear probe top-1 %.2f %% (%.0f s training)\n",
-			name, total, backbone, 100*e.Top1, seconds)
+			Top1: e.Top1, Top5: e.Top5, KNN20: knn20, KNN200: knn200})
+		fmt.Fprintf(stdout, "%s: %d parameters (%d backbone), linear probe top-1 %.2f %%, kNN k=20 %.2f %% (%.0f s training)\n",
+			name, total, backbone, 100*e.Top1, 100*knn20, seconds)
 		return trainer, nil
 	}
 
@@ -151,12 +161,7 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model\tparameters\tbackbone\th dim\tlinear top-1 %\t")
-	for _, r := range result.Rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t\n", r.Model, r.TotalParams, r.BackboneParams, r.HDim, 100*r.Top1)
-	}
-	tw.Flush()
+	writeDistillTable(stdout, result.Rows)
 	fmt.Fprintf(stdout, "checkpoint vs npy teacher features: max |difference| %.3g; total %s; wrote %s.{csv,json}\n",
 		result.TeacherFeatureMaxDiff, time.Since(start).Round(time.Second), *results)
 	return nil
@@ -215,4 +220,63 @@ func writeDistillResults(path string, result distillDemoResult) error {
 		return err
 	}
 	return atomicfile.WriteBytes(path+".json", append(js, '\n'))
+}
+
+// writeDistillTable prints the results as an aligned table.
+func writeDistillTable(w io.Writer, rows []mvmr.DistillResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "model\tparameters\tbackbone\th dim\tlinear top-1 %\tkNN k=20 %\tkNN k=200 %\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t\n", r.Model, r.TotalParams, r.BackboneParams, r.HDim,
+			100*r.Top1, 100*r.KNN20, 100*r.KNN200)
+	}
+	tw.Flush()
+}
+
+// distillKNN returns the weighted kNN top-1 (k = 20 and 200) of the trainer's h, its training
+// set → test.
+func distillKNN(trainer *mvmr.Trainer, test *datasets.Dataset) (k20, k200 float64, err error) {
+	results, _, err := trainer.Evaluate(mvmr.ProtocolKNN, test, mvmr.DefaultEvalOptions())
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range results {
+		switch r.Variant {
+		case "k=20":
+			k20 = r.Top1
+		case "k=200":
+			k200 = r.Top1
+		}
+	}
+	return k20, k200, nil
+}
+
+// distillKNNOnly adds the kNN accuracies to the results of a finished run, from the
+// checkpoints it saved in out.
+func distillKNNOnly(out, results string, train, test *datasets.Dataset, stdout io.Writer) error {
+	raw, err := os.ReadFile(results + ".json")
+	if err != nil {
+		return usageError{err}
+	}
+	var result distillDemoResult
+	if err := json.Unmarshal(raw, &result); err != nil {
+		return usageError{fmt.Errorf("%s.json: %w", results, err)}
+	}
+	for i, r := range result.Rows {
+		trainer, err := mvmr.LoadTrainer(filepath.Join(out, r.Model+".mvmr"), train)
+		if err != nil {
+			return err
+		}
+		result.Rows[i].KNN20, result.Rows[i].KNN200, err = distillKNN(trainer, test)
+		trainer.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: kNN top-1 k=20 %.2f %%, k=200 %.2f %%\n", r.Model, 100*result.Rows[i].KNN20, 100*result.Rows[i].KNN200)
+	}
+	if err := writeDistillResults(results, result); err != nil {
+		return err
+	}
+	writeDistillTable(stdout, result.Rows)
+	return nil
 }
