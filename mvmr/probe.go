@@ -226,16 +226,20 @@ func crossEntropy(logits, labels *Node) *Node {
 }
 
 // TopKAccuracy returns the top-1 and top-5 accuracy of logits (row-major [n, classes]) against
-// labels. A row counts for top-k when fewer than k classes have a strictly larger logit than the
-// true class.
+// labels. A row counts for top-k when fewer than k classes rank above the true class: a larger
+// logit, or an equal one at a lower class index (ties broken by the lower index, as KNN does,
+// so that constant logits score chance, not 100 %). A NaN logit for the true class is a miss.
 func TopKAccuracy(logits []float32, labels []uint8, classes int) (top1, top5 float64) {
 	var hit1, hit5 int
 	for i, label := range labels {
 		row := logits[i*classes : (i+1)*classes]
 		target := row[label]
+		if target != target {
+			continue
+		}
 		larger := 0
-		for _, v := range row {
-			if v > target {
+		for j, v := range row {
+			if v > target || (v == target && j < int(label)) {
 				larger++
 			}
 		}
