@@ -52,7 +52,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	var cf runs.Flags
 	cf.Register(fs)
-	out := fs.String("out", "", "run folder (default runs/<config name>)")
+	out := fs.String("out", "", "run folder (default mvmr-runs/<config name>)")
 	resume := fs.Bool("resume", false, "continue the run from the folder's checkpoint")
 	printOnly := fs.Bool("print", false, "print the config in full and exit")
 	every := fs.Duration("progress", 10*time.Second, "interval between progress lines")
@@ -99,7 +99,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		if cf.Config != "" {
 			name = strings.TrimSuffix(filepath.Base(cf.Config), filepath.Ext(cf.Config))
 		}
-		dir = filepath.Join("runs", name)
+		dir = filepath.Join("mvmr-runs", name)
 	}
 	ctx, stop := signalContext()
 	defer stop()
