@@ -38,6 +38,25 @@ func TestTrustworthinessHandComputed(t *testing.T) {
 	}
 }
 
+func TestTrustworthinessMatchesScikitLearn(t *testing.T) {
+	// Values printed by scikit-learn 1.2.1, sklearn.manifold.trustworthiness(X, Y, n_neighbors=k), for
+	// formulaData: X[i][a] = sin(1.7i+0.9a) + 0.3cos(2.3ia+0.5), Y[i][b] = sin(0.37i+1.1b) + 0.1cos(1.9i+b).
+	const n, dx, dy = 40, 5, 2
+	x, y := formulaData()
+	for _, c := range []struct {
+		k    int
+		want float64
+	}{{1, 0.17763157894736847}, {5, 0.44296875}, {10, 0.5033673469387755}} {
+		got, err := Trustworthiness(x, dx, y, dy, n, c.k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("k=%d: trustworthiness %v, scikit-learn %v", c.k, got, c.want)
+		}
+	}
+}
+
 func TestTrustworthinessIdentityAndReference(t *testing.T) {
 	const n, d = 120, 5
 	x, _ := gaussianClusters(n, d, 3, 2, 7)
