@@ -380,3 +380,49 @@ func TestTrainerWithResNet8x4(t *testing.T) {
 		t.Errorf("features: dim %d, %d values; want 256 and %d", dim, len(features), 16*256)
 	}
 }
+
+// TestMaxPoolGradientGoesToFirstMaximum: with many ties, each window's gradient goes to its first
+// maximum in row-major order, as PyTorch's max_pool2d backward.
+func TestMaxPoolGradientGoesToFirstMaximum(t *testing.T) {
+	const b, h, w, c = 2, 6, 5, 2
+	rng := rand.New(rand.NewPCG(7, 8))
+	levels := []float64{-1, 0, 0, 0.5, 2}
+	x := make([]float64, b*h*w*c)
+	for i := range x {
+		x[i] = levels[rng.IntN(len(levels))]
+	}
+	oh, ow := (h+2-3)/2+1, (w+2-3)/2+1
+	r := randomMatrix(rng, 1, b*oh*ow*c).data
+	got := flat64(t, call1(t, func(in []*Node) *Node {
+		out := maxPool3x3Stride2(in[0])
+		loss := ReduceAllSum(Mul(out, Const(in[0].Graph(), tensors.FromFlatDataAndDimensions(r, b, oh, ow, c))))
+		return Gradient(loss, in[0])[0]
+	}, tensors.FromFlatDataAndDimensions(x, b, h, w, c)))
+	want := make([]float64, len(x))
+	for n := range b {
+		for i := range oh {
+			for j := range ow {
+				for ch := range c {
+					best, at := math.Inf(-1), -1
+					for di := -1; di <= 1; di++ {
+						for dj := -1; dj <= 1; dj++ {
+							y, xx := 2*i+di, 2*j+dj
+							if y < 0 || xx < 0 || y >= h || xx >= w {
+								continue
+							}
+							if idx := ((n*h+y)*w+xx)*c + ch; x[idx] > best {
+								best, at = x[idx], idx
+							}
+						}
+					}
+					want[at] += r[((n*oh+i)*ow+j)*c+ch]
+				}
+			}
+		}
+	}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Fatalf("max pool gradient[%d] = %g, want %g (first maximum of each window)", i, got[i], want[i])
+		}
+	}
+}
