@@ -4,14 +4,15 @@
 // It is pure Go and float64 throughout. Two gradients are offered:
 //
 //   - exact (Options.Theta == 0): dense input affinities calibrated over all other points and the O(n²)
-//     gradient; use it for a few thousand points at most;
+//     gradient; use it for a few thousand points at most (it refuses more than ExactMaxPoints);
 //   - Barnes–Hut (Options.Theta > 0, 0.5 by default; van der Maaten 2014): sparse input affinities from the
 //     ⌊3·perplexity⌋ exact nearest neighbours of every point, and repulsive forces summarised by a
 //     space-partitioning tree (a quadtree in two dimensions), O(n log n) per iteration.
 //
 // The pipeline follows van der Maaten's bhtsne and scikit-learn's TSNE:
 //
-//  1. optional PCA of the input to Options.PCADims dimensions (skipped when d ≤ PCADims or PCADims == 0);
+//  1. optional PCA of the input to Options.PCADims dimensions (skipped when d ≤ PCADims or PCADims == 0;
+//     a randomized SVD above PCAExactMaxDims input dimensions, as scikit-learn);
 //  2. conditional affinities p_{j|i} ∝ exp(-β_i‖x_i-x_j‖²) with β_i found by binary search so that the entropy
 //     of row i is log(perplexity) (tolerance 1e-5, at most 100 halvings), then P = (P + Pᵀ)/(2n);
 //  3. PCA initialisation of Y, rescaled so that the first coordinate has standard deviation 1e-4 (as
