@@ -19,7 +19,8 @@
 //     scikit-learn ≥ 1.2 and openTSNE do);
 //  4. gradient descent with early exaggeration (P multiplied by EarlyExaggeration for ExaggerationIterations
 //     iterations), momentum 0.5 during exaggeration and 0.8 after, and per-coordinate gains (+0.2 when the
-//     gradient changes sign against the last update, ×0.8 otherwise, floored at 0.01).
+//     gradient changes sign against the last update, ×0.8 otherwise, floored at 0.01); Y is re-centred
+//     after every step (as bhtsne).
 //
 // Everything is deterministic for a given input, Options and Seed: work is split across goroutines only where
 // every point writes its own slot, and all sums are taken in a fixed order afterwards.
