@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -21,6 +22,7 @@ func runDistill(args []string, stdout, stderr io.Writer) error {
 	teacher := fs.String("teacher", "", "the teacher, KIND:PATH with KIND checkpoint (a file saved by this kit), npy (an (N, D) embedding table in MNIST train order) or onnx (an image model)")
 	var params paramFlags
 	fs.Var(&params, "param", "teacher parameter key=value (repeatable): output=h|z (checkpoint) or an output name (onnx), size, mean, std, input, scale")
+	reps := fs.String("reps", "", "representations kept beside the teacher, comma-separated (e.g. image,std); empty: the teacher alone, as the official CLIP distillation")
 	student := fs.String("student", mvmr.DistillStudentSpec, "student encoder CHANNELS/PROJECTOR (3x3 stride-2 convolutions, flattened h)")
 	steps := fs.Int("steps", mvmr.QuickstartSteps, "training steps (a run resumed from OUT/checkpoint.mvmr trains up to this step)")
 	batch := fs.Int("batch", 256, "batch size")
@@ -55,6 +57,11 @@ func runDistill(args []string, stdout, stderr io.Writer) error {
 	}
 	config := mvmr.DistillConfig(encoder, mvmr.TeacherTerm(kind, path, params.params), int64(*steps))
 	config.BatchSize, config.Seed = *batch, *seed
+	for _, name := range strings.Split(*reps, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			config.Loss.Representations = append(config.Loss.Representations, mvmr.RepresentationTerm{Name: name, Weight: 1, Mode: mvmr.ModeMaximize})
+		}
+	}
 	if err := config.Validate(); err != nil {
 		return usageError{err}
 	}
