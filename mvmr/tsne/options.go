@@ -46,7 +46,8 @@ type Options struct {
 	// Typical values are 5–50.
 	Perplexity float64
 	// Theta is the Barnes–Hut accuracy: a cell of width w at distance r is summarised by its centre of mass
-	// when w/r < Theta. 0 selects the exact O(n²) gradient and dense affinities.
+	// when w/r < Theta. 0 selects the exact O(n²) gradient and dense affinities. Up to 1/√Dims a cell
+	// holding the point itself is never summarised; larger values trade that accuracy for speed.
 	Theta float64
 	// Iterations is the total number of gradient-descent iterations, early exaggeration included; leave a few
 	// hundred after ExaggerationIterations (with 300 of which 250 exaggerated, clusters are found but the
