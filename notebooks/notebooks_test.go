@@ -31,6 +31,12 @@ var expected = map[string]Expectation{
 		Texts: []string{`settings: --steps=\d+`, `set: all, official sign`, `none: linear probe top-1 \d+\.\d+ %`,
 			"results.csv", `(?m)^none +\d+\.\d+ +\d+\.\d+`, "ablation.svg", "dcor_traces_all.svg", "dcor_traces_none.svg"},
 	},
+	"04_distillation.ipynb": {
+		Images: 2,
+		Texts: []string{`settings: --steps=\d+`, `teacher +\d+ +\d+ +2048 +\d+ +\d+\.\d+`, `student alone \(MV-MR\) +\d+ +\d+ +512`,
+			"distillation.svg", `distilled student: \d+ parameters \(\d+ backbone\), linear probe top-1 \d+\.\d+ %`,
+			`student alone: \d+ parameters`, `dcor/teacher`, "loss_distilled.svg"},
+	},
 	// 05 reads the runs of 01-03, which run before it (the notebooks run in name order).
 	"05_report.ipynb": {
 		Images: 5,
