@@ -51,19 +51,23 @@ func (p Params) Int(representation, key string, def, min, max int) (int, error) 
 	if !ok {
 		return def, nil
 	}
-	var f float64
-	switch x := v.(type) {
-	case float64:
-		f = x
-	case int:
-		f = float64(x)
-	default:
-		return 0, fmt.Errorf("representation %q: %s = %v; expected an integer in [%d, %d]", representation, key, v, min, max)
-	}
-	if f != float64(int(f)) || int(f) < min || int(f) > max {
+	f, isNumber := number(v)
+	if !isNumber || f != float64(int(f)) || int(f) < min || int(f) > max {
 		return 0, fmt.Errorf("representation %q: %s = %v; expected an integer in [%d, %d]", representation, key, v, min, max)
 	}
 	return int(f), nil
+}
+
+// number returns a parameter value as a float64 when it is a number (float64 from JSON or the
+// command line, or int).
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
 }
 
 // Choice returns the string parameter key (def when absent), which must be one of allowed.

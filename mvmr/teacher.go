@@ -266,16 +266,8 @@ func (p Params) positive(representation, key string, def float64) (float64, erro
 	if !ok {
 		return def, nil
 	}
-	var f float64
-	switch x := v.(type) {
-	case float64:
-		f = x
-	case int:
-		f = float64(x)
-	default:
-		return 0, fmt.Errorf("representation %q: %s = %v; expected a positive number", representation, key, v)
-	}
-	if !(f > 0) || f != f || f > 1e300 {
+	f, isNumber := number(v)
+	if !isNumber || !(f > 0) || f > 1e300 {
 		return 0, fmt.Errorf("representation %q: %s = %v; expected a positive number", representation, key, v)
 	}
 	return f, nil
