@@ -48,7 +48,8 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 		return nil, fmt.Errorf("mvmr: dCor monitor: held-out %s has %dx%dx%d images; the trainer's %dx%dx%d",
 			heldOut.Name, heldOut.Height, heldOut.Width, heldOut.Channels, d.Height, d.Width, d.Channels)
 	}
-	if names == nil {
+	everyRegistered := names == nil
+	if everyRegistered {
 		names = RepresentationNames()
 	}
 	images, n := heldOutImages(heldOut, MonitorHeldOut)
@@ -56,6 +57,12 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 	var augmented []float32
 	for _, name := range names {
 		rep, err := NewRepresentation(name, nil)
+		if err != nil && everyRegistered {
+			// A representation that needs settings (a teacher names its model file) is not
+			// monitored by default; name it with its settings in the loss to see its dCor.
+			m.Skipped[name] = err.Error()
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 		}

@@ -121,3 +121,21 @@ func TestOnlineProbeLearns(t *testing.T) {
 		t.Errorf("online probe training top-1 over 40 steps = %.3f; expected > 0.3", acc)
 	}
 }
+
+func TestDCorMonitorDefaultSkipsRepresentationsNeedingSettings(t *testing.T) {
+	train, test := testMNIST(t, 256, 16)
+	tr := newTestTrainer(t, tinyConfig(8), train)
+	m, err := NewDCorMonitor(tr, test, 1, nil)
+	if err != nil {
+		t.Fatalf("monitor of every registered representation: %v", err)
+	}
+	if _, ok := m.Skipped["teacher"]; !ok {
+		t.Errorf("teacher (needs kind and path) not among the skipped representations %v", m.Skipped)
+	}
+	if _, ok := m.Skipped["image"]; ok {
+		t.Errorf("image skipped: %v", m.Skipped["image"])
+	}
+	if _, err := NewDCorMonitor(tr, test, 1, []string{"teacher"}); err == nil {
+		t.Error("a teacher named without its settings was accepted")
+	}
+}

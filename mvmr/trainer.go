@@ -224,6 +224,10 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 		}
 		step := first + int64(i)
 		batch := t.fetch.Batch(step)
+		if err := t.data.Err(); err != nil {
+			// A streamed data set could not read an image: the batch holds a blank one in its place.
+			return fmt.Errorf("mvmr: training step %d: reading the images of %s: %w", step, t.data.Name, err)
+		}
 		inputs := []any{
 			tensors.FromFlatDataAndDimensions(batch.Original, b, h, w, c),
 			tensors.FromFlatDataAndDimensions(batch.Augmented, b, h, w, c),
