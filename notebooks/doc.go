@@ -10,7 +10,8 @@
 //
 // Set up Jupyter and the GoNB kernel with scripts/setup-notebooks.sh. TestNotebooksExecute runs
 // every notebook in name order (05_report reads the runs of 01-03) with MVMR_QUICK=1 unless
-// MVMR_QUICK is set (MVMR_QUICK=0: the notebooks' defaults); MVMR_NOTEBOOK=NAME.ipynb runs one.
+// MVMR_QUICK is set (MVMR_QUICK=0: the notebooks' defaults), with their runs in a temporary
+// folder (MVMR_RUNS) rather than the reader's; MVMR_NOTEBOOK=NAME.ipynb runs one.
 // It is skipped when Jupyter or the kernel is missing, unless MVMR_REQUIRE_NOTEBOOKS=1 (as
 // scripts/test.sh sets it), and with -short.
 package notebooks

@@ -60,6 +60,11 @@ func TestNotebooksExecute(t *testing.T) {
 	if os.Getenv(QuickEnv) == "" {
 		env = append(env, QuickEnv+"=1")
 	}
+	// The runs go to a folder of the test's own (one for all notebooks: 05 reads 01-03), never
+	// to the reader's default run directories.
+	if os.Getenv(RunsEnv) == "" {
+		env = append(env, RunsEnv+"="+t.TempDir())
+	}
 	paths, err := filepath.Glob("*.ipynb")
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no notebooks found: %v", err)

@@ -262,6 +262,17 @@ func (s Settings) Config(seed int64) mvmr.Config {
 // Path returns a file's path in the run directory.
 func (s Settings) Path(name string) string { return filepath.Join(s.Dir, name) }
 
-// RunDir is the default run directory of the notebook called name (Define's default --dir):
-// where notebook 05 finds the runs of the others.
-func RunDir(name string) string { return filepath.Join(os.TempDir(), "mvmr-"+name) }
+// RunsEnv names the environment variable holding the folder of the notebooks' default run
+// directories; unset, it is os.TempDir(). The notebook test points it at a folder of its own,
+// so that it never empties a reader's runs, nor another test run's.
+const RunsEnv = "MVMR_RUNS"
+
+// RunDir is the default run directory of the notebook called name (Define's default --dir),
+// $MVMR_RUNS/mvmr-NAME or os.TempDir()/mvmr-NAME: where notebook 05 finds the runs of the others.
+func RunDir(name string) string {
+	root := os.Getenv(RunsEnv)
+	if root == "" {
+		root = os.TempDir()
+	}
+	return filepath.Join(root, "mvmr-"+name)
+}

@@ -93,6 +93,20 @@ func TestSettingsErrors(t *testing.T) {
 	}
 }
 
+func TestRunDir(t *testing.T) {
+	t.Setenv(RunsEnv, "")
+	if got, want := RunDir("01_quickstart"), filepath.Join(os.TempDir(), "mvmr-01_quickstart"); got != want {
+		t.Errorf("RunDir without %s: %s, want %s", RunsEnv, got, want)
+	}
+	t.Setenv(RunsEnv, "/x/runs")
+	if got := RunDir("05_report"); got != "/x/runs/mvmr-05_report" {
+		t.Errorf("RunDir with %s=/x/runs: %s", RunsEnv, got)
+	}
+	if got := Define(flag.NewFlagSet("c", flag.ContinueOnError), "02_loss_anatomy", Settings{}, Settings{}).defaults.Dir; got != "/x/runs/mvmr-02_loss_anatomy" {
+		t.Errorf("Define's default --dir: %s", got)
+	}
+}
+
 func TestSettingsConfig(t *testing.T) {
 	s := Settings{Steps: 120, Batch: 64, Reps: ParseReps(" image, none,hog,"), Seeds: 1, Dir: "x"}
 	c := s.Config(3)
