@@ -153,11 +153,12 @@ func CollectRows(paths ...string) (rows []Row, missing []string, err error) {
 	return rows, missing, nil
 }
 
-// axisKeys returns the axis keys of rows, sorted.
-func axisKeys(rows []Row) []string {
+// keysOf returns the union of the keys of field(row) over rows, sorted: the axis keys, metric
+// names or loss names that become columns.
+func keysOf[V any](rows []Row, field func(Row) map[string]V) []string {
 	var keys []string
 	for _, r := range rows {
-		for k := range r.Axes {
+		for k := range field(r) {
 			if !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
@@ -167,35 +168,18 @@ func axisKeys(rows []Row) []string {
 	return keys
 }
 
+func axisKeys(rows []Row) []string {
+	return keysOf(rows, func(r Row) map[string]string { return r.Axes })
+}
+func metricKeys(rows []Row) []string {
+	return keysOf(rows, func(r Row) map[string]float64 { return r.Metrics })
+}
 func lossKeys(rows []Row) []string {
-	var keys []string
-	for _, r := range rows {
-		for k := range r.FinalLoss {
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
-			}
-		}
-	}
-	slices.Sort(keys)
-	return keys
+	return keysOf(rows, func(r Row) map[string]float64 { return r.FinalLoss })
 }
 
 // WriteJSONL writes the rows as JSON lines.
 func WriteJSONL(w io.Writer, rows []Row) error { return writeRows(w, rows) }
-
-// metricKeys returns the metric names of rows, sorted.
-func metricKeys(rows []Row) []string {
-	var keys []string
-	for _, r := range rows {
-		for k := range r.Metrics {
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
-			}
-		}
-	}
-	slices.Sort(keys)
-	return keys
-}
 
 // WriteCSV writes one line per row: sweep, run, the axes, the result (protocol, variant,
 // accuracies in %, data, step, seeds), the metrics, and every final loss component.
