@@ -4,10 +4,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
@@ -122,15 +123,9 @@ func Summarize(results []VariantResult) []Summary {
 	for i := range out {
 		s := &out[i]
 		s.Min, s.Max = slices.Min(s.Top1), slices.Max(s.Top1)
-		for _, v := range s.Top1 {
-			s.Mean += v / float64(len(s.Top1))
-		}
-		if n := len(s.Top1); n > 1 {
-			var ss float64
-			for _, v := range s.Top1 {
-				ss += (v - s.Mean) * (v - s.Mean)
-			}
-			s.Std = math.Sqrt(ss / float64(n-1))
+		s.Mean = stat.Mean(s.Top1, nil)
+		if len(s.Top1) > 1 {
+			_, s.Std = stat.MeanStdDev(s.Top1, nil) // sample std (n − 1)
 		}
 	}
 	return out

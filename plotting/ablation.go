@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/stat"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -88,15 +90,11 @@ func Ablation(results []AblationResult, opts AblationOptions) (*plot.Plot, error
 			if math.IsNaN(s) || math.IsInf(s, 0) {
 				return nil, fmt.Errorf("plotting: Ablation: result %q, seed %d: score %v; expected a finite number", r.Name, j, s)
 			}
-			b.mean += s
 			b.lo, b.hi = min(b.lo, s), max(b.hi, s)
 		}
-		b.mean /= float64(len(r.Score))
+		b.mean = stat.Mean(r.Score, nil)
 		if len(r.Score) > 1 {
-			for _, s := range r.Score {
-				b.std += (s - b.mean) * (s - b.mean)
-			}
-			b.std = math.Sqrt(b.std / float64(len(r.Score)-1))
+			_, b.std = stat.MeanStdDev(r.Score, nil) // sample std (n − 1)
 		}
 		if opts.Spread == SpreadStd {
 			b.lo, b.hi = b.mean-b.std, b.mean+b.std

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
@@ -221,18 +223,12 @@ func writeDistillSeedsCSV(w io.Writer, rows []seedRow, final bool, student, teac
 // meanStd returns the mean and the sample standard deviation (n − 1; 0 for one value; NaN
 // for both when a value is NaN).
 func meanStd(xs []float64) (mean, std float64) {
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(len(xs))
+	mean = stat.Mean(xs, nil)
 	if math.IsNaN(mean) {
 		return mean, mean // a missing value (kNN off) stays missing
 	}
 	if len(xs) < 2 {
 		return mean, 0
 	}
-	for _, x := range xs {
-		std += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(std / float64(len(xs)-1))
+	return stat.MeanStdDev(xs, nil)
 }
