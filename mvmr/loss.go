@@ -41,7 +41,7 @@ type RepresentationTerm struct {
 	Name string `json:"name"`
 	// Params are the representation's parameters (nil for defaults).
 	Params Params `json:"params,omitempty"`
-	// Weight multiplies the term in the total.
+	// Weight multiplies the term in the total; 0 logs the term only (see LossConfig.MSEWeight).
 	Weight float64 `json:"weight"`
 	// Mode is ModeMaximize or ModeOfficial.
 	Mode TermMode `json:"mode"`
@@ -62,7 +62,8 @@ type LossConfig struct {
 	// NormalizeZ L2-normalises z and z~ before the loss (official normalize_z, off).
 	NormalizeZ bool `json:"normalize_z"`
 	// MSEWeight, StdWeight and DCorZZWeight weight the L1 and L2 terms in the total (all 1 in
-	// the official code). A zero weight removes the term from the total; it is still logged.
+	// the official code). A zero weight removes the term from the total and its gradient; it is
+	// still logged, and a NaN or Inf in it is recorded as it is without stopping training.
 	MSEWeight    float64 `json:"mse_weight"`
 	StdWeight    float64 `json:"std_weight"`
 	DCorZZWeight float64 `json:"dcor_zz_weight"`
@@ -170,7 +171,8 @@ func (l *Loss) Names() []string {
 
 // Components builds every loss term for a batch: zOrig = z (original view), zAug = z~
 // (augmented view), both [batch, dim]. It returns the terms in Names order, the last being the
-// total Σ weight·term that is minimised; the other entries are unweighted.
+// total Σ weight·term over the terms of non-zero weight, that is minimised (0 when every weight
+// is 0); the other entries are unweighted.
 func (l *Loss) Components(views Views, zOrig, zAug *Node) []*Node {
 	c := l.config
 	if c.NormalizeZ {
@@ -178,7 +180,10 @@ func (l *Loss) Components(views Views, zOrig, zAug *Node) []*Node {
 	}
 	mse, std, dcorZZ := EmbeddingTerms(zOrig, zAug, c.StdMargin, c.StdEpsilon, c.DCorScale)
 	components := []*Node{mse, std, dcorZZ}
-	total := Add(Add(MulScalar(mse, c.MSEWeight), MulScalar(std, c.StdWeight)), MulScalar(dcorZZ, c.DCorZZWeight))
+	var total *Node
+	total = addWeighted(total, mse, c.MSEWeight)
+	total = addWeighted(total, std, c.StdWeight)
+	total = addWeighted(total, dcorZZ, c.DCorZZWeight)
 	zAugScaled := DivScalar(zAug, c.DCorScale)
 	for i, rep := range l.representations {
 		term := c.Representations[i]
@@ -193,9 +198,51 @@ func (l *Loss) Components(views Views, zOrig, zAug *Node) []*Node {
 			value = OneMinus(dcor)
 		}
 		components = append(components, value)
-		total = Add(total, MulScalar(value, term.Weight))
+		total = addWeighted(total, value, term.Weight)
+	}
+	if total == nil { // every weight is 0: nothing is minimised
+		total = ZerosLike(mse)
 	}
 	return append(components, total)
+}
+
+// addWeighted returns total + weight·term (weight·term when total is nil), or total unchanged
+// when weight is 0: a zero-weight term is left out of the total and of its gradient, so a NaN or
+// Inf in a term that is only logged cannot reach the minimised loss (0·NaN would be NaN).
+func addWeighted(total, term *Node, weight float64) *Node {
+	if weight == 0 {
+		return total
+	}
+	weighted := MulScalar(term, weight)
+	if total == nil {
+		return weighted
+	}
+	return Add(total, weighted)
+}
+
+// Weights returns, in Names order, the weight of each component in the total (TermTotal's own
+// entry is 1). A component of weight 0 is logged only: it is not part of the total, nor of its
+// gradient, nor of the trainer's finite check.
+func (l *Loss) Weights() []float64 {
+	c := l.config
+	w := []float64{c.MSEWeight, c.StdWeight, c.DCorZZWeight}
+	for _, term := range c.Representations {
+		w = append(w, term.Weight)
+	}
+	return append(w, 1)
+}
+
+// FiniteInTotal builds the step's finite check from the components Components returned: true
+// when every component of non-zero weight, and the total, is finite. A non-finite component of
+// weight 0 is recorded as it is and does not stop the step.
+func (l *Loss) FiniteInTotal(components []*Node) *Node {
+	var checked []*Node
+	for i, w := range l.Weights() {
+		if w != 0 {
+			checked = append(checked, components[i])
+		}
+	}
+	return ReduceLogicalAnd(IsFinite(Stack(checked, 0)))
 }
 
 // EmbeddingTerms returns the L1 and L2 terms of the official step for z (zOrig) and z~ (zAug):

@@ -186,7 +186,8 @@ func (t *Trainer) DataWait() time.Duration { return t.fetch.WaitTime() }
 // Close stops the background data loading.
 func (t *Trainer) Close() { t.fetch.Close() }
 
-// NonFiniteLossError reports a training step whose loss turned NaN or Inf. The step was not
+// NonFiniteLossError reports a training step whose loss turned NaN or Inf: the total or a term of
+// non-zero weight (a term of weight 0 is logged only and never stops training). The step was not
 // applied: the weights are those before it.
 type NonFiniteLossError struct {
 	Step  int64
@@ -246,7 +247,7 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 		values := flatFloat64(outputs[0])
 		lr := values[len(values)-1]
 		values = values[:len(values)-1]
-		if bad := nonFinite(t.names, values); len(bad) > 0 {
+		if bad := nonFinite(t.names, values, t.loss.Weights()); len(bad) > 0 {
 			return &NonFiniteLossError{Step: step, Terms: bad}
 		}
 		extraNames, extraValues, err := t.observe(step, batch)
@@ -282,10 +283,12 @@ func formatTerms(names []string, values []float64) string {
 	return strings.Join(parts, " ")
 }
 
-func nonFinite(names []string, values []float64) map[string]float64 {
+// nonFinite returns the non-finite values among those of non-zero weight (a term of weight 0 is
+// logged only).
+func nonFinite(names []string, values, weights []float64) map[string]float64 {
 	bad := map[string]float64{}
 	for i, v := range values {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if weights[i] != 0 && (math.IsNaN(v) || math.IsInf(v, 0)) {
 			bad[names[i]] = v
 		}
 	}
@@ -295,7 +298,7 @@ func nonFinite(names []string, values []float64) map[string]float64 {
 // stepGraph builds one training step on a batch of original and augmented views (and, when a
 // representation needs it, the fresh view): both views through the shared encoder (the
 // augmented one first, as the official step does), the loss, its gradient and the Adam update,
-// applied only when every loss component is finite. It returns the components in t.names order
+// applied only when the total and every component of non-zero weight are finite. It returns the components in t.names order
 // followed by the learning rate.
 func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	views := Views{Original: inputs[0], Augmented: inputs[1], Precomputed: map[string]*Node{}}
@@ -320,7 +323,7 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	vars, params := trainableInUse(store, g)
 	grads := Gradient(total, params...)
 	stacked := Stack(components, 0)
-	finite := ReduceLogicalAnd(IsFinite(stacked))
+	finite := t.loss.FiniteInTotal(components) // a term of weight 0 is logged only
 	lr := t.config.Optimizer.applyOptimizer(store, g, vars, grads, finite)
 	commitStateUpdates(g, finite)
 	return Concatenate([]*Node{stacked, Reshape(ConvertDType(lr, stacked.DType()), 1)}, 0)

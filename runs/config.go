@@ -96,7 +96,8 @@ type Config struct {
 	MonitorEvery int `yaml:"monitor_every"`
 }
 
-// Weights are the weights of the L1 and L2 terms in the total loss.
+// Weights are the weights of the L1 and L2 terms in the total loss. A weight of 0 logs the term
+// only: it is out of the total and its gradient, and a NaN or Inf in it does not stop the run.
 type Weights struct {
 	MSE    float64 `yaml:"mse"`
 	Std    float64 `yaml:"std"`
