@@ -82,7 +82,7 @@ func smallDatasetSized(n, side int) *Dataset {
 		for p := range side * side {
 			d.Images = append(d.Images, uint8((i*7+p*13)%256))
 		}
-		d.Labels = append(d.Labels, uint8(i%10))
+		d.Labels = append(d.Labels, int32(i%10))
 	}
 	return d
 }

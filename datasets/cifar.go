@@ -58,7 +58,7 @@ var (
 
 // DecodeCIFAR decodes the records of one CIFAR binary file (its whole contents in data) into
 // HWC pixels and labels. file names the file in errors, which also give the record index.
-func DecodeCIFAR(data []byte, file string, format CIFARFormat) (pixels, labels []uint8, err error) {
+func DecodeCIFAR(data []byte, file string, format CIFARFormat) (pixels []uint8, labels []int32, err error) {
 	recordSize := format.LabelBytes + cifarPixels
 	if len(data) == 0 || len(data)%recordSize != 0 {
 		return nil, nil, fmt.Errorf("%s: %d bytes is not a positive multiple of the %d-byte record size (record %d is truncated)",
@@ -66,7 +66,7 @@ func DecodeCIFAR(data []byte, file string, format CIFARFormat) (pixels, labels [
 	}
 	n := len(data) / recordSize
 	pixels = make([]uint8, n*cifarPixels)
-	labels = make([]uint8, n)
+	labels = make([]int32, n)
 	for i := range n {
 		rec := data[i*recordSize : (i+1)*recordSize]
 		for k := range format.LabelBytes {
@@ -74,7 +74,7 @@ func DecodeCIFAR(data []byte, file string, format CIFARFormat) (pixels, labels [
 				return nil, nil, fmt.Errorf("%s: record %d: label byte %d = %d; expected 0..%d", file, i, k, rec[k], format.NumClasses[k]-1)
 			}
 		}
-		labels[i] = rec[format.LabelIndex]
+		labels[i] = int32(rec[format.LabelIndex])
 		planarToHWC(pixels[i*cifarPixels:(i+1)*cifarPixels], rec[format.LabelBytes:], CIFARSide, CIFARSide, 3, false)
 	}
 	return pixels, labels, nil

@@ -26,7 +26,7 @@ type Dataset struct {
 	// Images holds N images of Height·Width·Channels uint8 values each, NHWC order.
 	Images []uint8
 	// Labels holds one class index per image, in [0, NumClasses).
-	Labels []uint8
+	Labels []int32
 	// NumClasses is the number of classes.
 	NumClasses int
 	// Mean and Std are the per-channel normalisation statistics, on the [0, 1] pixel scale:
@@ -98,7 +98,7 @@ func (d *Dataset) Validate() error {
 		}
 	}
 	for i, l := range d.Labels {
-		if int(l) >= d.NumClasses {
+		if l < 0 || int(l) >= d.NumClasses {
 			return fmt.Errorf("dataset %s: label %d of image %d is out of range [0, %d)", d.Name, l, i, d.NumClasses)
 		}
 	}

@@ -73,11 +73,8 @@ func LoadFolder(root string, opts FolderOptions) (*Dataset, error) {
 			return nil, err
 		}
 		d.NumClasses, d.Unlabeled = 1, true
-		d.Labels = make([]uint8, len(files))
+		d.Labels = make([]int32, len(files))
 	} else {
-		if len(classes) > 256 {
-			return nil, fmt.Errorf("datasets: %s: %d classes; at most 256 fit the uint8 labels", root, len(classes))
-		}
 		d.NumClasses = len(classes)
 		d.ClassNames = classes
 		if names != nil {
@@ -90,7 +87,7 @@ func LoadFolder(root string, opts FolderOptions) (*Dataset, error) {
 			}
 			files = append(files, f...)
 			for range f {
-				d.Labels = append(d.Labels, uint8(c))
+				d.Labels = append(d.Labels, int32(c))
 			}
 		}
 	}

@@ -230,8 +230,9 @@ func ReadIDXImages(path string) (pixels []uint8, n, rows, cols int, err error) {
 	return data[16:], n, rows, cols, nil
 }
 
-// ReadIDXLabels reads a gzipped IDX1 label file (magic 0x801, big-endian count, then count bytes).
-func ReadIDXLabels(path string) ([]uint8, error) {
+// ReadIDXLabels reads a gzipped IDX1 label file (magic 0x801, big-endian count, then count
+// bytes) and returns the labels widened to int32, the element type of [Dataset.Labels].
+func ReadIDXLabels(path string) ([]int32, error) {
 	data, err := readGzip(path)
 	if err != nil {
 		return nil, err
@@ -246,7 +247,11 @@ func ReadIDXLabels(path string) ([]uint8, error) {
 	if got := len(data) - 8; got != n {
 		return nil, fmt.Errorf("datasets: %s: truncated or corrupt: header says %d labels, file holds %d", path, n, got)
 	}
-	return data[8:], nil
+	labels := make([]int32, n)
+	for i, b := range data[8:] {
+		labels[i] = int32(b)
+	}
+	return labels, nil
 }
 
 func readGzip(path string) ([]byte, error) {

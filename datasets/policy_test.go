@@ -19,7 +19,7 @@ func colourDataset(n, side int) *Dataset {
 				}
 			}
 		}
-		d.Labels = append(d.Labels, uint8(i%10))
+		d.Labels = append(d.Labels, int32(i%10))
 	}
 	return d
 }

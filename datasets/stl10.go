@@ -47,16 +47,16 @@ func decodeSTL10(dst, record []uint8) {
 }
 
 // DecodeSTL10Labels maps an STL-10 label file's bytes 1..10 to class indices 0..9.
-func DecodeSTL10Labels(data []byte, file string) ([]uint8, error) {
+func DecodeSTL10Labels(data []byte, file string) ([]int32, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%s: empty label file", file)
 	}
-	labels := make([]uint8, len(data))
+	labels := make([]int32, len(data))
 	for i, v := range data {
 		if v < 1 || v > STL10Classes {
 			return nil, fmt.Errorf("%s: record %d: label %d; expected 1..%d", file, i, v, STL10Classes)
 		}
-		labels[i] = v - 1
+		labels[i] = int32(v) - 1
 	}
 	return labels, nil
 }
@@ -126,13 +126,13 @@ func LoadSTL10(dir, split string) (*Dataset, error) {
 		return fail(err)
 	}
 	stream.segments = append(stream.segments, seg)
-	d.Labels = append(d.Labels, make([]uint8, seg.count)...)
+	d.Labels = append(d.Labels, make([]int32, seg.count)...)
 	d.Stream, d.Unlabeled = stream, true
 	return d, d.Validate()
 }
 
 // readSTL10Labels reads and checks a label file that must hold n labels.
-func readSTL10Labels(path string, n int) ([]uint8, error) {
+func readSTL10Labels(path string, n int) ([]int32, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %w", err)

@@ -180,7 +180,7 @@ func FuzzDecodeSTL10(f *testing.F) {
 			return
 		}
 		for i, v := range l {
-			if v > 9 || v != labels[i]-1 {
+			if v < 0 || v > 9 || v != int32(labels[i])-1 {
 				t.Fatalf("label %d → %d", labels[i], v)
 			}
 		}

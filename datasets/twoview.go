@@ -25,7 +25,7 @@ type TwoViewBatch struct {
 	Fresh []float32
 	// Indices are the images' positions in the data set, Labels their labels.
 	Indices []int
-	Labels  []uint8
+	Labels  []int32
 	// Extra holds data a Prefetcher hook computed for the batch (for instance representations
 	// of the fresh view), by name.
 	Extra map[string][]float32
@@ -123,7 +123,7 @@ func (s *TwoViewSource) Batch(step int64) *TwoViewBatch {
 		Original:  make([]float32, s.batchSize*size),
 		Augmented: make([]float32, s.batchSize*size),
 		Indices:   s.Indices(step),
-		Labels:    make([]uint8, s.batchSize),
+		Labels:    make([]int32, s.batchSize),
 	}
 	if s.fresh {
 		b.Fresh = make([]float32, s.batchSize*size)

@@ -16,7 +16,7 @@ func smallDataset(n int) *Dataset {
 		for p := range 30 {
 			d.Images = append(d.Images, uint8((i*7+p*13)%256))
 		}
-		d.Labels = append(d.Labels, uint8(i%10))
+		d.Labels = append(d.Labels, int32(i%10))
 	}
 	return d
 }
@@ -105,10 +105,12 @@ func TestNewTwoViewSourceRejectsBadArguments(t *testing.T) {
 		t.Error("batch larger than the data set accepted")
 	}
 	bad := *data
-	bad.Labels = append([]uint8(nil), data.Labels...)
-	bad.Labels[3] = 10
-	if _, err := NewTwoViewSource(&bad, 4, 1, DefaultDigitAugment()); err == nil {
-		t.Error("label out of range accepted")
+	bad.Labels = append([]int32(nil), data.Labels...)
+	for _, label := range []int32{10, -1} {
+		bad.Labels[3] = label
+		if _, err := NewTwoViewSource(&bad, 4, 1, DefaultDigitAugment()); err == nil {
+			t.Errorf("label %d out of range accepted", label)
+		}
 	}
 }
 

@@ -19,7 +19,7 @@ func BenchmarkTrainDataWait(b *testing.B) {
 		for p := range 32 * 32 * 3 {
 			data.Images = append(data.Images, uint8((i*31+p*7+p*p/97)%256))
 		}
-		data.Labels = append(data.Labels, uint8(i%10))
+		data.Labels = append(data.Labels, int32(i%10))
 	}
 	for _, c := range []struct {
 		name    string

@@ -41,7 +41,7 @@ func TestTrainWithCIFARPolicy(t *testing.T) {
 		for p := range 16 * 16 * 3 {
 			data.Images = append(data.Images, uint8((i*31+p*7)%256))
 		}
-		data.Labels = append(data.Labels, uint8(i%2))
+		data.Labels = append(data.Labels, int32(i%2))
 	}
 	config := tinyConfig(2)
 	config.Policy = datasets.PolicyCIFAR20

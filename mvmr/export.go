@@ -35,7 +35,7 @@ func (t *Trainer) ExportEmbeddings(data *datasets.Dataset, dir string) ([]string
 }
 
 // ExportArrays writes h, z, labels and indices 0..n−1 as ExportEmbeddings does.
-func ExportArrays(dir string, h []float32, hDim int, z []float32, zDim int, labels []uint8) ([]string, error) {
+func ExportArrays(dir string, h []float32, hDim int, z []float32, zDim int, labels []int32) ([]string, error) {
 	n := len(labels)
 	if hDim < 1 || zDim < 1 || len(h) != n*hDim || len(z) != n*zDim {
 		return nil, fmt.Errorf("mvmr: export: %d h values of dim %d and %d z values of dim %d for %d labels",

@@ -108,7 +108,7 @@ func TestKNNRandomLabelsNearChance(t *testing.T) {
 }
 
 func TestKNNRejectsBadInput(t *testing.T) {
-	f := Features{N: 4, Dim: 2, NumClasses: 2, Data: make([]float32, 8), Labels: []uint8{0, 1, 0, 1}}
+	f := Features{N: 4, Dim: 2, NumClasses: 2, Data: make([]float32, 8), Labels: []int32{0, 1, 0, 1}}
 	config := DefaultKNNConfig()
 	if _, err := KNN(testBackend(t), f, f, config, nil); err == nil {
 		t.Error("k = 200 > 4 training rows was accepted")
@@ -139,12 +139,12 @@ func BenchmarkKNN10kx60k(b *testing.B) {
 		b.Run(map[int]string{128: "dim128", 2048: "dim2048"}[dim], func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			random := func(n int) Features {
-				f := Features{N: n, Dim: dim, NumClasses: 10, Data: make([]float32, n*dim), Labels: make([]uint8, n)}
+				f := Features{N: n, Dim: dim, NumClasses: 10, Data: make([]float32, n*dim), Labels: make([]int32, n)}
 				for i := range f.Data {
 					f.Data[i] = float32(rng.NormFloat64())
 				}
 				for i := range f.Labels {
-					f.Labels[i] = uint8(i % 10)
+					f.Labels[i] = int32(i % 10)
 				}
 				return f
 			}

@@ -46,7 +46,7 @@ type OnlineProbe struct {
 	stepExec, logits *model.Exec
 	hits1, hits5, n  int
 	testImages       []float32
-	testLabels       []uint8
+	testLabels       []int32
 	testN            int
 }
 

@@ -21,7 +21,7 @@ import (
 type Features struct {
 	Data       []float32
 	N, Dim     int
-	Labels     []uint8
+	Labels     []int32
 	NumClasses int
 }
 
@@ -38,7 +38,7 @@ func (f Features) Validate(name string) error {
 		return fmt.Errorf("%s features: %d classes; expected at least 2", name, f.NumClasses)
 	}
 	for i, l := range f.Labels {
-		if int(l) >= f.NumClasses {
+		if l < 0 || int(l) >= f.NumClasses {
 			return fmt.Errorf("%s features: label %d of row %d is out of range [0, %d)", name, l, i, f.NumClasses)
 		}
 	}
@@ -164,7 +164,7 @@ func LinearProbe(backend compute.Backend, train, test Features, config ProbeConf
 			})
 			tensors.MustMutableFlatData(yb, func(flat []int32) {
 				for j, row := range rows {
-					flat[j] = int32(train.Labels[row])
+					flat[j] = train.Labels[row]
 				}
 			})
 			err := exceptions.TryCatch[error](func() { stepExec.MustExec(xb, yb) })
@@ -229,7 +229,7 @@ func crossEntropy(logits, labels *Node) *Node {
 // labels. A row counts for top-k when fewer than k classes rank above the true class: a larger
 // logit, or an equal one at a lower class index (ties broken by the lower index, as KNN does,
 // so that constant logits score chance, not 100 %). A NaN logit for the true class is a miss.
-func TopKAccuracy(logits []float32, labels []uint8, classes int) (top1, top5 float64) {
+func TopKAccuracy(logits []float32, labels []int32, classes int) (top1, top5 float64) {
 	var hit1, hit5 int
 	for i, label := range labels {
 		row := logits[i*classes : (i+1)*classes]

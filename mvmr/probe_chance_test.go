@@ -29,12 +29,12 @@ func TestLinearProbeRandomLabelsNearChance(t *testing.T) {
 // randomLabelled returns n rows of dim Gaussian values with labels drawn uniformly from 10
 // classes, independent of the values.
 func randomLabelled(rng *rand.Rand, n, dim int) Features {
-	f := Features{N: n, Dim: dim, NumClasses: 10, Data: make([]float32, n*dim), Labels: make([]uint8, n)}
+	f := Features{N: n, Dim: dim, NumClasses: 10, Data: make([]float32, n*dim), Labels: make([]int32, n)}
 	for i := range f.Data {
 		f.Data[i] = float32(rng.NormFloat64())
 	}
 	for i := range f.Labels {
-		f.Labels[i] = uint8(rng.IntN(10))
+		f.Labels[i] = int32(rng.IntN(10))
 	}
 	return f
 }

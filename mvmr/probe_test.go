@@ -13,7 +13,7 @@ func TestTopKAccuracy(t *testing.T) {
 		0.5, 0.4, 0.3, // true 2: third place, top-1 miss
 		0.2, 0.2, 0.1, // true 0: tie with class 1 counts as a hit (no strictly larger logit)
 	}
-	top1, top5 := TopKAccuracy(logits, []uint8{1, 2, 0}, 3)
+	top1, top5 := TopKAccuracy(logits, []int32{1, 2, 0}, 3)
 	if math.Abs(top1-2.0/3) > 1e-12 || top5 != 1 {
 		t.Errorf("top1 %g top5 %g, want 2/3 and 1", top1, top5)
 	}
@@ -21,10 +21,10 @@ func TestTopKAccuracy(t *testing.T) {
 
 // gaussianClasses draws n points in dim dimensions from c classes with means on distinct axes.
 func gaussianClasses(rng *rand.Rand, n, dim, c int, separation float64) Features {
-	f := Features{N: n, Dim: dim, NumClasses: c, Data: make([]float32, n*dim), Labels: make([]uint8, n)}
+	f := Features{N: n, Dim: dim, NumClasses: c, Data: make([]float32, n*dim), Labels: make([]int32, n)}
 	for i := range n {
 		label := i % c
-		f.Labels[i] = uint8(label)
+		f.Labels[i] = int32(label)
 		for j := range dim {
 			v := rng.NormFloat64()
 			if j == label {

@@ -47,7 +47,7 @@ type TSNEEmbedding struct {
 	Y      []float64
 	N      int
 	Dims   int
-	Labels []uint8
+	Labels []int32
 	// KL is the final KL divergence, Trustworthiness the score at k = TrustworthinessK.
 	KL, Trustworthiness float64
 }

@@ -163,7 +163,7 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 			} else {
 				train.Normalize(images[j*size:(j+1)*size], idx)
 			}
-			labels[j] = int32(train.Labels[idx])
+			labels[j] = train.Labels[idx]
 		}
 		var loss float64
 		err := exceptions.TryCatch[error](func() {

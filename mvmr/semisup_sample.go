@@ -26,7 +26,7 @@ const (
 // with the given labels, drawn as sampling says from a generator seeded by seed. The result is
 // sorted for SamplePerClass and in draw order for SampleOfficial; the same arguments give the
 // same indices.
-func SampleLabelled(labels []uint8, numClasses int, fraction float64, sampling LabelSampling, seed int64) ([]int, error) {
+func SampleLabelled(labels []int32, numClasses int, fraction float64, sampling LabelSampling, seed int64) ([]int, error) {
 	if !(fraction > 0 && fraction <= 1) {
 		return nil, fmt.Errorf("mvmr: label fraction = %g; expected a fraction in (0, 1] (0.01 for 1 %%)", fraction)
 	}
@@ -38,7 +38,7 @@ func SampleLabelled(labels []uint8, numClasses int, fraction float64, sampling L
 	case SamplePerClass:
 		byClass := make([][]int, numClasses)
 		for i, l := range labels {
-			if int(l) >= numClasses {
+			if l < 0 || int(l) >= numClasses {
 				return nil, fmt.Errorf("mvmr: label %d of image %d is out of range [0, %d)", l, i, numClasses)
 			}
 			byClass[l] = append(byClass[l], i)

@@ -7,10 +7,10 @@ import (
 
 func TestSampleLabelledPerClass(t *testing.T) {
 	// 10 classes of unequal sizes: class c has 100 + 30·c images, interleaved.
-	var labels []uint8
+	var labels []int32
 	for c := range 10 {
 		for range 100 + 30*c {
-			labels = append(labels, uint8(c))
+			labels = append(labels, int32(c))
 		}
 	}
 	slices.Reverse(labels)
@@ -44,9 +44,9 @@ func TestSampleLabelledPerClass(t *testing.T) {
 }
 
 func TestSampleLabelledOfficial(t *testing.T) {
-	labels := make([]uint8, 1000)
+	labels := make([]int32, 1000)
 	for i := range labels {
-		labels[i] = uint8(i % 10)
+		labels[i] = int32(i % 10)
 	}
 	got, err := SampleLabelled(labels, 10, 0.1, SampleOfficial, 1)
 	if err != nil {

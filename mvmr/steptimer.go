@@ -44,7 +44,7 @@ func TimeTrainingSteps(backend compute.Backend, config Config, height, width, ch
 	b := config.BatchSize
 	rng := rand.New(rand.NewPCG(uint64(config.Seed), 7))
 	data := &datasets.Dataset{Name: "random", Height: height, Width: width, Channels: channels, NumClasses: 1,
-		Images: make([]uint8, b*height*width*channels), Labels: make([]uint8, b)}
+		Images: make([]uint8, b*height*width*channels), Labels: make([]int32, b)}
 	for range channels {
 		data.Mean = append(data.Mean, 0.5)
 		data.Std = append(data.Std, 0.25)

@@ -103,7 +103,7 @@ func convPoolReference(img []float64, w, b []float32) []float64 {
 
 func randomDataset(rng *rand.Rand, n, size int) *datasets.Dataset {
 	d := &datasets.Dataset{Name: "random", Height: size, Width: size, Channels: 1, NumClasses: 1,
-		Images: make([]uint8, n*size*size), Labels: make([]uint8, n), Mean: []float32{0.2}, Std: []float32{0.5}}
+		Images: make([]uint8, n*size*size), Labels: make([]int32, n), Mean: []float32{0.2}, Std: []float32{0.5}}
 	for i := range d.Images {
 		d.Images[i] = uint8(rng.IntN(256))
 	}

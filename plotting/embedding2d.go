@@ -16,7 +16,7 @@ import (
 // Float is the element type of coordinate slices the figures accept.
 type Float interface{ ~float32 | ~float64 }
 
-// Label is the element type of class-label slices the figures accept (datasets use uint8).
+// Label is the element type of class-label slices the figures accept (datasets use int32).
 type Label interface {
 	~uint8 | ~uint16 | ~uint32 | ~int | ~int8 | ~int16 | ~int32 | ~int64
 }

@@ -17,9 +17,9 @@ import (
 // config (sizes, steps per epoch) without loading MNIST.
 func fakeDigits(n int) *datasets.Dataset {
 	d := &datasets.Dataset{Name: "fake", Height: 28, Width: 28, Channels: 1, NumClasses: 10,
-		Images: make([]uint8, n*28*28), Labels: make([]uint8, n), Mean: []float32{0.1}, Std: []float32{0.3}}
+		Images: make([]uint8, n*28*28), Labels: make([]int32, n), Mean: []float32{0.1}, Std: []float32{0.3}}
 	for i := range d.Labels {
-		d.Labels[i] = uint8(i % 10)
+		d.Labels[i] = int32(i % 10)
 	}
 	return d
 }
