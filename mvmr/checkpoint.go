@@ -24,7 +24,9 @@ import (
 
 // Checkpoint file format, version 1: the 8-byte magic "MVMRCKPT", a little-endian uint32 format
 // version and uint64 header length, the JSON header (checkpointHeader), then the variables' raw
-// little-endian bytes, back to back, whose SHA-256 the header records.
+// little-endian bytes, back to back, whose SHA-256 the header records. The header's optional
+// "monitors" field lists the variables of the trainer's StatefulMonitors, by state key, in the same
+// bytes; a checkpoint without it (written before monitor states were saved) still loads.
 //
 // GoMLX's ml/model/checkpoint package is not used because it writes its files in place (a kill
 // during a save leaves a truncated checkpoint that is then picked as the latest); this format is
@@ -43,6 +45,9 @@ type checkpointHeader struct {
 	History   *history.History     `json:"history"`
 	Variables []checkpointVariable `json:"variables"`
 	DataSHA   string               `json:"data_sha256"`
+	// Monitors holds the state of the trainer's StatefulMonitors by state key, in the same data
+	// bytes as Variables (absent from checkpoints written before monitor states were saved).
+	Monitors map[string][]checkpointVariable `json:"monitors,omitempty"`
 }
 
 type checkpointData struct {
@@ -60,28 +65,21 @@ type checkpointVariable struct {
 	Length    int64  `json:"length"`
 }
 
-// Save writes the trainer's full state (Config, step, History, weights, BatchNorm statistics and
-// optimizer state) to path atomically: a kill during Save leaves the previous file intact.
+// Save writes the trainer's full state (Config, step, History, weights, BatchNorm statistics,
+// optimizer state and the state of its StatefulMonitors, such as the online probe) to path
+// atomically: a kill during Save leaves the previous file intact.
 func (t *Trainer) Save(path string) error {
 	header := checkpointHeader{
 		Version: checkpointVersion, Step: t.Step(), Config: t.config, History: t.history,
 		Data: checkpointData{Name: t.data.Name, Len: t.data.Len(), Height: t.data.Height, Width: t.data.Width, Channels: t.data.Channels},
 	}
 	var payload bytes.Buffer
-	for v := range t.store.IterVariables() {
-		if !v.HasValue() {
-			continue
-		}
-		value := v.MustValue()
-		var raw []byte
-		if err := value.ConstBytes(func(b []byte) { raw = slices.Clone(b) }); err != nil {
-			return fmt.Errorf("mvmr: saving %s: reading variable %s: %w", path, v.Path(), err)
-		}
-		header.Variables = append(header.Variables, checkpointVariable{
-			Path: v.Path(), DType: value.DType().String(), Dims: value.Shape().Dimensions,
-			Trainable: v.Trainable, Offset: int64(payload.Len()), Length: int64(len(raw)),
-		})
-		payload.Write(raw)
+	var err error
+	if header.Variables, err = appendVariables(&payload, t.store); err != nil {
+		return fmt.Errorf("mvmr: saving %s: %w", path, err)
+	}
+	if header.Monitors, err = t.saveMonitorStates(&payload); err != nil {
+		return fmt.Errorf("mvmr: saving %s: %w", path, err)
 	}
 	sum := sha256.Sum256(payload.Bytes())
 	header.DataSHA = hex.EncodeToString(sum[:])
@@ -102,6 +100,28 @@ func (t *Trainer) Save(path string) error {
 		return fmt.Errorf("mvmr: saving checkpoint: %w", err)
 	}
 	return nil
+}
+
+// appendVariables writes the raw bytes of every variable of store that has a value to payload and
+// returns their entries, offsets counted from the start of payload.
+func appendVariables(payload *bytes.Buffer, store *model.Store) ([]checkpointVariable, error) {
+	var out []checkpointVariable
+	for v := range store.IterVariables() {
+		if !v.HasValue() {
+			continue
+		}
+		value := v.MustValue()
+		var raw []byte
+		if err := value.ConstBytes(func(b []byte) { raw = slices.Clone(b) }); err != nil {
+			return nil, fmt.Errorf("reading variable %s: %w", v.Path(), err)
+		}
+		out = append(out, checkpointVariable{
+			Path: v.Path(), DType: value.DType().String(), Dims: value.Shape().Dimensions,
+			Trainable: v.Trainable, Offset: int64(payload.Len()), Length: int64(len(raw)),
+		})
+		payload.Write(raw)
+	}
+	return out, nil
 }
 
 // readCheckpoint reads and verifies a checkpoint file.
@@ -167,6 +187,7 @@ func LoadTrainerWithBackend(backend compute.Backend, path string, data *datasets
 	if err := restoreVariables(t.store, path, header, payload); err != nil {
 		return nil, err
 	}
+	t.savedMonitors = savedMonitorStates(path, header, payload)
 	if header.Step != t.Step() {
 		return nil, fmt.Errorf("mvmr: %s: header step %d but the optimizer step variable holds %d", path, header.Step, t.Step())
 	}
@@ -177,19 +198,25 @@ func LoadTrainerWithBackend(backend compute.Backend, path string, data *datasets
 
 // restoreVariables sets (or creates) in store every variable a checkpoint holds.
 func restoreVariables(store *model.Store, path string, header *checkpointHeader, payload []byte) error {
-	for i, cv := range header.Variables {
+	return restoreVariableList(store, path, "variables", header.Variables, payload)
+}
+
+// restoreVariableList sets (or creates) in store the variables listed (under the header field
+// named field, for errors) with their bytes in payload.
+func restoreVariableList(store *model.Store, path, field string, variables []checkpointVariable, payload []byte) error {
+	for i, cv := range variables {
 		dtype, err := dtypes.DTypeString(cv.DType)
 		if err != nil {
-			return fmt.Errorf("mvmr: %s: variables[%d] (%s): dtype %q: %w", path, i, cv.Path, cv.DType, err)
+			return fmt.Errorf("mvmr: %s: %s[%d] (%s): dtype %q: %w", path, field, i, cv.Path, cv.DType, err)
 		}
 		shape := shapes.Make(dtype, cv.Dims...)
 		if int64(shape.ByteSize()) != cv.Length || cv.Offset < 0 || cv.Offset+cv.Length > int64(len(payload)) {
-			return fmt.Errorf("mvmr: %s: variables[%d] (%s): %d bytes at offset %d; expected %d bytes for %s within %d data bytes",
-				path, i, cv.Path, cv.Length, cv.Offset, shape.ByteSize(), shape, len(payload))
+			return fmt.Errorf("mvmr: %s: %s[%d] (%s): %d bytes at offset %d; expected %d bytes for %s within %d data bytes",
+				path, field, i, cv.Path, cv.Length, cv.Offset, shape.ByteSize(), shape, len(payload))
 		}
 		value := tensors.FromShape(shape)
 		if err := value.MutableBytes(func(b []byte) { copy(b, payload[cv.Offset:cv.Offset+cv.Length]) }); err != nil {
-			return fmt.Errorf("mvmr: %s: variables[%d] (%s): %w", path, i, cv.Path, err)
+			return fmt.Errorf("mvmr: %s: %s[%d] (%s): %w", path, field, i, cv.Path, err)
 		}
 		v := store.GetVariable(cv.Path) // the random-number state exists already
 		if v != nil && v.Shape().Equal(shape) {
@@ -198,7 +225,7 @@ func restoreVariables(store *model.Store, path string, header *checkpointHeader,
 			v, err = store.CreateVariable(cv.Path, value)
 		}
 		if err != nil {
-			return fmt.Errorf("mvmr: %s: variables[%d] (%s): %w", path, i, cv.Path, err)
+			return fmt.Errorf("mvmr: %s: %s[%d] (%s): %w", path, field, i, cv.Path, err)
 		}
 		v.SetTrainable(cv.Trainable)
 	}

@@ -28,6 +28,9 @@ func (t *Trainer) Monitors() []Monitor { return slices.Clone(t.monitors) }
 
 // observe runs the monitors after step and returns their values, sorted by name.
 func (t *Trainer) observe(step int64, batch *datasets.TwoViewBatch) (names []string, values []float64, err error) {
+	if err := t.restoreMonitorStates(step); err != nil {
+		return nil, nil, err
+	}
 	all := map[string]float64{}
 	for _, m := range t.monitors {
 		v, err := m.Observe(t, step, batch)

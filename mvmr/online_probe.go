@@ -33,8 +33,9 @@ const OnlineProbeLR = 1e-4
 // its accuracy in History. Differences from the official callback, both deliberate: it reads the
 // step's own batch rather than a second shuffled loader of the same training images, and h is
 // computed with BatchNorm in evaluation mode (the official one runs the encoder in training
-// mode, which also moves the BatchNorm running statistics). The head is not saved in checkpoints:
-// a resumed run starts a new one.
+// mode, which also moves the BatchNorm running statistics). It is a StatefulMonitor: its head,
+// Adam moments and the counts since its last record are saved in the trainer's checkpoints, so a
+// resumed run continues its series exactly as an uninterrupted one.
 type OnlineProbe struct {
 	// Every is the interval in steps between records.
 	Every int
@@ -44,7 +45,6 @@ type OnlineProbe struct {
 	classes          int
 	store            *model.Store
 	stepExec, logits *model.Exec
-	hits1, hits5, n  int
 	testImages       []float32
 	testLabels       []int32
 	testN            int
@@ -118,14 +118,24 @@ func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBat
 		return nil, fmt.Errorf("online probe step: %w", err)
 	}
 	top1, top5 := TopKAccuracy(logits, batch.Labels, p.classes)
-	p.hits1 += int(math.Round(top1 * float64(batch.Size)))
-	p.hits5 += int(math.Round(top5 * float64(batch.Size)))
-	p.n += batch.Size
-	if !due(step, p.Every) {
+	counts, err := p.counts()
+	if err != nil {
+		return nil, err
+	}
+	counts[0] += int64(math.Round(top1 * float64(batch.Size)))
+	counts[1] += int64(math.Round(top5 * float64(batch.Size)))
+	counts[2] += int64(batch.Size)
+	var out map[string]float64
+	if due(step, p.Every) {
+		out = map[string]float64{HistoryOnlineTop1: float64(counts[0]) / float64(counts[2]), HistoryOnlineTop5: float64(counts[1]) / float64(counts[2])}
+		counts = []int64{0, 0, 0}
+	}
+	if err := p.setCounts(counts); err != nil {
+		return nil, err
+	}
+	if out == nil {
 		return nil, nil
 	}
-	out := map[string]float64{HistoryOnlineTop1: float64(p.hits1) / float64(p.n), HistoryOnlineTop5: float64(p.hits5) / float64(p.n)}
-	p.hits1, p.hits5, p.n = 0, 0, 0
 	if p.testN > 0 {
 		ht, _, err := t.encodeBatch(t.featureExec, p.testImages, p.testN)
 		if err != nil {
@@ -142,3 +152,40 @@ func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBat
 	}
 	return out, nil
 }
+
+// onlineProbeCounts is the store variable holding the top-1 hits, top-5 hits and images seen since
+// the last record: part of the state a checkpoint saves.
+const onlineProbeCounts = "/online_probe_counts"
+
+// counts returns the hits and images since the last record.
+func (p *OnlineProbe) counts() ([]int64, error) {
+	v := p.store.GetVariable(onlineProbeCounts)
+	if v == nil || !v.HasValue() {
+		return []int64{0, 0, 0}, nil
+	}
+	c := tensors.MustCopyFlatData[int64](v.MustValue())
+	if len(c) != 3 {
+		return nil, fmt.Errorf("mvmr: online probe: %s holds %d values; expected 3", onlineProbeCounts, len(c))
+	}
+	return c, nil
+}
+
+// setCounts stores the hits and images since the last record.
+func (p *OnlineProbe) setCounts(c []int64) error {
+	value := tensors.FromValue(c)
+	if v := p.store.GetVariable(onlineProbeCounts); v != nil {
+		return v.SetValue(value)
+	}
+	v, err := p.store.CreateVariable(onlineProbeCounts, value)
+	if err != nil {
+		return fmt.Errorf("mvmr: online probe: %w", err)
+	}
+	v.SetTrainable(false)
+	return nil
+}
+
+// StateKey implements StatefulMonitor.
+func (p *OnlineProbe) StateKey() string { return "online_probe" }
+
+// StateStore implements StatefulMonitor: the head's weights, its Adam state and counts.
+func (p *OnlineProbe) StateStore() *model.Store { return p.store }

@@ -51,6 +51,9 @@ type Trainer struct {
 	calibrateExc *model.Exec
 	history      *history.History
 	monitors     []Monitor // see monitor.go
+	// savedMonitors is the monitor state of the checkpoint the trainer was loaded from, set back
+	// into its StatefulMonitors before their first step (monitor_state.go).
+	savedMonitors *savedMonitors
 
 	// Progress receives a progress line (step, loss terms, steps/s, time left) every
 	// ProgressEvery during Train; nil disables it.

@@ -92,7 +92,8 @@ type Config struct {
 	// MonitorEvery > 0 adds mvmr's monitors on the test split every MonitorEvery steps, their
 	// series in history.csv: collapse statistics, dCor(z, representation) diagnostics
 	// "dcor_diag/<rep>" (MonitoredRepresentations and the run's own) and the online probe; 0
-	// turns them off. The online probe's weights are not checkpointed: it restarts on resume.
+	// turns them off. The online probe's head, Adam state and counts are saved in the checkpoints:
+	// a resumed run continues its series exactly.
 	MonitorEvery int `yaml:"monitor_every"`
 }
 
