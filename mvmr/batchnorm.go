@@ -61,6 +61,16 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64) *Node {
 	}
 
 	var mean, variance *Node
+	if k := batchNormGroups(g); k > 1 && scope.IsTraining(g) {
+		out, mean0, unbiased0 := groupedBatchNorm(x, k, gamma.NodeValue(g), beta.NodeValue(g))
+		setState(runningMean, Add(
+			MulScalar(stateValue(runningMean, g), 1-BatchNormMomentum),
+			MulScalar(StopGradient(mean0), BatchNormMomentum)))
+		setState(runningVar, Add(
+			MulScalar(stateValue(runningVar, g), 1-BatchNormMomentum),
+			MulScalar(StopGradient(unbiased0), BatchNormMomentum)))
+		return out
+	}
 	if scope.IsTraining(g) {
 		count := x.Shape().Size() / features
 		mean = ReduceMean(x, reduceAxes...)

@@ -28,6 +28,9 @@ type Config struct {
 	// FreshPerBatch draws the fresh view's augmentation once per batch, as the official code
 	// does for its augmented-image representations; off, each image draws its own.
 	FreshPerBatch bool `json:"fresh_per_batch,omitempty"`
+	// Parallel spreads the step over several devices and sets the official multi-GPU loss
+	// grouping; the zero value is one device and one loss on the whole batch.
+	Parallel ParallelConfig `json:"parallel,omitempty"`
 }
 
 // DefaultConfig returns the quickstart configuration for MNIST with a learning-rate schedule
@@ -56,6 +59,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Optimizer.Validate(); err != nil {
+		return err
+	}
+	if err := c.Parallel.Validate(c.BatchSize); err != nil {
 		return err
 	}
 	if c.Policy != "" && !slices.Contains(datasets.PolicyNames, c.Policy) {

@@ -23,8 +23,9 @@ import (
 //     its rows of a zero matrix: PlaceShard below.
 //   - Only XLA implements them (StableHLO collectives); the pure-Go backend has one device and
 //     returns "not supported" for collectives.
-// The trainer runs on one device; multi-device training is not wired into it (no machine here
-// has two accelerators to test it on).
+// The trainer uses the first (ParallelConfig.Devices, dataparallel.go); PlaceShard is the
+// explicit-collective form of its all-gather, whose maths TestShardedLossEqualsGlobalLoss checks on
+// one CPU device. Neither has run on several devices yet: no machine here has two accelerators.
 
 // PlaceShard returns the [numShards·b, d] matrix that is zero except for rows
 // index·b .. (index+1)·b−1, which hold shard ([b, d]); index is an integer scalar node (the

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/gomlx/gomlx/support/exceptions"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
@@ -60,7 +59,7 @@ func TimeTrainingSteps(backend compute.Backend, config Config, height, width, ch
 	if t.graphFresh || len(t.hostReps) > 0 {
 		return StepTiming{}, fmt.Errorf("mvmr: TimeTrainingSteps times in-graph losses only; config.loss.representations uses a fresh view or host features")
 	}
-	views := make([]any, 2)
+	views := make([]*tensors.Tensor, 2)
 	for i := range views {
 		x := make([]float32, b*height*width*channels)
 		for j := range x {
@@ -71,15 +70,13 @@ func TimeTrainingSteps(backend compute.Backend, config Config, height, width, ch
 	var timing StepTiming
 	for i := range warmup + steps {
 		start := time.Now()
-		var outputs []*tensors.Tensor
-		if err := exceptions.TryCatch[error](func() { outputs = t.stepExec.MustExec(views...) }); err != nil {
+		output, err := t.runStep(views) // on one device or split over config.Parallel.Devices
+		if err != nil {
 			return timing, fmt.Errorf("mvmr: timed training step %d: %w", i, err)
 		}
-		values := flatFloat64(outputs[0]) // copies to the host: the step has finished
+		values := flatFloat64(output) // copies to the host: the step has finished
 		elapsed := time.Since(start).Seconds()
-		for _, o := range outputs {
-			o.FinalizeAll()
-		}
+		output.FinalizeAll()
 		timing.Loss = values[len(values)-2]
 		if i == 0 {
 			timing.Compile = elapsed

@@ -46,6 +46,7 @@ type Trainer struct {
 	graphFresh   bool // a graph representation reads the fresh view: it is a step input
 
 	stepExec     *model.Exec
+	parallel     *dataParallel // nil on one device
 	featureExec  *model.Exec
 	embedExec    *model.Exec
 	calibrateExc *model.Exec
@@ -137,6 +138,14 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	}
 	if t.stepExec, err = model.NewExec(backend, t.store, t.stepGraph); err != nil {
 		return nil, fmt.Errorf("mvmr: creating the training step: %w", err)
+	}
+	if d := config.Parallel.Devices; d > 1 {
+		if t.parallel, err = newDataParallel(backend, d); err != nil {
+			return nil, fmt.Errorf("mvmr: %w", err)
+		}
+		if err := t.parallel.configure(t.stepExec, t.numStepInputs()); err != nil {
+			return nil, fmt.Errorf("mvmr: data parallel over %d devices: %w", d, err)
+		}
 	}
 	if t.featureExec, err = model.NewExec(backend, t.store, t.featureGraph); err != nil {
 		return nil, fmt.Errorf("mvmr: creating the feature extractor: %w", err)
@@ -232,7 +241,7 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 			// A streamed data set could not read an image: the batch holds a blank one in its place.
 			return fmt.Errorf("mvmr: training step %d: reading the images of %s: %w", step, t.data.Name, err)
 		}
-		inputs := []any{
+		inputs := []*tensors.Tensor{
 			tensors.FromFlatDataAndDimensions(batch.Original, b, h, w, c),
 			tensors.FromFlatDataAndDimensions(batch.Augmented, b, h, w, c),
 		}
@@ -242,12 +251,11 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 		for _, rep := range t.hostReps {
 			inputs = append(inputs, t.hostInput(rep, batch))
 		}
-		var outputs []*tensors.Tensor
-		err := exceptions.TryCatch[error](func() { outputs = t.stepExec.MustExec(inputs...) })
+		output, err := t.runStep(inputs)
 		if err != nil {
 			return fmt.Errorf("mvmr: training step %d: %w", step, err)
 		}
-		values := flatFloat64(outputs[0])
+		values := flatFloat64(output)
 		lr := values[len(values)-1]
 		values = values[:len(values)-1]
 		if bad := nonFinite(t.names, values, t.loss.Weights()); len(bad) > 0 {
@@ -298,6 +306,39 @@ func nonFinite(names []string, values, weights []float64) map[string]float64 {
 	return bad
 }
 
+// numStepInputs is the number of batch inputs of the training step: the two views, the fresh
+// view when a graph representation reads it, and one per host representation.
+func (t *Trainer) numStepInputs() int {
+	n := 2 + len(t.hostReps)
+	if t.graphFresh {
+		n++
+	}
+	return n
+}
+
+// runStep executes the training step on its batch inputs, on one device or split over
+// Parallel.Devices, and returns its output (the loss components and the learning rate).
+func (t *Trainer) runStep(inputs []*tensors.Tensor) (*tensors.Tensor, error) {
+	if t.parallel != nil {
+		var output *tensors.Tensor
+		var runErr error
+		if err := exceptions.TryCatch[error](func() { output, runErr = t.parallel.run(t.stepExec, inputs) }); err != nil {
+			return nil, err
+		}
+		return output, runErr
+	}
+	args := make([]any, len(inputs))
+	for i, x := range inputs {
+		args[i] = x
+	}
+	var outputs []*tensors.Tensor
+	err := exceptions.TryCatch[error](func() { outputs = t.stepExec.MustExec(args...) })
+	if err != nil {
+		return nil, err
+	}
+	return outputs[0], nil
+}
+
 // stepGraph builds one training step on a batch of original and augmented views (and, when a
 // representation needs it, the fresh view): both views through the shared encoder (the
 // augmented one first, as the official step does), the loss, its gradient and the Adam update,
@@ -318,9 +359,11 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	store := scope.Store()
 	store.SetTraining(g, true)
 	deferStateUpdates(g)
+	groups := t.config.Parallel.groups()
+	setBatchNormGroups(g, groups)
 	_, zAug := t.config.Encoder.Encode(scope.In(encoderScope), views.Augmented)
 	_, zOrig := t.config.Encoder.Encode(scope.Shared(encoderScope), views.Original)
-	components := t.loss.Components(views, zOrig, zAug)
+	components := t.loss.GroupedComponents(views, zOrig, zAug, groups)
 	total := components[len(components)-1]
 
 	vars, params := trainableInUse(store, g)

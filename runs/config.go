@@ -95,6 +95,20 @@ type Config struct {
 	// turns them off. The online probe's head, Adam state and counts are saved in the checkpoints:
 	// a resumed run continues its series exactly.
 	MonitorEvery int `yaml:"monitor_every"`
+	// Parallel spreads each step over several devices and sets the official multi-GPU loss
+	// grouping (see mvmr.ParallelConfig).
+	Parallel ParallelConfig `yaml:"parallel"`
+}
+
+// ParallelConfig holds the parallel.* keys (mvmr.ParallelConfig).
+type ParallelConfig struct {
+	// Devices is the number of devices each batch is split over, with the loss and BatchNorm of
+	// the whole batch (0 or 1: one device; more needs XLA with that many accelerators).
+	Devices int `yaml:"devices"`
+	// LossGroups cuts the batch into that many groups with their own loss and BatchNorm
+	// statistics, averaged: the official DDP training on LossGroups GPUs, whose batch_size is
+	// per GPU (0 or 1: one loss on the whole batch).
+	LossGroups int `yaml:"loss_groups"`
 }
 
 // Weights are the weights of the L1 and L2 terms in the total loss. A weight of 0 logs the term
@@ -144,6 +158,9 @@ type EncoderConfig struct {
 	SmallKernel bool `yaml:"small_kernel"`
 	// NoMaxPool removes the ResNet stem's max pool (a deviation from the official code); ResNets only.
 	NoMaxPool bool `yaml:"no_maxpool"`
+	// Precision is float32 (empty: the default) or bfloat16, mixed precision with float32
+	// master weights, BatchNorm and loss: this kit's alternative to the official fp16.
+	Precision string `yaml:"precision"`
 }
 
 // ScatnetConfig holds the official scatnet.* keys.
@@ -262,7 +279,7 @@ var officialUnused = map[string]string{
 	"log_every":          "progress is printed every 10 s",
 	"eval_every":         "the evaluation protocols run after training",
 	"n_workers":          "data loading uses every core",
-	"fp16":               "training runs in float32",
+	"fp16":               "set encoder.precision: bfloat16 for mixed precision (fast with XLA on a GPU)",
 	"fine_tune_from":     "use mvmr train --resume to continue a run",
 	"clip":               "no CLIP teacher in this build",
 	"dataset.percentage": "semi-supervised label fractions are not set here",

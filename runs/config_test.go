@@ -206,6 +206,9 @@ func TestBadValuesAreNamed(t *testing.T) {
 		{"normalize_z=maybe", `normalize_z = "maybe": expected true or false`},
 		{"checkpoint_every=0", `checkpoint_every = 0: expected an integer >= 1`},
 		{"eval.features=x", `eval.features = "x": expected one of h, z`},
+		{"parallel.devices=3", `parallel.devices = 3: batch_size = 256 must be a multiple`},
+		{"parallel.loss_groups=-1", `parallel.loss_groups = -1: expected an integer >= 0`},
+		{"encoder.precision=fp8", `encoder.precision = "fp8"; expected "float32" (default) or "bfloat16"`},
 	}
 	for _, tc := range cases {
 		l, err := Parse(nil, strings.Split(tc.set, "\n")...)
@@ -292,5 +295,23 @@ func TestFromArgsAndEpochs(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// The parallel.* and encoder.precision keys reach the mvmr config the trainer gets.
+func TestParallelAndPrecisionResolve(t *testing.T) {
+	l, err := Parse(nil, "parallel.devices=2", "parallel.loss_groups=4", "encoder.precision=bfloat16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := l.Config.Resolve(fakeDigits(2048))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (mvmr.ParallelConfig{Devices: 2, LossGroups: 4}); mc.Parallel != want {
+		t.Errorf("Resolve: parallel = %+v, want %+v", mc.Parallel, want)
+	}
+	if mc.Encoder.Precision != mvmr.PrecisionBFloat16 {
+		t.Errorf("Resolve: encoder.precision = %q, want %q", mc.Encoder.Precision, mvmr.PrecisionBFloat16)
 	}
 }

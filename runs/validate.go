@@ -160,6 +160,9 @@ func (c Config) Validate() error {
 	if c.MonitorEvery < 0 {
 		bad("monitor_every", c.MonitorEvery, "an integer >= 0 (0: no monitors)")
 	}
+	if err := c.mvmrParallel().Validate(c.BatchSize); err != nil {
+		errs = append(errs, err)
+	}
 	if c.CheckpointEvery < 1 {
 		bad("checkpoint_every", c.CheckpointEvery, "an integer >= 1 (steps between checkpoints)")
 	}
@@ -171,10 +174,16 @@ func (c Config) mvmrEncoder() mvmr.EncoderConfig {
 		e := mvmr.ResNetConfig(c.Encoder.Type, c.Encoder.SmallKernel, c.Encoder.OutDim)
 		e.NoMaxPool = c.Encoder.NoMaxPool
 		e.Head = mvmr.Head(c.Encoder.Head)
+		e.Precision = c.Encoder.Precision
 		return e
 	}
 	return mvmr.EncoderConfig{Channels: c.Encoder.Channels, Strides: c.Encoder.Strides,
-		Head: mvmr.Head(c.Encoder.Head), Projector: c.Encoder.OutDim}
+		Head: mvmr.Head(c.Encoder.Head), Projector: c.Encoder.OutDim, Precision: c.Encoder.Precision}
+}
+
+// mvmrParallel returns the parallel.* settings as mvmr's.
+func (c Config) mvmrParallel() mvmr.ParallelConfig {
+	return mvmr.ParallelConfig{Devices: c.Parallel.Devices, LossGroups: c.Parallel.LossGroups}
 }
 
 // TotalSteps returns the number of training steps (batches) on a training set of n images.
@@ -237,7 +246,7 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	loss.MSEWeight, loss.StdWeight, loss.DCorZZWeight = c.Weights.MSE, c.Weights.Std, c.Weights.DCorZZ
 	loss.Representations = c.lossTerms()
 	mc := mvmr.Config{Seed: c.Seed, BatchSize: c.BatchSize, Encoder: c.mvmrEncoder(), Loss: loss, Optimizer: opt,
-		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset)}
+		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset), Parallel: c.mvmrParallel()}
 	if err := mc.Validate(); err != nil {
 		return mvmr.Config{}, fmt.Errorf("runs: the resolved mvmr config: %w", err)
 	}

@@ -26,6 +26,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	warmup := fs.Int("warmup", 2, "untimed steps first (the first compiles)")
 	steps := fs.Int("steps", 5, "timed steps")
 	precision := fs.String("precision", mvmr.PrecisionFloat32, "encoder precision: float32 or bfloat16 (mixed precision)")
+	devices := fs.Int("devices", 1, "devices the batch is split over (data parallel; needs XLA with that many accelerators)")
+	lossGroups := fs.Int("loss-groups", 1, "groups with their own loss and BatchNorm statistics (the official multi-GPU DDP loss)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: mvmr bench [flags]\n\nTimes the full training step (both views, loss mse + std + dcor_zz, gradient, Adam) on random\n"+
 			"images with the backend from GOMLX_BACKEND, and prints the median seconds per step.\n\nflags:")
@@ -51,6 +53,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		config.Encoder.Projector = *projector
 	}
 	config.Encoder.Precision = *precision
+	config.Parallel = mvmr.ParallelConfig{Devices: *devices, LossGroups: *lossGroups}
 	if err := config.Validate(); err != nil {
 		return badInput("%v", err)
 	}
@@ -62,9 +65,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backend %s (%s) arch %s precision %s small_kernel=%v projector %s batch %d %dx%dx%d: compile+first step %.2f s, "+
+	fmt.Fprintf(stdout, "backend %s (%s) arch %s precision %s devices %d loss_groups %d small_kernel=%v projector %s batch %d %dx%dx%d: compile+first step %.2f s, "+
 		"median %.4f s/step (min %.4f, %d steps), %.2f steps/s, %.1f images/s, loss %.4f\n",
-		mvmr.BackendConfig(), backend.Description(), *arch, config.Encoder.Precision, *smallKernel, config.Encoder.Projector, *batch, *size, *size, *channels,
+		mvmr.BackendConfig(), backend.Description(), *arch, config.Encoder.Precision, max(1, *devices), max(1, *lossGroups), *smallKernel, config.Encoder.Projector, *batch, *size, *size, *channels,
 		timing.Compile, timing.Median, timing.Min, len(timing.Seconds), timing.StepsPerSecond(),
 		float64(*batch)/timing.Median, timing.Loss)
 	return nil
