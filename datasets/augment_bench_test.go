@@ -16,6 +16,7 @@ func BenchmarkTwoViewPairs(b *testing.B) {
 		side   int
 	}{
 		{PolicyMNIST, 28}, {PolicyCIFAR, 32}, {PolicyCIFAR20, 32}, {PolicyCustom, 32}, {PolicyCustom, 96},
+		{PolicyRandAugment, 32}, {PolicyAutoAugment, 32}, {PolicyRandAugment, 96}, {PolicyAutoAugment, 96},
 	}
 	const batch = 256
 	for _, c := range cases {

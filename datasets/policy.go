@@ -7,8 +7,9 @@ import (
 )
 
 // Augmentation policy names, as the official code's aug_policy setting. The official
-// repository's AugTransform (src/transform/transform.py) defines "custom"; "cifar20", "cifar"
-// and "mnist" are the policies of issue 3 for the small-image data sets.
+// repository's AugTransform (src/transform/transform.py) defines "custom", "randaugment" and
+// "autoaugment"; "cifar20", "cifar" and "mnist" are the policies of issue 3 for the small-image
+// data sets, and the AutoAugment CIFAR-10 and SVHN variants complete torchvision's policies.
 const (
 	// PolicyCustom is the official default: RandomResizedCrop(size), RandomHorizontalFlip,
 	// RandomApply([ColorJitter(0.8, 0.8, 0.8, 0.2)], p=0.8), RandomGrayscale(p=0.2),
@@ -24,10 +25,21 @@ const (
 	PolicyMNIST = "mnist"
 	// PolicyNone only normalises.
 	PolicyNone = "none"
+	// PolicyRandAugment is the official RandomResizedCrop(size), then
+	// RandAugment(num_ops=4, magnitude=10, num_magnitude_bins=31).
+	PolicyRandAugment = "randaugment"
+	// PolicyAutoAugment is the official RandomResizedCrop(size), then AutoAugment() (the
+	// ImageNet policy).
+	PolicyAutoAugment = "autoaugment"
+	// PolicyAutoAugmentCIFAR10 and PolicyAutoAugmentSVHN are RandomResizedCrop(size), then
+	// AutoAugment(AutoAugmentPolicy.CIFAR10) or AutoAugment(AutoAugmentPolicy.SVHN).
+	PolicyAutoAugmentCIFAR10 = "autoaugment-cifar10"
+	PolicyAutoAugmentSVHN    = "autoaugment-svhn"
 )
 
 // PolicyNames lists the policies NewPolicy knows.
-var PolicyNames = []string{PolicyCustom, PolicyCIFAR20, PolicyCIFAR, PolicyMNIST, PolicyNone}
+var PolicyNames = []string{PolicyCustom, PolicyCIFAR20, PolicyCIFAR, PolicyMNIST, PolicyNone,
+	PolicyRandAugment, PolicyAutoAugment, PolicyAutoAugmentCIFAR10, PolicyAutoAugmentSVHN}
 
 // Policy hyper-parameters of the official code and torchvision defaults, read in one place.
 const (
@@ -64,7 +76,7 @@ func NewPolicy(name string, size int) (Augmenter, error) {
 	switch name {
 	case PolicyCustom:
 		return &Pipeline{Name: name, Steps: []Transform{
-			RandomResizedCrop{Size: size, Scale: [2]float64{DefaultCropScaleMin, 1}, Ratio: [2]float64{DefaultCropRatioMin, DefaultCropRatioMax}},
+			defaultResizedCrop(size),
 			RandomHorizontalFlip{P: FlipProb},
 			RandomApply{Transform: ColorJitter{0.8, 0.8, 0.8, 0.2}, P: 0.8},
 			RandomGrayscale{P: 0.2},
@@ -86,8 +98,21 @@ func NewPolicy(name string, size int) (Augmenter, error) {
 		return DefaultDigitAugment(), nil
 	case PolicyNone:
 		return &Pipeline{Name: name}, nil
+	case PolicyRandAugment:
+		return &Pipeline{Name: name, Steps: []Transform{defaultResizedCrop(size),
+			RandAugment{NumOps: OfficialRandAugmentOps, Magnitude: OfficialRandAugmentMagnitude, Bins: DefaultRandAugmentBins}}}, nil
+	case PolicyAutoAugment, PolicyAutoAugmentCIFAR10, PolicyAutoAugmentSVHN:
+		policy := map[string]AutoAugmentPolicy{PolicyAutoAugment: AutoAugmentImageNet,
+			PolicyAutoAugmentCIFAR10: AutoAugmentCIFAR10, PolicyAutoAugmentSVHN: AutoAugmentSVHN}[name]
+		return &Pipeline{Name: name, Steps: []Transform{defaultResizedCrop(size), AutoAugment{Policy: policy}}}, nil
 	}
 	return nil, fmt.Errorf("augment.policy = %q; expected one of %s", name, strings.Join(PolicyNames, ", "))
+}
+
+// defaultResizedCrop is torchvision's RandomResizedCrop(size) with its default scale, ratio and
+// bilinear interpolation.
+func defaultResizedCrop(size int) RandomResizedCrop {
+	return RandomResizedCrop{Size: size, Scale: [2]float64{DefaultCropScaleMin, 1}, Ratio: [2]float64{DefaultCropRatioMin, DefaultCropRatioMax}}
 }
 
 // String lists the steps as torchvision calls.

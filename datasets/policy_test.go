@@ -26,10 +26,14 @@ func colourDataset(n, side int) *Dataset {
 
 func TestNewPolicyNamesAndSteps(t *testing.T) {
 	wants := map[string]string{
-		PolicyCustom:  "custom: RandomResizedCrop(32, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), RandomHorizontalFlip(p=0.5), RandomApply([ColorJitter(0.8, 0.8, 0.8, 0.2)], p=0.8), RandomGrayscale(p=0.2), GaussianBlur(3, sigma=[0.1 2])",
-		PolicyCIFAR20: "cifar20: RandomResizedCrop(32, scale=[0.2 1], ratio=(0.75, 1.333), bicubic), RandomHorizontalFlip(p=0.5), RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8), RandomGrayscale(p=0.1)",
-		PolicyCIFAR:   "cifar: RandomCrop(32, padding=4), RandomHorizontalFlip(p=0.5)",
-		PolicyNone:    "none: ",
+		PolicyCustom:             "custom: RandomResizedCrop(32, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), RandomHorizontalFlip(p=0.5), RandomApply([ColorJitter(0.8, 0.8, 0.8, 0.2)], p=0.8), RandomGrayscale(p=0.2), GaussianBlur(3, sigma=[0.1 2])",
+		PolicyCIFAR20:            "cifar20: RandomResizedCrop(32, scale=[0.2 1], ratio=(0.75, 1.333), bicubic), RandomHorizontalFlip(p=0.5), RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8), RandomGrayscale(p=0.1)",
+		PolicyCIFAR:              "cifar: RandomCrop(32, padding=4), RandomHorizontalFlip(p=0.5)",
+		PolicyNone:               "none: ",
+		PolicyRandAugment:        "randaugment: RandomResizedCrop(32, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), RandAugment(num_ops=4, magnitude=10, num_magnitude_bins=31)",
+		PolicyAutoAugment:        "autoaugment: RandomResizedCrop(32, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), AutoAugment(policy=imagenet)",
+		PolicyAutoAugmentCIFAR10: "autoaugment-cifar10: RandomResizedCrop(32, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), AutoAugment(policy=cifar10)",
+		PolicyAutoAugmentSVHN:    "autoaugment-svhn: RandomResizedCrop(32, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), AutoAugment(policy=svhn)",
 	}
 	for name, want := range wants {
 		a, err := NewPolicy(name, 32)
@@ -94,8 +98,14 @@ func TestPipelineNormalisesAndChecksShape(t *testing.T) {
 }
 
 func TestTwoViewBatchesIndependentOfWorkerCount(t *testing.T) {
+	for _, name := range []string{PolicyCustom, PolicyRandAugment, PolicyAutoAugment} {
+		t.Run(name, func(t *testing.T) { checkWorkerCountIndependence(t, name) })
+	}
+}
+
+func checkWorkerCountIndependence(t *testing.T, name string) {
 	data := colourDataset(16, 12)
-	policy, _ := NewPolicy(PolicyCustom, 12)
+	policy, _ := NewPolicy(name, 12)
 	build := func(procs int) *TwoViewBatch {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		s, err := NewTwoViewSource(data, 8, 3, policy)
@@ -146,5 +156,56 @@ func TestFreshPerBatchSharesParameters(t *testing.T) {
 	}
 	if fresh, aug := distinct(true); fresh != 1 || aug != 8 {
 		t.Errorf("per batch: %d distinct fresh groups, %d augmented; want 1 and 8", fresh, aug)
+	}
+}
+
+// TestAutoPoliciesReplay checks that the randaugment and autoaugment policies are the random
+// resized crop, then the op draws, then normalisation, drawing from one generator in that order;
+// that a seed repeats the view and another changes it.
+func TestAutoPoliciesReplay(t *testing.T) {
+	data := colourDataset(2, 16)
+	for _, name := range []string{PolicyRandAugment, PolicyAutoAugment, PolicyAutoAugmentCIFAR10, PolicyAutoAugmentSVHN} {
+		a, err := NewPolicy(name, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := a.(*Pipeline).Steps
+		got, again, other := make([]float32, data.ImageSize()), make([]float32, data.ImageSize()), make([]float32, data.ImageSize())
+		for seed := range uint64(20) {
+			a.Augment(got, data, 1, newRNG(seed))
+			a.Augment(again, data, 1, newRNG(seed))
+			a.Augment(other, data, 1, newRNG(seed+1000))
+			if !slices.Equal(got, again) || slices.Equal(got, other) {
+				t.Fatalf("%s seed %d: same seed must repeat the view and another seed change it", name, seed)
+			}
+			// Replay: crop, then the ops drawn by the second step.
+			rng := newRNG(seed)
+			pic := &Picture{Height: 16, Width: 16, Channels: 3, Pix: make([]float32, data.ImageSize())}
+			for k, v := range data.Image(1) {
+				pic.Pix[k] = float32(v) / 255
+			}
+			steps[0].(RandomResizedCrop).Apply(pic, rng)
+			switch s := steps[1].(type) {
+			case RandAugment:
+				for _, d := range s.Params(16, 16, rng) {
+					ApplyOp(pic, d.Op, d.Magnitude, nil)
+				}
+			case AutoAugment:
+				d := s.Params(16, 16, rng)
+				for i, op := range d.Ops {
+					if d.Applied[i] {
+						ApplyOp(pic, op.Op, op.Magnitude, nil)
+					}
+				}
+			default:
+				t.Fatalf("%s: second step %T", name, s)
+			}
+			for k, v := range pic.Pix {
+				ch := k % 3
+				if want := (v - data.Mean[ch]) / data.Std[ch]; got[k] != want {
+					t.Fatalf("%s seed %d: value %d = %g; replay gives %g", name, seed, k, got[k], want)
+				}
+			}
+		}
 	}
 }

@@ -26,8 +26,16 @@ func TestConfigAugmenterPicksThePolicy(t *testing.T) {
 	if _, err := config.Augmenter(&wide); err == nil || !strings.Contains(err.Error(), "square") {
 		t.Errorf("non-square images: error %v", err)
 	}
-	config.Policy = "autoaugment"
-	if _, err := NewTrainerWithBackend(testBackend(t), config, train); err == nil || !strings.Contains(err.Error(), `policy = "autoaugment"`) {
+	config.Policy = datasets.PolicyAutoAugment
+	if a, err = config.Augmenter(train); err != nil || a.(*datasets.Pipeline).String() !=
+		"autoaugment: RandomResizedCrop(28, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), AutoAugment(policy=imagenet)" {
+		t.Fatalf("autoaugment policy on MNIST gave %v, %v; want the official crop + AutoAugment", a, err)
+	}
+	if err := config.Validate(); err != nil {
+		t.Errorf("policy autoaugment rejected: %v", err)
+	}
+	config.Policy = "trivialaugment"
+	if _, err := NewTrainerWithBackend(testBackend(t), config, train); err == nil || !strings.Contains(err.Error(), `policy = "trivialaugment"`) {
 		t.Errorf("unknown policy: error %v; want one naming the policy field", err)
 	}
 }

@@ -22,8 +22,9 @@ type Config struct {
 	Optimizer OptimizerConfig `json:"optimizer"`
 	// Augment is the augmentation policy for the second view when Policy is empty.
 	Augment datasets.DigitAugment `json:"augment"`
-	// Policy names an augmentation policy of datasets.NewPolicy (custom, cifar20, cifar, mnist,
-	// none) used instead of Augment; see Config.Augmenter.
+	// Policy names an augmentation policy of datasets.NewPolicy (datasets.PolicyNames: custom,
+	// cifar20, cifar, mnist, none, randaugment, autoaugment, ...) used instead of Augment; see
+	// Config.Augmenter.
 	Policy string `json:"policy,omitempty"`
 	// FreshPerBatch draws the fresh view's augmentation once per batch, as the official code
 	// does for its augmented-image representations; off, each image draws its own.
