@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -19,12 +18,14 @@ func init() {
 
 func runDistill(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("distill", flag.ContinueOnError)
-	teacher := fs.String("teacher", "", "the teacher, KIND:PATH with KIND checkpoint (a file saved by this kit), npy (an (N, D) embedding table in MNIST train order) or onnx (an image model)")
+	shared := addDistillFlags(fs, distillFlagText{
+		teacher: "the teacher, KIND:PATH with KIND checkpoint (a file saved by this kit), npy (an (N, D) embedding table in MNIST train order) or onnx (an image model)",
+		student: "student encoder CHANNELS/PROJECTOR (3x3 stride-2 convolutions, flattened h)",
+		steps:   "training steps (a run resumed from OUT/checkpoint.mvmr trains up to this step)",
+		reps:    "representations kept beside the teacher, comma-separated (e.g. image,std); empty: the teacher alone, as the official CLIP distillation",
+	})
 	var params paramFlags
 	fs.Var(&params, "param", "teacher parameter key=value (repeatable): output=h|z (checkpoint) or an output name (onnx), size, mean, std, input, scale")
-	reps := fs.String("reps", "", "representations kept beside the teacher, comma-separated (e.g. image,std); empty: the teacher alone, as the official CLIP distillation")
-	student := fs.String("student", mvmr.DistillStudentSpec, "student encoder CHANNELS/PROJECTOR (3x3 stride-2 convolutions, flattened h)")
-	steps := fs.Int("steps", mvmr.QuickstartSteps, "training steps (a run resumed from OUT/checkpoint.mvmr trains up to this step)")
 	batch := fs.Int("batch", 256, "batch size")
 	seed := fs.Int64("seed", 1, "seed of the weights, data order, augmentations and probe")
 	every := fs.Int("checkpoint-every", 100, "save OUT/checkpoint.mvmr every this many steps (0: only at the end)")
@@ -41,27 +42,19 @@ func runDistill(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return badInput("unexpected arguments %q", fs.Args())
 	}
-	if *teacher == "" {
+	if *shared.teacher == "" {
 		return badInput("-teacher is required (KIND:PATH)")
 	}
-	kind, path, err := mvmr.ParseTeacherSpec(*teacher)
+	setup, err := shared.setup()
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	encoder, err := mvmr.ParseStudentSpec(*student)
-	if err != nil {
-		return usageError{fmt.Errorf("-student: %w", err)}
+	steps := setup.steps
+	if steps < 1 || *every < 0 {
+		return badInput("-steps = %d, -checkpoint-every = %d; expected steps >= 1 and checkpoint-every >= 0", steps, *every)
 	}
-	if *steps < 1 || *every < 0 {
-		return badInput("-steps = %d, -checkpoint-every = %d; expected steps >= 1 and checkpoint-every >= 0", *steps, *every)
-	}
-	config := mvmr.DistillConfig(encoder, mvmr.TeacherTerm(kind, path, params.params), int64(*steps))
+	config := setup.config(params.params, setup.reps)
 	config.BatchSize, config.Seed = *batch, *seed
-	for _, name := range strings.Split(*reps, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			config.Loss.Representations = append(config.Loss.Representations, mvmr.RepresentationTerm{Name: name, Weight: 1, Mode: mvmr.ModeMaximize})
-		}
-	}
 	if err := config.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -77,11 +70,11 @@ func runDistill(args []string, stdout, stderr io.Writer) error {
 	defer trainer.Close()
 	trainer.Progress = stdout
 	done := int(trainer.Step())
-	fmt.Fprintf(stdout, "distilling %s:%s into %s (h %d-d) on %s, steps %d → %d, backend %s\n", kind, path, *student,
-		encoder.HDim(train.Height, train.Width), train.Name, done, *steps, mvmr.BackendConfig())
+	fmt.Fprintf(stdout, "distilling %s:%s into %s (h %d-d) on %s, steps %d → %d, backend %s\n", setup.teacherKind, setup.teacherPath,
+		*shared.student, setup.encoder.HDim(train.Height, train.Width), train.Name, done, steps, mvmr.BackendConfig())
 	start := time.Now()
-	for done < *steps {
-		n := *steps - done
+	for done < steps {
+		n := steps - done
 		if *every > 0 {
 			n = min(n, *every)
 		}

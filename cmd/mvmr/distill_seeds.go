@@ -36,11 +36,14 @@ var distillSeedsHeader = []string{"variant", "seed", "encoder", "teacher", "reps
 
 func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("distill-seeds", flag.ContinueOnError)
-	teacher := fs.String("teacher", "", "the teacher, KIND:PATH (as mvmr distill), e.g. checkpoint:mvmr-distill-demo/teacher.mvmr")
-	student := fs.String("student", mvmr.DistillStudentSpec, "student encoder CHANNELS/PROJECTOR")
-	steps := fs.Int("steps", mvmr.QuickstartSteps, "training steps of every student")
+	shared := addDistillFlags(fs, distillFlagText{
+		teacher:     "the teacher, KIND:PATH (as mvmr distill), e.g. checkpoint:mvmr-distill-demo/teacher.mvmr",
+		student:     "student encoder CHANNELS/PROJECTOR",
+		steps:       "training steps of every student",
+		repsDefault: "image,std",
+		reps:        "representations kept beside the teacher in the third variant",
+	})
 	seedList := fs.String("seeds", "1,2,3", "comma-separated seeds, run in this order (all variants of a seed before the next seed)")
-	reps := fs.String("reps", "image,std", "representations kept beside the teacher in the third variant")
 	knn := fs.Bool("knn", true, "also compute the weighted kNN (k = 20) top-1 of each student")
 	results := fs.String("results", filepath.Join("notebooks", "data", "distillation_seeds.csv"), "results CSV, rewritten after every run; mean and std rows are added at the end")
 	fs.Usage = func() {
@@ -51,17 +54,14 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 || *steps < 1 || *teacher == "" {
+	if fs.NArg() > 0 || *shared.steps < 1 || *shared.teacher == "" {
 		return badInput("expected no arguments, -teacher KIND:PATH and -steps >= 1")
 	}
-	kind, path, err := mvmr.ParseTeacherSpec(*teacher)
+	setup, err := shared.setup()
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	encoder, err := mvmr.ParseStudentSpec(*student)
-	if err != nil {
-		return usageError{fmt.Errorf("-student: %w", err)}
-	}
+	steps := setup.steps
 	var seeds []int64
 	for _, s := range strings.Split(*seedList, ",") {
 		v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
@@ -70,30 +70,18 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 		}
 		seeds = append(seeds, v)
 	}
-	var kept []mvmr.RepresentationTerm
-	for _, name := range strings.Split(*reps, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			kept = append(kept, mvmr.RepresentationTerm{Name: name, Weight: 1, Mode: mvmr.ModeMaximize})
-		}
-	}
-	keptName := "distilled + " + strings.ReplaceAll(*reps, ",", "+")
+	keptName := "distilled + " + strings.ReplaceAll(*shared.reps, ",", "+")
 	variants := []struct {
 		name   string
 		config func() mvmr.Config
 	}{
 		{"MV-MR alone", func() mvmr.Config {
-			c := mvmr.QuickstartConfig(int64(*steps))
-			c.Encoder = encoder
+			c := mvmr.QuickstartConfig(int64(steps))
+			c.Encoder = setup.encoder
 			return c
 		}},
-		{"distilled", func() mvmr.Config {
-			return mvmr.DistillConfig(encoder, mvmr.TeacherTerm(kind, path, nil), int64(*steps))
-		}},
-		{keptName, func() mvmr.Config {
-			c := mvmr.DistillConfig(encoder, mvmr.TeacherTerm(kind, path, nil), int64(*steps))
-			c.Loss.Representations = append(c.Loss.Representations, kept...)
-			return c
-		}},
+		{"distilled", func() mvmr.Config { return setup.config(nil, nil) }},
+		{keptName, func() mvmr.Config { return setup.config(nil, setup.reps) }},
 	}
 	for _, v := range variants {
 		if err := v.config().Validate(); err != nil {
@@ -115,7 +103,7 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 	}
 	write := func(final bool) error {
 		return atomicfile.Write(*results, func(w io.Writer) error {
-			return writeDistillSeedsCSV(w, rows, final, *student, *teacher, repsOf, *steps, mvmr.QuickstartConfig(1).BatchSize)
+			return writeDistillSeedsCSV(w, rows, final, *shared.student, *shared.teacher, repsOf, steps, mvmr.QuickstartConfig(1).BatchSize)
 		})
 	}
 	for _, seed := range seeds {
@@ -129,7 +117,7 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 			}
 			trainer.Progress = stdout
 			t0 := time.Now()
-			row, err := distillSeedRun(trainer, v.name, seed, *steps, *knn, train, test)
+			row, err := distillSeedRun(trainer, v.name, seed, steps, *knn, train, test)
 			trainer.Close()
 			if err != nil {
 				return fmt.Errorf("seed %d, %s: %w", seed, v.name, err)

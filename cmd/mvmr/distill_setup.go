@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+)
+
+// distillFlagText is the help text (and the -reps default) with which a command declares the
+// shared distillation flags.
+type distillFlagText struct {
+	teacher, student, steps string
+	repsDefault, reps       string
+}
+
+// distillFlags are the flags that mvmr distill and mvmr distill-seeds share: the teacher, the
+// student encoder, the training steps and the representations kept beside the teacher.
+type distillFlags struct {
+	teacher, student, reps *string
+	steps                  *int
+}
+
+// addDistillFlags declares -teacher, -student (default mvmr.DistillStudentSpec), -steps (default
+// mvmr.QuickstartSteps) and -reps on fs.
+func addDistillFlags(fs *flag.FlagSet, text distillFlagText) *distillFlags {
+	return &distillFlags{
+		teacher: fs.String("teacher", "", text.teacher),
+		student: fs.String("student", mvmr.DistillStudentSpec, text.student),
+		steps:   fs.Int("steps", mvmr.QuickstartSteps, text.steps),
+		reps:    fs.String("reps", text.repsDefault, text.reps),
+	}
+}
+
+// distillSetup is what the shared flags say, parsed and checked.
+type distillSetup struct {
+	teacherKind, teacherPath string
+	encoder                  mvmr.EncoderConfig
+	// reps are the -reps terms, kept beside the teacher.
+	reps  []mvmr.RepresentationTerm
+	steps int
+}
+
+// setup parses -teacher (KIND:PATH), -student and -reps; every error is a usage error that
+// names the flag. The commands check that -teacher is given, and -steps, themselves.
+func (f *distillFlags) setup() (distillSetup, error) {
+	kind, path, err := mvmr.ParseTeacherSpec(*f.teacher)
+	if err != nil {
+		return distillSetup{}, usageError{err}
+	}
+	encoder, err := mvmr.ParseStudentSpec(*f.student)
+	if err != nil {
+		return distillSetup{}, usageError{fmt.Errorf("-student: %w", err)}
+	}
+	reps, err := parseRepresentationList(*f.reps)
+	if err != nil {
+		return distillSetup{}, usageError{fmt.Errorf("-reps: %w", err)}
+	}
+	return distillSetup{teacherKind: kind, teacherPath: path, encoder: encoder, reps: reps, steps: *f.steps}, nil
+}
+
+// config returns the student's distillation config (mvmr.DistillConfig: L1 + L2 + 1 − dCor(z~,
+// teacher)) with the teacher's params, and reps maximised beside the teacher.
+func (s distillSetup) config(params mvmr.Params, reps []mvmr.RepresentationTerm) mvmr.Config {
+	c := mvmr.DistillConfig(s.encoder, mvmr.TeacherTerm(s.teacherKind, s.teacherPath, params), int64(s.steps))
+	c.Loss.Representations = append(c.Loss.Representations, reps...)
+	return c
+}
+
+// parseRepresentationList parses a comma-separated list of registered representation names
+// (spaces trimmed, empty items skipped: "" is no representation) into maximised terms of
+// weight 1. An unknown name is an error that lists the registered ones.
+func parseRepresentationList(list string) ([]mvmr.RepresentationTerm, error) {
+	var terms []mvmr.RepresentationTerm
+	for _, name := range strings.Split(list, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if !slices.Contains(mvmr.RepresentationNames(), name) {
+			return nil, fmt.Errorf("unknown representation %q; registered: %s", name, strings.Join(mvmr.RepresentationNames(), ", "))
+		}
+		terms = append(terms, mvmr.RepresentationTerm{Name: name, Weight: 1, Mode: mvmr.ModeMaximize})
+	}
+	return terms, nil
+}
