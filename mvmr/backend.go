@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gomlx/compute"
 	// The pure-Go backend is always compiled in: it needs no plugin and no network.
@@ -33,12 +34,49 @@ const BackendEnvVar = compute.ConfigEnvVar
 var warnParallelOnce sync.Once
 
 // BackendConfig returns the backend configuration NewBackend uses: $GOMLX_BACKEND when set and
-// not empty, DefaultBackendConfig otherwise.
+// not empty; otherwise, in a program built with the tag "xla", XLA on the first installed PJRT
+// plugin of cuda, rocm and cpu (see AutoXLAConfig), unless it failed to start before; otherwise
+// DefaultBackendConfig.
 func BackendConfig() string {
 	if v := strings.TrimSpace(os.Getenv(BackendEnvVar)); v != "" {
 		return v
 	}
+	if !autoXLAFailed.Load() {
+		if c := AutoXLAConfig(); c != "" {
+			return c
+		}
+	}
 	return DefaultBackendConfig
+}
+
+// installedPJRTPlugins lists the PJRT plugins installed on this machine by name ("cuda", "cpu",
+// ...) to their files, without downloading anything; builds with the tag "xla" set it
+// (backend_xla.go), others leave it nil.
+var installedPJRTPlugins func() map[string]string
+
+// autoXLAPlugins is the preference order of the plugins AutoXLAConfig picks from.
+var autoXLAPlugins = []string{"cuda", "rocm", "cpu"}
+
+// autoXLAFailed records that the automatically chosen XLA backend failed to start in this
+// process (an installed CUDA plugin on a machine without a GPU, say): BackendConfig then
+// returns DefaultBackendConfig.
+var autoXLAFailed atomic.Bool
+
+// AutoXLAConfig returns "xla:<plugin>" for the first installed PJRT plugin of cuda, rocm and cpu
+// (searched where GoMLX looks: PJRT_PLUGIN_LIBRARY_PATH, ~/.local/lib/go-xla,
+// /usr/local/lib/go-xla, the library path), or "" when none is installed or the program was
+// built without the tag "xla".
+func AutoXLAConfig() string {
+	if installedPJRTPlugins == nil {
+		return ""
+	}
+	plugins := installedPJRTPlugins()
+	for _, name := range autoXLAPlugins {
+		if _, ok := plugins[name]; ok {
+			return "xla:" + name
+		}
+	}
+	return ""
 }
 
 // NewBackend creates the compute backend named by BackendConfig.
@@ -47,8 +85,19 @@ func BackendConfig() string {
 // XLA ("xla:cpu", "xla:cuda") only when built with the build tag "xla" (see backend_xla.go),
 // and then only from a PJRT plugin already installed: nothing is ever downloaded.
 // An unknown backend name is an error that lists the ones available.
+//
+// When GOMLX_BACKEND is unset and the automatically chosen XLA plugin fails to start, it says so
+// on stderr and returns the pure-Go backend (DefaultBackendConfig) instead of failing.
 func NewBackend() (compute.Backend, error) {
-	return NewBackendWithConfig(BackendConfig())
+	config := BackendConfig()
+	backend, err := NewBackendWithConfig(config)
+	if err != nil && config != DefaultBackendConfig && strings.TrimSpace(os.Getenv(BackendEnvVar)) == "" {
+		autoXLAFailed.Store(true)
+		fmt.Fprintf(os.Stderr, "mvmr: notice: an installed PJRT plugin was found but %q did not start (%v); using %q "+
+			"(set %s to choose)\n", config, err, DefaultBackendConfig, BackendEnvVar)
+		return NewBackendWithConfig(DefaultBackendConfig)
+	}
+	return backend, err
 }
 
 // NewBackendWithConfig creates a backend from a "name:options" configuration string, for

@@ -62,3 +62,83 @@ func TestMayDeadlock(t *testing.T) {
 		}
 	}
 }
+
+// withInstalledPlugins makes AutoXLAConfig see plugins for the test, as a program built with the
+// tag "xla" on a machine with those plugins installed would.
+func withInstalledPlugins(t *testing.T, plugins map[string]string) {
+	t.Helper()
+	saved := installedPJRTPlugins
+	installedPJRTPlugins = func() map[string]string { return plugins }
+	autoXLAFailed.Store(false)
+	t.Cleanup(func() {
+		installedPJRTPlugins = saved
+		autoXLAFailed.Store(false)
+	})
+}
+
+func TestAutoXLAConfigPrefersGPUPlugins(t *testing.T) {
+	t.Setenv(BackendEnvVar, "")
+	for _, tc := range []struct {
+		plugins []string
+		want    string
+	}{
+		{nil, DefaultBackendConfig},
+		{[]string{"cpu"}, "xla:cpu"},
+		{[]string{"cpu", "cuda"}, "xla:cuda"},
+		{[]string{"rocm", "cpu"}, "xla:rocm"},
+		{[]string{"tpu_experimental"}, DefaultBackendConfig},
+	} {
+		plugins := map[string]string{}
+		for _, name := range tc.plugins {
+			plugins[name] = "/opt/plugins/pjrt_c_api_" + name + "_plugin.so"
+		}
+		withInstalledPlugins(t, plugins)
+		if got := BackendConfig(); got != tc.want {
+			t.Errorf("plugins %v: BackendConfig() = %q, want %q", tc.plugins, got, tc.want)
+		}
+	}
+	// GOMLX_BACKEND always wins.
+	withInstalledPlugins(t, map[string]string{"cuda": "/opt/plugins/pjrt_c_api_cuda_plugin.so"})
+	t.Setenv(BackendEnvVar, "go:ops_sequential")
+	if got := BackendConfig(); got != "go:ops_sequential" {
+		t.Errorf("with %s set: BackendConfig() = %q, want the environment's value", BackendEnvVar, got)
+	}
+}
+
+// An installed plugin that does not start (here: XLA is not compiled into the test binary) must
+// not stop the program: NewBackend says so on stderr and returns the pure-Go backend, and
+// BackendConfig then reports the backend in use.
+func TestAutoXLAFallsBackToTheGoBackend(t *testing.T) {
+	t.Setenv(BackendEnvVar, "")
+	withInstalledPlugins(t, map[string]string{"cuda": "/opt/plugins/pjrt_c_api_cuda_plugin.so"})
+	if got := BackendConfig(); got != "xla:cuda" {
+		t.Fatalf("BackendConfig() = %q, want xla:cuda", got)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	backend, err := NewBackend()
+	os.Stderr = saved
+	w.Close()
+	notice, _ := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("NewBackend with a plugin that cannot start: %v", err)
+	}
+	if backend.Name() != "Go Backend" {
+		t.Errorf("fell back to %q, want the pure-Go backend", backend.Name())
+	}
+	if !strings.Contains(string(notice), `"xla:cuda" did not start`) || !strings.Contains(string(notice), DefaultBackendConfig) {
+		t.Errorf("stderr notice %q: want one naming xla:cuda and %s", notice, DefaultBackendConfig)
+	}
+	if got := BackendConfig(); got != DefaultBackendConfig {
+		t.Errorf("after the fallback BackendConfig() = %q, want %q", got, DefaultBackendConfig)
+	}
+	// With GOMLX_BACKEND naming it, the same failure is an error: the user asked for it.
+	t.Setenv(BackendEnvVar, "xla:cuda")
+	if _, err := NewBackend(); err == nil {
+		t.Error("GOMLX_BACKEND=xla:cuda without XLA compiled in: no error")
+	}
+}
