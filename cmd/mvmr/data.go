@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	registerCommand("data", "inspect a data set: mvmr data inspect NAME DIR [-split S] [-out grid.png] (counts, shape, class histogram, sample grid)", runData)
+	registerCommand("data", "inspect a data set: mvmr data inspect NAME DIR [-split S] [-out grid.png] [-policy P] (counts, shape, class histogram, sample grid, augmented views)", runData)
 }
 
 func runData(args []string, stdout, stderr io.Writer) error {
@@ -29,6 +29,10 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	subset := fs.String("subset", "", "class list file for the folder data set (official imagenet_{50,100,200}.txt format)")
 	out := fs.String("out", "", "write a PNG grid of sample images with their labels to this file")
 	perClass := fs.Int("per-class", 8, "sample images per class in the grid")
+	policy := fs.String("policy", "", "with -out: preview an augmentation policy ("+strings.Join(datasets.PolicyNames, ", ")+
+		"): each sampled image is a row, followed by -views augmented views")
+	views := fs.Int("views", 7, "augmented views per image with -policy")
+	seed := fs.Uint64("seed", 1, "seed of the -policy views")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: mvmr data inspect NAME [DIR] [flags]\n\nNAME is one of %s; DIR holds its standard files\n"+
 			"(mnist without DIR reads the embedded copy).\n\nflags:\n", strings.Join(datasets.Names, ", "))
@@ -79,14 +83,47 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	}
 	if *out != "" {
 		indices := d.SampleIndices(*perClass)
-		err := atomicfile.Write(*out, func(w io.Writer) error { return datasets.WriteGridPNG(w, d, indices, *perClass) })
+		grid, cols := d, *perClass
+		if *policy != "" {
+			if grid, err = policyViews(d, *policy, indices, *views, *seed); err != nil {
+				return err
+			}
+			indices, cols = make([]int, grid.Len()), *views+1
+			for i := range indices {
+				indices[i] = i
+			}
+		}
+		err := atomicfile.Write(*out, func(w io.Writer) error { return datasets.WriteGridPNG(w, grid, indices, cols) })
 		if err != nil {
 			return fmt.Errorf("writing %s: %w", *out, err)
 		}
 		if err := d.Err(); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "grid      %s (%d images, %d per class)\n", *out, len(indices), *perClass)
+		if *policy != "" {
+			fmt.Fprintf(stdout, "grid      %s (%d images, %d per class, each followed by %d views of policy %s)\n",
+				*out, len(indices)/(*views+1), *perClass, *views, *policy)
+		} else {
+			fmt.Fprintf(stdout, "grid      %s (%d images, %d per class)\n", *out, len(indices), *perClass)
+		}
+	} else if *policy != "" {
+		return badInput("-policy %s previews views in the -out grid; expected -out FILE.png", *policy)
 	}
 	return nil
+}
+
+// policyViews builds the -policy preview of data inspect: the sampled images, each followed by
+// views augmented copies.
+func policyViews(d *datasets.Dataset, policy string, indices []int, views int, seed uint64) (*datasets.Dataset, error) {
+	if views < 1 {
+		return nil, badInput("-views = %d; expected >= 1", views)
+	}
+	if d.Height != d.Width {
+		return nil, badInput("-policy %s needs square images; %s holds %d×%d", policy, d.Name, d.Height, d.Width)
+	}
+	a, err := datasets.NewPolicy(policy, d.Height)
+	if err != nil {
+		return nil, badInput("-policy: %v", err)
+	}
+	return datasets.AugmentedViews(d, a, indices, views, seed)
 }

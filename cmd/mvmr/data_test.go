@@ -69,6 +69,31 @@ func TestDataInspectCommand(t *testing.T) {
 		t.Errorf("class-3 cell pixel %d; want 60", r>>8)
 	}
 
+	// -policy: each image is a row followed by -views augmented views.
+	views := filepath.Join(t.TempDir(), "views.png")
+	code, out, errOut = runCLI("data", "inspect", "cifar10", root, "-out", views, "-per-class", "1", "-policy", "autoaugment", "-views", "3")
+	if code != 0 || !strings.Contains(out, "(10 images, 1 per class, each followed by 3 views of policy autoaugment)") {
+		t.Fatalf("-policy: exit %d, stderr %s, output\n%s", code, errOut, out)
+	}
+	if f, err := os.Open(views); err != nil {
+		t.Error(err)
+	} else {
+		img, err := png.Decode(f)
+		f.Close()
+		if b := img.Bounds(); err != nil || b.Dx() != 4*66+2 || b.Dy() != 10*cellH+2 {
+			t.Errorf("views grid %v, %v; want %dx%d", b, err, 4*66+2, 10*cellH+2)
+		}
+	}
+	for _, args := range [][]string{
+		{"data", "inspect", "cifar10", root, "-policy", "autoaugment"},
+		{"data", "inspect", "cifar10", root, "-out", views, "-policy", "wild"},
+		{"data", "inspect", "cifar10", root, "-out", views, "-policy", "cifar", "-views", "0"},
+	} {
+		if code, _, errOut := runCLI(args...); code != 2 || !strings.Contains(errOut, "-") {
+			t.Errorf("%v: exit %d, stderr %s; want a usage error", args, code, errOut)
+		}
+	}
+
 	code, out, _ = runCLI("data", "inspect", "-split", "test", "cifar10", root)
 	if code != 0 || !strings.Contains(out, "images    1\n") || !strings.Contains(out, "    3 3                              1  100.0%") {
 		t.Errorf("test split: exit %d, output\n%s", code, out)
