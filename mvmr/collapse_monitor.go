@@ -2,8 +2,11 @@ package mvmr
 
 import (
 	"fmt"
+	"math"
 
+	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/support/exceptions"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -43,6 +46,9 @@ type CollapseMonitor struct {
 	images []float32
 	n      int
 	warned bool
+	// warnedNonFinite is set once the monitor has warned of a non-finite z or h.
+	warnedNonFinite bool
+	encode          *model.Exec // h and z of the held-out images in one pass, BatchNorm in evaluation mode
 }
 
 // NewCollapseMonitor returns a monitor of the first MonitorHeldOut images of heldOut (a split
@@ -63,13 +69,18 @@ func (m *CollapseMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBat
 	if !due(step, m.Every) {
 		return nil, nil
 	}
-	h, hDim, err := t.encodeBatch(t.featureExec, m.images, m.n)
+	h, hDim, z, zDim, err := m.encodeHeldOut(t)
 	if err != nil {
 		return nil, err
 	}
-	z, zDim, err := t.encodeBatch(t.embedExec, m.images, m.n)
-	if err != nil {
-		return nil, err
+	if at, what := firstNonFinite(z, h); at >= 0 {
+		// A diverged encoder: nothing to record; the next step's loss stops the trainer.
+		if !m.warnedNonFinite {
+			m.warnedNonFinite = true
+			fmt.Fprintf(t.warnWriter(), "WARNING: %s of the held-out images is not finite at step %d (value %d): the encoder "+
+				"diverged; the collapse monitor records nothing while it stays so.\n", what, step, at)
+		}
+		return nil, nil
 	}
 	margin := t.config.Loss.StdMargin
 	zs, err := CollapseStatsOf(z, m.n, zDim, margin)
@@ -91,6 +102,45 @@ func (m *CollapseMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBat
 		HistoryZStdMin: zs.StdMin, HistoryZStdMean: zs.StdMean, HistoryZBelowMargin: zs.BelowMargin, HistoryZRankMe: zs.RankMe,
 		HistoryHStdMin: hs.StdMin, HistoryHStdMean: hs.StdMean, HistoryHRankMe: hs.RankMe,
 	}, nil
+}
+
+// firstNonFinite returns the index of the first NaN or Inf of z, else of h, and which it is in;
+// -1 when both are finite.
+func firstNonFinite(z, h []float32) (int, string) {
+	for _, x := range []struct {
+		v    []float32
+		name string
+	}{{z, "z"}, {h, "h"}} {
+		for i, v := range x.v {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				return i, x.name
+			}
+		}
+	}
+	return -1, ""
+}
+
+// encodeHeldOut returns h and z of the held-out images, [n, hDim] and [n, zDim], from one pass
+// through the encoder.
+func (m *CollapseMonitor) encodeHeldOut(t *Trainer) (h []float32, hDim int, z []float32, zDim int, err error) {
+	if m.encode == nil {
+		m.encode, err = model.NewExec(t.backend, t.store, func(scope *model.Scope, images *Node) (*Node, *Node) {
+			return t.config.Encoder.Encode(scope.In(encoderScope), images)
+		})
+		if err != nil {
+			return nil, 0, nil, 0, fmt.Errorf("mvmr: collapse monitor: %w", err)
+		}
+	}
+	d := t.data
+	x := tensors.FromFlatDataAndDimensions(append([]float32(nil), m.images...), m.n, d.Height, d.Width, d.Channels)
+	err = exceptions.TryCatch[error](func() {
+		out := m.encode.MustExec(x)
+		h, z = tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])
+	})
+	if err != nil {
+		return nil, 0, nil, 0, fmt.Errorf("mvmr: collapse monitor: encoding %d held-out images: %w", m.n, err)
+	}
+	return h, len(h) / m.n, z, len(z) / m.n, nil
 }
 
 // encodeBatch runs exec (featureExec for h, embedExec for z) on n normalised NHWC images and

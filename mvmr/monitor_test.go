@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 func TestMonitorsWriteHistory(t *testing.T) {
@@ -63,6 +64,27 @@ func TestMonitorsWriteHistory(t *testing.T) {
 	z, zDim, err := tr.Embeddings(test)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The collapse series are CollapseStatsOf the evaluation-mode z and h of the held-out images.
+	hf, hDim, err := tr.Features(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		x         []float32
+		dim       int
+		std, rank string
+	}{{z, zDim, HistoryZStdMean, HistoryZRankMe}, {hf, hDim, HistoryHStdMean, HistoryHRankMe}} {
+		want, err := CollapseStatsOf(c.x, 64, c.dim, tr.Config().Loss.StdMargin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := h.Series(c.std)[3]; relDiff(got, want.StdMean) > 1e-5 {
+			t.Errorf("%s = %g; CollapseStatsOf gives %g", c.std, got, want.StdMean)
+		}
+		if got := h.Series(c.rank)[3]; relDiff(got, want.RankMe) > 1e-5 {
+			t.Errorf("%s = %g; CollapseStatsOf gives %g", c.rank, got, want.RankMe)
+		}
 	}
 	pixels := test.NormalizedImages()
 	zm, im := matrix{rows: 64, cols: zDim}, matrix{rows: 64, cols: test.ImageSize()}
@@ -137,5 +159,39 @@ func TestDCorMonitorDefaultSkipsRepresentationsNeedingSettings(t *testing.T) {
 	}
 	if _, err := NewDCorMonitor(tr, test, 1, []string{"teacher"}); err == nil {
 		t.Error("a teacher named without its settings was accepted")
+	}
+}
+
+func TestCollapseMonitorOnDivergedEncoderWarnsWithoutStopping(t *testing.T) {
+	train, test := testMNIST(t, 256, 16)
+	tr := newTestTrainer(t, tinyConfig(8), train)
+	var progress bytes.Buffer
+	tr.Progress = &progress
+	collapse, err := NewCollapseMonitor(test, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Train(1); err != nil {
+		t.Fatal(err)
+	}
+	v := tr.Store().GetVariable("/encoder/projector/layer_1/weights")
+	if v == nil {
+		t.Fatal("no projector weights variable")
+	}
+	nan := make([]float32, v.Shape().Size())
+	for i := range nan {
+		nan[i] = float32(math.NaN())
+	}
+	if err := v.SetValue(tensors.FromFlatDataAndDimensions(nan, v.Shape().Dimensions...)); err != nil {
+		t.Fatal(err)
+	}
+	for step := int64(1); step <= 2; step++ {
+		values, err := collapse.Observe(tr, step, nil)
+		if err != nil || values != nil {
+			t.Fatalf("step %d: Observe = %v, %v; want nothing recorded and no error", step, values, err)
+		}
+	}
+	if n := strings.Count(progress.String(), "WARNING: z of the held-out images is not finite at step 1"); n != 1 {
+		t.Errorf("progress %q; want one warning of a non-finite z at step 1", progress.String())
 	}
 }

@@ -89,12 +89,15 @@ type Config struct {
 	Eval EvalConfig `yaml:"eval"`
 	// CheckpointEvery is the number of steps between checkpoints (and after the last step).
 	CheckpointEvery int64 `yaml:"checkpoint_every"`
-	// MonitorEvery > 0 adds mvmr's monitors on the test split every MonitorEvery steps, their
-	// series in history.csv: collapse statistics, dCor(z, representation) diagnostics
-	// "dcor_diag/<rep>" (MonitoredRepresentations and the run's own) and the online probe; 0
-	// turns them off. The online probe's head, Adam state and counts are saved in the checkpoints:
-	// a resumed run continues its series exactly.
+	// MonitorEvery is the interval in steps at which the Monitors record on the first images of
+	// the test split, their series in history.csv (DefaultMonitorEvery); 0 turns them off.
 	MonitorEvery int `yaml:"monitor_every"`
+	// Monitors are the monitors (MonitorNames; DefaultMonitors): collapse statistics with the
+	// rank-collapse warning, dCor(z, representation) diagnostics "dcor_diag/<rep>"
+	// (MonitoredRepresentations and the run's own) and the online probe (opt-in: it trains every
+	// step; its head, Adam state and counts are checkpointed, so a resumed run continues its
+	// series exactly).
+	Monitors []string `yaml:"monitors,flow"`
 	// Parallel spreads each step over several devices and sets the official multi-GPU loss
 	// grouping (see mvmr.ParallelConfig).
 	Parallel ParallelConfig `yaml:"parallel"`
@@ -248,7 +251,7 @@ func defaults() Config {
 		Eval: EvalConfig{Protocols: []string{"linear"}, Features: "h", Probe: ProbeSettings{
 			Epochs: probe.Epochs, BatchSize: probe.BatchSize, LR: probe.LR, WeightDecay: probe.WeightDecay},
 			KNN: KNNSettings{Ks: knn.Ks, Temperature: knn.Temperature}, SemiSteps: mvmr.DefaultSemiSupConfig(0.01).Steps},
-		CheckpointEvery: 100,
+		CheckpointEvery: 100, MonitorEvery: DefaultMonitorEvery, Monitors: slices.Clone(DefaultMonitors),
 	}
 	for _, t := range loss.Representations {
 		c.Representations = append(c.Representations, Representation{Name: t.Name, Weight: t.Weight})

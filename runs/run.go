@@ -186,10 +186,8 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		}
 	}
 	defer trainer.Close()
-	if config.MonitorEvery > 0 {
-		if err := addMonitors(trainer, data, config); err != nil {
-			return nil, fmt.Errorf("runs: monitor_every = %d: %w", config.MonitorEvery, err)
-		}
+	if err := addMonitors(trainer, data, config, logw); err != nil {
+		return nil, err
 	}
 
 	configYAML, err := config.YAML()
@@ -304,39 +302,6 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		return nil, err
 	}
 	return outcome, nil
-}
-
-// MonitoredRepresentations are the representations whose dCor with z every run with
-// monitor_every > 0 logs (dcor_diag/<name>), besides its own L3 representations: so that runs
-// of an ablation, "none" included, have comparable traces.
-var MonitoredRepresentations = []string{"image", "std"}
-
-// addMonitors adds mvmr's collapse monitor, dCor diagnostics and online probe on the first
-// images of the test split, every config.MonitorEvery steps.
-func addMonitors(trainer *mvmr.Trainer, data Data, config Config) error {
-	every := config.MonitorEvery
-	names := slices.Clone(MonitoredRepresentations)
-	for _, r := range config.Representations {
-		if !slices.Contains(names, r.Name) {
-			names = append(names, r.Name)
-		}
-	}
-	collapse, err := mvmr.NewCollapseMonitor(data.Test, every)
-	if err != nil {
-		return err
-	}
-	dcor, err := mvmr.NewDCorMonitor(trainer, data.Test, every, names)
-	if err != nil {
-		return err
-	}
-	online, err := mvmr.NewOnlineProbe(data.Train.NumClasses, every, data.Test, config.Seed)
-	if err != nil {
-		return err
-	}
-	trainer.AddMonitor(collapse)
-	trainer.AddMonitor(dcor)
-	trainer.AddMonitor(online)
-	return nil
 }
 
 // evaluate runs the config's protocols with mvmr's Trainer.Evaluate, fitting on data.Train and

@@ -84,9 +84,10 @@ func sameResults(t *testing.T, got, want []Row) {
 // TestRunInterruptResumeAndFallback runs a config uninterrupted, then interrupts the same config
 // at step 3 (as Ctrl-C does), corrupts the newest checkpoint, and resumes: the resumed run falls
 // back to the previous checkpoint with a warning naming the bad file, and ends with the same
-// loss curve and probe accuracy as the uninterrupted one.
+// loss curve, monitor series (the online probe's included) and probe accuracy as the
+// uninterrupted one.
 func TestRunInterruptResumeAndFallback(t *testing.T) {
-	config := tinyRun(t)
+	config := tinyRun(t, "monitor_every=3", "monitors=[collapse, dcor_diag, online_probe]")
 	root := t.TempDir()
 	full, err := Run(context.Background(), config, filepath.Join(root, "full"), Options{})
 	if err != nil {
@@ -133,8 +134,9 @@ func TestRunInterruptResumeAndFallback(t *testing.T) {
 	if resumed.Resumed != 2 || !strings.Contains(log.String(), ckpt) || !strings.Contains(log.String(), "truncated") {
 		t.Errorf("resumed at %d with log %q; want step 2 and a warning naming %s as truncated", resumed.Resumed, log.String(), ckpt)
 	}
-	if got, want := readFile(t, filepath.Join(dir, FileHistory)), readFile(t, filepath.Join(root, "full", FileHistory)); got != want {
-		t.Errorf("resumed loss curve differs from the uninterrupted one:\n%s\nwant\n%s", got, want)
+	if got, want := readFile(t, filepath.Join(dir, FileHistory)), readFile(t, filepath.Join(root, "full", FileHistory)); got != want ||
+		!strings.Contains(want, mvmr.HistoryOnlineTestTop1) {
+		t.Errorf("resumed loss curve differs from the uninterrupted one or lacks the online probe:\n%s\nwant\n%s", got, want)
 	}
 	sameResults(t, resumed.Rows, full.Rows)
 	if !Finished(dir) {

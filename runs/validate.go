@@ -160,6 +160,12 @@ func (c Config) Validate() error {
 	if c.MonitorEvery < 0 {
 		bad("monitor_every", c.MonitorEvery, "an integer >= 0 (0: no monitors)")
 	}
+	for i, m := range c.Monitors {
+		oneOf(fmt.Sprintf("monitors[%d]", i), m, MonitorNames)
+		if slices.Index(c.Monitors, m) < i {
+			bad(fmt.Sprintf("monitors[%d]", i), m, "each monitor once")
+		}
+	}
 	if err := c.mvmrParallel().Validate(c.BatchSize); err != nil {
 		errs = append(errs, err)
 	}
