@@ -342,8 +342,8 @@ func (t *Trainer) runStep(inputs []*tensors.Tensor) (*tensors.Tensor, error) {
 // stepGraph builds one training step on a batch of original and augmented views (and, when a
 // representation needs it, the fresh view): both views through the shared encoder (the
 // augmented one first, as the official step does), the loss, its gradient and the Adam update,
-// applied only when the total and every component of non-zero weight are finite. It returns the components in t.names order
-// followed by the learning rate.
+// applied only when the total and every component of non-zero weight are finite. It returns the
+// components in t.names order followed by the learning rate.
 func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	views := Views{Original: inputs[0], Augmented: inputs[1], Precomputed: map[string]*Node{}}
 	next := 2
