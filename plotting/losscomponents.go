@@ -35,7 +35,9 @@ type LossComponentsOptions struct {
 
 // LossComponents plots every named loss term of h over the training steps: for each name a faint
 // line of the raw values and a solid line of their exponential moving average, whose legend
-// entry carries the name.
+// entry carries the name. NaN and Inf values (a logged-only term of weight 0 can be non-finite)
+// are left out of the lines and the axis range; a series with no finite value is left out of the
+// figure and its legend.
 func LossComponents(h *history.History, opts LossComponentsOptions) (*plot.Plot, error) {
 	if h == nil || h.Len() == 0 {
 		return nil, fmt.Errorf("plotting: LossComponents: the history is empty; train some steps first")

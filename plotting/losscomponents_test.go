@@ -140,3 +140,34 @@ func TestSaveByExtension(t *testing.T) {
 		t.Error("Show outside a notebook should fail")
 	}
 }
+
+// TestLossComponentsSkipsNonFiniteValues draws a history where a logged-only term is NaN at every
+// step and another is Inf at some: the figure is drawn, the finite points only, and a series with
+// no finite value is left out of the legend.
+func TestLossComponentsSkipsNonFiniteValues(t *testing.T) {
+	h := history.New()
+	names := []string{"mse", "dcor/nan", "dcor/inf", "total"}
+	for s := range 20 {
+		inf := 0.5
+		if s%3 == 0 {
+			inf = math.Inf(1)
+		}
+		if err := h.AppendOrdered(int64(s), names, []float64{1 / float64(s+1), math.NaN(), inf, 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := LossComponents(h, LossComponentsOptions{})
+	if err != nil {
+		t.Fatalf("history with NaN and Inf terms: %v", err)
+	}
+	if p.Y.Max > 3 {
+		t.Errorf("loss axis up to %g: the Inf values set it", p.Y.Max)
+	}
+	svg, err := Render(p, FormatSVG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(svg, []byte(">dcor/inf<")) || bytes.Contains(svg, []byte(">dcor/nan<")) {
+		t.Error("legend: want dcor/inf (finite at some steps) and not dcor/nan (never finite)")
+	}
+}

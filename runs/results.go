@@ -10,6 +10,7 @@ import (
 	"html"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // Row is one result: one run evaluated with one protocol (and variant). It is an mvmr.Result
@@ -33,7 +35,8 @@ type Row struct {
 	// their default mode.
 	Representations string `json:"representations"`
 	L3Mode          string `json:"l3_mode"`
-	// FinalLoss holds every loss component at the last step.
+	// FinalLoss holds every loss component at the last step; one that is not finite there (a
+	// logged-only term of weight 0 can be NaN) is left out.
 	FinalLoss map[string]float64 `json:"final_loss"`
 	// TrainSeconds is the training wall time (of the last process, when resumed).
 	TrainSeconds float64 `json:"train_seconds"`
@@ -49,6 +52,23 @@ func (r Row) ProtocolLabel() string {
 }
 
 // writeRows writes rows as JSON lines.
+// finalLoss returns the named components of h at its last step, leaving out those that are not
+// finite there (JSON has no NaN or Inf).
+func finalLoss(h *history.History, names []string) map[string]float64 {
+	final := map[string]float64{}
+	if h.Len() == 0 {
+		return final
+	}
+	for _, name := range names {
+		if s := h.Series(name); s != nil {
+			if v := s[len(s)-1]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+				final[name] = v
+			}
+		}
+	}
+	return final
+}
+
 func writeRows(w io.Writer, rows []Row) error {
 	enc := json.NewEncoder(w)
 	for _, r := range rows {

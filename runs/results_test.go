@@ -3,12 +3,15 @@ package runs
 import (
 	"bytes"
 	"encoding/csv"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 func sampleRows() []Row {
@@ -98,5 +101,25 @@ func TestReadersNameTheBadLine(t *testing.T) {
 	empty := t.TempDir()
 	if _, _, err := CollectRows(empty); err == nil || !strings.Contains(err.Error(), "holds no results.jsonl") {
 		t.Errorf("collecting from an empty folder: %v", err)
+	}
+}
+
+// TestFinalLossLeavesOutNonFiniteTerms checks that a logged-only term that is NaN or Inf at the
+// last step is left out of the result row (JSON has no NaN or Inf), not replaced by an older value.
+func TestFinalLossLeavesOutNonFiniteTerms(t *testing.T) {
+	h := history.New()
+	names := []string{"mse", "dcor/a", "dcor/b", "total"}
+	for step, values := range [][]float64{{1, 0.5, 0.2, 2}, {0.9, math.NaN(), math.Inf(1), 1.8}} {
+		if err := h.AppendOrdered(int64(step), names, values); err != nil {
+			t.Fatal(err)
+		}
+	}
+	final := finalLoss(h, names)
+	if want := map[string]float64{"mse": 0.9, "total": 1.8}; !reflect.DeepEqual(final, want) {
+		t.Errorf("finalLoss = %v; want %v", final, want)
+	}
+	var buf bytes.Buffer
+	if err := writeRows(&buf, []Row{{Run: "r", FinalLoss: final}}); err != nil {
+		t.Errorf("writing the row: %v", err)
 	}
 }

@@ -270,12 +270,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	} else {
 		fmt.Fprintf(logw, "warning: loss figure: %v\n", err)
 	}
-	final := map[string]float64{}
-	for _, name := range trainer.ComponentNames() {
-		if v, ok := trainer.History().Last(name); ok {
-			final[name] = v
-		}
-	}
+	final := finalLoss(trainer.History(), trainer.ComponentNames())
 	base := Row{
 		Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Representations: config.Representations.Label(),
 		L3Mode: config.L3Mode, FinalLoss: final, TrainSeconds: trainSeconds,
