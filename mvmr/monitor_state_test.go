@@ -33,6 +33,19 @@ func addTestProbe(t *testing.T, tr *Trainer, test *datasets.Dataset, every int) 
 	return p
 }
 
+// resumeForTest loads the checkpoint at path on train, its progress lines into the buffer returned.
+func resumeForTest(t *testing.T, path string, train *datasets.Dataset) (*Trainer, *bytes.Buffer) {
+	t.Helper()
+	tr, err := LoadTrainerWithBackend(testBackend(t), path, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tr.Close)
+	progress := &bytes.Buffer{}
+	tr.Progress = progress
+	return tr, progress
+}
+
 func TestOnlineProbeResumesExactlyFromACheckpoint(t *testing.T) {
 	train, test := testMNIST(t, 512, 64)
 	config := tinyConfig(8)
@@ -55,13 +68,7 @@ func TestOnlineProbeResumesExactlyFromACheckpoint(t *testing.T) {
 	if err := first.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	resumed, err := LoadTrainerWithBackend(testBackend(t), path, train)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(resumed.Close)
-	var progress bytes.Buffer
-	resumed.Progress = &progress
+	resumed, progress := resumeForTest(t, path, train)
 	resumedProbe := addTestProbe(t, resumed, test, every)
 	if err := resumed.Train(m); err != nil {
 		t.Fatal(err)
@@ -100,13 +107,7 @@ func TestOldCheckpointStartsTheOnlineProbeFresh(t *testing.T) {
 	if raw, _ := os.ReadFile(path); bytes.Contains(raw, []byte(`"monitors"`)) {
 		t.Fatal("a checkpoint without monitors has a monitors field")
 	}
-	resumed, err := LoadTrainerWithBackend(testBackend(t), path, train)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(resumed.Close)
-	var progress bytes.Buffer
-	resumed.Progress = &progress
+	resumed, progress := resumeForTest(t, path, train)
 	probe := addTestProbe(t, resumed, test, 2)
 	if err := resumed.Train(2); err != nil {
 		t.Fatal(err)
