@@ -132,11 +132,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		return nil, err
 	}
 	if Finished(dir) {
-		want, err := config.YAML()
-		if err != nil {
-			return nil, err
-		}
-		if have, err := os.ReadFile(filepath.Join(dir, FileConfig)); err != nil || !bytes.Equal(have, want) {
+		if !sameFinishedConfig(filepath.Join(dir, FileConfig), config) {
 			return nil, fmt.Errorf("runs: %s holds a finished run of another config (%s differs); choose another folder", dir, FileConfig)
 		}
 		rows, err := ReadRows(filepath.Join(dir, FileResults))
@@ -330,6 +326,22 @@ func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw 
 }
 
 // sameConfig reports how a checkpoint's config differs from the one asked for, key by key.
+// sameFinishedConfig reports whether the config.yaml at path describes config: it is read with
+// this version's loader, so a file written before a key existed (its default then applies)
+// still matches, and compared in full.
+func sameFinishedConfig(path string, config Config) bool {
+	want, err := config.YAML()
+	if err != nil {
+		return false
+	}
+	saved, err := Load(path)
+	if err != nil {
+		return false
+	}
+	have, err := saved.Config.YAML()
+	return err == nil && bytes.Equal(have, want)
+}
+
 func sameConfig(saved, want mvmr.Config) error {
 	var a, b any
 	for _, x := range []struct {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -148,6 +149,22 @@ func TestRunInterruptResumeAndFallback(t *testing.T) {
 		t.Fatalf("rerunning a finished run: %+v, %v", again, err)
 	}
 	sameResults(t, again.Rows, full.Rows)
+	// A config.yaml written before a key existed (here: parallel) is the same config when the
+	// key's default applies.
+	saved, err := os.ReadFile(filepath.Join(dir, FileConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := regexp.MustCompile(`(?m)^parallel:\n(  .*\n)+`).ReplaceAll(saved, nil)
+	if bytes.Equal(older, saved) {
+		t.Fatalf("config.yaml has no parallel block to remove:\n%s", saved)
+	}
+	if err := os.WriteFile(filepath.Join(dir, FileConfig), older, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := Run(context.Background(), config, dir, Options{Resume: true}); err != nil || !again.Skipped {
+		t.Errorf("rerunning a finished run whose config.yaml predates the parallel keys: %+v, %v", again, err)
+	}
 	// A finished run is not mistaken for the run of another config.
 	if _, err := Run(context.Background(), tinyRun(t, "seed=2"), dir, Options{Resume: true}); err == nil || !strings.Contains(err.Error(), "finished run of another config") {
 		t.Errorf("running another config into a finished folder: %v", err)
