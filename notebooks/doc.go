@@ -2,7 +2,9 @@
 // test that executes them headless and checks their outputs.
 //
 // The helpers keep the notebooks' cells short: Settings as flags on a cell's `%%` line (Define,
-// NewRun, Load; MVMR_QUICK=1 switches every notebook to its quick settings), the toy data of the
+// NewRun, Load; MVMR_QUICK=1 switches every notebook to its quick settings), any run config
+// cell by cell (DefineConfig: --config and --set as `mvmr train` takes them; ConfigRun's
+// Describe, TimeSteps, Train with --budget and resume, History, Results), the toy data of the
 // dCor lesson (ToyPairs, Measure), training loss variants side by side with the trainer's
 // monitors (TermVariants, AblationVariants, RunVariant), their results (SaveResults,
 // WriteResultsCSV, Summarize, MergeSeries), and headless execution (Execute, Check, ToHTML),
