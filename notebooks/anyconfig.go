@@ -222,7 +222,7 @@ func (r *ConfigRun) State() string {
 // Describe opens the data and prints the run's essentials to w: the run folder's state, the
 // notices for official keys not used, the data, the encoder and its parameter counts
 // (mvmr.EncoderParameterCount), the loss, the optimizer and length, precision and parallel
-// settings, the backend (mvmr.BackendConfig) and the evaluation protocols.
+// settings, the backend (mvmr.BackendConfig), the evaluation protocols and the monitors.
 func (r *ConfigRun) Describe(w io.Writer) error {
 	c := r.Config
 	data, err := r.Data()
@@ -277,7 +277,12 @@ func (r *ConfigRun) Describe(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "precision %s; parallel.devices %d, parallel.loss_groups %d; backend %s\n",
 		precision, max(1, c.Parallel.Devices), max(1, c.Parallel.LossGroups), mvmr.BackendConfig())
-	fmt.Fprintf(w, "evaluation: %s on %s; checkpoint every %d steps\n", strings.Join(c.Eval.Protocols, ", "), c.Eval.Features, c.CheckpointEvery)
+	monitors := "none"
+	if c.MonitorEvery > 0 && len(c.Monitors) > 0 {
+		monitors = fmt.Sprintf("%s every %d steps", strings.Join(c.Monitors, ", "), c.MonitorEvery)
+	}
+	fmt.Fprintf(w, "evaluation: %s on %s; monitors: %s; checkpoint every %d steps\n",
+		strings.Join(c.Eval.Protocols, ", "), c.Eval.Features, monitors, c.CheckpointEvery)
 	return nil
 }
 

@@ -25,6 +25,7 @@ steps: 40
 lr: 1e-3
 fp16: true
 checkpoint_every: 2
+monitor_every: 4
 dataset: {name: mnist, limit: 256, test_limit: 128}
 encoder: {type: cnn, channels: [4, 8], strides: [2, 2], out_dim: 32-16}
 eval: {protocols: [linear], probe: {epochs: 1}}
@@ -180,7 +181,7 @@ func TestConfigRunDescribeTimeTrainResume(t *testing.T) {
 		"data: mnist, trains on 256 images (train split) of 28x28x1, 10 classes; probes fit on 256, score on 128 test images",
 		fmt.Sprintf("→ h of 392 → projector 32-16 → z of 16; %s parameters (backbone %s)", thousands(total), thousands(backbone)),
 		"training: batch 32, 40 steps (5.00 epochs), adam lr 0.001", "parallel.devices 1, parallel.loss_groups 1; backend " + mvmr.BackendConfig(),
-		"evaluation: linear on h; checkpoint every 2 steps"} {
+		"evaluation: linear on h; monitors: collapse, dcor_diag every 4 steps; checkpoint every 2 steps"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("Describe printed\n%s\nwant it to contain %q", out.String(), want)
 		}
