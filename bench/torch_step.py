@@ -1,14 +1,20 @@
 #!/usr/bin/python3
-"""One MV-MR training step in PyTorch, the same step `mvmr bench` times in Go.
+"""One MV-MR training step in PyTorch, the same step `mvmr bench` and `go test -bench` time in Go.
 
 Encoders: "cnn" (the quickstart encoder: 3x3 stride-2 convs 32-64-128 + BN + ReLU, flattened h,
 projector 512-512) or torchvision's resnet18 / resnet50 (defined here, since Debian's python3-torch
 has no torchvision; zero_init_residual, optional small_kernel stem), projector Linear(no bias)-BN-ReLU
-... Linear(no bias). Loss: mse(z_orig, z) + std hinge on both + (1 - dCor(z_orig/32, z/32)), Adam,
-random inputs (timing only). Prints the median seconds per step.
+... Linear(no bias). Loss: mse(z_orig, z) + std hinge on both + (1 - dCor(z_orig/32, z/32)), and with
+--reps image,std the quickstart's representation terms (1 - dCor(image/32, z/32)) and
+(1 - dCor(std3x3(image), z/32)) as in BenchmarkTrainStep; Adam, random inputs (timing only).
+Prints the median seconds per step. --dcor instead times distance correlation forward + backward
+(B=256, D=2048), as BenchmarkDistanceCorrelation.
 
-CPU (Debian): LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/torch_step.py --arch resnet18 --batch 128 --size 32 --channels 3
-GPU:          python3 bench/torch_step.py --device cuda --arch resnet50 --small-kernel --batch 256 --size 96 --channels 3
+Debian: apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread
+CPU:    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/torch_step.py --arch resnet18 --batch 128 --size 32 --channels 3
+        ... bench/torch_step.py --reps image,std --steps 10      # BenchmarkTrainStep (quickstart, every loss term)
+        ... bench/torch_step.py --dcor                           # BenchmarkDistanceCorrelation
+GPU:    python3 bench/torch_step.py --device cuda --arch resnet50 --small-kernel --batch 256 --size 96 --channels 3
 """
 import argparse
 import time
@@ -31,6 +37,28 @@ def dcor(x, z):  # the official DistanceCorrelation.forward
     vx = torch.sqrt((A * A).mean() / n ** 2)
     vy = torch.sqrt((B * B).mean() / n ** 2)
     return cov / torch.sqrt(vx * vy)
+
+
+def std_filter(im):  # the official std_filter_torch with a 3x3 box and reflect borders
+    p = F.pad(im, (1, 1, 1, 1), mode="reflect")
+    mu = F.avg_pool2d(p, 3, 1)
+    mu2 = F.avg_pool2d(p * p, 3, 1)
+    return torch.sqrt(torch.clamp(mu2 - mu * mu + 1e-8, min=0))
+
+
+def time_dcor(a):  # BenchmarkDistanceCorrelation: forward + backward w.r.t. both inputs
+    x = torch.randn(256, 2048, device=a.device, requires_grad=True)
+    y = torch.randn(256, 2048, device=a.device, requires_grad=True)
+    times = []
+    for i in range(a.warmup + a.steps):
+        t = time.perf_counter()
+        d = dcor(x, y)
+        torch.autograd.grad(d, (x, y))
+        if i >= a.warmup:
+            times.append(time.perf_counter() - t)
+    times.sort()
+    print(f"pytorch {torch.__version__} {a.device} threads={torch.get_num_threads()}: dCor forward+backward (256x2048) "
+          f"median {times[len(times) // 2] * 1000:.1f} ms (min {times[0] * 1000:.1f}, max {times[-1] * 1000:.1f}, {a.steps} runs)")
 
 
 class BasicBlock(nn.Module):
@@ -129,9 +157,18 @@ def main():
     p.add_argument("--amp", default="", choices=["", "bf16", "fp16"], help="autocast dtype (official configs: fp16)")
     p.add_argument("--channels-last", action="store_true")
     p.add_argument("--tf32", action="store_true", help="allow TF32 in matmuls and convolutions (XLA's default)")
+    p.add_argument("--reps", default="", help="representation terms: empty, or image,std (the quickstart's)")
+    p.add_argument("--dcor", action="store_true", help="time dCor forward + backward (B=256, D=2048) instead")
     a = p.parse_args()
+    reps = [r for r in a.reps.split(",") if r]
+    for r in reps:
+        if r not in ("image", "std"):
+            p.error(f"--reps {a.reps}: unknown representation {r!r}; expected image and/or std")
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    if a.dcor:
+        time_dcor(a)
+        return
     if a.device == "cuda":
         torch.backends.cudnn.benchmark = True  # as the official code sets
         torch.backends.cuda.matmul.allow_tf32 = a.tf32
@@ -159,6 +196,10 @@ def main():
             loss = F.mse_loss(z_orig, z)
             loss = loss + F.relu(1 - z.std(0)).mean() + F.relu(1 - z_orig.std(0)).mean()
             loss = loss + 1 - dcor(zos, zs)
+            if "image" in reps:
+                loss = loss + 1 - dcor(orig.flatten(1) / 32, zs)
+            if "std" in reps:
+                loss = loss + 1 - dcor(std_filter(orig).flatten(1), zs)
         opt.zero_grad(set_to_none=True)
         if scaler:
             scaler.scale(loss).backward()
@@ -181,7 +222,7 @@ def main():
     times.sort()
     med = times[len(times) // 2]
     print(f"pytorch {torch.__version__} {a.device} threads={torch.get_num_threads()} amp={a.amp or 'fp32'} tf32={a.tf32} "
-          f"channels_last={a.channels_last} arch {a.arch} small_kernel={a.small_kernel} projector {projector} "
+          f"channels_last={a.channels_last} arch {a.arch} small_kernel={a.small_kernel} projector {projector} reps={a.reps or 'none'} "
           f"batch {a.batch} {a.size}x{a.size}x{a.channels}: warmup {first:.2f} s, median {med:.4f} s/step "
           f"(min {times[0]:.4f}, {a.steps} steps), {1 / med:.2f} steps/s, {a.batch / med:.1f} images/s, loss {loss:.4f}")
 

@@ -30,19 +30,25 @@ const (
 // GoMLX's norm.BatchNorm is not used: its defaults are Keras' (momentum 0.99, epsilon 1e-3), and
 // its fused training op is not implemented on the pure-Go backend.
 func BatchNorm(scope *model.Scope, x *Node) *Node {
-	return batchNormInit(scope, x, 1)
+	return batchNormInit(scope, x, 1, false)
+}
+
+// BatchNormRelu is Relu(BatchNorm(scope, x)) with the two fused in training graphs: one
+// hand-written backward pass for both (see batchNormTraining).
+func BatchNormRelu(scope *model.Scope, x *Node) *Node {
+	return batchNormInit(scope, x, 1, true)
 }
 
 // batchNormInit is BatchNorm with gamma initialised to gammaInit (0 for torchvision's
-// zero_init_residual).
-func batchNormInit(scope *model.Scope, x *Node, gammaInit float64) *Node {
+// zero_init_residual), followed by Relu when relu is set.
+func batchNormInit(scope *model.Scope, x *Node, gammaInit float64, relu bool) *Node {
 	if x.Rank() < 2 {
 		exceptions.Panicf("mvmr.BatchNorm: input needs a batch and a feature axis, got %s", x.Shape())
 	}
 	if dt := masterDType(x.DType()); dt != x.DType() {
 		// Mixed precision: statistics and normalisation in float32, as PyTorch's autocast runs
 		// BatchNorm; the result goes back to the compute dtype.
-		return ConvertDType(batchNormInit(scope, ConvertDType(x, dt), gammaInit), x.DType())
+		return ConvertDType(batchNormInit(scope, ConvertDType(x, dt), gammaInit, relu), x.DType())
 	}
 	g := x.Graph()
 	features := x.Shape().Dim(-1)
@@ -52,15 +58,10 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64) *Node {
 	runningMean := scope.WithInitializer(constantInit(0)).VariableWithShape("running_mean", featShape).SetTrainable(false)
 	runningVar := scope.WithInitializer(constantInit(1)).VariableWithShape("running_var", featShape).SetTrainable(false)
 
-	reduceAxes := make([]int, x.Rank()-1)
-	for i := range reduceAxes {
-		reduceAxes[i] = i
-	}
 	broadcast := func(v *Node) *Node { // [features] -> [1, ..., 1, features]
 		return Reshape(v, append(make1s(x.Rank()-1), features)...)
 	}
 
-	var mean, variance *Node
 	if k := batchNormGroups(g); k > 1 && scope.IsTraining(g) {
 		out, mean0, unbiased0 := groupedBatchNorm(x, k, gamma.NodeValue(g), beta.NodeValue(g))
 		setState(runningMean, Add(
@@ -69,13 +70,14 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64) *Node {
 		setState(runningVar, Add(
 			MulScalar(stateValue(runningVar, g), 1-BatchNormMomentum),
 			MulScalar(StopGradient(unbiased0), BatchNormMomentum)))
+		if relu {
+			out = Relu(out)
+		}
 		return out
 	}
 	if scope.IsTraining(g) {
 		count := x.Shape().Size() / features
-		mean = ReduceMean(x, reduceAxes...)
-		centred := Sub(x, broadcast(mean))
-		variance = ReduceMean(Square(centred), reduceAxes...)
+		out, mean, variance := batchNormTraining(x, gamma.NodeValue(g), beta.NodeValue(g), relu)
 		unbiased := variance
 		if count > 1 {
 			unbiased = MulScalar(variance, float64(count)/float64(count-1))
@@ -86,13 +88,16 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64) *Node {
 		setState(runningVar, Add(
 			MulScalar(stateValue(runningVar, g), 1-BatchNormMomentum),
 			MulScalar(StopGradient(unbiased), BatchNormMomentum)))
-		scale := Mul(gamma.NodeValue(g), Reciprocal(Sqrt(AddScalar(variance, BatchNormEpsilon))))
-		return Add(Mul(centred, broadcast(scale)), broadcast(beta.NodeValue(g)))
+		return out
 	}
-	mean, variance = runningMean.NodeValue(g), runningVar.NodeValue(g)
+	mean, variance := runningMean.NodeValue(g), runningVar.NodeValue(g)
 	scale := Mul(gamma.NodeValue(g), Reciprocal(Sqrt(AddScalar(variance, BatchNormEpsilon))))
 	shift := Sub(beta.NodeValue(g), Mul(mean, scale))
-	return Add(Mul(x, broadcast(scale)), broadcast(shift))
+	out := Add(Mul(x, broadcast(scale)), broadcast(shift))
+	if relu {
+		out = Relu(out)
+	}
+	return out
 }
 
 func make1s(n int) []int {

@@ -89,9 +89,7 @@ func (b *ConvBuilder) Done() *Node {
 			Strides(b.stride).PaddingPerDim([][2]int{{b.padding, b.padding}, {b.padding, b.padding}}).Done()
 		out = Reshape(out, batch*outH*outW, b.filters)
 	} else {
-		xIn, product := newIm2colProduct(x, weights, b.kernel, b.stride, b.padding)
-		patches := Im2Col(xIn, b.kernel, b.stride, b.padding) // [batch, outH, outW, k·k·C]
-		out = product(Reshape(patches, batch*outH*outW, fanIn))
+		out = im2colConv(x, weights, b.kernel, b.stride, b.padding) // [batch·outH·outW, filters]
 	}
 	if b.bias {
 		bound := 1 / math.Sqrt(float64(fanIn))

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/support/exceptions"
 )
@@ -169,7 +168,7 @@ func (c EncoderConfig) backbone(scope *model.Scope, images *Node) *Node {
 	for i, ch := range c.Channels {
 		block := backbone.In("block_%d", i)
 		x = Conv(block.In("conv"), x, ch).Stride(c.Strides[i]).Done()
-		x = activation.Relu(BatchNorm(block.In("bn"), x))
+		x = BatchNormRelu(block.In("bn"), x)
 	}
 	batch := x.Shape().Dim(0)
 	if c.Head == HeadAvgPool {

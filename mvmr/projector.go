@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 )
 
@@ -38,7 +37,7 @@ func Projector(scope *model.Scope, h *Node, widths []int) *Node {
 		layer := scope.In("layer_%d", i)
 		z = Linear(layer, z, w, false)
 		if i < len(widths)-1 {
-			z = activation.Relu(BatchNorm(layer.In("bn"), z))
+			z = BatchNormRelu(layer.In("bn"), z)
 		}
 	}
 	return z

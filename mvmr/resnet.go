@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 )
 
@@ -116,7 +115,7 @@ func (c EncoderConfig) resnetBackbone(scope *model.Scope, images *Node) *Node {
 	} else {
 		x = Conv(scope.In("conv1"), x, spec.stemWidth).Kernel(7).Stride(2).Done()
 	}
-	x = activation.Relu(BatchNorm(scope.In("bn1"), x))
+	x = BatchNormRelu(scope.In("bn1"), x)
 	if !spec.cifar && !c.NoMaxPool {
 		x = maxPool3x3Stride2(x)
 	}
@@ -177,10 +176,10 @@ func maxPool3x3Stride2(x *Node) *Node {
 // block starts as the identity.
 func BasicBlock(scope *model.Scope, x *Node, planes, stride int, zeroInitResidual bool) *Node {
 	out := Conv(scope.In("conv1"), x, planes).Kernel(3).Stride(stride).Done()
-	out = activation.Relu(BatchNorm(scope.In("bn1"), out))
+	out = BatchNormRelu(scope.In("bn1"), out)
 	out = Conv(scope.In("conv2"), out, planes).Kernel(3).Done()
-	out = batchNormInit(scope.In("bn2"), out, residualGamma(zeroInitResidual))
-	return activation.Relu(Add(out, shortcut(scope, x, planes, stride)))
+	out = batchNormInit(scope.In("bn2"), out, residualGamma(zeroInitResidual), false)
+	return Relu(Add(out, shortcut(scope, x, planes, stride)))
 }
 
 // BottleneckBlock is torchvision's Bottleneck (v1.5) on NHWC x: conv1×1 → BN → ReLU →
@@ -188,12 +187,12 @@ func BasicBlock(scope *model.Scope, x *Node, planes, stride int, zeroInitResidua
 // zeroInitResidual starts the last BN's gamma at 0.
 func BottleneckBlock(scope *model.Scope, x *Node, planes, stride int, zeroInitResidual bool) *Node {
 	out := Conv(scope.In("conv1"), x, planes).Kernel(1).Done()
-	out = activation.Relu(BatchNorm(scope.In("bn1"), out))
+	out = BatchNormRelu(scope.In("bn1"), out)
 	out = Conv(scope.In("conv2"), out, planes).Kernel(3).Stride(stride).Done()
-	out = activation.Relu(BatchNorm(scope.In("bn2"), out))
+	out = BatchNormRelu(scope.In("bn2"), out)
 	out = Conv(scope.In("conv3"), out, 4*planes).Kernel(1).Done()
-	out = batchNormInit(scope.In("bn3"), out, residualGamma(zeroInitResidual))
-	return activation.Relu(Add(out, shortcut(scope, x, 4*planes, stride)))
+	out = batchNormInit(scope.In("bn3"), out, residualGamma(zeroInitResidual), false)
+	return Relu(Add(out, shortcut(scope, x, 4*planes, stride)))
 }
 
 func residualGamma(zero bool) float64 {
