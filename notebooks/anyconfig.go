@@ -21,6 +21,7 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+	"github.com/mvmr-ssl/mvmr-go/plotting"
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
@@ -470,3 +471,40 @@ func (r *ConfigRun) Results() ([]runs.Row, error) {
 
 // Path returns a file's path in the run folder.
 func (r *ConfigRun) Path(name string) string { return filepath.Join(r.Dir, name) }
+
+// NamedFigure is a figure with the file name (without extension) it is saved under.
+type NamedFigure struct {
+	Name   string
+	Figure plotting.Figure
+}
+
+// MonitorFigures draws what the run's monitors recorded on held-out images (monitor_every,
+// monitors): "collapse" (per-dimension std of z and h against the hinge's margin, RankMe, the
+// share of dimensions below the margin) when the collapse monitor ran, and "dcor_traces"
+// (dCor(z, representation), solid for the representations in the loss) when dcor_diag ran.
+// It returns none for a run without monitors or before their first record.
+func (r *ConfigRun) MonitorFigures() ([]NamedFigure, error) {
+	h, _, err := r.History()
+	if err != nil {
+		return nil, err
+	}
+	var out []NamedFigure
+	names := h.Names()
+	run := filepath.Base(r.Dir)
+	if slices.Contains(names, mvmr.HistoryZStdMin) {
+		fig, err := plotting.Collapse(h, plotting.CollapseOptions{Margin: r.Config.StdMargin, LogStd: true,
+			Title: run + ": collapse monitor (held-out images)"})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, NamedFigure{"collapse", fig})
+	}
+	if slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, plotting.DCorDiagPrefix) }) {
+		fig, err := plotting.DCorTraces(h, plotting.DCorTracesOptions{Title: run + ": dCor(z, representation) on held-out images"})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, NamedFigure{"dcor_traces", fig})
+	}
+	return out, nil
+}

@@ -200,9 +200,11 @@ func TestConfigRunDescribeTimeTrainResume(t *testing.T) {
 		t.Errorf("TimeSteps wrote to the run folder %s", r.Dir)
 	}
 
-	// The reference: the whole run in one training cell, in a folder of its own.
+	// The reference: the whole run in one training cell, in a folder of its own, without
+	// monitors (they read held-out images and change nothing in training).
 	whole := *r
 	whole.Dir = filepath.Join(t.TempDir(), "whole")
+	whole.Config.MonitorEvery = 0
 	done, err := whole.Train(context.Background(), &bytes.Buffer{})
 	if err != nil || done.Stopped || done.Step != 40 || len(done.Outcome.Rows) != 1 {
 		t.Fatalf("the whole run: %+v, %v; want 40 steps and one result row", done, err)
@@ -257,6 +259,14 @@ func TestConfigRunDescribeTimeTrainResume(t *testing.T) {
 	rows, err := r.Results()
 	if err != nil || len(rows) != 1 || rows[0].Protocol != "linear" || rows[0].Top1 != done.Outcome.Rows[0].Top1 {
 		t.Errorf("results %+v, %v; want the linear row of the run in one cell (top-1 %.4f)", rows, err, done.Outcome.Rows[0].Top1)
+	}
+	// The monitors' figures: both for the monitored run, none for the other.
+	figures, err := r.MonitorFigures()
+	if err != nil || len(figures) != 2 || figures[0].Name != "collapse" || figures[1].Name != "dcor_traces" {
+		t.Errorf("monitor figures %v, %v; want collapse and dcor_traces", figures, err)
+	}
+	if figures, err := whole.MonitorFigures(); err != nil || len(figures) != 0 {
+		t.Errorf("a run without monitors: figures %v, %v; want none", figures, err)
 	}
 	// A finished run is not trained again.
 	third, err := r.Train(context.Background(), &bytes.Buffer{})

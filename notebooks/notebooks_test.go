@@ -37,19 +37,19 @@ var expected = map[string]Expectation{
 			"distillation.svg", `distilled student: \d+ parameters \(\d+ backbone\), linear probe top-1 \d+\.\d+ %`,
 			`student alone: \d+ parameters`, `dcor/teacher`, "loss_distilled.svg"},
 	},
-	"06_any_config.ipynb": {
-		Images: 2,
-		Texts: []string{`settings: \(no --config: the kit's default run\) --set eval.protocols=linear,knn`, `run folder: .*mvmr-06_any_config/default-[0-9a-f]{8}`,
-			`data: mnist, trains on \d+ images`, `encoder: cnn.*→ projector 512-512 → z of 512; [\d ]+ parameters \(backbone [\d ]+\)`,
-			`backend go:parallelism=-1`, `parallel.devices 1, parallel.loss_groups 1`, `\d+ more steps: median [\d.]+m?s/step`,
-			`the whole run, \d+ steps: about`, `step \d+/\d+ \| mse`, "saved .*loss_components.svg",
-			`\| linear \| \d+\.\d+ \|`, `\| knn k=20 \| \d+\.\d+ \|`},
-	},
 	// 05 reads the runs of 01-03, which run before it (the notebooks run in name order).
 	"05_report.ipynb": {
 		Images: 5,
 		Texts: []string{`h +linear +top-1 +\d+\.\d+ %`, `h +knn +k=20 +top-1 +\d+\.\d+ %`, `pixels +knn +k=200`, "evaluation.csv",
 			`t-SNE of \d+ digits`, "tsne.svg", "anatomy_collapse.svg", "ablation.svg", "dcor_traces.svg"},
+	},
+	"06_any_config.ipynb": {
+		Images: 4,
+		Texts: []string{`settings: \(no --config: the kit's default run\) --set eval.protocols=linear,knn`, `run folder: .*mvmr-06_any_config/default-[0-9a-f]{8}`,
+			`data: mnist, trains on \d+ images`, `encoder: cnn.*→ projector 512-512 → z of 512; [\d ]+ parameters \(backbone [\d ]+\)`,
+			`backend go:parallelism=-1`, `parallel.devices 1, parallel.loss_groups 1`, `\d+ more steps: median [\d.]+m?s/step`,
+			`the whole run, \d+ steps: about`, `step \d+/\d+ \| mse`, "saved .*loss_components.svg", "saved .*collapse.svg", "saved .*dcor_traces.svg",
+			`\| linear \| \d+\.\d+ \|`, `\| knn k=20 \| \d+\.\d+ \|`},
 	},
 }
 

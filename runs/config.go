@@ -365,6 +365,14 @@ func ParseOverride(kv string) (string, any, error) {
 func FromMap(m map[string]any) (Loaded, error) {
 	m = deepCopy(m).(map[string]any)
 	var l Loaded
+	official, semi := false, false
+	for _, k := range officialRunKeys {
+		_, has := m[k]
+		official = official || has
+	}
+	if data, ok := m["dataset"].(map[string]any); ok {
+		_, semi = data["percentage"]
+	}
 	for _, key := range sortedOfficial() {
 		parent, leaf := m, key
 		if p, k, nested := strings.Cut(key, "."); nested {
@@ -397,6 +405,9 @@ func FromMap(m map[string]any) (Loaded, error) {
 			enc["type"] = v
 		}
 	}
+	if official {
+		officialDefaults(m, &l, semi)
+	}
 	c := defaults()
 	d := decoder{present: map[string]bool{}}
 	d.decodeValue("", m, reflect.ValueOf(&c).Elem())
@@ -417,6 +428,41 @@ func FromMap(m map[string]any) (Loaded, error) {
 	}
 	l.Config = c.complete()
 	return l, nil
+}
+
+// officialRunKeys are keys every official config sets and this kit's own configs do not: a
+// config holding one of them is an official config.
+var officialRunKeys = []string{"n_workers", "fp16"}
+
+// officialSTL10Split is the split the official code trains STL-10 on (datasets.Open's name).
+const officialSTL10Split = "train+unlabeled"
+
+// officialDefaults gives an official config (one holding an officialRunKeys key) what the
+// official code does where the file is silent, each with a notice in l.Notices:
+//   - no encoder type (the STL-10 and ImageNet configs, older than the official encoder_type
+//     key): the encoder the official code builds for every config, ResnetMultiProj, ResNet-50;
+//   - a self-supervised STL-10 config (no dataset.percentage, the semi-supervised configs' key)
+//     without dataset.train_split: train+unlabeled, the official DatasetSSL(train=True,
+//     unlabeled=True).
+//
+// This kit's configs keep the cnn and the train split.
+func officialDefaults(m map[string]any, l *Loaded, semi bool) {
+	section := func(name string) map[string]any {
+		sub, isMap := m[name].(map[string]any)
+		if !isMap {
+			sub = map[string]any{}
+			m[name] = sub
+		}
+		return sub
+	}
+	if enc := section("encoder"); enc["type"] == nil {
+		enc["type"] = mvmr.ArchResNet50
+		l.Notices = append(l.Notices, fmt.Sprintf("encoder.type = %s: the official code's encoder (ResnetMultiProj) for a config without encoder_type", mvmr.ArchResNet50))
+	}
+	if data := section("dataset"); !semi && data["name"] == "stl10" && data["train_split"] == nil {
+		data["train_split"] = officialSTL10Split
+		l.Notices = append(l.Notices, "dataset.train_split = "+officialSTL10Split+": the official STL-10 training set (labelled and unlabelled images)")
+	}
 }
 
 func sortedOfficial() []string {
