@@ -394,8 +394,10 @@ type Trained struct {
 // Train runs or resumes the run in its folder with runs.Run (Options.Resume: every training
 // cell continues the checkpoint the previous one left), printing its progress lines and
 // messages to w. It stops, saving a checkpoint, when the cell's --budget runs out or the
-// kernel interrupts the cell (SIGINT, SIGTERM); the next call continues from there. A
-// finished run is not trained again (Outcome.Skipped).
+// kernel interrupts the cell (SIGINT, SIGTERM); the next call continues from there. GoNB kills
+// an interrupted cell 5 s after its SIGINT: a save cut short leaves the previous checkpoint
+// (runs writes them atomically), which the next call resumes. A finished run is not trained
+// again (Outcome.Skipped).
 func (r *ConfigRun) Train(ctx context.Context, w io.Writer) (Trained, error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
