@@ -24,6 +24,7 @@ const tinyRunYAML = `batch_size: 32
 steps: 40
 lr: 1e-3
 fp16: true
+representations: [image, std]
 checkpoint_every: 2
 monitor_every: 4
 dataset: {name: mnist, limit: 256, test_limit: 128}

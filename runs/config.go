@@ -443,9 +443,14 @@ const officialSTL10Split = "train+unlabeled"
 //     key): the encoder the official code builds for every config, ResnetMultiProj, ResNet-50;
 //   - a self-supervised STL-10 config (no dataset.percentage, the semi-supervised configs' key)
 //     without dataset.train_split: train+unlabeled, the official DatasetSSL(train=True,
-//     unlabeled=True).
+//     unlabeled=True);
+//   - a self-supervised config without representations nor l3_mode: the L3 terms the official
+//     step adds for every config (self_supervised_module.py, hard-coded): full_img,
+//     full_img_scatnet, full_img_augment, full_img_hog and full_img_std, each as +dCor, that is
+//     image, scatnet, augmented, hog and std with l3_mode official (scatnet and hog read the
+//     config's scatnet and hog sections).
 //
-// This kit's configs keep the cnn and the train split.
+// This kit's configs keep the cnn, the train split and the image and std terms in maximize mode.
 func officialDefaults(m map[string]any, l *Loaded, semi bool) {
 	section := func(name string) map[string]any {
 		sub, isMap := m[name].(map[string]any)
@@ -463,7 +468,22 @@ func officialDefaults(m map[string]any, l *Loaded, semi bool) {
 		data["train_split"] = officialSTL10Split
 		l.Notices = append(l.Notices, "dataset.train_split = "+officialSTL10Split+": the official STL-10 training set (labelled and unlabelled images)")
 	}
+	if _, set := m["representations"]; !semi && !set && m["l3_mode"] == nil {
+		reps := make([]any, len(OfficialRepresentations))
+		for i, name := range OfficialRepresentations {
+			reps[i] = name
+		}
+		m["representations"], m["l3_mode"] = reps, string(mvmr.ModeOfficial)
+		l.Notices = append(l.Notices, fmt.Sprintf("representations = %s, l3_mode = %s: the official step's L3 terms "+
+			"(full_img, full_img_scatnet, full_img_augment, full_img_hog, full_img_std, each +dCor)",
+			strings.Join(OfficialRepresentations, ","), mvmr.ModeOfficial))
+	}
 }
+
+// OfficialRepresentations are this kit's names of the L3 terms the official self-supervised
+// step uses for every config, in its order: full_img, full_img_scatnet, full_img_augment,
+// full_img_hog, full_img_std.
+var OfficialRepresentations = []string{"image", "scatnet", "augmented", "hog", "std"}
 
 func sortedOfficial() []string {
 	keys := make([]string, 0, len(officialUnused))

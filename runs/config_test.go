@@ -24,6 +24,18 @@ func fakeDigits(n int) *datasets.Dataset {
 	return d
 }
 
+// fakeSTL10ish is 128 blank 96×96 colour images of 10 classes: what Resolve checks of STL-10.
+func fakeSTL10ish(t *testing.T) *datasets.Dataset {
+	t.Helper()
+	const n, side = 128, 96
+	d := &datasets.Dataset{Name: "fake-stl10", Height: side, Width: side, Channels: 3, NumClasses: 10,
+		Images: make([]uint8, n*side*side*3), Labels: make([]int32, n), Mean: []float32{0.4, 0.4, 0.4}, Std: []float32{0.25, 0.25, 0.25}}
+	for i := range d.Labels {
+		d.Labels[i] = int32(i % 10)
+	}
+	return d
+}
+
 func hasNotice(notices []string, key string) bool {
 	return slices.ContainsFunc(notices, func(n string) bool { return strings.HasPrefix(n, key+" = ") })
 }
@@ -313,5 +325,44 @@ func TestParallelAndPrecisionResolve(t *testing.T) {
 	}
 	if mc.Encoder.Precision != mvmr.PrecisionBFloat16 {
 		t.Errorf("Resolve: encoder.precision = %q, want %q", mc.Encoder.Precision, mvmr.PrecisionBFloat16)
+	}
+}
+
+// An official self-supervised config trains the official step's L3 terms (+dCor) unless the file
+// or a --set names representations or l3_mode; this kit's configs keep theirs.
+func TestOfficialConfigsTrainTheOfficialRepresentations(t *testing.T) {
+	l, err := Load("testdata/official/stl10_self_supervised.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Config.Representations.Names(); !slices.Equal(got, OfficialRepresentations) || l.Config.L3Mode != string(mvmr.ModeOfficial) {
+		t.Errorf("stl10: representations %v, l3_mode %q; want %v, official", got, l.Config.L3Mode, OfficialRepresentations)
+	}
+	if !hasNotice(l.Notices, "representations") {
+		t.Errorf("stl10: no notice for the official representations; notices %q", l.Notices)
+	}
+	mc, err := l.Config.Resolve(fakeSTL10ish(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, term := range mc.Loss.Representations {
+		if term.Name != OfficialRepresentations[i] || term.Mode != mvmr.ModeOfficial || term.Weight != 1 {
+			t.Errorf("resolved term %d: %+v; want %s, official, weight 1", i, term, OfficialRepresentations[i])
+		}
+	}
+	for set, want := range map[string][]string{"representations=image": {"image"}, "l3_mode=maximize": {"image", "std"}} {
+		l, err := Load("testdata/official/stl10_self_supervised.yaml", set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.Config.Representations.Names(); !slices.Equal(got, want) || hasNotice(l.Notices, "representations") {
+			t.Errorf("--set %s: representations %v, notices %q; want %v and no notice", set, got, l.Notices, want)
+		}
+	}
+	if l, err := Load("testdata/official/stl10_semi_supervised.yaml"); err != nil || hasNotice(l.Notices, "representations") {
+		t.Errorf("stl10 semi-supervised: %v, notices %q; the official representations are for self-supervised configs", err, l.Notices)
+	}
+	if got := Default().Representations.Names(); !slices.Equal(got, []string{"image", "std"}) || Default().L3Mode != string(mvmr.ModeMaximize) {
+		t.Errorf("the kit's default: representations %v, l3_mode %q; want image,std maximize", got, Default().L3Mode)
 	}
 }
