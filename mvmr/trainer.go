@@ -224,7 +224,7 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 	if steps < 0 {
 		return fmt.Errorf("mvmr: Train(%d): expected a non-negative number of steps", steps)
 	}
-	if err := t.prepareHostFeatures(); err != nil {
+	if err := t.PrepareHostFeatures(); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -375,9 +375,10 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	return Concatenate([]*Node{stacked, Reshape(ConvertDType(lr, stacked.DType()), 1)}, 0)
 }
 
-// prepareHostFeatures computes (or loads from the cache) the host representations of the
-// original training images, once.
-func (t *Trainer) prepareHostFeatures() error {
+// PrepareHostFeatures computes (or loads from the cache) the host representations of the
+// original training images, once, with progress lines to Progress while it computes; the first
+// Train calls it, and calling it first keeps that work out of the first step's time.
+func (t *Trainer) PrepareHostFeatures() error {
 	if t.hostFeatures != nil {
 		return nil
 	}
@@ -387,7 +388,7 @@ func (t *Trainer) prepareHostFeatures() error {
 			continue
 		}
 		start := time.Now()
-		f, err := t.Cache.RepresentationFeatures(t.backend, rep, t.data)
+		f, err := t.Cache.RepresentationFeaturesProgress(t.backend, rep, t.data, t.Progress, t.ProgressEvery)
 		if err != nil {
 			return fmt.Errorf("mvmr: representation %s of %s: %w", rep.Name(), t.data.Name, err)
 		}
