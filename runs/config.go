@@ -76,6 +76,10 @@ type Config struct {
 	L3Mode string `yaml:"l3_mode"`
 	// Representations are the L3 terms; empty trains without any.
 	Representations Representations `yaml:"representations"`
+	// FreshPerBatch draws the fresh view of the augmented, aug_std, aug_hog and aug_scatnet
+	// representations once per batch, as the official code transforms its whole batch tensor;
+	// false: each image draws its own (mvmr.Config.FreshPerBatch).
+	FreshPerBatch bool `yaml:"fresh_per_batch"`
 	// Dataset selects the data.
 	Dataset DatasetConfig `yaml:"dataset"`
 	// Encoder is the backbone and projector.
@@ -448,7 +452,8 @@ const officialSTL10Split = "train+unlabeled"
 //     step adds for every config (self_supervised_module.py, hard-coded): full_img,
 //     full_img_scatnet, full_img_augment, full_img_hog and full_img_std, each as +dCor, that is
 //     image, scatnet, augmented, hog and std with l3_mode official (scatnet and hog read the
-//     config's scatnet and hog sections).
+//     config's scatnet and hog sections), and fresh_per_batch (its transform of the whole batch
+//     tensor draws one set of parameters).
 //
 // This kit's configs keep the cnn, the train split and the image and std terms in maximize mode.
 func officialDefaults(m map[string]any, l *Loaded, semi bool) {
@@ -474,9 +479,14 @@ func officialDefaults(m map[string]any, l *Loaded, semi bool) {
 			reps[i] = name
 		}
 		m["representations"], m["l3_mode"] = reps, string(mvmr.ModeOfficial)
-		l.Notices = append(l.Notices, fmt.Sprintf("representations = %s, l3_mode = %s: the official step's L3 terms "+
-			"(full_img, full_img_scatnet, full_img_augment, full_img_hog, full_img_std, each +dCor)",
-			strings.Join(OfficialRepresentations, ","), mvmr.ModeOfficial))
+		extra := ""
+		if _, set := m["fresh_per_batch"]; !set {
+			m["fresh_per_batch"] = true
+			extra = ", fresh_per_batch = true"
+		}
+		l.Notices = append(l.Notices, fmt.Sprintf("representations = %s, l3_mode = %s%s: the official step's L3 terms "+
+			"(full_img, full_img_scatnet, full_img_augment, full_img_hog, full_img_std, each +dCor; the augmented view "+
+			"drawn once per batch)", strings.Join(OfficialRepresentations, ","), mvmr.ModeOfficial, extra))
 	}
 }
 

@@ -345,6 +345,9 @@ func TestOfficialConfigsTrainTheOfficialRepresentations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !mc.FreshPerBatch {
+		t.Error("stl10: the official augmented view is drawn once per batch; resolved fresh_per_batch false")
+	}
 	for i, term := range mc.Loss.Representations {
 		if term.Name != OfficialRepresentations[i] || term.Mode != mvmr.ModeOfficial || term.Weight != 1 {
 			t.Errorf("resolved term %d: %+v; want %s, official, weight 1", i, term, OfficialRepresentations[i])
