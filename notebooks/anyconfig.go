@@ -129,11 +129,7 @@ func (f *ConfigFlags) NewRun(w io.Writer) (*ConfigRun, error) {
 	if err := os.MkdirAll(filepath.Dir(pointer), 0o755); err != nil {
 		return nil, fmt.Errorf("notebook %s: %w", f.name, err)
 	}
-	if err := atomicfile.Write(pointer, func(out io.Writer) error {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	}); err != nil {
+	if err := atomicfile.WriteJSON(pointer, r); err != nil {
 		return nil, fmt.Errorf("notebook %s: saving the settings: %w", f.name, err)
 	}
 	if w != nil {

@@ -190,11 +190,7 @@ func (f *Flags) NewRun(w io.Writer) (Settings, error) {
 		return s, fmt.Errorf("notebook %s: %w", f.name, err)
 	}
 	path := filepath.Join(s.Dir, SettingsFile)
-	if err := atomicfile.Write(path, func(out io.Writer) error {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
-	}); err != nil {
+	if err := atomicfile.WriteJSON(path, s); err != nil {
 		return s, fmt.Errorf("notebook %s: saving the settings: %w", f.name, err)
 	}
 	if w != nil {

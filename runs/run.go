@@ -106,14 +106,6 @@ func Finished(dir string) bool {
 	return err == nil
 }
 
-func writeJSON(path string, v any) error {
-	raw, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(path, append(raw, '\n'))
-}
-
 // Run trains the config in the run folder dir, checkpointing every config.CheckpointEvery
 // steps, then runs its evaluation protocols and writes their rows to results.jsonl. A folder
 // that holds a finished run is left alone (Outcome.Skipped). When ctx is cancelled the run
@@ -193,11 +185,11 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	if err := atomicfile.WriteBytes(filepath.Join(dir, FileConfig), configYAML); err != nil {
 		return nil, err
 	}
-	if err := writeJSON(filepath.Join(dir, FileResolved), resolved); err != nil {
+	if err := atomicfile.WriteJSON(filepath.Join(dir, FileResolved), resolved); err != nil {
 		return nil, err
 	}
 	status := Status{State: StateRunning, Step: trainer.Step(), TotalSteps: total, Updated: time.Now().UTC()}
-	if err := writeJSON(filepath.Join(dir, FileStatus), status); err != nil {
+	if err := atomicfile.WriteJSON(filepath.Join(dir, FileStatus), status); err != nil {
 		return nil, err
 	}
 	setStatus := func(state string, step int64, cause error) error {
@@ -206,7 +198,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 		if cause != nil {
 			status.Error = cause.Error()
 		}
-		return writeJSON(filepath.Join(dir, FileStatus), status)
+		return atomicfile.WriteJSON(filepath.Join(dir, FileStatus), status)
 	}
 
 	trainer.Progress = opts.Progress
