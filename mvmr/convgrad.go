@@ -15,10 +15,10 @@ import (
 // and feeds the patches to the kernel as they are. For stride 1 the input gradient is the
 // convolution of v with the spatially flipped, transposed kernel (the transposed convolution):
 // one more im2col and matrix product instead of back-propagating through the k·k strided slices,
-// the concatenation and the padding (k·k pads and k·k-1 additions of the input's size). Strided
-// convolutions keep the autodiff input gradient (their transposed convolution needs a dilated v,
-// stride² times the work). Values and gradients equal the plain formulation's
-// (TestIm2colGradientsMatchReference).
+// the concatenation and the padding (k·k pads and k·k-1 additions of the input's size). For the
+// 3×3 stride-2 convolutions of ResNets (even sizes) it is nine per-tap products scattered back by
+// output parity (col2imK3S2); other strided convolutions keep the autodiff input gradient.
+// Values and gradients equal the plain formulation's (TestIm2colGradientsMatchReference).
 func im2colConv(x, weights *Node, kernel, stride, padding int) *Node {
 	batch, height, width := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
 	outH := (height+2*padding-kernel)/stride + 1
@@ -33,8 +33,19 @@ func im2colConv(x, weights *Node, kernel, stride, padding int) *Node {
 		// row-major layout; the final transpose is of the small kernel.
 		dw := Transpose(Dot(Transpose(v, 0, 1), patches).Product(), 0, 1)
 		var dx *Node // nil: autodiff
-		if stride == 1 && kernel > 1 && padding <= kernel-1 {
+		switch {
+		case stride == 1 && kernel > 1 && padding <= kernel-1:
 			dx = transposedConvStride1(v, x, weights, kernel, padding)
+		case kernel == 3 && stride == 2 && padding == 1 && height%2 == 0 && width%2 == 0:
+			// Per-tap input gradients v·W_ijᵀ (nine products with the same work as the one
+			// of the patch gradient), scattered back by output parity.
+			cin, cout := x.Shape().Dim(3), weights.Shape().Dim(1)
+			taps := Reshape(weights, 9, cin, cout)
+			dx = col2imK3S2(func(i, j int) *Node {
+				w := Reshape(Slice(taps, AxisElem(3*i+j)), cin, cout)
+				g := DotGeneral(v, []int{1}, nil, w, []int{1}, nil) // [rows, Cin]
+				return Reshape(g, batch, outH, outW, cin)
+			})
 		}
 		return []*Node{dx, dw}
 	})

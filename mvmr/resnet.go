@@ -150,24 +150,47 @@ func maxPool3x3Stride2(x *Node) *Node {
 	height, width := x.Shape().Dim(1), x.Shape().Dim(2)
 	outH := (height+2*padding-kernel)/stride + 1
 	outW := (width+2*padding-kernel)/stride + 1
-	padded := Pad(x, Infinity(x.Graph(), x.DType(), -1),
-		PadAxis{}, PadAxis{Start: padding, End: padding}, PadAxis{Start: padding, End: padding}, PadAxis{})
-	var out *Node
-	for i := range kernel {
-		for j := range kernel {
-			window := Slice(padded,
-				AxisRange(),
-				AxisRange(i, i+stride*(outH-1)+1).Stride(stride),
-				AxisRange(j, j+stride*(outW-1)+1).Stride(stride),
-				AxisRange())
-			if out == nil {
-				out = window
-			} else {
-				out = Max(out, window)
+	var windows []*Node
+	forward := func(in []*Node) *Node {
+		padded := Pad(in[0], Infinity(x.Graph(), x.DType(), -1),
+			PadAxis{}, PadAxis{Start: padding, End: padding}, PadAxis{Start: padding, End: padding}, PadAxis{})
+		var out *Node
+		for i := range kernel {
+			for j := range kernel {
+				window := Slice(padded,
+					AxisRange(),
+					AxisRange(i, i+stride*(outH-1)+1).Stride(stride),
+					AxisRange(j, j+stride*(outW-1)+1).Stride(stride),
+					AxisRange())
+				windows = append(windows, window)
+				if out == nil {
+					out = window
+				} else {
+					out = Max(out, window)
+				}
 			}
 		}
+		return out
 	}
-	return out
+	if height%2 != 0 || width%2 != 0 {
+		return forward([]*Node{x}) // autodiff gradient
+	}
+	// Even sizes: the gradient goes to the first window position (row-major) equal to the
+	// maximum, tap by tap, and is scattered back by output parity (col2imK3S2) instead of
+	// autodiff's eight Max gradients and nine interior pads and additions of the input's size.
+	return withGradient([]*Node{x}, forward, func(out, v *Node) []*Node {
+		zero := ScalarZero(v.Graph(), v.DType())
+		taps := make([]*Node, len(windows))
+		remaining := v
+		for k, window := range windows {
+			isMax := Equal(window, out)
+			taps[k] = Where(isMax, remaining, zero)
+			if k < len(windows)-1 {
+				remaining = Where(isMax, zero, remaining)
+			}
+		}
+		return []*Node{col2imK3S2(func(i, j int) *Node { return taps[3*i+j] })}
+	})
 }
 
 // BasicBlock is torchvision's BasicBlock on NHWC x: conv3×3(stride) → BN → ReLU → conv3×3 → BN,

@@ -383,9 +383,16 @@ func TestTrainerWithResNet8x4(t *testing.T) {
 
 // TestMaxPoolGradientGoesToFirstMaximum: with many ties, each window's gradient goes to its first
 // maximum in row-major order, as PyTorch's max_pool2d backward.
+// On odd sizes through autodiff, on even ones through the hand-written gradient (col2imK3S2).
 func TestMaxPoolGradientGoesToFirstMaximum(t *testing.T) {
-	const b, h, w, c = 2, 6, 5, 2
-	rng := rand.New(rand.NewPCG(7, 8))
+	for _, size := range [][2]int{{6, 5}, {6, 4}, {4, 8}, {2, 2}} {
+		testMaxPoolGradient(t, 2, size[0], size[1], 2)
+	}
+}
+
+func testMaxPoolGradient(t *testing.T, b, h, w, c int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(7, uint64(h*w)))
 	levels := []float64{-1, 0, 0, 0.5, 2}
 	x := make([]float64, b*h*w*c)
 	for i := range x {
@@ -422,7 +429,7 @@ func TestMaxPoolGradientGoesToFirstMaximum(t *testing.T) {
 	}
 	for i := range want {
 		if math.Abs(got[i]-want[i]) > 1e-12 {
-			t.Fatalf("max pool gradient[%d] = %g, want %g (first maximum of each window)", i, got[i], want[i])
+			t.Fatalf("%dx%d: max pool gradient[%d] = %g, want %g (first maximum of each window)", h, w, i, got[i], want[i])
 		}
 	}
 }
