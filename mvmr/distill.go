@@ -56,18 +56,7 @@ func DistillConfig(encoder EncoderConfig, teacher RepresentationTerm, totalSteps
 // backbone (what produces h) and in total (backbone and projector). The variables exist once
 // the first step, a checkpoint load or a feature extraction has built the encoder.
 func (t *Trainer) ParameterCount() (backbone, total int) {
-	prefix := "/" + encoderScope + "/"
-	for v := range t.store.IterVariables() {
-		if !v.Trainable || !strings.HasPrefix(v.Path(), prefix) {
-			continue
-		}
-		n := v.Shape().Size()
-		total += n
-		if strings.HasPrefix(v.Path(), prefix+"backbone/") {
-			backbone += n
-		}
-	}
-	return backbone, total
+	return encoderParameters(t.store)
 }
 
 // DistillResult is one model of a distillation comparison (a row of `mvmr distill-demo`'s

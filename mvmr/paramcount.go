@@ -40,6 +40,13 @@ func EncoderParameterCount(backend compute.Backend, config EncoderConfig, height
 	if _, err := exec.Exec(tensors.FromShape(shapes.Make(dtypes.Float32, 2, height, width, channels))); err != nil {
 		return 0, 0, fmt.Errorf("mvmr: running the encoder to count its parameters: %w", err)
 	}
+	backbone, total = encoderParameters(store)
+	return backbone, total, nil
+}
+
+// encoderParameters counts the trainable encoder variables of store: in the backbone and in
+// total (backbone and projector).
+func encoderParameters(store *model.Store) (backbone, total int) {
 	prefix := "/" + encoderScope + "/"
 	for v := range store.IterVariables() {
 		if !v.Trainable || !strings.HasPrefix(v.Path(), prefix) {
@@ -51,5 +58,5 @@ func EncoderParameterCount(backend compute.Backend, config EncoderConfig, height
 			backbone += n
 		}
 	}
-	return backbone, total, nil
+	return backbone, total
 }
