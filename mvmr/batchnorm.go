@@ -64,12 +64,7 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64, relu bool) *N
 
 	if k := batchNormGroups(g); k > 1 && scope.IsTraining(g) {
 		out, mean0, unbiased0 := groupedBatchNorm(x, k, gamma.NodeValue(g), beta.NodeValue(g))
-		setState(runningMean, Add(
-			MulScalar(stateValue(runningMean, g), 1-BatchNormMomentum),
-			MulScalar(StopGradient(mean0), BatchNormMomentum)))
-		setState(runningVar, Add(
-			MulScalar(stateValue(runningVar, g), 1-BatchNormMomentum),
-			MulScalar(StopGradient(unbiased0), BatchNormMomentum)))
+		updateRunningStatistics(g, runningMean, runningVar, mean0, unbiased0)
 		if relu {
 			out = Relu(out)
 		}
@@ -82,12 +77,7 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64, relu bool) *N
 		if count > 1 {
 			unbiased = MulScalar(variance, float64(count)/float64(count-1))
 		}
-		setState(runningMean, Add(
-			MulScalar(stateValue(runningMean, g), 1-BatchNormMomentum),
-			MulScalar(StopGradient(mean), BatchNormMomentum)))
-		setState(runningVar, Add(
-			MulScalar(stateValue(runningVar, g), 1-BatchNormMomentum),
-			MulScalar(StopGradient(unbiased), BatchNormMomentum)))
+		updateRunningStatistics(g, runningMean, runningVar, mean, unbiased)
 		return out
 	}
 	mean, variance := runningMean.NodeValue(g), runningVar.NodeValue(g)
@@ -98,6 +88,17 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64, relu bool) *N
 		out = Relu(out)
 	}
 	return out
+}
+
+// updateRunningStatistics moves the running mean and variance towards the batch's mean and
+// unbiased variance by BatchNormMomentum, as PyTorch does.
+func updateRunningStatistics(g *Graph, runningMean, runningVar *model.Variable, mean, unbiased *Node) {
+	setState(runningMean, Add(
+		MulScalar(stateValue(runningMean, g), 1-BatchNormMomentum),
+		MulScalar(StopGradient(mean), BatchNormMomentum)))
+	setState(runningVar, Add(
+		MulScalar(stateValue(runningVar, g), 1-BatchNormMomentum),
+		MulScalar(StopGradient(unbiased), BatchNormMomentum)))
 }
 
 func make1s(n int) []int {
