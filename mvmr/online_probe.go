@@ -105,13 +105,9 @@ func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBat
 	if err != nil {
 		return nil, err
 	}
-	labels := make([]int32, batch.Size)
-	for i, l := range batch.Labels {
-		labels[i] = int32(l)
-	}
 	var logits []float32
 	err = exceptions.TryCatch[error](func() {
-		out := p.stepExec.MustExec(tensors.FromFlatDataAndDimensions(h, batch.Size, dim), tensors.FromFlatDataAndDimensions(labels, batch.Size))
+		out := p.stepExec.MustExec(tensors.FromFlatDataAndDimensions(h, batch.Size, dim), tensors.FromFlatDataAndDimensions(batch.Labels, batch.Size))
 		logits = tensors.MustCopyFlatData[float32](out[0])
 	})
 	if err != nil {

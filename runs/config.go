@@ -415,11 +415,7 @@ func FromMap(m map[string]any) (Loaded, error) {
 	c := defaults()
 	d := decoder{present: map[string]bool{}}
 	d.decodeValue("", m, reflect.ValueOf(&c).Elem())
-	var problems []string
-	if len(d.unknown) > 0 {
-		problems = append(problems, "unknown keys: "+strings.Join(d.unknown, "; "))
-	}
-	problems = append(problems, d.errs...)
+	problems := d.problems()
 	if len(problems) > 0 {
 		return l, errors.New(strings.Join(problems, "\n"))
 	}

@@ -33,6 +33,16 @@ func (d *decoder) failf(format string, args ...any) {
 	d.errs = append(d.errs, fmt.Sprintf(format, args...))
 }
 
+// problems returns what the pass found, one line each: the unknown keys (on one line), then the
+// bad values.
+func (d *decoder) problems() []string {
+	var problems []string
+	if len(d.unknown) > 0 {
+		problems = append(problems, "unknown keys: "+strings.Join(d.unknown, "; "))
+	}
+	return append(problems, d.errs...)
+}
+
 func join(prefix, key string) string {
 	if prefix == "" {
 		return key

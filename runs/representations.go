@@ -54,10 +54,7 @@ func (r *Representations) decodeGeneric(key string, value any) error {
 		case map[string]any:
 			d := decoder{}
 			d.decodeValue(itemKey, x, reflect.ValueOf(&rep).Elem())
-			if len(d.unknown) > 0 {
-				problems = append(problems, "unknown keys: "+strings.Join(d.unknown, "; "))
-			}
-			problems = append(problems, d.errs...)
+			problems = append(problems, d.problems()...)
 		default:
 			problems = append(problems, fmt.Sprintf("%s = %s: expected a representation name or {name, params, weight, mode}", itemKey, show(item)))
 		}

@@ -83,11 +83,7 @@ func LoadSweep(path string) (*Sweep, error) {
 	var s Sweep
 	d := decoder{}
 	d.decodeValue("", m, reflect.ValueOf(&s).Elem())
-	var problems []string
-	if len(d.unknown) > 0 {
-		problems = append(problems, "unknown keys: "+strings.Join(d.unknown, "; "))
-	}
-	problems = append(problems, d.errs...)
+	problems := d.problems()
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("%s: %s", path, strings.Join(problems, "\n"))
 	}
