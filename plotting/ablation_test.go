@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,14 +32,7 @@ func ExampleAblation() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := os.MkdirTemp("", "plotting-example")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "ablation.png")
-	if err := Save(p, path); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(filepath.Base(path))
+	fmt.Println(exampleSave(p, "ablation.png"))
 	// Output: ablation.png
 }
 

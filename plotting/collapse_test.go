@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,14 +34,7 @@ func ExampleCollapse() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := os.MkdirTemp("", "plotting-example")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "collapse.png")
-	if err := Save(fig, path); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(filepath.Base(path))
+	fmt.Println(exampleSave(fig, "collapse.png"))
 	// Output: collapse.png
 }
 

@@ -3,8 +3,6 @@ package plotting
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -25,14 +23,7 @@ func ExampleDCorHeatmap() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := os.MkdirTemp("", "plotting-example")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "dcor_heatmap.png")
-	if err := Save(fig, path); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(filepath.Base(path))
+	fmt.Println(exampleSave(fig, "dcor_heatmap.png"))
 	// Output: dcor_heatmap.png
 }
 

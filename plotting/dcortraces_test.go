@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -39,14 +37,7 @@ func ExampleDCorTraces() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := os.MkdirTemp("", "plotting-example")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "dcor_traces.png")
-	if err := Save(fig, path); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(filepath.Base(path))
+	fmt.Println(exampleSave(fig, "dcor_traces.png"))
 	// Output: dcor_traces.png
 }
 

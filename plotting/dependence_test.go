@@ -6,8 +6,6 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -31,13 +29,7 @@ func ExampleDependence() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := os.MkdirTemp("", "plotting-example")
-	defer os.RemoveAll(dir)
-	if err := Save(p, filepath.Join(dir, "dependence.png")); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("dependence.png")
+	fmt.Println(exampleSave(p, "dependence.png"))
 	// Output: dependence.png
 }
 

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,14 +36,7 @@ func ExampleEmbedding2D() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := os.MkdirTemp("", "plotting-example")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "tsne.png")
-	if err := Save(fig, path); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(filepath.Base(path))
+	fmt.Println(exampleSave(fig, "tsne.png"))
 	// Output: tsne.png
 }
 

@@ -6,8 +6,6 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -64,14 +62,7 @@ func ExampleGrid() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := os.MkdirTemp("", "plotting-example")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "samples.png")
-	if err := Save(fig, path); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(filepath.Base(path), fig.Len(), "images")
+	fmt.Println(exampleSave(fig, "samples.png"), fig.Len(), "images")
 	// Output: samples.png 20 images
 }
 
@@ -87,14 +78,7 @@ func ExamplePairs() {
 		fmt.Println(err)
 		return
 	}
-	dir, _ := os.MkdirTemp("", "plotting-example")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "pairs.png")
-	if err := Save(fig, path); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(filepath.Base(path), fig.Len(), "images")
+	fmt.Println(exampleSave(fig, "pairs.png"), fig.Len(), "images")
 	// Output: pairs.png 16 images
 }
 
