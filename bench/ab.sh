@@ -3,6 +3,7 @@
 # ...) so that the shared machine's load falls on all alike; prints each run's median s/step,
 # then each binary's median over the rounds and its ratio to the first binary's.
 #
+#   export GOEXPERIMENT=simd GOTOOLCHAIN=go1.27.3   # GOTOOLCHAIN=local for commits before GoMLX v0.28.14
 #   go build -o /tmp/mvmr-a ./cmd/mvmr   # at the old commit
 #   go build -o /tmp/mvmr-b ./cmd/mvmr   # at the new one
 #   ROUNDS=5 bench/ab.sh /tmp/mvmr-a /tmp/mvmr-b -- -arch resnet18 -small-kernel -projector 512-512 -batch 128 -size 32 -channels 3

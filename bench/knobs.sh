@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-64}
+export GOTOOLCHAIN=go1.27.3
 GOEXPERIMENT=simd go build -o /tmp/mvmr-simd ./cmd/mvmr
 GOEXPERIMENT= go build -o /tmp/mvmr-nosimd ./cmd/mvmr
 flags="-arch cnn -batch $B -warmup 1 -steps 3"

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=${STEPS:-3}
 THREADS=${THREADS:-2}
-export GOEXPERIMENT=${GOEXPERIMENT-simd}
+export GOEXPERIMENT=${GOEXPERIMENT-simd} GOTOOLCHAIN=go1.27.3
 go build -o /tmp/mvmr-bench ./cmd/mvmr
 median() { sed -n 's/.*median \([0-9.]*\) s\/step.*/\1/p'; }
 run() { # name, then the shared flags

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the notebooks need on a Debian/Ubuntu machine with Go: Jupyter's headless
 # executor from Debian packages, GoNB and goimports from this module's go.mod tool directives
-# (into ./bin), and the GoNB kernel spec, with GOEXPERIMENT=simd and ./bin on its PATH.
+# (into ./bin), and the GoNB kernel spec, with GOEXPERIMENT=simd, GOTOOLCHAIN=go1.27.3 (go.mod's
+# toolchain: the go command fetches it from the module proxy once) and ./bin on its PATH.
 # Idempotent: run it again at will.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+export GOTOOLCHAIN=go1.27.3
 
 if ! command -v jupyter >/dev/null || ! jupyter nbconvert --version >/dev/null 2>&1; then
   SUDO=""
@@ -33,6 +35,7 @@ path, bindir = sys.argv[1], sys.argv[2]
 spec = json.load(open(path))
 env = spec.setdefault("env", {})
 env["GOEXPERIMENT"] = "simd"
+env["GOTOOLCHAIN"] = os.environ["GOTOOLCHAIN"]
 env["PATH"] = bindir + ":" + os.environ.get("PATH", "/usr/local/go/bin:/usr/bin:/bin")
 json.dump(spec, open(path, "w"), indent=1)
 PY

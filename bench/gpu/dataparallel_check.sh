@@ -3,7 +3,7 @@
 # PJRT plugin: times the training step on 1 and on N devices with the same global batch, and
 # compares their losses (the N-device step computes the one-device loss, so they must agree
 # to float32 rounding). Build the binary first, beside this script:
-#   CGO_ENABLED=1 go build -tags xla -o bench/gpu/mvmr-xla ./cmd/mvmr
+#   GOTOOLCHAIN=go1.27.3 CGO_ENABLED=1 go build -tags xla -o bench/gpu/mvmr-xla ./cmd/mvmr
 # Usage: bench/gpu/dataparallel_check.sh [N] (default: every GPU nvidia-smi lists).
 set -uo pipefail
 cd "$(dirname "$0")"

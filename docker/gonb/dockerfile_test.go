@@ -59,6 +59,10 @@ func TestDockerfile(t *testing.T) {
 	if goVersion == nil {
 		t.Fatal("go.mod has no go directive")
 	}
+	// A toolchain line pins the patch release too: the image carries exactly that Go.
+	if toolchain := regexp.MustCompile(`(?m)^toolchain go(\d+\.\d+\.\d+)`).FindSubmatch(goMod); toolchain != nil {
+		goVersion = toolchain
+	}
 	var sawFrom, sawSimd, sawSetup bool
 	defined := map[string]bool{"PATH": true, "HOME": true}
 	for _, in := range instructions {
@@ -80,6 +84,9 @@ func TestDockerfile(t *testing.T) {
 			}
 		case "ENV", "ARG":
 			sawSimd = sawSimd || strings.Contains(in.args, "GOEXPERIMENT=simd")
+			if v := regexp.MustCompile(`GOTOOLCHAIN=(\S+)`).FindStringSubmatch(in.args); v != nil && v[1] != "go"+string(goVersion[1]) && v[1] != "local" {
+				t.Errorf("line %d: GOTOOLCHAIN=%s; go.mod names go%s", in.line, v[1], goVersion[1])
+			}
 			for _, kv := range regexp.MustCompile(`(\w+)=`).FindAllStringSubmatch(in.args, -1) {
 				defined[kv[1]] = true
 			}
