@@ -86,6 +86,9 @@ func AutoXLAConfig() string {
 // and then only from a PJRT plugin already installed: nothing is ever downloaded.
 // An unknown backend name is an error that lists the ones available.
 //
+// A pure-Go backend in a program built without GOEXPERIMENT=simd on a CPU with AVX2 or AVX-512
+// says so once on stderr, with the measured cost and the fix.
+//
 // When GOMLX_BACKEND is unset and the automatically chosen XLA plugin fails to start, it says so
 // on stderr and returns the pure-Go backend (DefaultBackendConfig) instead of failing.
 func NewBackend() (compute.Backend, error) {
@@ -123,6 +126,9 @@ func NewBackendWithConfig(config string) (compute.Backend, error) {
 	backend, err := newBackendRecovering(config)
 	if err != nil {
 		return nil, fmt.Errorf("mvmr: creating backend %q: %w", config, err)
+	}
+	if name == "go" {
+		noticeMissingSIMD()
 	}
 	return backend, nil
 }
