@@ -10,10 +10,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
-func init() {
-	registerCommand("bench", "time training steps of an encoder on random images: mvmr bench -arch resnet18 -batch 128 -size 32", runBench)
-}
-
 func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	arch := fs.String("arch", mvmr.ArchCNN, "encoder: "+strings.Join(mvmr.Archs(), ", ")+" (cnn is the quickstart encoder)")

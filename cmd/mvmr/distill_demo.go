@@ -18,10 +18,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 )
 
-func init() {
-	registerCommand("distill-demo", "train a teacher, distil it into a 1/16-size student (checkpoint and npy teachers), train the student alone, compare linear probes", runDistillDemo)
-}
-
 // distillDemoResult is what distill-demo writes as JSON.
 type distillDemoResult struct {
 	Backend string               `json:"backend"`

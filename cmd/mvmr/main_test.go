@@ -173,3 +173,45 @@ func TestRepCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageListsEveryCommandOnce checks that usage prints each command of the table on one line,
+// once, in the table's order, and that every command a user has known is still there.
+func TestUsageListsEveryCommandOnce(t *testing.T) {
+	code, out, _ := runCLI("help")
+	if code != 0 {
+		t.Fatalf("mvmr help: exit %d", code)
+	}
+	var listed []string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); strings.HasPrefix(line, "  ") && len(f) > 1 {
+			listed = append(listed, f[0])
+		}
+	}
+	var table []string
+	for _, c := range commands {
+		table = append(table, c.name)
+	}
+	if strings.Join(listed, " ") != strings.Join(table, " ") {
+		t.Errorf("usage lists %v; want the table's %v", listed, table)
+	}
+	seen := map[string]int{}
+	for _, name := range listed {
+		seen[name]++
+	}
+	for _, name := range []string{"quickstart", "train", "sweep", "eval", "report", "notebook", "data",
+		"distill", "distill-demo", "distill-seeds", "rep", "dcor", "loss", "bench"} {
+		if seen[name] != 1 {
+			t.Errorf("usage lists %q %d times; want once", name, seen[name])
+		}
+	}
+	if len(seen) != len(listed) {
+		t.Errorf("usage lists a command twice: %v", listed)
+	}
+	// Every listed command dispatches (asking for its help exits 0 or 2, never "unknown command").
+	for _, name := range listed {
+		_, _, errOut := runCLI(name, "-h")
+		if strings.Contains(errOut, "unknown command") {
+			t.Errorf("mvmr %s -h: %s", name, errOut)
+		}
+	}
+}

@@ -14,12 +14,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/notebooks"
 )
 
-func init() {
-	registerCommand("notebook",
-		"execute a GoNB notebook headless and export it as one HTML page with its figures embedded: mvmr notebook NOTEBOOK.ipynb OUT.html",
-		runNotebook)
-}
-
 func runNotebook(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("notebook", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "run the notebook's quick settings ("+notebooks.QuickEnv+"=1)")

@@ -17,10 +17,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
-func init() {
-	registerCommand("report", "merge the results of runs and sweeps (all shards) into one table and figures: mvmr report [--out DIR] RUN_OR_SWEEP_DIR...", runReport)
-}
-
 func runReport(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	out := fs.String("out", "", "output folder (default: the folder given, or mvmr-report for several)")
