@@ -13,13 +13,14 @@ import (
 	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
+	"github.com/mvmr-ssl/mvmr-go/internal/nbexec"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
 // QuickEnv is the environment variable that, set to "1", makes every notebook run its quick
 // settings (a few steps, small probes): what the notebook test and CI execute. The notebooks'
-// defaults stay the meaningful ones.
-const QuickEnv = "MVMR_QUICK"
+// defaults stay the meaningful ones. The executor (internal/nbexec) spells it once.
+const QuickEnv = nbexec.QuickEnv
 
 // SettingsFile is the name of the file, in a notebook's run directory, that keeps the settings
 // of the settings cell for the cells after it (GoNB runs each cell as a new program).

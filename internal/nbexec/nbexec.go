@@ -1,4 +1,10 @@
-package notebooks
+// Package nbexec executes GoNB notebooks headless and checks what they show: Require checks
+// that Jupyter and the GoNB kernel are installed, Execute runs a notebook with `jupyter nbconvert
+// --execute`, Check lists the failed cells (error outputs, panics, `exit status`) and the missing
+// images and texts of an Expectation, and ToHTML exports an executed notebook as one HTML page.
+//
+// `mvmr notebook` and the notebooks' own test (notebooks.TestNotebooksExecute) both use it.
+package nbexec
 
 import (
 	"context"
@@ -14,6 +20,10 @@ import (
 
 // KernelName is the Jupyter kernel the notebooks run on (installed by scripts/setup-notebooks.sh).
 const KernelName = "gonb"
+
+// QuickEnv is the environment variable that, set to "1", makes every notebook of the kit run its
+// quick settings (notebooks.QuickEnv is this name); pass QuickEnv+"=1" to Execute.
+const QuickEnv = "MVMR_QUICK"
 
 // Expectation lists what an executed notebook must show.
 type Expectation struct {
