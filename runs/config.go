@@ -185,7 +185,7 @@ type HOGConfig struct {
 
 // EvalConfig lists the evaluation protocols run after training, each giving one result row.
 type EvalConfig struct {
-	// Protocols are run in order; see EvalProtocols.
+	// Protocols are run in order; see EvalProtocols().
 	Protocols []string `yaml:"protocols,flow"`
 	// Features are what linear, knn and tsne read: h (the representation) or z (the embedding).
 	Features string `yaml:"features"`
@@ -222,13 +222,15 @@ var (
 	// AugPolicyNames are the augmentation policies: "default" (the data set's usual one) and
 	// those of datasets.NewPolicy.
 	AugPolicyNames = append([]string{AugPolicyDefault}, datasets.PolicyNames...)
-	// EvalProtocols are the evaluation protocols: the linear probe, the weighted kNN classifier
-	// (one row per k), fine-tuning on 1 % and 10 % of the labels, and t-SNE (its KL and
-	// trustworthiness as metrics): mvmr.Protocols, run by Trainer.Evaluate.
-	EvalProtocols = mvmr.Protocols
 	// Schedulers are the learning-rate schedules.
 	Schedulers = []string{"cosine", "constant"}
 )
+
+// EvalProtocols returns the evaluation protocols: the linear probe, the weighted kNN classifier
+// (one row per k), fine-tuning on 1 % and 10 % of the labels, and t-SNE (its KL and
+// trustworthiness as metrics): mvmr.Protocols, run by Trainer.Evaluate. It is a copy: changing
+// it changes neither mvmr.Protocols nor what the next call returns.
+func EvalProtocols() []string { return slices.Clone(mvmr.Protocols) }
 
 // Default returns the quickstart run: MNIST, batch 256, 300 steps at lr 6e-3 with a cosine
 // schedule, the 32-64-128 CNN with a 512-512 projector, representations image and std in

@@ -369,3 +369,23 @@ func TestOfficialConfigsTrainTheOfficialRepresentations(t *testing.T) {
 		t.Errorf("the kit's default: representations %v, l3_mode %q; want image,std maximize", got, Default().L3Mode)
 	}
 }
+
+// TestEvalProtocolsIsACopy checks that EvalProtocols lists mvmr.Protocols and that changing what
+// it returns changes neither mvmr.Protocols nor the protocols a config is validated against.
+func TestEvalProtocolsIsACopy(t *testing.T) {
+	got := EvalProtocols()
+	if !slices.Equal(got, mvmr.Protocols) {
+		t.Fatalf("EvalProtocols() = %v; want mvmr.Protocols %v", got, mvmr.Protocols)
+	}
+	got[0] = "svm"
+	if mvmr.Protocols[0] == "svm" || EvalProtocols()[0] == "svm" {
+		t.Errorf("changing EvalProtocols()'s result changed the protocols: %v, %v", mvmr.Protocols, EvalProtocols())
+	}
+	l, err := Parse(nil, "eval.protocols=svm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Config.Validate(); err == nil || !strings.Contains(err.Error(), `eval.protocols[0] = "svm": expected one of linear`) {
+		t.Errorf("eval.protocols=svm after changing a copy: %v", err)
+	}
+}

@@ -134,7 +134,7 @@ func (c Config) Validate() error {
 		bad("hog.pool", c.HOG.Pool, "an integer >= 1")
 	}
 	for i, p := range c.Eval.Protocols {
-		oneOf(fmt.Sprintf("eval.protocols[%d]", i), p, EvalProtocols)
+		oneOf(fmt.Sprintf("eval.protocols[%d]", i), p, EvalProtocols())
 	}
 	oneOf("eval.features", c.Eval.Features, []string{"h", "z"})
 	if c.Eval.Probe.Epochs < 1 {
