@@ -439,31 +439,22 @@ func (r *ConfigRun) stopReason(ctx context.Context) string {
 // finished, else from its latest checkpoint (a run still going on), with the names of the loss
 // terms in legend order (the monitors' series, when monitor_every > 0, are in the history too).
 func (r *ConfigRun) History() (*history.History, []string, error) {
-	var resolved mvmr.Config
-	raw, err := os.ReadFile(filepath.Join(r.Dir, runs.FileResolved))
-	if err != nil {
+	resolved, err := runs.ReadResolved(r.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("notebooks: %s has no run yet (%w): run the training cell first", r.Dir, err)
 	}
-	if err := json.Unmarshal(raw, &resolved); err != nil {
-		return nil, nil, fmt.Errorf("notebooks: %s: %w", filepath.Join(r.Dir, runs.FileResolved), err)
+	if err != nil {
+		return nil, nil, fmt.Errorf("notebooks: %w", err)
 	}
 	loss, err := mvmr.NewLoss(resolved.Loss)
 	if err != nil {
 		return nil, nil, fmt.Errorf("notebooks: %s: %w", filepath.Join(r.Dir, runs.FileResolved), err)
 	}
-	if runs.Finished(r.Dir) {
-		h, err := runs.ReadHistoryCSV(filepath.Join(r.Dir, runs.FileHistory))
-		return h, loss.Names(), err
+	h, err := runs.LoadHistory(r.Dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("notebooks: %w", err)
 	}
-	var problems []error
-	for _, name := range []string{runs.FileCheckpoint, runs.FilePrevCheckpoint} {
-		h, _, err := mvmr.ReadCheckpointHistory(filepath.Join(r.Dir, name))
-		if err == nil {
-			return h, loss.Names(), nil
-		}
-		problems = append(problems, err)
-	}
-	return nil, nil, fmt.Errorf("notebooks: %s: no history yet: %w", r.Dir, errors.Join(problems...))
+	return h, loss.Names(), nil
 }
 
 // Results returns the result rows of the finished run (one per evaluation protocol), or an
