@@ -389,3 +389,50 @@ func TestEvalProtocolsIsACopy(t *testing.T) {
 		t.Errorf("eval.protocols=svm after changing a copy: %v", err)
 	}
 }
+
+// TestRepresentationListSyntax checks the one parser of a representation list: the syntaxes the
+// config's representations key, the notebooks' --reps and the distill commands' -reps each took
+// before they shared it parse as they did (spaces trimmed, empty items skipped, "none" for no
+// representation), and a bad name is named with its index.
+func TestRepresentationListSyntax(t *testing.T) {
+	for list, want := range map[string][]string{
+		"image,hog,scatnet": {"image", "hog", "scatnet"}, " image, ,std ,": {"image", "std"}, "std": {"std"},
+		"none": {}, " none ": {}, "": {}, " image, none,hog,": {"image", "hog"},
+	} {
+		got, err := ParseRepresentationNames("-reps", list)
+		if err != nil || !slices.Equal(got, want) || got == nil {
+			t.Errorf("ParseRepresentationNames(%q) = %q, %v; want %q", list, got, err, want)
+		}
+		if list == "" {
+			continue // --set representations= is YAML null: the default, not a list
+		}
+		l, err := Parse(nil, "representations="+list)
+		if err == nil {
+			err = l.Config.Validate()
+		}
+		if err != nil || !slices.Equal(l.Config.Representations.Names(), want) {
+			t.Errorf("--set representations=%s: %q, %v; want %q", list, l.Config.Representations.Names(), err, want)
+		}
+	}
+	for list, want := range map[string]string{
+		"image,nope":     `-reps[1] = "nope": expected one of aug_hog, `,
+		"image, ,image":  `-reps[1] = "image": expected each representation once`,
+		"hogg,std,dctt":  `-reps[0] = "hogg": expected one of`,
+		"std,none,image": "",
+	} {
+		_, err := ParseRepresentationNames("-reps", list)
+		if want == "" {
+			if err != nil {
+				t.Errorf("ParseRepresentationNames(%q): %v", list, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseRepresentationNames(%q): %v; want an error containing %q", list, err, want)
+		}
+	}
+	if err := CheckRepresentationNames("r", []string{"hogg", "std", "dctt"}); err == nil ||
+		!strings.Contains(err.Error(), `r[2] = "dctt"`) || !strings.Contains(err.Error(), `r[0] = "hogg"`) {
+		t.Errorf("two bad names: %v; want one error each", err)
+	}
+}

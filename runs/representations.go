@@ -1,8 +1,10 @@
 package runs
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
@@ -33,11 +35,9 @@ func (r *Representations) decodeGeneric(key string, value any) error {
 	var items []any
 	switch v := value.(type) {
 	case string:
-		if strings.TrimSpace(v) == NoRepresentations {
-			*r = Representations{}
-			return nil
+		for _, name := range splitRepresentationNames(v) {
+			items = append(items, name)
 		}
-		items = splitList(v)
 	case []any:
 		items = v
 	default:
@@ -65,6 +65,56 @@ func (r *Representations) decodeGeneric(key string, value any) error {
 	}
 	*r = out
 	return nil
+}
+
+// ParseRepresentationNames parses a comma-separated list of representation names: the string
+// form of a config's representations key, the notebooks' --reps and the distill commands'
+// -reps. Spaces around a name are trimmed and empty items skipped; "none" names no
+// representation, so "", "none" and " , " are the empty list and "image,none,hog" is image and
+// hog. Every name must be registered and appear once (CheckRepresentationNames); the error names
+// key and the item, e.g. `-reps[1] = "nope": expected one of image, std, ...`.
+func ParseRepresentationNames(key, list string) ([]string, error) {
+	names := splitRepresentationNames(list)
+	if err := CheckRepresentationNames(key, names); err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+// CheckRepresentationNames returns an error for each name that is not a registered
+// representation or repeats an earlier one, naming key[i] and what is allowed.
+func CheckRepresentationNames(key string, names []string) error {
+	var errs []error
+	for i, name := range names {
+		if err := checkRepresentationName(fmt.Sprintf("%s[%d]", key, i), name, names[:i]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkRepresentationName is the one check of a representation's name: registered, and not
+// among the earlier ones.
+func checkRepresentationName(key, name string, earlier []string) error {
+	if known := mvmr.RepresentationNames(); !slices.Contains(known, name) {
+		return fmt.Errorf("%s = %s: expected one of %s", key, show(name), strings.Join(known, ", "))
+	}
+	if slices.Contains(earlier, name) {
+		return fmt.Errorf("%s = %s: expected each representation once", key, show(name))
+	}
+	return nil
+}
+
+// splitRepresentationNames splits a comma-separated list of names, trimming spaces and
+// skipping empty items and "none".
+func splitRepresentationNames(list string) []string {
+	names := []string{}
+	for name := range strings.SplitSeq(list, ",") {
+		if name = strings.TrimSpace(name); name != "" && name != NoRepresentations {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // Names returns the representation names in order.

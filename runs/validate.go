@@ -70,17 +70,15 @@ func (c Config) Validate() error {
 	nonNegative("weights.dcor_zz", c.Weights.DCorZZ)
 	modes := []string{string(mvmr.ModeMaximize), string(mvmr.ModeOfficial)}
 	oneOf("l3_mode", c.L3Mode, modes)
-	seen := map[string]bool{}
+	names, known := c.Representations.Names(), mvmr.RepresentationNames()
 	for i, rep := range c.Representations {
 		key := fmt.Sprintf("representations[%d]", i)
-		if !slices.Contains(mvmr.RepresentationNames(), rep.Name) {
-			bad(key+".name", rep.Name, "one of "+strings.Join(mvmr.RepresentationNames(), ", "))
-			continue
+		if err := checkRepresentationName(key+".name", rep.Name, names[:i]); err != nil {
+			errs = append(errs, err)
 		}
-		if seen[rep.Name] {
-			bad(key+".name", rep.Name, "each representation once")
+		if !slices.Contains(known, rep.Name) {
+			continue // an unknown representation has no weight, mode or params to check
 		}
-		seen[rep.Name] = true
 		nonNegative(key+".weight", rep.Weight)
 		if rep.Mode != "" {
 			oneOf(key+".mode", rep.Mode, modes)

@@ -3,10 +3,9 @@ package main
 import (
 	"flag"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
 // distillFlagText is the help text (and the -reps default) with which a command declares the
@@ -54,10 +53,11 @@ func (f *distillFlags) setup() (distillSetup, error) {
 	if err != nil {
 		return distillSetup{}, usageError{fmt.Errorf("-student: %w", err)}
 	}
-	reps, err := parseRepresentationList(*f.reps)
+	names, err := runs.ParseRepresentationNames("-reps", *f.reps)
 	if err != nil {
-		return distillSetup{}, usageError{fmt.Errorf("-reps: %w", err)}
+		return distillSetup{}, usageError{err}
 	}
+	reps := maximizedTerms(names)
 	return distillSetup{teacherKind: kind, teacherPath: path, encoder: encoder, reps: reps, steps: *f.steps}, nil
 }
 
@@ -69,19 +69,12 @@ func (s distillSetup) config(params mvmr.Params, reps []mvmr.RepresentationTerm)
 	return c
 }
 
-// parseRepresentationList parses a comma-separated list of registered representation names
-// (spaces trimmed, empty items skipped: "" is no representation) into maximised terms of
-// weight 1. An unknown name is an error that lists the registered ones.
-func parseRepresentationList(list string) ([]mvmr.RepresentationTerm, error) {
+// maximizedTerms turns representation names (runs.ParseRepresentationNames) into maximised
+// terms of weight 1.
+func maximizedTerms(names []string) []mvmr.RepresentationTerm {
 	var terms []mvmr.RepresentationTerm
-	for _, name := range strings.Split(list, ",") {
-		if name = strings.TrimSpace(name); name == "" {
-			continue
-		}
-		if !slices.Contains(mvmr.RepresentationNames(), name) {
-			return nil, fmt.Errorf("unknown representation %q; registered: %s", name, strings.Join(mvmr.RepresentationNames(), ", "))
-		}
+	for _, name := range names {
 		terms = append(terms, mvmr.RepresentationTerm{Name: name, Weight: 1, Mode: mvmr.ModeMaximize})
 	}
-	return terms, nil
+	return terms
 }
