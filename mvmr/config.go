@@ -48,10 +48,22 @@ func DefaultConfig(totalSteps int64) Config {
 	}
 }
 
+// MinBatchSize is the smallest batch a training step takes: the std term and dCor need two images.
+const MinBatchSize = 2
+
+// CheckBatchSize returns an error naming key when batch is below MinBatchSize: the one batch
+// check of Config.Validate, runs' config and the notebooks' --batch.
+func CheckBatchSize(key string, batch int) error {
+	if batch < MinBatchSize {
+		return fmt.Errorf("%s = %d: expected an integer >= %d (the std term and dCor need a batch)", key, batch, MinBatchSize)
+	}
+	return nil
+}
+
 // Validate checks every field and returns an error naming the first bad one.
 func (c Config) Validate() error {
-	if c.BatchSize < 2 {
-		return fmt.Errorf("batch_size = %d; expected >= 2 (the std term and dCor need a batch)", c.BatchSize)
+	if err := CheckBatchSize("batch_size", c.BatchSize); err != nil {
+		return err
 	}
 	if err := c.Encoder.Validate(); err != nil {
 		return err

@@ -364,8 +364,11 @@ func (r *ConfigRun) TimeSteps(w io.Writer, steps int) (RunTiming, error) {
 	if err := trainer.Train(1 + steps); err != nil {
 		return RunTiming{}, fmt.Errorf("notebooks: timing %s: %w", r.source(), err)
 	}
-	sorted := slices.Sorted(slices.Values(timing.Steps))
-	timing.Median = sorted[len(sorted)/2]
+	seconds := make([]float64, len(timing.Steps))
+	for i, d := range timing.Steps {
+		seconds[i] = d.Seconds()
+	}
+	timing.Median = time.Duration(mvmr.NewStepTiming(timing.First.Seconds(), seconds).Median * float64(time.Second))
 	timing.Estimate = time.Duration(timing.TotalSteps) * timing.Median
 	if w != nil {
 		fmt.Fprintf(w, "first step (builds and compiles the graph): %s; %d more steps: median %s/step, %.2f steps/s, %.0f images/s\n",

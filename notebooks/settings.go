@@ -147,8 +147,8 @@ func (s Settings) Validate() error {
 	switch {
 	case s.Steps < 1:
 		return fmt.Errorf("--steps=%d; expected >= 1", s.Steps)
-	case s.Batch < 2:
-		return fmt.Errorf("--batch=%d; expected >= 2 (the std term and dCor need a batch)", s.Batch)
+	case s.Batch < mvmr.MinBatchSize:
+		return mvmr.CheckBatchSize("--batch", s.Batch)
 	case s.Seeds < 1:
 		return fmt.Errorf("--seeds=%d; expected >= 1", s.Seeds)
 	case s.ProbeTrain < 0:

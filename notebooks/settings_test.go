@@ -68,7 +68,7 @@ func TestSettingsErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--steps=0"}, "--steps=0"},
-		{[]string{"--batch=1"}, "--batch=1"},
+		{[]string{"--batch=1"}, "--batch = 1: expected an integer >= 2"},
 		{[]string{"--seeds=0"}, "--seeds=0"},
 		{[]string{"--reps=image,nosuchrep"}, `"nosuchrep"`},
 		{[]string{"--probe_train=-1"}, "--probe_train=-1"},

@@ -34,8 +34,8 @@ func (c Config) Validate() error {
 			bad(key, v, "a finite number >= 0")
 		}
 	}
-	if c.BatchSize < 2 {
-		bad("batch_size", c.BatchSize, "an integer >= 2 (the std term and dCor need a batch)")
+	if err := mvmr.CheckBatchSize("batch_size", c.BatchSize); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Steps < 0 {
 		bad("steps", c.Steps, "an integer >= 0 (0: use epochs)")

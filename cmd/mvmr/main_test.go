@@ -114,6 +114,7 @@ func TestBadInputExitsWithStatus2(t *testing.T) {
 		{[]string{"loss", "-margin", "x", a, a}, "invalid value"},
 		{[]string{"loss", "-scale", "0", a, a}, "loss.dcor_scale = 0"},
 		{[]string{"quickstart", "-steps", "0"}, "-steps = 0"},
+		{[]string{"quickstart", "-batch", "1"}, "batch_size = 1: expected an integer >= 2"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	} {
 		code, _, errOut := runCLI(tc.args...)
