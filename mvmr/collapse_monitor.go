@@ -10,19 +10,20 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // History names of the collapse monitor: for the embedding z and the representation h, the
 // smallest and mean per-dimension standard deviation and the effective rank (RankMe); for z also
 // the fraction of dimensions whose std is below the variance margin.
 const (
-	HistoryZStdMin      = "collapse/z_std_min"
-	HistoryZStdMean     = "collapse/z_std_mean"
-	HistoryZBelowMargin = "collapse/z_below_margin"
-	HistoryZRankMe      = "collapse/z_rankme"
-	HistoryHStdMin      = "collapse/h_std_min"
-	HistoryHStdMean     = "collapse/h_std_mean"
-	HistoryHRankMe      = "collapse/h_rankme"
+	HistoryZStdMin      = history.ZStdMin
+	HistoryZStdMean     = history.ZStdMean
+	HistoryZBelowMargin = history.ZBelowMargin
+	HistoryZRankMe      = history.ZRankMe
+	HistoryHStdMin      = history.HStdMin
+	HistoryHStdMean     = history.HStdMean
+	HistoryHRankMe      = history.HRankMe
 )
 
 // Collapse monitor defaults.

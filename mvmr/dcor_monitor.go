@@ -7,11 +7,12 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/parallel"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // HistoryDCorDiagPrefix starts the History names of the dCor diagnostics: "dcor_diag/<rep>" is
 // dCor(z, rep) on the held-out batch.
-const HistoryDCorDiagPrefix = "dcor_diag/"
+const HistoryDCorDiagPrefix = history.DCorDiagPrefix
 
 // DCorMonitor records, every Every steps, the distance correlation between the embedding z of a
 // fixed held-out batch (BatchNorm in evaluation mode, scaled by 1/LossConfig.DCorScale as the
@@ -114,7 +115,7 @@ func (m *DCorMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBatch) 
 	bVar := meanProduct(b, b)
 	out := make(map[string]float64, len(m.names))
 	for i, name := range m.names {
-		out[HistoryDCorDiagPrefix+name] = dcorFromCentred(meanProduct(m.centred[i], b), m.dVar[i], bVar, m.n)
+		out[history.DCorDiag(name)] = dcorFromCentred(meanProduct(m.centred[i], b), m.dVar[i], bVar, m.n)
 	}
 	return out, nil
 }

@@ -20,7 +20,7 @@ import (
 )
 
 // HistoryLearningRate is the History name of the learning rate used at each step.
-const HistoryLearningRate = "lr"
+const HistoryLearningRate = history.LR
 
 // encoderScope is the scope of the encoder's variables.
 const encoderScope = "encoder"

@@ -499,7 +499,7 @@ func (r *ConfigRun) MonitorFigures() ([]NamedFigure, error) {
 		}
 		out = append(out, NamedFigure{"collapse", fig})
 	}
-	if slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, plotting.DCorDiagPrefix) }) {
+	if slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, history.DCorDiagPrefix) }) {
 		fig, err := plotting.DCorTraces(h, plotting.DCorTracesOptions{Title: run + ": dCor(z, representation) on held-out images"})
 		if err != nil {
 			return nil, err

@@ -14,17 +14,18 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
-// CollapseOptions configures Collapse. The zero value finds the series by name, as the trainer's
-// collapse monitor logs them: names containing "std_min" or "std_mean" go to the std panel
-// ("collapse/z_std_min", "collapse/h_std_mean"), names containing "rank" to the rank panel
-// ("collapse/z_rankme") and names containing "below_margin" to a third panel
-// ("collapse/z_below_margin").
+// CollapseOptions configures Collapse. The zero value finds the series by the statistic their
+// names end with, as the trainer's collapse monitor logs them (history.ZStdMin, ...; also in a
+// merged history, "variant: collapse/z_std_min"): names containing history.CollapseStdMin or
+// CollapseStdMean ("std_min", "std_mean") go to the std panel, names containing
+// history.CollapseRankMe ("rankme") to the rank panel and names containing
+// history.CollapseBelowMargin ("below_margin") to a third panel.
 type CollapseOptions struct {
 	// Std are the per-dimension standard deviation series (min, mean, of z and h) of the upper
 	// panel; nil picks the names containing "std_min" or "std_mean".
 	Std []string
 	// Rank are the effective-rank series (RankMe) of the second panel; nil picks the names
-	// containing "rank".
+	// containing "rankme".
 	Rank []string
 	// Below are the series of the fraction of dimensions whose std is below the margin, in a
 	// third panel on a [0, 1] axis; nil picks the names containing "below_margin".
@@ -66,7 +67,8 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 		}
 		return out
 	}
-	stdNames, rankNames, belowNames := pick(opts.Std, "std_min", "std_mean"), pick(opts.Rank, "rank"), pick(opts.Below, "below_margin")
+	stdNames, rankNames, belowNames := pick(opts.Std, history.CollapseStdMin, history.CollapseStdMean),
+		pick(opts.Rank, history.CollapseRankMe), pick(opts.Below, history.CollapseBelowMargin)
 	if len(stdNames) == 0 && len(rankNames) == 0 && len(belowNames) == 0 {
 		return nil, fmt.Errorf("plotting: Collapse: no std, rank or below-margin series in the history (it has %v); turn the collapse monitors on or name the series in CollapseOptions", h.Names())
 	}
@@ -78,7 +80,8 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 	}
 	// The series of one embedding share a colour ("z_std_min", "z_std_mean", "z_rank"); the min
 	// std is solid, the mean dashed.
-	family := strings.NewReplacer("std_min", "", "std_mean", "", "below_margin", "", "rankme", "", "rank", "")
+	family := strings.NewReplacer(history.CollapseStdMin, "", history.CollapseStdMean, "", history.CollapseBelowMargin, "",
+		history.CollapseRankMe, "", "rank", "")
 	colours := map[string]int{}
 	xMin, xMax := math.Inf(1), math.Inf(-1)
 	panel := func(names []string, yLabel string, logY, integerY bool) (*plot.Plot, error) {
@@ -134,7 +137,7 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 			}
 			line.Color = SeriesColor(colours[key])
 			line.Width = vg.Points(1.5)
-			if strings.Contains(name, "std_mean") {
+			if strings.Contains(name, history.CollapseStdMean) {
 				line.Dashes = plotutil.Dashes(1)
 			}
 			p.Add(line)

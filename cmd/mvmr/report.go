@@ -185,9 +185,9 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.F
 		}
 		// The dCor diagnostics on held-out images (monitor_every > 0) when the run logged them,
 		// else the L3 terms of the loss, turned into dCor.
-		prefix := mvmr.RepresentationTermPrefix
-		if slices.ContainsFunc(h.Names(), func(n string) bool { return strings.HasPrefix(n, plotting.DCorDiagPrefix) }) {
-			prefix = plotting.DCorDiagPrefix
+		prefix := history.DCorTermPrefix
+		if slices.ContainsFunc(h.Names(), func(n string) bool { return strings.HasPrefix(n, history.DCorDiagPrefix) }) {
+			prefix = history.DCorDiagPrefix
 		}
 		for _, n := range h.Names() {
 			rep, isL3 := strings.CutPrefix(n, prefix)
