@@ -160,9 +160,9 @@ func readCheckpoint(path string) (*checkpointHeader, []byte, error) {
 
 // LoadTrainer restores a trainer saved with Save, on data (which must have the image shape the
 // checkpoint was trained on) and the backend from NewBackend. Train then continues exactly where
-// the saved run stopped.
+// the saved run stopped. The backend is the process's (NewBackend's, created at the first call).
 func LoadTrainer(path string, data *datasets.Dataset) (*Trainer, error) {
-	backend, err := NewBackend()
+	backend, err := defaultBackend()
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
 
@@ -15,7 +17,7 @@ type Config struct {
 	// BatchSize is the number of images per step (each seen as two views).
 	BatchSize int `json:"batch_size"`
 	// Encoder is the backbone and projector.
-	Encoder EncoderConfig `json:"encoder"`
+	Encoder nn.EncoderConfig `json:"encoder"`
 	// Loss holds the MV-MR loss terms and their settings.
 	Loss LossConfig `json:"loss"`
 	// Optimizer holds the optimizer and learning-rate schedule.
@@ -41,7 +43,7 @@ func DefaultConfig(totalSteps int64) Config {
 	return Config{
 		Seed:      1,
 		BatchSize: 256,
-		Encoder:   DefaultEncoderConfig(),
+		Encoder:   nn.DefaultEncoderConfig(),
 		Loss:      DefaultLossConfig(),
 		Optimizer: DefaultOptimizerConfig(totalSteps),
 		Augment:   datasets.DefaultDigitAugment(),

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
 
@@ -26,7 +28,7 @@ const legacyFixtureDir = "testdata/legacy"
 func legacyFixtureConfig() Config {
 	c := QuickstartConfig(10)
 	c.BatchSize = 16
-	c.Encoder = EncoderConfig{Channels: []int{8, 16}, Strides: []int{2, 2}, Head: HeadFlatten, Projector: "32-32"}
+	c.Encoder = nn.EncoderConfig{Channels: []int{8, 16}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-32"}
 	c.Loss.Representations = []RepresentationTerm{
 		{Name: "image", Weight: 1, Mode: ModeMaximize},
 		{Name: "std", Weight: 1, Mode: ModeMaximize},

@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
 )
 
 // Optimizer names.
@@ -123,8 +125,8 @@ const optimizerScope = "optimizer"
 
 // stepVariable returns the int64 step counter "/optimizer/step": the number of updates applied.
 func stepVariable(store *model.Store) *model.Variable {
-	return store.Scope("/"+optimizerScope).WithInitializer(constantInit(0)).
-		VariableWithShape("step", shapesScalar(dtypes.Int64)).SetTrainable(false)
+	return store.Scope("/"+optimizerScope).WithInitializer(initializer.Zero).
+		VariableWithShape("step", shapes.Make(dtypes.Int64)).SetTrainable(false)
 }
 
 // applyAdam builds the update of every variable in vars from grads, gated by apply (a boolean
@@ -149,8 +151,8 @@ func (c OptimizerConfig) applyAdam(store *model.Store, g *Graph, vars []*model.V
 			grad = Add(grad, MulScalar(param, c.WeightDecay))
 		}
 		name := momentName(v)
-		m1Var := momentScope.WithInitializer(constantInit(0)).VariableWithShape(name+"_m1", v.Shape()).SetTrainable(false)
-		m2Var := momentScope.WithInitializer(constantInit(0)).VariableWithShape(name+"_m2", v.Shape()).SetTrainable(false)
+		m1Var := momentScope.WithInitializer(initializer.Zero).VariableWithShape(name+"_m1", v.Shape()).SetTrainable(false)
+		m2Var := momentScope.WithInitializer(initializer.Zero).VariableWithShape(name+"_m2", v.Shape()).SetTrainable(false)
 		m1 := Add(MulScalar(m1Var.NodeValue(g), c.Beta1), MulScalar(grad, 1-c.Beta1))
 		m2 := Add(MulScalar(m2Var.NodeValue(g), c.Beta2), MulScalar(Square(grad), 1-c.Beta2))
 		// torch: p -= lr/debias1 · m1 / (sqrt(m2)/sqrt(debias2) + eps)

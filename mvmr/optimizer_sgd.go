@@ -2,8 +2,10 @@ package mvmr
 
 import (
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
 )
 
 // More optimizer names (see OptimizerAdam).
@@ -33,8 +35,8 @@ const accumulatedScope = "/" + optimizerScope + "/accumulated"
 // microStepVariable counts the micro-batches whose gradient was accumulated (finite ones); with
 // AccumulateSteps = k, an update is applied after every k-th.
 func microStepVariable(store *model.Store) *model.Variable {
-	return store.Scope("/"+optimizerScope).WithInitializer(constantInit(0)).
-		VariableWithShape("micro_step", shapesScalar(dtypes.Int64)).SetTrainable(false)
+	return store.Scope("/"+optimizerScope).WithInitializer(initializer.Zero).
+		VariableWithShape("micro_step", shapes.Make(dtypes.Int64)).SetTrainable(false)
 }
 
 // applyOptimizer builds the optimizer update of vars from grads, gated by finite: with
@@ -53,7 +55,7 @@ func (c OptimizerConfig) applyOptimizer(store *model.Store, g *Graph, vars []*mo
 		accScope := store.Scope(accumulatedScope)
 		mean := make([]*Node, len(grads))
 		for i, v := range vars {
-			accVar := accScope.WithInitializer(constantInit(0)).VariableWithShape(momentName(v), v.Shape()).SetTrainable(false)
+			accVar := accScope.WithInitializer(initializer.Zero).VariableWithShape(momentName(v), v.Shape()).SetTrainable(false)
 			acc := accVar.NodeValue(g)
 			sum := Add(acc, grads[i])
 			mean[i] = DivScalar(sum, float64(k))
@@ -97,7 +99,7 @@ func (c OptimizerConfig) applySGD(store *model.Store, g *Graph, vars []*model.Va
 			trust := Where(LogicalAnd(GreaterThan(pNorm, zero), GreaterThan(gNorm, zero)), MulScalar(Div(pNorm, safe), eta), one)
 			grad = Mul(grad, trust)
 		}
-		bufVar := momentScope.WithInitializer(constantInit(0)).VariableWithShape(momentName(v)+"_momentum", v.Shape()).SetTrainable(false)
+		bufVar := momentScope.WithInitializer(initializer.Zero).VariableWithShape(momentName(v)+"_momentum", v.Shape()).SetTrainable(false)
 		buf := Add(MulScalar(bufVar.NodeValue(g), c.Momentum), grad)
 		v.SetNodeValue(Where(apply, Sub(param, Mul(lr, buf)), param))
 		bufVar.SetNodeValue(Where(apply, buf, bufVar.NodeValue(g)))

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -98,7 +100,10 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 	if err != nil {
 		return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: %w", err)
 	}
-	store := model.NewStore()
+	store, err := newEncoderStore()
+	if err != nil {
+		return SemiSupResult{}, err
+	}
 	if err := store.SetRNGStateFromSeed(config.Seed); err != nil {
 		return SemiSupResult{}, err
 	}
@@ -120,17 +125,17 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 	classes := train.NumClasses
 	forward := func(scope *model.Scope, images *Node) *Node {
 		h := t.config.Encoder.Backbone(scope.In(encoderScope), images)
-		return Linear(scope.In("semisup_head"), h, classes, true)
+		return nn.Linear(scope.In("semisup_head"), h, classes, true)
 	}
 	stepExec, err := model.NewExec(t.backend, store, func(scope *model.Scope, images, labels *Node) *Node {
 		g := images.Graph()
 		scope.Store().SetTraining(g, true)
-		deferStateUpdates(g)
+		nn.DeferStateUpdates(g)
 		loss := crossEntropy(forward(scope, images), labels)
 		vars, params := trainableInUse(scope.Store(), g)
 		finite := IsFinite(loss)
 		opt.applyAdam(scope.Store(), g, vars, Gradient(loss, params...), finite)
-		commitStateUpdates(g, finite)
+		nn.CommitStateUpdates(g, finite)
 		return loss
 	})
 	if err != nil {

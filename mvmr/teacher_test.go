@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -304,7 +306,7 @@ func TestParseStudentSpecAndParameterCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if enc.Projector != "32-16" || len(enc.Channels) != 2 || enc.Channels[1] != 8 || enc.Strides[1] != 2 || enc.Head != HeadFlatten {
+	if enc.Projector != "32-16" || len(enc.Channels) != 2 || enc.Channels[1] != 8 || enc.Strides[1] != 2 || enc.Head != nn.HeadFlatten {
 		t.Fatalf("ParseStudentSpec: %+v", enc)
 	}
 	train, _ := testMNIST(t, 64, 0)

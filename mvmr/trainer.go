@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -69,10 +71,11 @@ type Trainer struct {
 	Cache *FeatureCache
 }
 
-// NewTrainer validates config and creates a trainer on data with the backend from NewBackend.
-// The weights are initialised from config.Seed when the first step runs.
+// NewTrainer validates config and creates a trainer on data with the process's backend
+// (NewBackend's, created at the first call: GOMLX_BACKEND is read once). The weights are
+// initialised from config.Seed when the first step runs.
 func NewTrainer(config Config, data *datasets.Dataset) (*Trainer, error) {
-	backend, err := NewBackend()
+	backend, err := defaultBackend()
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +106,9 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 		config: config, backend: backend, data: data, source: source, loss: loss,
 		names: loss.Names(), history: history.New(), ProgressEvery: 10 * time.Second,
 	}
-	t.store = model.NewStore()
+	if t.store, err = newEncoderStore(); err != nil {
+		return nil, err
+	}
 	if err := t.store.SetRNGStateFromSeed(config.Seed); err != nil {
 		return nil, fmt.Errorf("mvmr: seeding the weight initialisation: %w", err)
 	}
@@ -358,9 +363,9 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	g := views.Original.Graph()
 	store := scope.Store()
 	store.SetTraining(g, true)
-	deferStateUpdates(g)
+	nn.DeferStateUpdates(g)
 	groups := t.config.Parallel.groups()
-	setBatchNormGroups(g, groups)
+	nn.SetBatchNormGroups(g, groups)
 	_, zAug := t.config.Encoder.Encode(scope.In(encoderScope), views.Augmented)
 	_, zOrig := t.config.Encoder.Encode(scope.Shared(encoderScope), views.Original)
 	components := t.loss.GroupedComponents(views, zOrig, zAug, groups)
@@ -371,7 +376,7 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	stacked := Stack(components, 0)
 	finite := t.loss.FiniteInTotal(components) // a term of weight 0 is logged only
 	lr := t.config.Optimizer.applyOptimizer(store, g, vars, grads, finite)
-	commitStateUpdates(g, finite)
+	nn.CommitStateUpdates(g, finite)
 	return Concatenate([]*Node{stacked, Reshape(ConvertDType(lr, stacked.DType()), 1)}, 0)
 }
 

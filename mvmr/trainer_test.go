@@ -11,6 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
 
@@ -37,7 +40,7 @@ func testMNIST(t testing.TB, n, m int) (*datasets.Dataset, *datasets.Dataset) {
 func tinyConfig(totalSteps int64) Config {
 	c := DefaultConfig(totalSteps)
 	c.BatchSize = 32
-	c.Encoder = EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: HeadFlatten, Projector: "32-16"}
+	c.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
 	c.Optimizer.WarmupSteps = 2
 	return c
 }
@@ -280,4 +283,50 @@ func TestNewTrainerRejectsRepresentationsThatDoNotFit(t *testing.T) {
 			t.Errorf("%s %v on 28x28 images: error %v, want one naming the term", term.Name, term.Params, err)
 		}
 	}
+}
+
+func TestTrainerWithResNet8x4(t *testing.T) {
+	train, _ := testMNIST(t, 16, 0)
+	config := tinyConfig(10)
+	config.BatchSize = 8
+	config.Encoder = nn.ResNetConfig(nn.ArchResNet8x4, false, "32-16")
+	tr := newTestTrainer(t, config, train)
+	if err := tr.Train(1); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshotVariables(t, tr)
+	if err := tr.Train(1); err != nil {
+		t.Fatal(err)
+	}
+	if got := tr.History().Steps(); len(got) != 2 {
+		t.Fatalf("history has steps %v, want 2", got)
+	}
+	after := snapshotVariables(t, tr)
+	conv := "/encoder/backbone/layer3/0/conv2/weights"
+	if len(before[conv]) != 9*256*256 || slices.Equal(before[conv], after[conv]) {
+		t.Errorf("%s did not change in the second step", conv)
+	}
+	features, dim, err := tr.Features(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dim != 256 || len(features) != 16*256 {
+		t.Errorf("features: dim %d, %d values; want 256 and %d", dim, len(features), 16*256)
+	}
+}
+
+// A bfloat16 encoder trains with float32 master weights.
+func TestTrainerBFloat16KeepsFloat32MasterWeights(t *testing.T) {
+	train, _ := testMNIST(t, 32, 0)
+	tc := tinyConfig(10)
+	tc.BatchSize = 16
+	tc.Encoder.Precision = nn.PrecisionBFloat16
+	tr := newTestTrainer(t, tc, train)
+	if err := tr.Train(2); err != nil {
+		t.Fatal(err)
+	}
+	if v := tr.Store().GetVariable("/encoder/backbone/block_0/conv/weights"); v.Shape().DType != dtypes.Float32 {
+		t.Errorf("master weights are %s, want float32", v.Shape().DType)
+	}
+
 }

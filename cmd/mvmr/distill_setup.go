@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
@@ -37,7 +39,7 @@ func addDistillFlags(fs *flag.FlagSet, text distillFlagText) *distillFlags {
 // distillSetup is what the shared flags say, parsed and checked.
 type distillSetup struct {
 	teacherKind, teacherPath string
-	encoder                  mvmr.EncoderConfig
+	encoder                  nn.EncoderConfig
 	// reps are the -reps terms, kept beside the teacher.
 	reps  []mvmr.RepresentationTerm
 	steps int

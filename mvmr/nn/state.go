@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	. "github.com/gomlx/gomlx/core/graph"
@@ -16,8 +16,8 @@ type stateUpdates struct {
 	latest map[*model.Variable]*Node
 }
 
-// deferStateUpdates makes the state updates of graph g wait for commitStateUpdates.
-func deferStateUpdates(g *Graph) {
+// DeferStateUpdates makes the state updates of graph g wait for CommitStateUpdates.
+func DeferStateUpdates(g *Graph) {
 	model.SetGraphParam(g, stateUpdatesParam, &stateUpdates{latest: map[*model.Variable]*Node{}})
 }
 
@@ -30,8 +30,8 @@ func getStateUpdates(g *Graph) *stateUpdates {
 	return u
 }
 
-// stateValue returns v's current value in g, including deferred updates.
-func stateValue(v *model.Variable, g *Graph) *Node {
+// StateValue returns v's current value in g, including deferred updates.
+func StateValue(v *model.Variable, g *Graph) *Node {
 	if u := getStateUpdates(g); u != nil {
 		if n, ok := u.latest[v]; ok {
 			return n
@@ -40,7 +40,7 @@ func stateValue(v *model.Variable, g *Graph) *Node {
 	return v.NodeValue(g)
 }
 
-// setState sets v's new value in g, deferred if deferStateUpdates was called.
+// setState sets v's new value in g, deferred if DeferStateUpdates was called.
 func setState(v *model.Variable, value *Node) {
 	g := value.Graph()
 	u := getStateUpdates(g)
@@ -54,8 +54,8 @@ func setState(v *model.Variable, value *Node) {
 	u.latest[v] = value
 }
 
-// commitStateUpdates applies the deferred updates of g where apply (a boolean scalar) is true.
-func commitStateUpdates(g *Graph, apply *Node) {
+// CommitStateUpdates applies the deferred updates of g where apply (a boolean scalar) is true.
+func CommitStateUpdates(g *Graph, apply *Node) {
 	u := getStateUpdates(g)
 	if u == nil {
 		return

@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"math"
@@ -25,10 +25,10 @@ func TestNativeConvMatchesIm2Col(t *testing.T) {
 		want, oh, ow := referenceConv(x, tc.b, tc.h, tc.w, tc.cin, kernel, tc.k, tc.cout, tc.stride, tc.pad)
 		r := randomMatrix(rng, 1, len(want)).data
 		run := func(mode string) []float64 {
-			t.Setenv(ConvEnvVar, mode)
 			return runModel(t,
 				map[string]*tensors.Tensor{"/conv/weights": tensors.FromFlatDataAndDimensions(kernel, tc.k*tc.k*tc.cin, tc.cout)},
 				func(scope *model.Scope, xn *Node) *Node {
+					scope.SetParam(ParamConvMode, mode)
 					out := Conv(scope.In("conv"), xn, tc.cout).Kernel(tc.k).Stride(tc.stride).Padding(tc.pad).Done()
 					out.AssertDims(tc.b, oh, ow, tc.cout)
 					loss := ReduceAllSum(Mul(out, Const(xn.Graph(), tensors.FromFlatDataAndDimensions(r, tc.b, oh, ow, tc.cout))))
@@ -49,24 +49,25 @@ func TestNativeConvMatchesIm2Col(t *testing.T) {
 			}
 		}
 	}
-	t.Setenv(ConvEnvVar, "winograd")
-	if _, err := ConvMode(); err == nil {
-		t.Errorf("ConvMode accepted %s=winograd", ConvEnvVar)
+	if _, err := ParseConvMode("winograd"); err == nil {
+		t.Errorf("ParseConvMode accepted winograd")
 	}
-	if _, err := NewBackendWithConfig("go"); err == nil {
-		t.Errorf("NewBackend accepted %s=winograd", ConvEnvVar)
+	for value, want := range map[string]string{"": ConvAuto, " auto": ConvAuto, "native": ConvNative, "im2col ": ConvIm2Col} {
+		if got, err := ParseConvMode(value); err != nil || got != want {
+			t.Errorf("ParseConvMode(%q) = %q, %v; want %q", value, got, err, want)
+		}
 	}
 }
 
 func TestConvModeAutoPicksIm2ColOnGoBackend(t *testing.T) {
-	t.Setenv(ConvEnvVar, "")
 	g := NewGraph(testBackend(t), "probe")
 	defer g.Finalize()
-	if useNativeConv(g) {
+	scope := model.NewStore().RootScope()
+	if useNativeConv(scope, g) {
 		t.Errorf("auto conv mode picks the native convolution on %q; want im2col (11x faster there)", g.Backend().Name())
 	}
-	t.Setenv(ConvEnvVar, ConvNative)
-	if !useNativeConv(g) {
-		t.Errorf("%s=%s does not select the native convolution", ConvEnvVar, ConvNative)
+	scope.SetParam(ParamConvMode, ConvNative)
+	if !useNativeConv(scope.In("layer"), g) {
+		t.Errorf("%s=%s does not select the native convolution", ParamConvMode, ConvNative)
 	}
 }

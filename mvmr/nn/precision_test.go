@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"math"
@@ -70,19 +70,7 @@ func TestBFloat16MixedPrecision(t *testing.T) {
 		t.Errorf("bfloat16 z differs from float32 z by %.4f (relative RMS, max abs %.4f); want (0, 0.05]", rel, maxDiff)
 	}
 
-	train, _ := testMNIST(t, 32, 0)
-	tc := tinyConfig(10)
-	tc.BatchSize = 16
-	tc.Encoder.Precision = PrecisionBFloat16
-	tr := newTestTrainer(t, tc, train)
-	if err := tr.Train(2); err != nil {
-		t.Fatal(err)
-	}
-	if v := tr.Store().GetVariable("/encoder/backbone/block_0/conv/weights"); v.Shape().DType != dtypes.Float32 {
-		t.Errorf("master weights are %s, want float32", v.Shape().DType)
-	}
-
-	bad := tc.Encoder
+	bad := DefaultEncoderConfig()
 	bad.Precision = "float16"
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "encoder.precision") {
 		t.Errorf("Validate(precision float16) = %v; want an error naming encoder.precision", err)

@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"math"
@@ -45,7 +45,6 @@ func referenceConvGrads(x []float64, b, h, w, cin int, kernel []float64, k, cout
 // allows, for other strided kernels (autodiff input gradient), when
 // the same weights serve two inputs (the two views), and when one graph takes two gradients.
 func TestIm2colGradientsMatchReference(t *testing.T) {
-	t.Setenv(ConvEnvVar, ConvIm2Col)
 	rng := rand.New(rand.NewPCG(51, 52))
 	for _, tc := range []struct{ b, h, w, cin, cout, k, stride, pad int }{
 		{2, 5, 6, 3, 4, 3, 1, 1},
@@ -69,6 +68,7 @@ func TestIm2colGradientsMatchReference(t *testing.T) {
 		got := runModel(t,
 			map[string]*tensors.Tensor{"/conv/weights": tensors.FromFlatDataAndDimensions(kernel, tc.k*tc.k*tc.cin, tc.cout)},
 			func(scope *model.Scope, xs *Node) *Node {
+				scope.SetParam(ParamConvMode, ConvIm2Col)
 				g := xs.Graph()
 				xa, xb := Squeeze(Slice(xs, AxisElem(0)), 0), Squeeze(Slice(xs, AxisElem(1)), 0)
 				conv := func(sc *model.Scope, x *Node) *Node {

@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"fmt"
@@ -151,7 +151,7 @@ func (c EncoderConfig) ZDim() int {
 // Variables live under scope "backbone".
 func (c EncoderConfig) Backbone(scope *model.Scope, images *Node) *Node {
 	if err := c.Validate(); err != nil {
-		exceptions.Panicf("mvmr.Encoder: %v", err)
+		exceptions.Panicf("nn.Encoder: %v", err)
 	}
 	if dt := c.computeDType(images.DType()); dt != images.DType() {
 		return ConvertDType(c.backbone(scope, ConvertDType(images, dt)), images.DType())
@@ -184,7 +184,7 @@ func (c EncoderConfig) Encode(scope *model.Scope, images *Node) (h, z *Node) {
 	h = c.Backbone(scope, images)
 	widths, err := ParseProjectorSpec(c.Projector)
 	if err != nil {
-		exceptions.Panicf("mvmr.Encoder: %v", err)
+		exceptions.Panicf("nn.Encoder: %v", err)
 	}
 	if dt := c.computeDType(h.DType()); dt != h.DType() {
 		return h, ConvertDType(Projector(scope.In("projector"), ConvertDType(h, dt), widths), h.DType())

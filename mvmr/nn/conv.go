@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"math"
@@ -67,23 +67,23 @@ func (b *ConvBuilder) OutputSize(in int) int {
 func (b *ConvBuilder) Done() *Node {
 	x := b.x
 	if x.Rank() != 4 {
-		exceptions.Panicf("mvmr.Conv: input must be [batch, height, width, channels], got %s", x.Shape())
+		exceptions.Panicf("nn.Conv: input must be [batch, height, width, channels], got %s", x.Shape())
 	}
 	if b.filters <= 0 || b.kernel <= 0 || b.stride <= 0 || b.padding < 0 {
-		exceptions.Panicf("mvmr.Conv: invalid filters=%d kernel=%d stride=%d padding=%d",
+		exceptions.Panicf("nn.Conv: invalid filters=%d kernel=%d stride=%d padding=%d",
 			b.filters, b.kernel, b.stride, b.padding)
 	}
 	batch, height, width, channels := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
 	outH, outW := b.OutputSize(height), b.OutputSize(width)
 	if outH <= 0 || outW <= 0 {
-		exceptions.Panicf("mvmr.Conv: kernel %d with padding %d does not fit a %dx%d input", b.kernel, b.padding, height, width)
+		exceptions.Panicf("nn.Conv: kernel %d with padding %d does not fit a %dx%d input", b.kernel, b.padding, height, width)
 	}
 	fanIn := b.kernel * b.kernel * channels
 	weights := b.scope.WithInitializer(kaimingNormalFanOut(b.kernel*b.kernel*b.filters)).
 		VariableWithShape("weights", shapes.Make(masterDType(x.DType()), fanIn, b.filters)).NodeValue(x.Graph())
 	weights = castLike(weights, x)
 	var out *Node
-	if useNativeConv(x.Graph()) {
+	if useNativeConv(b.scope, x.Graph()) {
 		// The same kernel read as HWIO [k, k, Cin, Cout]: rows are ordered (row, column, channel).
 		out = Convolve(x, Reshape(weights, b.kernel, b.kernel, channels, b.filters)).
 			Strides(b.stride).PaddingPerDim([][2]int{{b.padding, b.padding}, {b.padding, b.padding}}).Done()

@@ -1,9 +1,8 @@
-package mvmr
+package nn
 
 import (
 	"math"
 
-	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -37,5 +36,3 @@ func constantInit(value float64) model.VariableInitializer {
 		return AddScalar(Zeros(g, shape), value)
 	}
 }
-
-func shapesScalar(dtype dtypes.DType) shapes.Shape { return shapes.Make(dtype) }

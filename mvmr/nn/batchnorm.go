@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"github.com/gomlx/compute/shapes"
@@ -43,7 +43,7 @@ func BatchNormRelu(scope *model.Scope, x *Node) *Node {
 // zero_init_residual), followed by Relu when relu is set.
 func batchNormInit(scope *model.Scope, x *Node, gammaInit float64, relu bool) *Node {
 	if x.Rank() < 2 {
-		exceptions.Panicf("mvmr.BatchNorm: input needs a batch and a feature axis, got %s", x.Shape())
+		exceptions.Panicf("nn.BatchNorm: input needs a batch and a feature axis, got %s", x.Shape())
 	}
 	if dt := masterDType(x.DType()); dt != x.DType() {
 		// Mixed precision: statistics and normalisation in float32, as PyTorch's autocast runs
@@ -94,10 +94,10 @@ func batchNormInit(scope *model.Scope, x *Node, gammaInit float64, relu bool) *N
 // unbiased variance by BatchNormMomentum, as PyTorch does.
 func updateRunningStatistics(g *Graph, runningMean, runningVar *model.Variable, mean, unbiased *Node) {
 	setState(runningMean, Add(
-		MulScalar(stateValue(runningMean, g), 1-BatchNormMomentum),
+		MulScalar(StateValue(runningMean, g), 1-BatchNormMomentum),
 		MulScalar(StopGradient(mean), BatchNormMomentum)))
 	setState(runningVar, Add(
-		MulScalar(stateValue(runningVar, g), 1-BatchNormMomentum),
+		MulScalar(StateValue(runningVar, g), 1-BatchNormMomentum),
 		MulScalar(StopGradient(unbiased), BatchNormMomentum)))
 }
 

@@ -1,9 +1,10 @@
-package mvmr_test
+package nn_test
 
 import (
 	"fmt"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 // The paper's encoder for STL-10 (96×96): ResNet-50 with the small-kernel stem and an
@@ -11,8 +12,8 @@ import (
 // precision (select the GPU with GOMLX_BACKEND=xla:cuda).
 func ExampleResNetConfig() {
 	config := mvmr.DefaultConfig(1000)
-	config.Encoder = mvmr.ResNetConfig(mvmr.ArchResNet50, true, "8192-8192-8192")
-	config.Encoder.Precision = mvmr.PrecisionBFloat16
+	config.Encoder = nn.ResNetConfig(nn.ArchResNet50, true, "8192-8192-8192")
+	config.Encoder.Precision = nn.PrecisionBFloat16
 	config.Optimizer.Name = mvmr.OptimizerLARS
 	config.Optimizer.Momentum = 0.9
 	config.Optimizer.AccumulateSteps = 8

@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	. "github.com/gomlx/gomlx/core/graph"
@@ -10,10 +10,10 @@ import (
 // training graph (ParallelConfig.LossGroups).
 const batchNormGroupsParam = "mvmr_batchnorm_groups"
 
-// setBatchNormGroups makes every BatchNorm of the training graph g normalise each of k equal
+// SetBatchNormGroups makes every BatchNorm of the training graph g normalise each of k equal
 // groups of the batch with its own statistics, as k GPUs trained with DDP without
 // SyncBatchNorm do; k ≤ 1 keeps the statistics of the whole batch.
-func setBatchNormGroups(g *Graph, k int) {
+func SetBatchNormGroups(g *Graph, k int) {
 	model.SetGraphParam(g, batchNormGroupsParam, k)
 }
 
@@ -34,7 +34,7 @@ func batchNormGroups(g *Graph) int {
 func groupedBatchNorm(x *Node, k int, gamma, beta *Node) (out, mean0, unbiased0 *Node) {
 	batch, features := x.Shape().Dim(0), x.Shape().Dim(-1)
 	if batch%k != 0 {
-		exceptions.Panicf("mvmr.BatchNorm: batch %d cannot be cut into %d equal groups", batch, k)
+		exceptions.Panicf("nn.BatchNorm: batch %d cannot be cut into %d equal groups", batch, k)
 	}
 	grouped := Reshape(x, append([]int{k, batch / k}, x.Shape().Dimensions[1:]...)...) // [k, b, ..., f]
 	axes := make([]int, grouped.Rank()-2)                                              // every axis but the group and the feature axes

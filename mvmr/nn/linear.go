@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"math"
@@ -13,7 +13,7 @@ import (
 // nn.Linear: W and b uniform in ±1/sqrt(in). Variables: "weights" [in, out] and, with bias, "bias".
 func Linear(scope *model.Scope, x *Node, out int, bias bool) *Node {
 	if x.Rank() != 2 {
-		exceptions.Panicf("mvmr.Linear: input must be [batch, features], got %s", x.Shape())
+		exceptions.Panicf("nn.Linear: input must be [batch, features], got %s", x.Shape())
 	}
 	in := x.Shape().Dim(1)
 	bound := 1 / math.Sqrt(float64(in))

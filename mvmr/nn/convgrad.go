@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	. "github.com/gomlx/gomlx/core/graph"

@@ -1,4 +1,4 @@
-package mvmr
+package nn
 
 import (
 	"math"
@@ -348,36 +348,6 @@ func TestMaxPoolStemMatchesReference(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-func TestTrainerWithResNet8x4(t *testing.T) {
-	train, _ := testMNIST(t, 16, 0)
-	config := tinyConfig(10)
-	config.BatchSize = 8
-	config.Encoder = ResNetConfig(ArchResNet8x4, false, "32-16")
-	tr := newTestTrainer(t, config, train)
-	if err := tr.Train(1); err != nil {
-		t.Fatal(err)
-	}
-	before := snapshotVariables(t, tr)
-	if err := tr.Train(1); err != nil {
-		t.Fatal(err)
-	}
-	if got := tr.History().Steps(); len(got) != 2 {
-		t.Fatalf("history has steps %v, want 2", got)
-	}
-	after := snapshotVariables(t, tr)
-	conv := "/encoder/backbone/layer3/0/conv2/weights"
-	if len(before[conv]) != 9*256*256 || slices.Equal(before[conv], after[conv]) {
-		t.Errorf("%s did not change in the second step", conv)
-	}
-	features, dim, err := tr.Features(train)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dim != 256 || len(features) != 16*256 {
-		t.Errorf("features: dim %d, %d values; want 256 and %d", dim, len(features), 16*256)
 	}
 }
 
