@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 	// The pure-Go backend is always compiled in: it needs no plugin and no network.
 	_ "github.com/gomlx/compute/gobackend"
 )
@@ -65,6 +66,10 @@ func newEncoderStore() (*model.Store, error) {
 	store.SetParam(nn.ParamConvMode, mode)
 	return store, nil
 }
+
+// processCacheDir is reps.DefaultFeatureCacheDir read once, at the first NewTrainer: the folder
+// of every trainer's feature cache (MVMR_CACHE_DIR).
+var processCacheDir = sync.OnceValue(reps.DefaultFeatureCacheDir)
 
 // defaultBackend is the backend of NewTrainer, LoadTrainer and ONNX teachers: NewBackend's,
 // created once per process, so GOMLX_BACKEND is read once and every trainer shares the backend.

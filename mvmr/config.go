@@ -52,23 +52,34 @@ func DefaultConfig(totalSteps int64) Config {
 
 // Validate checks every field and returns an error naming the first bad one.
 func (c Config) Validate() error {
+	_, err := c.validate()
+	return err
+}
+
+// validate is Validate returning the loss the configuration describes, its representations
+// built once.
+func (c Config) validate() (*Loss, error) {
 	if c.BatchSize < 2 {
-		return fmt.Errorf("batch_size = %d; expected >= 2 (the std term and dCor need a batch)", c.BatchSize)
+		return nil, fmt.Errorf("batch_size = %d; expected >= 2 (the std term and dCor need a batch)", c.BatchSize)
 	}
 	if err := c.Encoder.Validate(); err != nil {
-		return err
+		return nil, err
 	}
-	if err := c.Loss.Validate(); err != nil {
-		return err
+	loss, err := NewLoss(c.Loss)
+	if err != nil {
+		return nil, err
 	}
 	if err := c.Optimizer.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := c.Parallel.Validate(c.BatchSize); err != nil {
-		return err
+		return nil, err
 	}
 	if c.Policy != "" && !slices.Contains(datasets.PolicyNames, c.Policy) {
-		return fmt.Errorf("policy = %q; expected one of %v", c.Policy, datasets.PolicyNames)
+		return nil, fmt.Errorf("policy = %q; expected one of %v", c.Policy, datasets.PolicyNames)
 	}
-	return c.Augment.Validate()
+	if err := c.Augment.Validate(); err != nil {
+		return nil, err
+	}
+	return loss, nil
 }

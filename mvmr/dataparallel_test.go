@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -78,7 +80,7 @@ func groupStep(encoder nn.EncoderConfig, loss *Loss, groups int) func(scope *mod
 		nn.SetBatchNormGroups(g, groups)
 		_, zAug := encoder.Encode(scope.In(encoderScope), aug)
 		_, zOrig := encoder.Encode(scope.Shared(encoderScope), orig)
-		components := loss.GroupedComponents(Views{Original: orig, Augmented: aug}, zOrig, zAug, groups)
+		components := loss.GroupedComponents(reps.Views{Original: orig, Augmented: aug}, zOrig, zAug, groups)
 		total := components[len(components)-1]
 		_, params := trainableInUse(store, g)
 		parts := []*Node{Reshape(total, 1)}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
@@ -107,11 +108,11 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 	ckpt := filepath.Join(legacyFixtureDir, "small.mvmr")
 	want := filepath.Join(legacyFixtureDir, "small_readings.json")
 	if os.Getenv("MVMR_WRITE_LEGACY_FIXTURE") == "1" {
-		t.Setenv("MVMR_CACHE_DIR", "off")
 		trainer, err := NewTrainerWithBackend(testBackend(t), legacyFixtureConfig(), train)
 		if err != nil {
 			t.Fatal(err)
 		}
+		trainer.Cache = reps.NewFeatureCache("") // memory only
 		defer trainer.Close()
 		if err := trainer.Train(3); err != nil {
 			t.Fatal(err)
@@ -137,7 +138,6 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 		t.Logf("wrote %s and %s", ckpt, want)
 		return
 	}
-	t.Setenv("MVMR_CACHE_DIR", "off")
 	b, err := os.ReadFile(want)
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +150,7 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the checkpoint written before issue 14 no longer loads: %v", err)
 	}
+	trainer.Cache = reps.NewFeatureCache("") // memory only
 	defer trainer.Close()
 	got := legacyRead(t, trainer, test)
 	if got.Step != expected.Step || got.HistoryRows != expected.HistoryRows || got.FeatureDim != expected.FeatureDim {

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 )
@@ -27,7 +29,7 @@ func TestShardedLossEqualsGlobalLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := func(zo, za *Node) *Node {
-		c := loss.Components(Views{}, zo, za)
+		c := loss.Components(reps.Views{}, zo, za)
 		return c[len(c)-1]
 	}
 	out := flat64(t, call1(t, func(in []*Node) *Node {

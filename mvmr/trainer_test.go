@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/gomlx/compute/dtypes"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
@@ -228,8 +230,7 @@ func TestTrainWithEveryRepresentation(t *testing.T) {
 	train, _ := testMNIST(t, 512, 0)
 	config := tinyConfig(4)
 	config.Loss.Representations = nil
-	names := RepresentationNames()
-	names = slices.DeleteFunc(names, func(n string) bool { return n == TeacherName }) // needs a teacher file: teacher_test.go
+	names := reps.Known.Names() // every one but the teacher, which needs a file: teacher_test.go
 	for _, name := range names {
 		config.Loss.Representations = append(config.Loss.Representations, RepresentationTerm{Name: name, Weight: 0.5, Mode: ModeMaximize})
 	}
@@ -250,31 +251,11 @@ func TestTrainWithEveryRepresentation(t *testing.T) {
 	}
 }
 
-func TestListRepresentations(t *testing.T) {
-	byName := map[string]RepresentationSummary{}
-	for _, s := range ListRepresentations(28, 28, 1) {
-		byName[s.Name] = s
-	}
-	for name, want := range map[string]int{"image": 784, "augmented": 784, "std": 784, "aug_std": 784, "dct": 784, "hog": 24 * 3 * 3, "aug_hog": 24 * 3 * 3} {
-		if s := byName[name]; s.Dim != want || s.Err != nil {
-			t.Errorf("%s on 28x28x1: %d features (%v), want %d", name, s.Dim, s.Err, want)
-		}
-	}
-	if !byName["aug_hog"].FreshView || byName["hog"].FreshView {
-		t.Error("aug_hog must use the fresh view and hog the original")
-	}
-	for _, s := range ListRepresentations(6, 6, 1) {
-		if s.Name == "hog" && s.Err == nil {
-			t.Error("hog with pool 8 should not fit 6x6 images")
-		}
-	}
-}
-
 func TestNewTrainerRejectsRepresentationsThatDoNotFit(t *testing.T) {
 	train, _ := testMNIST(t, 256, 0)
 	for _, term := range []RepresentationTerm{
-		{Name: "aug_hog", Params: Params{"pool": 40.0}, Weight: 1, Mode: ModeMaximize},
-		{Name: "scatnet", Params: Params{"J": 5.0}, Weight: 1, Mode: ModeMaximize},
+		{Name: "aug_hog", Params: reps.Params{"pool": 40.0}, Weight: 1, Mode: ModeMaximize},
+		{Name: "scatnet", Params: reps.Params{"J": 5.0}, Weight: 1, Mode: ModeMaximize},
 	} {
 		config := tinyConfig(4)
 		config.Loss.Representations = append(config.Loss.Representations, term)

@@ -166,7 +166,7 @@ func (s Settings) Validate() error {
 	case s.Dir == "":
 		return fmt.Errorf("--dir is empty; expected a directory for the run")
 	}
-	known := mvmr.RepresentationNames()
+	known := mvmr.Representations().Names()
 	for _, r := range s.Reps {
 		if !slices.Contains(known, r) {
 			return fmt.Errorf("--reps: unknown representation %q; expected some of %s", r, strings.Join(known, ","))

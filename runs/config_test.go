@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -134,8 +136,8 @@ func TestOfficialConfigResolves(t *testing.T) {
 	}
 	wantTerms := []mvmr.RepresentationTerm{
 		{Name: "image", Weight: 1, Mode: mvmr.ModeOfficial},
-		{Name: "hog", Params: mvmr.Params{"nbins": 24, "pool": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
-		{Name: "scatnet", Params: mvmr.Params{"J": 2, "L": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
+		{Name: "hog", Params: reps.Params{"nbins": 24, "pool": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
+		{Name: "scatnet", Params: reps.Params{"J": 2, "L": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
 	}
 	if !reflect.DeepEqual(mc.Loss.Representations, wantTerms) {
 		t.Errorf("representations %+v; want %+v", mc.Loss.Representations, wantTerms)

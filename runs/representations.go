@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
@@ -14,7 +16,7 @@ type Representation struct {
 	// Name is a registered representation (mvmr.RepresentationNames).
 	Name string `yaml:"name"`
 	// Params are its parameters; hog and scatnet ones default to the hog and scatnet sections.
-	Params mvmr.Params `yaml:"params,omitempty"`
+	Params reps.Params `yaml:"params,omitempty"`
 	// Weight multiplies the term in the total (default 1).
 	Weight float64 `yaml:"weight"`
 	// Mode is maximize or official; empty takes the config's l3_mode.
@@ -86,12 +88,12 @@ func (r Representations) Label() string {
 
 // sectionDefaults are the parameters the official hog and scatnet sections give each
 // representation that reads them.
-func (c Config) sectionDefaults(name string) mvmr.Params {
+func (c Config) sectionDefaults(name string) reps.Params {
 	switch name {
 	case "hog", "aug_hog":
-		return mvmr.Params{"nbins": c.HOG.NBins, "pool": c.HOG.Pool}
+		return reps.Params{"nbins": c.HOG.NBins, "pool": c.HOG.Pool}
 	case "scatnet", "aug_scatnet", "patch_scatnet":
-		return mvmr.Params{"J": c.Scatnet.J, "L": c.Scatnet.L}
+		return reps.Params{"J": c.Scatnet.J, "L": c.Scatnet.L}
 	}
 	return nil
 }
@@ -103,7 +105,7 @@ func (c Config) lossTerms() []mvmr.RepresentationTerm {
 	for _, rep := range c.Representations {
 		params := c.sectionDefaults(rep.Name)
 		if params == nil && len(rep.Params) > 0 {
-			params = mvmr.Params{}
+			params = reps.Params{}
 		}
 		for k, v := range rep.Params {
 			params[k] = v

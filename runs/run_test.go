@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
@@ -20,7 +22,7 @@ import (
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "runs-test-cache")
 	if err == nil {
-		os.Setenv(mvmr.FeatureCacheEnvVar, dir)
+		os.Setenv(reps.FeatureCacheEnvVar, dir)
 	}
 	code := m.Run()
 	if err == nil {

@@ -75,8 +75,8 @@ func (c Config) Validate() error {
 	seen := map[string]bool{}
 	for i, rep := range c.Representations {
 		key := fmt.Sprintf("representations[%d]", i)
-		if !slices.Contains(mvmr.RepresentationNames(), rep.Name) {
-			bad(key+".name", rep.Name, "one of "+strings.Join(mvmr.RepresentationNames(), ", "))
+		if !slices.Contains(mvmr.Representations().Names(), rep.Name) {
+			bad(key+".name", rep.Name, "one of "+strings.Join(mvmr.Representations().Names(), ", "))
 			continue
 		}
 		if seen[rep.Name] {
@@ -88,7 +88,7 @@ func (c Config) Validate() error {
 			oneOf(key+".mode", rep.Mode, modes)
 		}
 		term := c.lossTerms()[i]
-		if _, err := mvmr.NewRepresentation(term.Name, term.Params); err != nil {
+		if _, err := mvmr.Representations().New(term.Name, term.Params); err != nil {
 			errs = append(errs, fmt.Errorf("%s.params = %s: %w", key, show(map[string]any(term.Params)), err))
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
@@ -65,7 +67,7 @@ func (f *distillFlags) setup() (distillSetup, error) {
 
 // config returns the student's distillation config (mvmr.DistillConfig: L1 + L2 + 1 − dCor(z~,
 // teacher)) with the teacher's params, and reps maximised beside the teacher.
-func (s distillSetup) config(params mvmr.Params, reps []mvmr.RepresentationTerm) mvmr.Config {
+func (s distillSetup) config(params reps.Params, reps []mvmr.RepresentationTerm) mvmr.Config {
 	c := mvmr.DistillConfig(s.encoder, mvmr.TeacherTerm(s.teacherKind, s.teacherPath, params), int64(s.steps))
 	c.Loss.Representations = append(c.Loss.Representations, reps...)
 	return c
@@ -80,8 +82,8 @@ func parseRepresentationList(list string) ([]mvmr.RepresentationTerm, error) {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
 		}
-		if !slices.Contains(mvmr.RepresentationNames(), name) {
-			return nil, fmt.Errorf("unknown representation %q; registered: %s", name, strings.Join(mvmr.RepresentationNames(), ", "))
+		if !slices.Contains(mvmr.Representations().Names(), name) {
+			return nil, fmt.Errorf("unknown representation %q; registered: %s", name, strings.Join(mvmr.Representations().Names(), ", "))
 		}
 		terms = append(terms, mvmr.RepresentationTerm{Name: name, Weight: 1, Mode: mvmr.ModeMaximize})
 	}

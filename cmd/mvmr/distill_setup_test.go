@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
@@ -46,7 +48,7 @@ func TestDistillSetupBuildsTheStudentConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := setup.config(mvmr.Params{"scale": "0.5"}, setup.reps)
+	c := setup.config(reps.Params{"scale": "0.5"}, setup.reps)
 	var names []string
 	for _, r := range c.Loss.Representations {
 		names = append(names, r.Name)

@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -21,26 +21,19 @@ type StdRepresentation struct {
 	Size int
 }
 
-func init() {
-	for _, name := range []string{"std", "aug_std"} {
-		RegisterRepresentation(name, func(params Params) (Representation, error) {
-			if err := params.check(name, "size"); err != nil {
-				return nil, err
-			}
-			size, err := params.Int(name, "size", 3, 1, 15)
-			if err != nil {
-				return nil, err
-			}
-			if size%2 == 0 {
-				return nil, fmt.Errorf("representation %q: size = %d; expected an odd box size", name, size)
-			}
-			rep := StdRepresentation{Size: size}
-			if name == "aug_std" {
-				return OnFreshView(name, rep), nil
-			}
-			return rep, nil
-		})
+// newStd creates the "std" representation ("aug_std" on a fresh view) from its parameters.
+func newStd(name string, params Params) (Representation, error) {
+	if err := params.Check(name, "size"); err != nil {
+		return nil, err
 	}
+	size, err := params.Int(name, "size", 3, 1, 15)
+	if err != nil {
+		return nil, err
+	}
+	if size%2 == 0 {
+		return nil, fmt.Errorf("representation %q: size = %d; expected an odd box size", name, size)
+	}
+	return StdRepresentation{Size: size}, nil
 }
 
 // Name implements Representation.
@@ -63,7 +56,7 @@ func (r StdRepresentation) Features(images *Node) *Node {
 // size×size windows with reflect padding, same shape as x.
 func LocalStd(x *Node, size int) *Node {
 	if x.Rank() != 4 {
-		exceptions.Panicf("mvmr.LocalStd: x must be [batch, height, width, channels], got %s", x.Shape())
+		exceptions.Panicf("reps.LocalStd: x must be [batch, height, width, channels], got %s", x.Shape())
 	}
 	mean := BoxMean(x, size)
 	meanSq := BoxMean(Square(x), size)
@@ -77,7 +70,7 @@ func BoxMean(x *Node, size int) *Node {
 	r := size / 2
 	height, width := x.Shape().Dim(1), x.Shape().Dim(2)
 	if r >= height || r >= width {
-		exceptions.Panicf("mvmr.BoxMean: box %d too large for a %dx%d image", size, height, width)
+		exceptions.Panicf("reps.BoxMean: box %d too large for a %dx%d image", size, height, width)
 	}
 	padded := reflectPad(reflectPad(x, 1, r), 2, r)
 	var sum *Node

@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import "fmt"
 
@@ -16,21 +16,20 @@ type ColorHistRepresentation struct {
 	Bins, Grid int
 }
 
-func init() {
-	RegisterRepresentation("colorhist", func(params Params) (Representation, error) {
-		if err := params.check("colorhist", "bins", "grid"); err != nil {
-			return nil, err
-		}
-		bins, err := params.Int("colorhist", "bins", 16, 2, 256)
-		if err != nil {
-			return nil, err
-		}
-		grid, err := params.Int("colorhist", "grid", 2, 1, 64)
-		if err != nil {
-			return nil, err
-		}
-		return ColorHistRepresentation{Bins: bins, Grid: grid}, nil
-	})
+// newColorHist creates the "colorhist" representation from its parameters.
+func newColorHist(name string, params Params) (Representation, error) {
+	if err := params.Check(name, "bins", "grid"); err != nil {
+		return nil, err
+	}
+	bins, err := params.Int(name, "bins", 16, 2, 256)
+	if err != nil {
+		return nil, err
+	}
+	grid, err := params.Int(name, "grid", 2, 1, 64)
+	if err != nil {
+		return nil, err
+	}
+	return ColorHistRepresentation{Bins: bins, Grid: grid}, nil
 }
 
 // Name implements Representation.

@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -28,30 +28,29 @@ type gaborKernel struct {
 	re, im []float64 // (2r+1)², row-major
 }
 
-func init() {
-	RegisterRepresentation("gabor", func(params Params) (Representation, error) {
-		if err := params.check("gabor", "scales", "orientations", "grid", "min_wavelength"); err != nil {
-			return nil, err
-		}
-		scales, err := params.Int("gabor", "scales", 2, 1, 8)
-		if err != nil {
-			return nil, err
-		}
-		orientations, err := params.Int("gabor", "orientations", 8, 1, 32)
-		if err != nil {
-			return nil, err
-		}
-		grid, err := params.Int("gabor", "grid", 4, 1, 64)
-		if err != nil {
-			return nil, err
-		}
-		minWavelength, err := params.Int("gabor", "min_wavelength", 3, 2, 64)
-		if err != nil {
-			return nil, err
-		}
-		return GaborRepresentation{Scales: scales, Orientations: orientations, Grid: grid,
-			MinWavelength: float64(minWavelength), kernels: &sync.Map{}}, nil
-	})
+// newGabor creates the "gabor" representation from its parameters.
+func newGabor(name string, params Params) (Representation, error) {
+	if err := params.Check(name, "scales", "orientations", "grid", "min_wavelength"); err != nil {
+		return nil, err
+	}
+	scales, err := params.Int(name, "scales", 2, 1, 8)
+	if err != nil {
+		return nil, err
+	}
+	orientations, err := params.Int(name, "orientations", 8, 1, 32)
+	if err != nil {
+		return nil, err
+	}
+	grid, err := params.Int(name, "grid", 4, 1, 64)
+	if err != nil {
+		return nil, err
+	}
+	minWavelength, err := params.Int(name, "min_wavelength", 3, 2, 64)
+	if err != nil {
+		return nil, err
+	}
+	return GaborRepresentation{Scales: scales, Orientations: orientations, Grid: grid,
+		MinWavelength: float64(minWavelength), kernels: &sync.Map{}}, nil
 }
 
 // Name implements Representation.

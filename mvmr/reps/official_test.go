@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -43,7 +43,7 @@ func maxRelDiff(got, want []float64, keep func(i int) bool) float64 {
 func TestOfficialHOG(t *testing.T) {
 	hogOf := func(rep HOGRepresentation, images *tensors.Tensor) []float64 {
 		d := images.Shape().Dimensions
-		out := ComputeHostFeatures(rep, tensors.MustCopyFlatData[float32](images), d[0], d[1], d[2], d[3])
+		out := hostFeatures(t, rep, tensors.MustCopyFlatData[float32](images), d[0], d[1], d[2], d[3])
 		res := make([]float64, len(out))
 		for i, v := range out {
 			res[i] = float64(v)
@@ -104,15 +104,15 @@ func TestOfficialScatNet(t *testing.T) {
 	for _, input := range []string{"mnist", "rgb32"} {
 		x := readFixture(t, input+"_input.npy")
 		want := readFixture(t, input+"_scatnet_J2_L8.npy")
-		rep, err := NewRepresentation("scatnet", nil)
+		rep, err := Known.New("scatnet", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		scat := rep.(ScatNetRepresentation)
+		scat := rep.impl.(ScatNetRepresentation)
 		scat.Scale = 1 // compare the raw coefficients; the representation divides by 32
 		images := nchwToNHWC(x)
 		d := images.Shape().Dimensions
-		got := ComputeHostFeatures(scat, tensors.MustCopyFlatData[float32](images), d[0], d[1], d[2], d[3])
+		got := hostFeatures(t, scat, tensors.MustCopyFlatData[float32](images), d[0], d[1], d[2], d[3])
 		if len(got) != len(want.Data) {
 			t.Fatalf("%s: %d coefficients, kymatio %d (shape %v)", input, len(got), len(want.Data), want.Shape)
 		}

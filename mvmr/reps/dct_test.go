@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"math"

@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"math"
@@ -26,17 +26,16 @@ type DCTRepresentation struct {
 	Norm string
 }
 
-func init() {
-	RegisterRepresentation("dct", func(params Params) (Representation, error) {
-		if err := params.check("dct", "norm"); err != nil {
-			return nil, err
-		}
-		norm, err := params.Choice("dct", "norm", DCTOrtho, DCTOrtho, DCTOfficial)
-		if err != nil {
-			return nil, err
-		}
-		return DCTRepresentation{Norm: norm}, nil
-	})
+// newDCT creates the "dct" representation from its parameters.
+func newDCT(name string, params Params) (Representation, error) {
+	if err := params.Check(name, "norm"); err != nil {
+		return nil, err
+	}
+	norm, err := params.Choice(name, "norm", DCTOrtho, DCTOrtho, DCTOfficial)
+	if err != nil {
+		return nil, err
+	}
+	return DCTRepresentation{Norm: norm}, nil
 }
 
 // Name implements Representation.

@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -43,31 +43,24 @@ type HOGRepresentation struct {
 	Mode       string
 }
 
-func init() {
-	for _, name := range []string{"hog", "aug_hog"} {
-		RegisterRepresentation(name, func(params Params) (Representation, error) {
-			if err := params.check(name, "nbins", "pool", "mode"); err != nil {
-				return nil, err
-			}
-			bins, err := params.Int(name, "nbins", 24, 1, 360)
-			if err != nil {
-				return nil, err
-			}
-			pool, err := params.Int(name, "pool", 8, 1, 1024)
-			if err != nil {
-				return nil, err
-			}
-			mode, err := params.Choice(name, "mode", HOGOfficial, HOGOfficial, HOGInterpolated)
-			if err != nil {
-				return nil, err
-			}
-			rep := HOGRepresentation{Bins: bins, Pool: pool, Mode: mode}
-			if name == "aug_hog" {
-				return OnFreshView(name, rep), nil
-			}
-			return rep, nil
-		})
+// newHOG creates the "hog" representation ("aug_hog" on a fresh view) from its parameters.
+func newHOG(name string, params Params) (Representation, error) {
+	if err := params.Check(name, "nbins", "pool", "mode"); err != nil {
+		return nil, err
 	}
+	bins, err := params.Int(name, "nbins", 24, 1, 360)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := params.Int(name, "pool", 8, 1, 1024)
+	if err != nil {
+		return nil, err
+	}
+	mode, err := params.Choice(name, "mode", HOGOfficial, HOGOfficial, HOGInterpolated)
+	if err != nil {
+		return nil, err
+	}
+	return HOGRepresentation{Bins: bins, Pool: pool, Mode: mode}, nil
 }
 
 // Name implements Representation.

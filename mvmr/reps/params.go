@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -26,8 +26,8 @@ func ParseParam(kv string) (key string, value any, err error) {
 	return key, raw, nil
 }
 
-// check returns an error if p holds a key not in allowed.
-func (p Params) check(representation string, allowed ...string) error {
+// Check returns an error naming representation if p holds a key not in allowed.
+func (p Params) Check(representation string, allowed ...string) error {
 	keys := make([]string, 0, len(p))
 	for key := range p {
 		keys = append(keys, key)
@@ -81,4 +81,62 @@ func (p Params) Choice(representation, key, def string, allowed ...string) (stri
 		return "", fmt.Errorf("representation %q: %s = %v; expected one of %s", representation, key, v, strings.Join(allowed, ", "))
 	}
 	return s, nil
+}
+
+// Text returns the string parameter key (def when absent).
+func (p Params) Text(representation, key, def string) (string, error) {
+	v, ok := p[key]
+	if !ok {
+		return def, nil
+	}
+	s, isString := v.(string)
+	if !isString {
+		return "", fmt.Errorf("representation %q: %s = %v; expected a string", representation, key, v)
+	}
+	return s, nil
+}
+
+// Positive returns the positive number parameter key (def when absent).
+func (p Params) Positive(representation, key string, def float64) (float64, error) {
+	v, ok := p[key]
+	if !ok {
+		return def, nil
+	}
+	f, isNumber := number(v)
+	if !isNumber || !(f > 0) || f > 1e300 {
+		return 0, fmt.Errorf("representation %q: %s = %v; expected a positive number", representation, key, v)
+	}
+	return f, nil
+}
+
+// Floats returns the list parameter key: one number or comma-separated numbers.
+func (p Params) Floats(representation, key string) ([]float32, error) {
+	v, ok := p[key]
+	if !ok {
+		return nil, nil
+	}
+	var parts []string
+	switch x := v.(type) {
+	case float64:
+		return []float32{float32(x)}, nil
+	case int:
+		return []float32{float32(x)}, nil
+	case string:
+		parts = strings.Split(x, ",")
+	case []any:
+		for _, e := range x {
+			parts = append(parts, fmt.Sprint(e))
+		}
+	default:
+		return nil, fmt.Errorf("representation %q: %s = %v; expected numbers such as \"0.485,0.456,0.406\"", representation, key, v)
+	}
+	out := make([]float32, len(parts))
+	for i, s := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 32)
+		if err != nil {
+			return nil, fmt.Errorf("representation %q: %s = %v: %q is not a number", representation, key, v, s)
+		}
+		out[i] = float32(f)
+	}
+	return out, nil
 }

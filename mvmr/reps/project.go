@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -35,12 +35,12 @@ func (r ProjectedRepresentation) Name() string { return r.Base.Name() }
 
 // String identifies the representation with its parameters (the feature-cache key).
 func (r ProjectedRepresentation) String() string {
-	return fmt.Sprintf("%s→JL{D:%d seed:%d}", RepresentationKey(r.Base), r.D, r.Seed)
+	return fmt.Sprintf("%s→JL{D:%d seed:%d}", key(r.Base.Name(), r.Base), r.D, r.Seed)
 }
 
 // Shape implements Representation: (D).
 func (r ProjectedRepresentation) Shape(height, width, channels int) ([]int, error) {
-	if _, err := RepresentationDim(r.Base, height, width, channels); err != nil {
+	if _, err := featureDim(r.Base, height, width, channels); err != nil {
 		return nil, err
 	}
 	return []int{r.D}, nil
@@ -63,9 +63,9 @@ func (r ProjectedRepresentation) matrix(dim int) []float32 {
 
 // Compute implements HostRepresentation.
 func (r ProjectedRepresentation) Compute(dst, image []float32, height, width, channels int) {
-	dim, err := RepresentationDim(r.Base, height, width, channels)
+	dim, err := featureDim(r.Base, height, width, channels)
 	if err != nil {
-		panic(fmt.Sprintf("mvmr: %v", err))
+		panic(fmt.Sprintf("reps: %v", err))
 	}
 	features := make([]float32, dim)
 	r.Base.Compute(features, image, height, width, channels)
@@ -87,13 +87,13 @@ func (r ProjectedRepresentation) Project(dst, features []float32) {
 	}
 }
 
-// withProjection applies the generic projection parameters to a freshly created
-// representation; params lose those keys before the representation's factory sees them.
-func withProjection(name string, params Params, create RepresentationFactory) (Representation, error) {
+// withProjection creates the representation name with create, applying the generic projection
+// parameters to it; params lose those keys before create sees them.
+func withProjection(name string, params Params, create Factory) (Representation, error) {
 	_, hasD := params[ParamProject]
 	_, hasSeed := params[ParamProjectSeed]
 	if !hasD && !hasSeed {
-		return create(params)
+		return create(name, params)
 	}
 	rest := Params{}
 	for k, v := range params {
@@ -101,7 +101,7 @@ func withProjection(name string, params Params, create RepresentationFactory) (R
 			rest[k] = v
 		}
 	}
-	dim, err := params.Int(name, ParamProject, 0, 1, 1<<20)
+	d, err := params.Int(name, ParamProject, 0, 1, 1<<20)
 	if err != nil || !hasD {
 		if err == nil {
 			err = fmt.Errorf("representation %q: %s needs %s", name, ParamProjectSeed, ParamProject)
@@ -112,18 +112,14 @@ func withProjection(name string, params Params, create RepresentationFactory) (R
 	if err != nil {
 		return nil, err
 	}
-	rep, err := create(rest)
+	impl, err := create(name, rest)
 	if err != nil {
 		return nil, err
 	}
-	host, ok := AsHost(rep)
+	host, ok := impl.(HostRepresentation)
 	if !ok {
 		return nil, fmt.Errorf("representation %q: %s applies to host representations (computed once and cached); "+
 			"%q is computed in the graph", name, ParamProject, name)
 	}
-	projected := ProjectedRepresentation{Base: host, D: dim, Seed: uint64(seed), matrices: &sync.Map{}}
-	if UsesFreshView(rep) {
-		return OnFreshView(rep.Name(), projected), nil
-	}
-	return projected, nil
+	return ProjectedRepresentation{Base: host, D: d, Seed: uint64(seed), matrices: &sync.Map{}}, nil
 }

@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"math"
@@ -7,12 +7,12 @@ import (
 )
 
 // hostFeatures64 runs a host representation on float64 NHWC images (converted to float32).
-func hostFeatures64(rep HostRepresentation, images []float64, b, h, w, c int) []float64 {
+func hostFeatures64(t testing.TB, rep HostRepresentation, images []float64, b, h, w, c int) []float64 {
 	f := make([]float32, len(images))
 	for i, v := range images {
 		f[i] = float32(v)
 	}
-	out := ComputeHostFeatures(rep, f, b, h, w, c)
+	out := hostFeatures(t, rep, f, b, h, w, c)
 	res := make([]float64, len(out))
 	for i, v := range out {
 		res[i] = float64(v)
@@ -85,8 +85,8 @@ func TestHOGMatchesReference(t *testing.T) {
 		mode       string
 	}{{24, 4, HOGOfficial}, {9, 3, HOGInterpolated}, {8, 1, HOGOfficial}} {
 		rep := HOGRepresentation{Bins: tc.bins, Pool: tc.pool, Mode: tc.mode}
-		got := hostFeatures64(rep, x.data, b, h, w, c)
-		dim, _ := RepresentationDim(rep, h, w, c)
+		got := hostFeatures64(t, rep, x.data, b, h, w, c)
+		dim, _ := featureDim(rep, h, w, c)
 		if len(got) != b*dim {
 			t.Fatalf("%+v: %d features, want %d", tc, len(got), b*dim)
 		}
@@ -113,7 +113,7 @@ func TestHOGInterpolatedVotesSumToMagnitude(t *testing.T) {
 	rng := rand.New(rand.NewPCG(65, 66))
 	const h, w = 7, 7
 	x := randomMatrix(rng, 1, h*w)
-	votes := hostFeatures64(HOGRepresentation{Bins: 12, Pool: 1, Mode: HOGInterpolated}, x.data, 1, h, w, 1) // (bins, h, w)
+	votes := hostFeatures64(t, HOGRepresentation{Bins: 12, Pool: 1, Mode: HOGInterpolated}, x.data, 1, h, w, 1) // (bins, h, w)
 	plane := x.data
 	for i := 1; i < h-1; i++ {
 		for j := 1; j < w-1; j++ {

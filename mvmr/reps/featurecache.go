@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"bufio"
@@ -24,7 +24,8 @@ import (
 )
 
 // FeatureCacheEnvVar names the folder of the on-disk feature cache; "off" disables it. When it
-// is unset the cache lives in the user cache folder (os.UserCacheDir()/mvmr-go/features).
+// is unset the cache lives in the user cache folder (os.UserCacheDir()/mvmr-go/features). It is
+// read by DefaultFeatureCacheDir, which programs call once, at their edge (mvmr.NewTrainer does).
 const FeatureCacheEnvVar = "MVMR_CACHE_DIR"
 
 // featureCacheVersion is part of every cache key: bump it when a host representation's output
@@ -66,22 +67,6 @@ func DefaultFeatureCacheDir() string {
 	return filepath.Join(base, "mvmr-go", "features")
 }
 
-var (
-	defaultCacheOnce sync.Once
-	defaultCache     *FeatureCache
-)
-
-// DefaultFeatureCache returns the process-wide cache in DefaultFeatureCacheDir.
-func DefaultFeatureCache() *FeatureCache {
-	defaultCacheOnce.Do(func() { defaultCache = NewFeatureCache(DefaultFeatureCacheDir()) })
-	return defaultCache
-}
-
-// RepresentationKey identifies a representation with its parameters, for caching.
-func RepresentationKey(rep Representation) string {
-	return fmt.Sprintf("%s %+v", rep.Name(), baseOf(rep))
-}
-
 // fingerprint returns a SHA-256 of the data set's shape, normalisation and pixels.
 func (c *FeatureCache) fingerprint(data *datasets.Dataset) string {
 	c.mu.Lock()
@@ -106,13 +91,13 @@ func (c *FeatureCache) fingerprint(data *datasets.Dataset) string {
 // Features returns rep computed for every image of data, [data.Len(), dim] row-major, from the
 // cache when it holds them.
 func (c *FeatureCache) Features(rep HostRepresentation, data *datasets.Dataset) ([]float32, error) {
-	return c.cached(rep, data, true, func() ([]float32, error) { return DataFeatures(rep, data) })
+	return c.cached(key(rep.Name(), rep), rep, data, true, func() ([]float32, error) { return DataFeatures(rep, data) })
 }
 
 // RepresentationFeatures returns the features of data's original images for any representation
 // computed outside the graph: a HostRepresentation (Features) or a DatasetRepresentation (a
 // teacher), from the cache when it holds them.
-func (c *FeatureCache) RepresentationFeatures(backend compute.Backend, rep Representation, data *datasets.Dataset) ([]float32, error) {
+func (c *FeatureCache) RepresentationFeatures(backend compute.Backend, rep *Rep, data *datasets.Dataset) ([]float32, error) {
 	return c.RepresentationFeaturesProgress(backend, rep, data, nil, 0)
 }
 
@@ -120,16 +105,16 @@ func (c *FeatureCache) RepresentationFeatures(backend compute.Backend, rep Repre
 // (when not nil) every interval while host features are computed: images done, images/s and
 // time left. Hours of work for a large data set (scatnet on STL-10's 105 000 images) then
 // show where they stand.
-func (c *FeatureCache) RepresentationFeaturesProgress(backend compute.Backend, rep Representation, data *datasets.Dataset,
+func (c *FeatureCache) RepresentationFeaturesProgress(backend compute.Backend, rep *Rep, data *datasets.Dataset,
 	progress io.Writer, interval time.Duration) ([]float32, error) {
-	if d, ok := AsDataset(rep); ok {
-		return c.cached(rep, data, d.DiskCached(), func() ([]float32, error) { return d.DatasetFeatures(backend, data) })
+	if d, ok := rep.Dataset(); ok {
+		return c.cached(rep.Key(), d, data, d.DiskCached(), func() ([]float32, error) { return d.DatasetFeatures(backend, data) })
 	}
-	host, ok := AsHost(rep)
+	host, ok := rep.Host()
 	if !ok {
-		return nil, fmt.Errorf("mvmr: representation %q is computed in the graph, not on the host", rep.Name())
+		return nil, fmt.Errorf("reps: representation %q is computed in the graph, not on the host", rep.Name())
 	}
-	return c.cached(rep, data, true, func() ([]float32, error) {
+	return c.cached(rep.Key(), host, data, true, func() ([]float32, error) {
 		return DataFeaturesProgress(host, data, featureProgress(progress, interval, rep.Name(), data.Len()))
 	})
 }
@@ -154,14 +139,14 @@ func featureProgress(w io.Writer, interval time.Duration, name string, total int
 	}
 }
 
-// cached returns rep's features of data from memory, from disk (when disk and Dir are set) or
-// from compute, and keeps them.
-func (c *FeatureCache) cached(rep Representation, data *datasets.Dataset, disk bool, compute func() ([]float32, error)) ([]float32, error) {
-	dim, err := RepresentationDim(rep, data.Height, data.Width, data.Channels)
+// cached returns the features of data of rep (identified by repKey) from memory, from disk
+// (when disk and Dir are set) or from compute, and keeps them.
+func (c *FeatureCache) cached(repKey string, rep Representation, data *datasets.Dataset, disk bool, compute func() ([]float32, error)) ([]float32, error) {
+	dim, err := featureDim(rep, data.Height, data.Width, data.Channels)
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("v%d %s | %s", featureCacheVersion, RepresentationKey(rep), c.fingerprint(data))
+	key := fmt.Sprintf("v%d %s | %s", featureCacheVersion, repKey, c.fingerprint(data))
 	c.mu.Lock()
 	if f, ok := c.memory[key]; ok {
 		c.mu.Unlock()
@@ -180,11 +165,11 @@ func (c *FeatureCache) cached(rep Representation, data *datasets.Dataset, disk b
 			return nil, err
 		}
 		if len(features) != data.Len()*dim {
-			return nil, fmt.Errorf("mvmr: representation %s computed %d values for %d images of %d features", rep.Name(), len(features), data.Len(), dim)
+			return nil, fmt.Errorf("reps: representation %s computed %d values for %d images of %d features", rep.Name(), len(features), data.Len(), dim)
 		}
 		if path != "" {
 			if err := writeFeatureFile(path, key, features, data.Len(), dim); err != nil {
-				return nil, fmt.Errorf("mvmr: feature cache: %w", err)
+				return nil, fmt.Errorf("reps: feature cache: %w", err)
 			}
 		}
 	}

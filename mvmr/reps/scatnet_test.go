@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"math/rand/v2"
@@ -14,7 +14,7 @@ func TestPatchScatNetIsTheScatteringOfEachPatch(t *testing.T) {
 	for i := range image {
 		image[i] = float32(rng.NormFloat64())
 	}
-	rep, err := NewRepresentation("patch_scatnet", nil)
+	rep, err := Known.New("patch_scatnet", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,8 +25,8 @@ func TestPatchScatNetIsTheScatteringOfEachPatch(t *testing.T) {
 	if want := []int{16, c, 81, 1, 1}; len(shape) != 5 || shape[0] != want[0] || shape[1] != want[1] || shape[2] != want[2] {
 		t.Fatalf("shape %v, want %v", shape, want)
 	}
-	host, _ := AsHost(rep)
-	got := ComputeHostFeatures(host, image, 1, h, w, c)
+	host, _ := rep.Host()
+	got := hostFeatures(t, host, image, 1, h, w, c)
 	tr, err := scattering.New(7, 7, 2, 8)
 	if err != nil {
 		t.Fatal(err)
@@ -50,15 +50,15 @@ func TestPatchScatNetIsTheScatteringOfEachPatch(t *testing.T) {
 		}
 	}
 	// The full-image representation divides by 32 (the official FP16 trick); aug_scatnet does not.
-	full, _ := NewRepresentation("scatnet", nil)
-	aug, _ := NewRepresentation("aug_scatnet", nil)
-	if full.(ScatNetRepresentation).Scale != 32 || baseOf(aug).(ScatNetRepresentation).Scale != 1 {
+	full, _ := Known.New("scatnet", nil)
+	aug, _ := Known.New("aug_scatnet", nil)
+	if full.impl.(ScatNetRepresentation).Scale != 32 || aug.impl.(ScatNetRepresentation).Scale != 1 {
 		t.Error("scatnet must divide by 32 and aug_scatnet by 1, as the official code")
 	}
-	if _, err := NewRepresentation("scatnet", Params{"J": 6.0}); err != nil {
+	if _, err := Known.New("scatnet", Params{"J": 6.0}); err != nil {
 		t.Fatal(err)
 	}
-	big, _ := NewRepresentation("scatnet", Params{"J": 6.0})
+	big, _ := Known.New("scatnet", Params{"J": 6.0})
 	if _, err := big.Shape(28, 28, 1); err == nil {
 		t.Error("J=6 accepted for 28x28 images")
 	}

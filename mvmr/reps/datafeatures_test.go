@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -9,11 +9,11 @@ import (
 
 func TestDataFeaturesEqualsTheWholeDataSetComputation(t *testing.T) {
 	train, _ := testMNIST(t, 2*dataFeaturesChunk+37, 0) // two full chunks and a partial one
-	rep, err := NewRepresentation("hog", nil)
+	rep, err := Known.New("hog", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	host, ok := AsHost(rep)
+	host, ok := rep.Host()
 	if !ok {
 		t.Fatal("hog is not a host representation")
 	}
@@ -21,7 +21,7 @@ func TestDataFeaturesEqualsTheWholeDataSetComputation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ComputeHostFeatures(host, train.NormalizedImages(), train.Len(), train.Height, train.Width, train.Channels)
+	want := hostFeatures(t, host, train.NormalizedImages(), train.Len(), train.Height, train.Width, train.Channels)
 	if !slices.Equal(got, want) {
 		t.Errorf("chunked features differ from the whole-data-set computation (%d vs %d values)", len(got), len(want))
 	}
@@ -32,7 +32,7 @@ func TestDataFeaturesEqualsTheWholeDataSetComputation(t *testing.T) {
 // the features equal those computed without progress.
 func TestFeatureProgressLines(t *testing.T) {
 	train, _ := testMNIST(t, 2*dataFeaturesChunk+100, 0)
-	rep, err := NewRepresentation("hog", nil)
+	rep, err := Known.New("hog", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestFeatureProgressLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	host, _ := AsHost(rep)
+	host, _ := rep.Host()
 	want, err := DataFeatures(host, train)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"math"
@@ -9,11 +9,11 @@ import (
 // of one filter gives that filter the largest energy; a constant image gives none (zero-mean
 // kernels).
 func TestGaborRespondsToMatchingGratings(t *testing.T) {
-	rep, err := NewRepresentation("gabor", Params{"grid": 1.0})
+	rep, err := Known.New("gabor", Params{"grid": 1.0})
 	if err != nil {
 		t.Fatal(err)
 	}
-	gabor := rep.(GaborRepresentation)
+	gabor := rep.impl.(GaborRepresentation)
 	const size = 40
 	filters := gabor.Scales * gabor.Orientations
 	for s := range gabor.Scales {

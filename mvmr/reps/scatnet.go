@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -22,24 +22,28 @@ type ScatNetRepresentation struct {
 	transforms *sync.Map // (height, width) → *scattering.Transform
 }
 
-func init() {
-	for _, name := range []string{"scatnet", "aug_scatnet"} {
-		RegisterRepresentation(name, func(params Params) (Representation, error) {
-			if err := params.check(name, "J", "L"); err != nil {
-				return nil, err
-			}
-			rep, err := newScatNet(name, params)
-			if err != nil {
-				return nil, err
-			}
-			if name == "aug_scatnet" {
-				rep.Scale = 1
-				return OnFreshView(name, rep), nil
-			}
-			rep.Scale = 32
-			return rep, nil
-		})
+// newFullScatNet creates the "scatnet" representation, divided by 32 as the official
+// full_img_scatnet, from its parameters.
+func newFullScatNet(name string, params Params) (Representation, error) {
+	return newScaledScatNet(name, params, 32)
+}
+
+// newAugScatNet creates the "aug_scatnet" representation (on a fresh view, not divided, as the
+// official aug_scatnet) from its parameters.
+func newAugScatNet(name string, params Params) (Representation, error) {
+	return newScaledScatNet(name, params, 1)
+}
+
+func newScaledScatNet(name string, params Params, scale float64) (Representation, error) {
+	if err := params.Check(name, "J", "L"); err != nil {
+		return nil, err
 	}
+	rep, err := newScatNet(name, params)
+	if err != nil {
+		return nil, err
+	}
+	rep.Scale = scale
+	return rep, nil
 }
 
 func newScatNet(name string, params Params) (ScatNetRepresentation, error) {
@@ -93,7 +97,7 @@ func (r ScatNetRepresentation) Shape(height, width, channels int) ([]int, error)
 func (r ScatNetRepresentation) Compute(dst, image []float32, height, width, channels int) {
 	t, err := r.transform(height, width)
 	if err != nil {
-		panic(fmt.Sprintf("mvmr: %v", err))
+		panic(fmt.Sprintf("reps: %v", err))
 	}
 	scatterChannels(t, dst, image, height, width, channels, 0, 0, height, width, r.Scale)
 }
@@ -129,21 +133,20 @@ type PatchScatNetRepresentation struct {
 	ScatNetRepresentation
 }
 
-func init() {
-	RegisterRepresentation("patch_scatnet", func(params Params) (Representation, error) {
-		if err := params.check("patch_scatnet", "J", "L", "grid"); err != nil {
-			return nil, err
-		}
-		grid, err := params.Int("patch_scatnet", "grid", 4, 1, 64)
-		if err != nil {
-			return nil, err
-		}
-		scat, err := newScatNet("patch_scatnet", params)
-		if err != nil {
-			return nil, err
-		}
-		return PatchScatNetRepresentation{Grid: grid, ScatNetRepresentation: scat}, nil
-	})
+// newPatchScatNet creates the "patch_scatnet" representation from its parameters.
+func newPatchScatNet(name string, params Params) (Representation, error) {
+	if err := params.Check(name, "J", "L", "grid"); err != nil {
+		return nil, err
+	}
+	grid, err := params.Int(name, "grid", 4, 1, 64)
+	if err != nil {
+		return nil, err
+	}
+	scat, err := newScatNet(name, params)
+	if err != nil {
+		return nil, err
+	}
+	return PatchScatNetRepresentation{Grid: grid, ScatNetRepresentation: scat}, nil
 }
 
 // Name implements Representation.
@@ -172,7 +175,7 @@ func (r PatchScatNetRepresentation) Compute(dst, image []float32, height, width,
 	ph, pw := height/r.Grid, width/r.Grid
 	t, err := r.transform(ph, pw)
 	if err != nil {
-		panic(fmt.Sprintf("mvmr: %v", err))
+		panic(fmt.Sprintf("reps: %v", err))
 	}
 	oh, ow := t.OutputSize()
 	per := channels * t.Channels() * oh * ow

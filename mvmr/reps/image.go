@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	. "github.com/gomlx/gomlx/core/graph"
@@ -13,21 +13,13 @@ const ImageRepresentationScale = 32
 // method 'full_img'). Registered on a fresh augmented view as "augmented".
 type ImageRepresentation struct{}
 
-func init() {
-	RegisterRepresentation("image", func(params Params) (Representation, error) {
-		if err := params.check("image"); err != nil {
-			return nil, err
-		}
-		return ImageRepresentation{}, nil
-	})
-	// "augmented": the flattened fresh augmentation of the original (official 'full_img_augment',
-	// also divided by 32).
-	RegisterRepresentation("augmented", func(params Params) (Representation, error) {
-		if err := params.check("augmented"); err != nil {
-			return nil, err
-		}
-		return OnFreshView("augmented", ImageRepresentation{}), nil
-	})
+// newImage creates the "image" representation ("augmented" on a fresh view); it takes no
+// parameters.
+func newImage(name string, params Params) (Representation, error) {
+	if err := params.Check(name); err != nil {
+		return nil, err
+	}
+	return ImageRepresentation{}, nil
 }
 
 // Name implements Representation.

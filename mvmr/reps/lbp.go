@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"fmt"
@@ -20,17 +20,16 @@ type LBPRepresentation struct {
 	Grid int
 }
 
-func init() {
-	RegisterRepresentation("lbp", func(params Params) (Representation, error) {
-		if err := params.check("lbp", "grid"); err != nil {
-			return nil, err
-		}
-		grid, err := params.Int("lbp", "grid", 4, 1, 64)
-		if err != nil {
-			return nil, err
-		}
-		return LBPRepresentation{Grid: grid}, nil
-	})
+// newLBP creates the "lbp" representation from its parameters.
+func newLBP(name string, params Params) (Representation, error) {
+	if err := params.Check(name, "grid"); err != nil {
+		return nil, err
+	}
+	grid, err := params.Int(name, "grid", 4, 1, 64)
+	if err != nil {
+		return nil, err
+	}
+	return LBPRepresentation{Grid: grid}, nil
 }
 
 // lbpBinOfCode maps the 256 codes to bins: uniform codes get 0..57 in increasing code order,

@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"bytes"
@@ -7,13 +7,15 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
 
 func TestFeatureCacheMemoryAndDisk(t *testing.T) {
 	train, _ := testMNIST(t, 300, 0)
 	dir := t.TempDir()
 	rep := HOGRepresentation{Bins: 9, Pool: 4, Mode: HOGOfficial}
-	direct := ComputeHostFeatures(rep, train.NormalizedImages(), train.Len(), 28, 28, 1)
+	direct := hostFeatures(t, rep, train.NormalizedImages(), train.Len(), 28, 28, 1)
 
 	cache := NewFeatureCache(dir)
 	got, err := cache.Features(rep, train)
@@ -59,7 +61,7 @@ func TestFeatureCacheMemoryAndDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ = filepath.Glob(filepath.Join(dir, "*.feat"))
-	if len(files) != 2 || RepresentationKey(rep) == RepresentationKey(other) {
+	if len(files) != 2 || Original(rep).Key() == Original(other).Key() {
 		t.Errorf("%d cache files for two parameter sets", len(files))
 	}
 	// Another data set (other pixels) is another entry too.
@@ -68,5 +70,34 @@ func TestFeatureCacheMemoryAndDisk(t *testing.T) {
 	}
 	if files, _ = filepath.Glob(filepath.Join(dir, "*.feat")); len(files) != 3 {
 		t.Errorf("%d cache files for three (data set, parameters) pairs", len(files))
+	}
+}
+
+// TestFeatureCacheFingerprintsStreamedPixels checks that two streamed data sets of the same
+// shape and size but different pixels get different cache keys.
+func TestFeatureCacheFingerprintsStreamedPixels(t *testing.T) {
+	open := func(fill byte) *datasets.Dataset {
+		dir := t.TempDir()
+		data := make([]byte, 2*datasets.STL10RecordSize)
+		for i := range data {
+			data[i] = fill
+		}
+		if err := os.WriteFile(filepath.Join(dir, "unlabeled_X.bin"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d, err := datasets.LoadSTL10(dir, "unlabeled")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	c := NewFeatureCache("")
+	a, b, a2 := open(1), open(2), open(1)
+	if c.fingerprint(a) == c.fingerprint(b) {
+		t.Error("streamed data sets with different pixels share a fingerprint")
+	}
+	if c.fingerprint(a) != c.fingerprint(a2) {
+		t.Error("streamed data sets with equal pixels get different fingerprints")
 	}
 }

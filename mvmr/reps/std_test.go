@@ -1,4 +1,4 @@
-package mvmr
+package reps
 
 import (
 	"math"
@@ -92,7 +92,7 @@ func TestLocalStdKnownValues(t *testing.T) {
 }
 
 func TestRepresentationRegistry(t *testing.T) {
-	names := RepresentationNames()
+	names := Known.Names()
 	for _, want := range []string{"image", "std"} {
 		found := false
 		for _, n := range names {
@@ -102,11 +102,11 @@ func TestRepresentationRegistry(t *testing.T) {
 			t.Errorf("representation %q not registered (have %v)", want, names)
 		}
 	}
-	if _, err := NewRepresentation("image", Params{"size": 3.0}); err == nil {
-		t.Error(`NewRepresentation("image", size=3) should fail: image takes no parameters`)
+	if _, err := Known.New("image", Params{"size": 3.0}); err == nil {
+		t.Error(`Known.New("image", size=3) should fail: image takes no parameters`)
 	}
-	rep, err := NewRepresentation("std", Params{"size": 5.0})
-	if err != nil || rep.(StdRepresentation).Size != 5 {
-		t.Errorf(`NewRepresentation("std", size=5) = %v, %v`, rep, err)
+	rep, err := Known.New("std", Params{"size": 5.0})
+	if err != nil || rep.impl.(StdRepresentation).Size != 5 {
+		t.Errorf(`Known.New("std", size=5) = %v, %v`, rep, err)
 	}
 }
