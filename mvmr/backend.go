@@ -13,6 +13,7 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	// The pure-Go backend is always compiled in: it needs no plugin and no network.
 	_ "github.com/gomlx/compute/gobackend"
 )

@@ -54,13 +54,6 @@ func DistillConfig(encoder nn.EncoderConfig, teacher RepresentationTerm, totalSt
 	return c
 }
 
-// ParameterCount returns the number of trainable parameters of the trainer's encoder: in the
-// backbone (what produces h) and in total (backbone and projector). The variables exist once
-// the first step, a checkpoint load or a feature extraction has built the encoder.
-func (t *Trainer) ParameterCount() (backbone, total int) {
-	return encoderParameters(t.store)
-}
-
 // DistillResult is one model of a distillation comparison (a row of `mvmr distill-demo`'s
 // table, notebooks/data/distillation.csv).
 type DistillResult struct {

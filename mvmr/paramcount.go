@@ -65,3 +65,10 @@ func encoderParameters(store *model.Store) (backbone, total int) {
 	}
 	return backbone, total
 }
+
+// ParameterCount returns the number of trainable parameters of the trainer's encoder: in the
+// backbone (what produces h) and in total (backbone and projector). The variables exist once
+// the first step, a checkpoint load or a feature extraction has built the encoder.
+func (t *Trainer) ParameterCount() (backbone, total int) {
+	return encoderParameters(t.store)
+}

@@ -539,3 +539,28 @@ type freshViewHost struct {
 func (f freshViewHost) Compute(dst, image []float32, height, width, channels int) {
 	f.host.Compute(dst, image, height, width, channels)
 }
+
+// encodeBatch runs exec (featureExec for h, embedExec for z) on n normalised NHWC images and
+// returns the [n, dim] output.
+func (t *Trainer) encodeBatch(exec interface {
+	MustExec(...any) []*tensors.Tensor
+}, images []float32, n int) ([]float32, int, error) {
+	d := t.data
+	x := tensors.FromFlatDataAndDimensions(append([]float32(nil), images...), n, d.Height, d.Width, d.Channels)
+	var out []float32
+	if err := exceptions.TryCatch[error](func() { out = tensors.MustCopyFlatData[float32](exec.MustExec(x)[0]) }); err != nil {
+		return nil, 0, fmt.Errorf("mvmr: encoding %d held-out images: %w", n, err)
+	}
+	return out, len(out) / n, nil
+}
+
+// trainableInUse returns the trainable variables of store that graph g reads, and their values in g.
+func trainableInUse(store *model.Store, g *Graph) (vars []*model.Variable, params []*Node) {
+	for v := range store.IterVariables() {
+		if v.Trainable && v.InUseByGraph(g) {
+			vars = append(vars, v)
+			params = append(params, v.NodeValue(g))
+		}
+	}
+	return vars, params
+}

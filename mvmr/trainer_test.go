@@ -2,7 +2,6 @@ package mvmr
 
 import (
 	"errors"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -154,29 +153,6 @@ func TestCheckpointRejectsDamagedFiles(t *testing.T) {
 	wrongShape := &datasets.Dataset{Name: "rgb", Height: 28, Width: 28, Channels: 3}
 	if _, err := LoadTrainerWithBackend(testBackend(t), path, wrongShape); err == nil || !strings.Contains(err.Error(), "28x28x3") {
 		t.Errorf("loading on 3-channel data: %v", err)
-	}
-}
-
-func TestWriteFileAtomicKeepsOldFileOnFailure(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.bin")
-	if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("first")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	failing := errors.New("disk full")
-	err := WriteFileAtomic(path, func(w io.Writer) error {
-		w.Write([]byte("half-writ"))
-		return failing
-	})
-	if !errors.Is(err, failing) {
-		t.Fatalf("WriteFileAtomic error = %v, want it to wrap %v", err, failing)
-	}
-	if got, _ := os.ReadFile(path); string(got) != "first" {
-		t.Errorf("after a failed write the file holds %q, want the old content", got)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("temporary files left behind: %v", entries)
 	}
 }
 
