@@ -13,7 +13,7 @@ import (
 // Representation is one L3 term of a run: a registered representation, its parameters, its
 // weight and its mode.
 type Representation struct {
-	// Name is a registered representation (mvmr.RepresentationNames).
+	// Name is a registered representation (mvmr.Representations).
 	Name string `yaml:"name"`
 	// Params are its parameters; hog and scatnet ones default to the hog and scatnet sections.
 	Params reps.Params `yaml:"params,omitempty"`
