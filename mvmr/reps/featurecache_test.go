@@ -61,7 +61,7 @@ func TestFeatureCacheMemoryAndDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ = filepath.Glob(filepath.Join(dir, "*.feat"))
-	if len(files) != 2 || Original(rep).Key() == Original(other).Key() {
+	if len(files) != 2 || original(rep).Key() == original(other).Key() {
 		t.Errorf("%d cache files for two parameter sets", len(files))
 	}
 	// Another data set (other pixels) is another entry too.

@@ -64,9 +64,9 @@ func (r Registry) New(name string, params Params) (*Rep, error) {
 		return nil, err
 	}
 	if entry.FreshView {
-		return OnFreshView(name, impl), nil
+		return onFreshView(name, impl), nil
 	}
-	return Original(impl), nil
+	return original(impl), nil
 }
 
 // Summary describes a registered representation with its default parameters for one image

@@ -73,13 +73,13 @@ type Rep struct {
 	fresh bool
 }
 
-// Original returns the representation impl computed on the original image.
-func Original(impl Representation) *Rep { return &Rep{name: impl.Name(), impl: impl} }
+// original returns the representation impl computed on the original image.
+func original(impl Representation) *Rep { return &Rep{name: impl.Name(), impl: impl} }
 
-// OnFreshView returns impl computed on a fresh augmentation of the original image instead of
+// onFreshView returns impl computed on a fresh augmentation of the original image instead of
 // the image itself, under the given name: "augmented" is the image on a fresh view, "aug_std"
 // the std filter, as the official full_img_augment and aug_std methods.
-func OnFreshView(name string, impl Representation) *Rep {
+func onFreshView(name string, impl Representation) *Rep {
 	return &Rep{name: name, impl: impl, fresh: true}
 }
 
@@ -153,7 +153,7 @@ type Views struct {
 	// Augmented is the augmented view x~ that the encoder maps to z~.
 	Augmented *Node
 	// Fresh is another augmentation of x, independent of x~, for representations computed
-	// OnFreshView (the official code's self._transform(im_orig)); nil when none needs it.
+	// on a fresh view (the official code's self._transform(im_orig)); nil when none needs it.
 	Fresh *Node
 	// Precomputed holds the [batch, dim] features of representations computed on the host
 	// (OnHost), by name.
