@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // TestMain lets the kill test re-run this test binary as a child that saves checkpoints in a loop.
@@ -17,15 +19,15 @@ func TestMain(m *testing.M) {
 		saveLoop(path)
 		return
 	}
-	if os.Getenv(FeatureCacheEnvVar) == "" {
+	if os.Getenv(reps.FeatureCacheEnvVar) == "" {
 		dir, err := os.MkdirTemp("", "mvmr-test-cache")
 		if err == nil {
-			os.Setenv(FeatureCacheEnvVar, dir)
+			os.Setenv(reps.FeatureCacheEnvVar, dir)
 			defer os.RemoveAll(dir)
 		}
 	}
 	code := m.Run()
-	if dir := os.Getenv(FeatureCacheEnvVar); strings.Contains(dir, "mvmr-test-cache") {
+	if dir := os.Getenv(reps.FeatureCacheEnvVar); strings.Contains(dir, "mvmr-test-cache") {
 		os.RemoveAll(dir)
 	}
 	os.Exit(code)

@@ -143,17 +143,3 @@ func (m *CollapseMonitor) encodeHeldOut(t *Trainer) (h []float32, hDim int, z []
 	}
 	return h, len(h) / m.n, z, len(z) / m.n, nil
 }
-
-// encodeBatch runs exec (featureExec for h, embedExec for z) on n normalised NHWC images and
-// returns the [n, dim] output.
-func (t *Trainer) encodeBatch(exec interface {
-	MustExec(...any) []*tensors.Tensor
-}, images []float32, n int) ([]float32, int, error) {
-	d := t.data
-	x := tensors.FromFlatDataAndDimensions(append([]float32(nil), images...), n, d.Height, d.Width, d.Channels)
-	var out []float32
-	if err := exceptions.TryCatch[error](func() { out = tensors.MustCopyFlatData[float32](exec.MustExec(x)[0]) }); err != nil {
-		return nil, 0, fmt.Errorf("mvmr: encoding %d held-out images: %w", n, err)
-	}
-	return out, len(out) / n, nil
-}

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -67,16 +70,16 @@ func TestDataParallelNeedsAsManyDevices(t *testing.T) {
 // BatchNorm in training mode), MV-MR loss, gradients of every weight; the loss and BatchNorm are
 // cut into groups when groups > 1. It returns the total loss, the gradients (flattened, in
 // variable order) and the updated running mean and variance of every BatchNorm.
-func groupStep(encoder EncoderConfig, loss *Loss, groups int) func(scope *model.Scope, orig, aug *Node) *Node {
+func groupStep(encoder nn.EncoderConfig, loss *Loss, groups int) func(scope *model.Scope, orig, aug *Node) *Node {
 	return func(scope *model.Scope, orig, aug *Node) *Node {
 		g := orig.Graph()
 		store := scope.Store()
 		store.SetTraining(g, true)
-		deferStateUpdates(g) // the running statistics are read, never written back
-		setBatchNormGroups(g, groups)
+		nn.DeferStateUpdates(g) // the running statistics are read, never written back
+		nn.SetBatchNormGroups(g, groups)
 		_, zAug := encoder.Encode(scope.In(encoderScope), aug)
 		_, zOrig := encoder.Encode(scope.Shared(encoderScope), orig)
-		components := loss.GroupedComponents(Views{Original: orig, Augmented: aug}, zOrig, zAug, groups)
+		components := loss.GroupedComponents(reps.Views{Original: orig, Augmented: aug}, zOrig, zAug, groups)
 		total := components[len(components)-1]
 		_, params := trainableInUse(store, g)
 		parts := []*Node{Reshape(total, 1)}
@@ -85,7 +88,7 @@ func groupStep(encoder EncoderConfig, loss *Loss, groups int) func(scope *model.
 		}
 		for v := range store.IterVariables() {
 			if !v.Trainable && strings.Contains(v.Path(), "running_") && v.InUseByGraph(g) {
-				parts = append(parts, Reshape(stateValue(v, g), -1))
+				parts = append(parts, Reshape(nn.StateValue(v, g), -1))
 			}
 		}
 		return Concatenate(parts, 0)
@@ -109,7 +112,7 @@ func TestLossGroupsGiveTheOfficialDDPStep(t *testing.T) {
 	images := func(data []float64, from, to int) *tensors.Tensor {
 		return tensors.FromFlatDataAndDimensions(append([]float64(nil), data[from*size*size:to*size*size]...), to-from, size, size, 1)
 	}
-	encoder := EncoderConfig{Channels: []int{3, 4}, Strides: []int{2, 2}, Head: HeadFlatten, Projector: "8-5"}
+	encoder := nn.EncoderConfig{Channels: []int{3, 4}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "8-5"}
 	loss, err := NewLoss(DefaultLossConfig()) // MSE, hinge, dCor(z, z~), dCor with image and std
 	if err != nil {
 		t.Fatal(err)

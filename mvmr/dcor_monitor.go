@@ -49,15 +49,16 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 		return nil, fmt.Errorf("mvmr: dCor monitor: held-out %s has %dx%dx%d images; the trainer's %dx%dx%d",
 			heldOut.Name, heldOut.Height, heldOut.Width, heldOut.Channels, d.Height, d.Width, d.Channels)
 	}
+	known := Representations()
 	everyRegistered := names == nil
 	if everyRegistered {
-		names = RepresentationNames()
+		names = known.Names()
 	}
 	images, n := heldOutImages(heldOut, MonitorHeldOut)
 	m := &DCorMonitor{Every: every, Skipped: map[string]string{}, images: images, n: n}
 	var augmented []float32
 	for _, name := range names {
-		rep, err := NewRepresentation(name, nil)
+		rep, err := known.New(name, nil)
 		if err != nil && everyRegistered {
 			// A representation that needs settings (a teacher names its model file) is not
 			// monitored by default; name it with its settings in the loss to see its dCor.
@@ -67,12 +68,12 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 		if err != nil {
 			return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 		}
-		if _, err := RepresentationDim(rep, d.Height, d.Width, d.Channels); err != nil {
+		if _, err := rep.Dim(d.Height, d.Width, d.Channels); err != nil {
 			m.Skipped[name] = err.Error()
 			continue
 		}
 		input := images
-		if UsesFreshView(rep) {
+		if rep.FreshView() {
 			if augmented == nil {
 				augment, err := t.config.Augmenter(heldOut)
 				if err != nil {
@@ -81,9 +82,8 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 				augmented = fixedAugmentation(augment, heldOut, n, t.config.Seed)
 			}
 			input = augmented
-			rep = baseOf(rep)
 		}
-		features, err := representationOnImages(t.backend, rep, input, n, d.Height, d.Width, d.Channels)
+		features, err := rep.OnImages(t.backend, input, n, d.Height, d.Width, d.Channels)
 		if err != nil {
 			return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 )
@@ -110,7 +112,7 @@ func TestLossComponentsNamesWeightsAndModes(t *testing.T) {
 		}
 	}
 	values := flat64(t, call1(t, func(in []*Node) *Node {
-		views := Views{Original: Reshape(in[0], n, h, w, 1), Augmented: Reshape(in[1], n, h, w, 1), Fresh: Reshape(in[1], n, h, w, 1)}
+		views := reps.Views{Original: Reshape(in[0], n, h, w, 1), Augmented: Reshape(in[1], n, h, w, 1), Fresh: Reshape(in[1], n, h, w, 1)}
 		return Stack(loss.Components(views, in[2], in[3]), 0)
 	}, tensorOf(images, dtypes.Float64), tensorOf(augmented, dtypes.Float64), tensorOf(zOrig, dtypes.Float64), tensorOf(zAug, dtypes.Float64)))
 
@@ -121,7 +123,7 @@ func TestLossComponentsNamesWeightsAndModes(t *testing.T) {
 	}
 	imageFeatures := matrix{rows: n, cols: h * w, data: make([]float64, n*h*w)}
 	for i, v := range images.data {
-		imageFeatures.data[i] = v / ImageRepresentationScale
+		imageFeatures.data[i] = v / reps.ImageRepresentationScale
 	}
 	wantImage := 1 - referenceDCor(imageFeatures, scaledAug)
 	wantStdRep := referenceDCor(referenceLocalStd(images, n, h, w, 3), scaledAug)
@@ -147,7 +149,7 @@ func TestLossConfigValidation(t *testing.T) {
 		{"bad mode", func(c *LossConfig) { c.Representations[1].Mode = "minimise" }, `mode = "minimise"`},
 		{"duplicate", func(c *LossConfig) { c.Representations[1].Name = "image" }, `"image" appears twice`},
 		{"scale", func(c *LossConfig) { c.DCorScale = 0 }, "loss.dcor_scale = 0"},
-		{"param", func(c *LossConfig) { c.Representations[1].Params = Params{"size": 4.0} }, "size = 4"},
+		{"param", func(c *LossConfig) { c.Representations[1].Params = reps.Params{"size": 4.0} }, "size = 4"},
 		{"weight", func(c *LossConfig) { c.StdWeight = -1 }, "loss.std_weight = -1"},
 	} {
 		c := DefaultLossConfig()
@@ -160,4 +162,42 @@ func TestLossConfigValidation(t *testing.T) {
 	if err := DefaultLossConfig().Validate(); err != nil {
 		t.Errorf("default config: %v", err)
 	}
+}
+
+// referenceLocalStd is a float64 transcription of std_filter_torch (kornia box_blur with reflect
+// borders) for single-channel images stored as rows of h·w values; it returns [n, h·w].
+func referenceLocalStd(images matrix, n, h, w, size int) matrix {
+	r := size / 2
+	reflect := func(i, n int) int {
+		if i < 0 {
+			return -i
+		}
+		if i >= n {
+			return 2*(n-1) - i
+		}
+		return i
+	}
+	out := matrix{rows: n, cols: h * w, data: make([]float64, n*h*w)}
+	for b := range n {
+		for y := range h {
+			for x := range w {
+				var s, s2 float64
+				for dy := -r; dy <= r; dy++ {
+					for dx := -r; dx <= r; dx++ {
+						v := images.at(b, reflect(y+dy, h)*w+reflect(x+dx, w))
+						s += v
+						s2 += v * v
+					}
+				}
+				k := float64(size * size)
+				variance := s2/k - (s/k)*(s/k) + reps.StdFilterEpsilon
+				std := math.Sqrt(variance)
+				if math.IsNaN(std) {
+					std = 0
+				}
+				out.data[b*h*w+y*w+x] = std
+			}
+		}
+	}
+	return out
 }

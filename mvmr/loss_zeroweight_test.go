@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	. "github.com/gomlx/gomlx/core/graph"
 )
 
@@ -24,19 +26,15 @@ func (nanRepresentation) Shape(height, width, channels int) ([]int, error) {
 }
 
 func (nanRepresentation) Features(images *Node) *Node {
-	return MulScalar(channelsFirst(images), math.NaN())
+	return MulScalar(Reshape(images, images.Shape().Dim(0), -1), math.NaN())
 }
 
-// registerForTest registers a representation for the duration of one test (the package's tests
-// do not run in parallel).
-func registerForTest(t *testing.T, rep Representation) {
+// registerForTest adds a representation to reps.Known for the duration of one test (the
+// package's tests do not run in parallel), as a program adds its own.
+func registerForTest(t *testing.T, rep reps.Representation) {
 	t.Helper()
-	RegisterRepresentation(rep.Name(), func(Params) (Representation, error) { return rep, nil })
-	t.Cleanup(func() {
-		registryMu.Lock()
-		delete(representations, rep.Name())
-		registryMu.Unlock()
-	})
+	reps.Known[rep.Name()] = reps.Entry{New: func(string, reps.Params) (reps.Representation, error) { return rep, nil }}
+	t.Cleanup(func() { delete(reps.Known, rep.Name()) })
 }
 
 func TestZeroWeightNonFiniteTermIsLoggedOnly(t *testing.T) {
@@ -150,7 +148,7 @@ func TestEveryWeightZeroTotalIsZero(t *testing.T) {
 		z[i] = float32(i%5) * 0.3
 	}
 	values := flat64(t, call1(t, func(in []*Node) *Node {
-		views := Views{Original: Reshape(in[0], n, 4, 4, 1), Augmented: Reshape(in[0], n, 4, 4, 1)}
+		views := reps.Views{Original: Reshape(in[0], n, 4, 4, 1), Augmented: Reshape(in[0], n, 4, 4, 1)}
 		zs := Reshape(in[1], n, 4)
 		c := loss.Components(views, zs, MulScalar(zs, 2))
 		return Stack(append(c, ConvertDType(loss.FiniteInTotal(c), c[0].DType())), 0)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -74,7 +76,7 @@ func (p *OnlineProbe) build(backend compute.Backend) error {
 	opt := OptimizerConfig{Name: OptimizerAdam, LR: p.LR, MinLR: p.LR, Beta1: 0.9, Beta2: 0.999,
 		Epsilon: 1e-8, TotalSteps: 1} // MinLR = LR: a constant learning rate
 	head := func(scope *model.Scope, h *Node) *Node {
-		return Linear(scope.In("online_probe"), h, numClasses, true)
+		return nn.Linear(scope.In("online_probe"), h, numClasses, true)
 	}
 	p.stepExec, err = model.NewExec(backend, p.store, func(scope *model.Scope, h, labels *Node) *Node {
 		g := h.Graph()

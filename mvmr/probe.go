@@ -14,6 +14,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
@@ -202,7 +203,7 @@ func LinearProbe(backend compute.Backend, train, test Features, config ProbeConf
 // probeVariables returns the probe's weights [classes, dim] and bias [classes], initialised at
 // zero: the problem is convex, and a random start only adds noise that short training must undo.
 func probeVariables(scope *model.Scope, dim, classes int) (weights, bias *model.Variable) {
-	probe := scope.At("probe").WithInitializer(constantInit(0))
+	probe := scope.At("probe").WithInitializer(initializer.Zero)
 	weights = probe.VariableWithShape("weights", shapes.Make(dtypes.Float32, classes, dim))
 	bias = probe.VariableWithShape("bias", shapes.Make(dtypes.Float32, classes))
 	return weights, bias

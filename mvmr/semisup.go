@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -21,8 +23,8 @@ import (
 //
 // The official semi-supervised module trains with Adam (lr 1e-4, weight decay 1e-6, batch 128,
 // augmented views) for 200 epochs. A CPU budget affords a few hundred steps, so the default
-// learning rate is 10× higher (1e-3) with a cosine to 0 over Steps; OfficialSemiSupConfig gives
-// the official values.
+// learning rate is 10× higher (1e-3) with a cosine to 0 over Steps; the official values are
+// Sampling SampleOfficial and Optimizer.LR 1e-4.
 type SemiSupConfig struct {
 	// Fraction of the training labels used, in (0, 1]: 0.01 for "1 %", 0.1 for "10 %".
 	Fraction float64 `json:"fraction"`
@@ -45,17 +47,6 @@ type SemiSupConfig struct {
 func DefaultSemiSupConfig(fraction float64) SemiSupConfig {
 	return SemiSupConfig{Fraction: fraction, Sampling: SamplePerClass, Steps: 300, BatchSize: 128, Augment: true, Seed: 1,
 		Optimizer: OptimizerConfig{Name: OptimizerAdam, LR: 1e-3, WeightDecay: 1e-6, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, TotalSteps: 300}}
-}
-
-// OfficialSemiSupConfig is DefaultSemiSupConfig with the official code's sampling (uniform, with
-// replacement) and learning rate (1e-4); steps are left to the caller (200 epochs in the official
-// configs).
-func OfficialSemiSupConfig(fraction float64, steps int) SemiSupConfig {
-	c := DefaultSemiSupConfig(fraction)
-	c.Sampling = SampleOfficial
-	c.Steps = steps
-	c.Optimizer.LR = 1e-4
-	return c
 }
 
 // SemiSupResult is the outcome of FineTune.
@@ -98,7 +89,10 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 	if err != nil {
 		return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: %w", err)
 	}
-	store := model.NewStore()
+	store, err := newEncoderStore()
+	if err != nil {
+		return SemiSupResult{}, err
+	}
 	if err := store.SetRNGStateFromSeed(config.Seed); err != nil {
 		return SemiSupResult{}, err
 	}
@@ -120,17 +114,17 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 	classes := train.NumClasses
 	forward := func(scope *model.Scope, images *Node) *Node {
 		h := t.config.Encoder.Backbone(scope.In(encoderScope), images)
-		return Linear(scope.In("semisup_head"), h, classes, true)
+		return nn.Linear(scope.In("semisup_head"), h, classes, true)
 	}
 	stepExec, err := model.NewExec(t.backend, store, func(scope *model.Scope, images, labels *Node) *Node {
 		g := images.Graph()
 		scope.Store().SetTraining(g, true)
-		deferStateUpdates(g)
+		nn.DeferStateUpdates(g)
 		loss := crossEntropy(forward(scope, images), labels)
 		vars, params := trainableInUse(scope.Store(), g)
 		finite := IsFinite(loss)
 		opt.applyAdam(scope.Store(), g, vars, Gradient(loss, params...), finite)
-		commitStateUpdates(g, finite)
+		nn.CommitStateUpdates(g, finite)
 		return loss
 	})
 	if err != nil {
@@ -210,15 +204,4 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 		final += l / float64(len(recent))
 	}
 	return SemiSupResult{Top1: top1, Top5: top5, Labelled: len(labelled), FinalLoss: final, Seconds: time.Since(start).Seconds()}, nil
-}
-
-// trainableInUse returns the trainable variables of store that graph g reads, and their values in g.
-func trainableInUse(store *model.Store, g *Graph) (vars []*model.Variable, params []*Node) {
-	for v := range store.IterVariables() {
-		if v.Trainable && v.InUseByGraph(g) {
-			vars = append(vars, v)
-			params = append(params, v.NodeValue(g))
-		}
-	}
-	return vars, params
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 	"github.com/mvmr-ssl/mvmr-go/plotting"
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
@@ -249,7 +250,7 @@ func (r *ConfigRun) Describe(w io.Writer) error {
 	enc := resolved.Encoder
 	arch := c.Encoder.Type
 	switch {
-	case arch == mvmr.ArchCNN:
+	case arch == nn.ArchCNN:
 		arch = fmt.Sprintf("cnn, channels %v, strides %v", c.Encoder.Channels, c.Encoder.Strides)
 	case c.Encoder.SmallKernel:
 		arch += ", small_kernel stem (3x3 stride 1)"
@@ -270,7 +271,7 @@ func (r *ConfigRun) Describe(w io.Writer) error {
 		c.Weights.MSE, c.Weights.Std, c.StdMargin, c.Weights.DCorZZ, reps, c.L3Mode, c.DCorScale)
 	precision := c.Encoder.Precision
 	if precision == "" {
-		precision = mvmr.PrecisionFloat32
+		precision = nn.PrecisionFloat32
 	}
 	fmt.Fprintf(w, "precision %s; parallel.devices %d, parallel.loss_groups %d; backend %s\n",
 		precision, max(1, c.Parallel.Devices), max(1, c.Parallel.LossGroups), mvmr.BackendConfig())

@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -241,7 +243,7 @@ func Default() Config { return defaults().complete() }
 func defaults() Config {
 	loss := mvmr.DefaultLossConfig()
 	opt := mvmr.DefaultOptimizerConfig(mvmr.QuickstartSteps)
-	enc := mvmr.DefaultEncoderConfig()
+	enc := nn.DefaultEncoderConfig()
 	probe := mvmr.DefaultProbeConfig()
 	knn := mvmr.DefaultKNNConfig()
 	c := Config{
@@ -251,7 +253,7 @@ func defaults() Config {
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
 		Dataset: DatasetConfig{Name: "mnist", AugPolicy: AugPolicyDefault, TrainSplit: datasets.SplitTrain},
-		Encoder: EncoderConfig{Type: mvmr.ArchCNN, OutDim: enc.Projector},
+		Encoder: EncoderConfig{Type: nn.ArchCNN, OutDim: enc.Projector},
 		Scatnet: ScatnetConfig{J: 2, L: 8},
 		HOG:     HOGConfig{NBins: 24, Pool: 8},
 		Eval: EvalConfig{Protocols: []string{"linear"}, Features: "h", Probe: ProbeSettings{
@@ -268,8 +270,8 @@ func defaults() Config {
 // complete fills the settings that default by encoder type (the cnn's blocks and head, the
 // ResNets' pooled head), so that the config printed back shows every value used.
 func (c Config) complete() Config {
-	if c.Encoder.Type == mvmr.ArchCNN {
-		def := mvmr.DefaultEncoderConfig()
+	if c.Encoder.Type == nn.ArchCNN {
+		def := nn.DefaultEncoderConfig()
 		if len(c.Encoder.Channels) == 0 && len(c.Encoder.Strides) == 0 {
 			c.Encoder.Channels, c.Encoder.Strides = slices.Clone(def.Channels), slices.Clone(def.Strides)
 		}
@@ -277,7 +279,7 @@ func (c Config) complete() Config {
 			c.Encoder.Head = string(def.Head)
 		}
 	} else if c.Encoder.Head == "" {
-		c.Encoder.Head = string(mvmr.HeadAvgPool)
+		c.Encoder.Head = string(nn.HeadAvgPool)
 	}
 	return c
 }
@@ -399,7 +401,7 @@ func FromMap(m map[string]any) (Loaded, error) {
 	// "resnet" is ResNet-50 (ResnetMultiProj's default).
 	if v, ok := m["encoder_type"]; ok {
 		if v == "resnet" {
-			v = mvmr.ArchResNet50
+			v = nn.ArchResNet50
 		}
 		delete(m, "encoder_type")
 		enc, isMap := m["encoder"].(map[string]any)
@@ -464,8 +466,8 @@ func officialDefaults(m map[string]any, l *Loaded, semi bool) {
 		return sub
 	}
 	if enc := section("encoder"); enc["type"] == nil {
-		enc["type"] = mvmr.ArchResNet50
-		l.Notices = append(l.Notices, fmt.Sprintf("encoder.type = %s: the official code's encoder (ResnetMultiProj) for a config without encoder_type", mvmr.ArchResNet50))
+		enc["type"] = nn.ArchResNet50
+		l.Notices = append(l.Notices, fmt.Sprintf("encoder.type = %s: the official code's encoder (ResnetMultiProj) for a config without encoder_type", nn.ArchResNet50))
 	}
 	if data := section("dataset"); !semi && data["name"] == "stl10" && data["train_split"] == nil {
 		data["train_split"] = officialSTL10Split

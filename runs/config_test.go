@@ -11,6 +11,8 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // fakeDigits is a data set of n blank 28×28 grey images in 10 classes: enough to resolve a
@@ -92,7 +94,7 @@ func TestOfficialConfigsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = l.Config
-	if c.Encoder.Type != mvmr.ArchResNet50 || c.Encoder.Head != string(mvmr.HeadAvgPool) || c.Optimizer != "adam" ||
+	if c.Encoder.Type != nn.ArchResNet50 || c.Encoder.Head != string(nn.HeadAvgPool) || c.Optimizer != "adam" ||
 		c.Scheduler != "cosine" || c.Dataset.AugPolicy != "custom" || c.BatchSize != 256 || c.Epochs != 1000 {
 		t.Errorf("cifar20: encoder %+v optimizer %q scheduler %q aug_policy %q batch %d epochs %g", c.Encoder, c.Optimizer,
 			c.Scheduler, c.Dataset.AugPolicy, c.BatchSize, c.Epochs)
@@ -132,14 +134,14 @@ func TestOfficialConfigResolves(t *testing.T) {
 	}
 	wantTerms := []mvmr.RepresentationTerm{
 		{Name: "image", Weight: 1, Mode: mvmr.ModeOfficial},
-		{Name: "hog", Params: mvmr.Params{"nbins": 24, "pool": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
-		{Name: "scatnet", Params: mvmr.Params{"J": 2, "L": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
+		{Name: "hog", Params: reps.Params{"nbins": 24, "pool": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
+		{Name: "scatnet", Params: reps.Params{"J": 2, "L": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
 	}
 	if !reflect.DeepEqual(mc.Loss.Representations, wantTerms) {
 		t.Errorf("representations %+v; want %+v", mc.Loss.Representations, wantTerms)
 	}
 	e := mc.Encoder
-	if e.Arch != mvmr.ArchResNet18 || !e.SmallKernel || e.Projector != "8192-8192-8192" || e.Head != mvmr.HeadAvgPool || !e.ZeroInitResidual {
+	if e.Arch != nn.ArchResNet18 || !e.SmallKernel || e.Projector != "8192-8192-8192" || e.Head != nn.HeadAvgPool || !e.ZeroInitResidual {
 		t.Errorf("encoder %+v", e)
 	}
 	// Gradient accumulation: steps and epochs count batches, the schedule updates.
@@ -323,8 +325,8 @@ func TestParallelAndPrecisionResolve(t *testing.T) {
 	if want := (mvmr.ParallelConfig{Devices: 2, LossGroups: 4}); mc.Parallel != want {
 		t.Errorf("Resolve: parallel = %+v, want %+v", mc.Parallel, want)
 	}
-	if mc.Encoder.Precision != mvmr.PrecisionBFloat16 {
-		t.Errorf("Resolve: encoder.precision = %q, want %q", mc.Encoder.Precision, mvmr.PrecisionBFloat16)
+	if mc.Encoder.Precision != nn.PrecisionBFloat16 {
+		t.Errorf("Resolve: encoder.precision = %q, want %q", mc.Encoder.Precision, nn.PrecisionBFloat16)
 	}
 }
 

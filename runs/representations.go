@@ -8,15 +8,16 @@ import (
 	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // Representation is one L3 term of a run: a registered representation, its parameters, its
 // weight and its mode.
 type Representation struct {
-	// Name is a registered representation (mvmr.RepresentationNames).
+	// Name is a registered representation (mvmr.Representations).
 	Name string `yaml:"name"`
 	// Params are its parameters; hog and scatnet ones default to the hog and scatnet sections.
-	Params mvmr.Params `yaml:"params,omitempty"`
+	Params reps.Params `yaml:"params,omitempty"`
 	// Weight multiplies the term in the total (default 1).
 	Weight float64 `yaml:"weight"`
 	// Mode is maximize or official; empty takes the config's l3_mode.
@@ -96,7 +97,7 @@ func CheckRepresentationNames(key string, names []string) error {
 // checkRepresentationName is the one check of a representation's name: registered, and not
 // among the earlier ones.
 func checkRepresentationName(key, name string, earlier []string) error {
-	if known := mvmr.RepresentationNames(); !slices.Contains(known, name) {
+	if known := mvmr.Representations().Names(); !slices.Contains(known, name) {
 		return fmt.Errorf("%s = %s: expected one of %s", key, show(name), strings.Join(known, ", "))
 	}
 	if slices.Contains(earlier, name) {
@@ -136,12 +137,12 @@ func (r Representations) Label() string {
 
 // sectionDefaults are the parameters the official hog and scatnet sections give each
 // representation that reads them.
-func (c Config) sectionDefaults(name string) mvmr.Params {
+func (c Config) sectionDefaults(name string) reps.Params {
 	switch name {
 	case "hog", "aug_hog":
-		return mvmr.Params{"nbins": c.HOG.NBins, "pool": c.HOG.Pool}
+		return reps.Params{"nbins": c.HOG.NBins, "pool": c.HOG.Pool}
 	case "scatnet", "aug_scatnet", "patch_scatnet":
-		return mvmr.Params{"J": c.Scatnet.J, "L": c.Scatnet.L}
+		return reps.Params{"J": c.Scatnet.J, "L": c.Scatnet.L}
 	}
 	return nil
 }
@@ -153,7 +154,7 @@ func (c Config) lossTerms() []mvmr.RepresentationTerm {
 	for _, rep := range c.Representations {
 		params := c.sectionDefaults(rep.Name)
 		if params == nil && len(rep.Params) > 0 {
-			params = mvmr.Params{}
+			params = reps.Params{}
 		}
 		for k, v := range rep.Params {
 			params[k] = v

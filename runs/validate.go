@@ -9,6 +9,7 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 // Validate checks every value and returns one error per bad value (joined), each naming the
@@ -70,7 +71,7 @@ func (c Config) Validate() error {
 	nonNegative("weights.dcor_zz", c.Weights.DCorZZ)
 	modes := []string{string(mvmr.ModeMaximize), string(mvmr.ModeOfficial)}
 	oneOf("l3_mode", c.L3Mode, modes)
-	names, known := c.Representations.Names(), mvmr.RepresentationNames()
+	names, known := c.Representations.Names(), mvmr.Representations().Names()
 	for i, rep := range c.Representations {
 		key := fmt.Sprintf("representations[%d]", i)
 		if err := checkRepresentationName(key+".name", rep.Name, names[:i]); err != nil {
@@ -84,7 +85,7 @@ func (c Config) Validate() error {
 			oneOf(key+".mode", rep.Mode, modes)
 		}
 		term := c.lossTerms()[i]
-		if _, err := mvmr.NewRepresentation(term.Name, term.Params); err != nil {
+		if _, err := mvmr.Representations().New(term.Name, term.Params); err != nil {
 			errs = append(errs, fmt.Errorf("%s.params = %s: %w", key, show(map[string]any(term.Params)), err))
 		}
 	}
@@ -102,14 +103,14 @@ func (c Config) Validate() error {
 	if c.Dataset.TestLimit < 0 {
 		bad("dataset.test_limit", c.Dataset.TestLimit, "an integer >= 0 (0: all images)")
 	}
-	oneOf("encoder.type", c.Encoder.Type, mvmr.Archs())
-	if slices.Contains(mvmr.Archs(), c.Encoder.Type) {
+	oneOf("encoder.type", c.Encoder.Type, nn.Archs())
+	if slices.Contains(nn.Archs(), c.Encoder.Type) {
 		switch {
-		case c.Encoder.Type != mvmr.ArchCNN && len(c.Encoder.Channels)+len(c.Encoder.Strides) > 0:
+		case c.Encoder.Type != nn.ArchCNN && len(c.Encoder.Channels)+len(c.Encoder.Strides) > 0:
 			bad("encoder.channels", c.Encoder.Channels, fmt.Sprintf("none for encoder.type %s (channels and strides are for cnn)", c.Encoder.Type))
-		case c.Encoder.Type == mvmr.ArchCNN && (c.Encoder.SmallKernel || c.Encoder.NoMaxPool):
+		case c.Encoder.Type == nn.ArchCNN && (c.Encoder.SmallKernel || c.Encoder.NoMaxPool):
 			bad("encoder.small_kernel", c.Encoder.SmallKernel, fmt.Sprintf("false for encoder.type cnn (small_kernel and no_maxpool are for %s)",
-				strings.Join(slices.DeleteFunc(mvmr.Archs(), func(a string) bool { return a == mvmr.ArchCNN }), ", ")))
+				strings.Join(slices.DeleteFunc(nn.Archs(), func(a string) bool { return a == nn.ArchCNN }), ", ")))
 		default:
 			if err := c.mvmrEncoder().Validate(); err != nil {
 				errs = append(errs, errors.New(strings.Replace(err.Error(), "encoder.projector", "encoder.out_dim", 1)))
@@ -173,16 +174,16 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-func (c Config) mvmrEncoder() mvmr.EncoderConfig {
-	if c.Encoder.Type != mvmr.ArchCNN {
-		e := mvmr.ResNetConfig(c.Encoder.Type, c.Encoder.SmallKernel, c.Encoder.OutDim)
+func (c Config) mvmrEncoder() nn.EncoderConfig {
+	if c.Encoder.Type != nn.ArchCNN {
+		e := nn.ResNetConfig(c.Encoder.Type, c.Encoder.SmallKernel, c.Encoder.OutDim)
 		e.NoMaxPool = c.Encoder.NoMaxPool
-		e.Head = mvmr.Head(c.Encoder.Head)
+		e.Head = nn.Head(c.Encoder.Head)
 		e.Precision = c.Encoder.Precision
 		return e
 	}
-	return mvmr.EncoderConfig{Channels: c.Encoder.Channels, Strides: c.Encoder.Strides,
-		Head: mvmr.Head(c.Encoder.Head), Projector: c.Encoder.OutDim, Precision: c.Encoder.Precision}
+	return nn.EncoderConfig{Channels: c.Encoder.Channels, Strides: c.Encoder.Strides,
+		Head: nn.Head(c.Encoder.Head), Projector: c.Encoder.OutDim, Precision: c.Encoder.Precision}
 }
 
 // mvmrParallel returns the parallel.* settings as mvmr's.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
@@ -36,7 +38,7 @@ func addDistillFlags(fs *flag.FlagSet, text distillFlagText) *distillFlags {
 // distillSetup is what the shared flags say, parsed and checked.
 type distillSetup struct {
 	teacherKind, teacherPath string
-	encoder                  mvmr.EncoderConfig
+	encoder                  nn.EncoderConfig
 	// reps are the -reps terms, kept beside the teacher.
 	reps  []mvmr.RepresentationTerm
 	steps int
@@ -63,7 +65,7 @@ func (f *distillFlags) setup() (distillSetup, error) {
 
 // config returns the student's distillation config (mvmr.DistillConfig: L1 + L2 + 1 − dCor(z~,
 // teacher)) with the teacher's params, and reps maximised beside the teacher.
-func (s distillSetup) config(params mvmr.Params, reps []mvmr.RepresentationTerm) mvmr.Config {
+func (s distillSetup) config(params reps.Params, reps []mvmr.RepresentationTerm) mvmr.Config {
 	c := mvmr.DistillConfig(s.encoder, mvmr.TeacherTerm(s.teacherKind, s.teacherPath, params), int64(s.steps))
 	c.Loss.Representations = append(c.Loss.Representations, reps...)
 	return c

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // TestDistillRepsSyntax checks that -reps takes what it took before its parser moved to runs
@@ -61,7 +62,7 @@ func TestDistillSetupBuildsTheStudentConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := setup.config(mvmr.Params{"scale": "0.5"}, setup.reps)
+	c := setup.config(reps.Params{"scale": "0.5"}, setup.reps)
 	var names []string
 	for _, r := range c.Loss.Representations {
 		names = append(names, r.Name)

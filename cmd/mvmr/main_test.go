@@ -129,7 +129,7 @@ func TestBadInputExitsWithStatus2(t *testing.T) {
 
 func TestRepCommand(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join("..", "..", "mvmr", "testdata", "official", "rgb32_input.npy")
+	in := filepath.Join("..", "..", "mvmr", "reps", "testdata", "official", "rgb32_input.npy")
 	out := filepath.Join(dir, "hog.npy")
 	code, stdout, stderr := runCLI("rep", "-param", "nbins=9", "-param", "pool=4", "hog", in, out)
 	if code != 0 {
@@ -139,7 +139,7 @@ func TestRepCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := npy.ReadArrayFile(filepath.Join("..", "..", "mvmr", "testdata", "official", "rgb32_hog_n9_p4.npy"))
+	want, err := npy.ReadArrayFile(filepath.Join("..", "..", "mvmr", "reps", "testdata", "official", "rgb32_hog_n9_p4.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}
