@@ -44,7 +44,7 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 	if heldOut == nil || heldOut.Len() < 4 {
 		return nil, fmt.Errorf("mvmr: dCor monitor needs a held-out data set of at least 4 images")
 	}
-	d := t.data
+	d := t.Data()
 	if heldOut.Height != d.Height || heldOut.Width != d.Width || heldOut.Channels != d.Channels {
 		return nil, fmt.Errorf("mvmr: dCor monitor: held-out %s has %dx%dx%d images; the trainer's %dx%dx%d",
 			heldOut.Name, heldOut.Height, heldOut.Width, heldOut.Channels, d.Height, d.Width, d.Channels)
@@ -75,15 +75,15 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 		input := images
 		if rep.FreshView() {
 			if augmented == nil {
-				augment, err := t.config.Augmenter(heldOut)
+				augment, err := t.Config().Augmenter(heldOut)
 				if err != nil {
 					return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 				}
-				augmented = fixedAugmentation(augment, heldOut, n, t.config.Seed)
+				augmented = fixedAugmentation(augment, heldOut, n, t.Config().Seed)
 			}
 			input = augmented
 		}
-		features, err := rep.OnImages(t.backend, input, n, d.Height, d.Width, d.Channels)
+		features, err := rep.OnImages(t.Backend(), input, n, d.Height, d.Width, d.Channels)
 		if err != nil {
 			return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 		}
@@ -99,15 +99,15 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 func (m *DCorMonitor) Names() []string { return append([]string(nil), m.names...) }
 
 // Observe implements Monitor.
-func (m *DCorMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBatch) (map[string]float64, error) {
-	if !due(step, m.Every) {
+func (m *DCorMonitor) Observe(v StepView) (map[string]float64, error) {
+	if !due(v.Step(), m.Every) {
 		return nil, nil
 	}
-	z, zDim, err := t.encodeBatch(t.embedExec, m.images, m.n)
+	z, zDim, err := v.Embeddings(m.images, m.n)
 	if err != nil {
 		return nil, err
 	}
-	scale := float32(1 / t.config.Loss.DCorScale)
+	scale := float32(1 / v.Config().Loss.DCorScale)
 	for i := range z {
 		z[i] *= scale
 	}

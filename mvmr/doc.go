@@ -17,8 +17,9 @@
 //     and LARS).
 //   - checkpoint.go, checkpoint_history.go, session.go, export.go: Save, LoadTrainer,
 //     ResumeOrNew and the exported encoder.
-//   - monitor.go, monitor_state.go, dcor_monitor.go, collapse_monitor.go, collapse.go,
-//     online_probe.go: monitors run during training, and the collapse measures.
+//   - monitor.go (Monitor, AddDefaultMonitors), step_view.go (StepView: all a monitor sees of a
+//     step), monitor_state.go (checkpointed monitor state), dcor_monitor.go, collapse_monitor.go,
+//     collapse.go, online_probe.go: monitors run during training, and the collapse measures.
 //   - evaluate.go (Evaluate, the protocols by name), probe.go, probe_encoder.go, knn.go,
 //     semisup.go, semisup_sample.go, results.go: linear probe, kNN, semi-supervised
 //     fine-tuning, t-SNE, and their result rows.

@@ -3,8 +3,6 @@ package mvmr
 import (
 	"testing"
 	"time"
-
-	"github.com/mvmr-ssl/mvmr-go/datasets"
 )
 
 // timedMonitor adds the time its monitor's Observe takes to spent.
@@ -13,9 +11,9 @@ type timedMonitor struct {
 	spent time.Duration
 }
 
-func (m *timedMonitor) Observe(t *Trainer, step int64, batch *datasets.TwoViewBatch) (map[string]float64, error) {
+func (m *timedMonitor) Observe(v StepView) (map[string]float64, error) {
 	start := time.Now()
-	out, err := m.Monitor.Observe(t, step, batch)
+	out, err := m.Monitor.Observe(v)
 	m.spent += time.Since(start)
 	return out, err
 }

@@ -186,7 +186,7 @@ func TestCollapseMonitorOnDivergedEncoderWarnsWithoutStopping(t *testing.T) {
 		t.Fatal(err)
 	}
 	for step := int64(1); step <= 2; step++ {
-		values, err := collapse.Observe(tr, step, nil)
+		values, err := collapse.Observe(tr.view(step, nil))
 		if err != nil || values != nil {
 			t.Fatalf("step %d: Observe = %v, %v; want nothing recorded and no error", step, values, err)
 		}

@@ -97,13 +97,14 @@ func (p *OnlineProbe) build(backend compute.Backend) error {
 }
 
 // Observe implements Monitor.
-func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBatch) (map[string]float64, error) {
+func (p *OnlineProbe) Observe(v StepView) (map[string]float64, error) {
 	if p.stepExec == nil {
-		if err := p.build(t.backend); err != nil {
+		if err := p.build(v.Backend()); err != nil {
 			return nil, err
 		}
 	}
-	h, dim, err := t.encodeBatch(t.featureExec, batch.Original, batch.Size)
+	step, batch := v.Step(), v.Batch()
+	h, dim, err := v.BatchFeatures()
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +136,7 @@ func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBat
 		return nil, nil
 	}
 	if p.testN > 0 {
-		ht, _, err := t.encodeBatch(t.featureExec, p.testImages, p.testN)
+		ht, _, err := v.Features(p.testImages, p.testN)
 		if err != nil {
 			return nil, err
 		}

@@ -53,6 +53,7 @@ type Trainer struct {
 	parallel     *dataParallel // nil on one device
 	featureExec  *model.Exec
 	embedExec    *model.Exec
+	encodeExec   *model.Exec // h and z in one pass, built when a monitor first asks (step_view.go)
 	calibrateExc *model.Exec
 	history      *history.History
 	monitors     []Monitor // see monitor.go
@@ -537,20 +538,6 @@ type freshViewHost struct {
 // Compute implements datasets.ImageFeatures.
 func (f freshViewHost) Compute(dst, image []float32, height, width, channels int) {
 	f.host.Compute(dst, image, height, width, channels)
-}
-
-// encodeBatch runs exec (featureExec for h, embedExec for z) on n normalised NHWC images and
-// returns the [n, dim] output.
-func (t *Trainer) encodeBatch(exec interface {
-	MustExec(...any) []*tensors.Tensor
-}, images []float32, n int) ([]float32, int, error) {
-	d := t.data
-	x := tensors.FromFlatDataAndDimensions(append([]float32(nil), images...), n, d.Height, d.Width, d.Channels)
-	var out []float32
-	if err := exceptions.TryCatch[error](func() { out = tensors.MustCopyFlatData[float32](exec.MustExec(x)[0]) }); err != nil {
-		return nil, 0, fmt.Errorf("mvmr: encoding %d held-out images: %w", n, err)
-	}
-	return out, len(out) / n, nil
 }
 
 // trainableInUse returns the trainable variables of store that graph g reads, and their values in g.
