@@ -3,6 +3,7 @@ package mvmr
 import (
 	"fmt"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -11,7 +12,7 @@ import (
 )
 
 // Names of the loss components. One name travels from the loss term to History, metrics and
-// plot legends; representation terms are named RepresentationTermPrefix + representation name.
+// plot legends; representation terms are named history.DCorTerm(representation name), "dcor/<name>".
 const (
 	// TermMSE is MSE(z, z~), the mean over batch and dimensions of the squared difference.
 	TermMSE = "mse"
@@ -21,8 +22,6 @@ const (
 	TermDCorZZ = "dcor_zz"
 	// TermTotal is the weighted sum of all terms, the loss that is minimised.
 	TermTotal = "total"
-	// RepresentationTermPrefix prefixes the name of each L3 term: "dcor/image", "dcor/std".
-	RepresentationTermPrefix = "dcor/"
 )
 
 // TermMode is how an L3 term turns dCor(z*_k, z~) into a loss.
@@ -170,7 +169,7 @@ func (l *Loss) Representations() []*reps.Rep {
 func (l *Loss) Names() []string {
 	names := []string{TermMSE, TermStd, TermDCorZZ}
 	for _, rep := range l.representations {
-		names = append(names, RepresentationTermPrefix+rep.Name())
+		names = append(names, history.DCorTerm(rep.Name()))
 	}
 	return append(names, TermTotal)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -27,7 +28,7 @@ const (
 	// TermTeacher in History, metrics and plot legends.
 	TeacherName = "teacher"
 	// TermTeacher is the name of the distillation term, 1 − dCor(z~, teacher).
-	TermTeacher = RepresentationTermPrefix + TeacherName
+	TermTeacher = history.DCorTermPrefix + TeacherName
 
 	// TeacherCheckpoint is an encoder trained by this kit (a Trainer.Save file), run frozen
 	// (BatchNorm in evaluation mode) on the original images resized to its training size.

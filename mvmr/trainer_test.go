@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 
 	"github.com/gomlx/compute/dtypes"
@@ -216,7 +217,7 @@ func TestTrainWithEveryRepresentation(t *testing.T) {
 	}
 	h := tr.History()
 	for _, name := range names {
-		values := h.Series(RepresentationTermPrefix + name)
+		values := h.Series(history.DCorTerm(name))
 		if len(values) != 2 || !(values[0] > 0 && values[0] < 1) {
 			t.Errorf("%s: recorded %v; want two values of 1 − dCor in (0, 1)", name, values)
 		}

@@ -201,7 +201,7 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.F
 					perStep[step] = map[string]float64{}
 				}
 				v := h.Series(n)[i]
-				if prefix == mvmr.RepresentationTermPrefix && modes[rep] != string(mvmr.ModeOfficial) {
+				if prefix == history.DCorTermPrefix && modes[rep] != string(mvmr.ModeOfficial) {
 					v = 1 - v
 				}
 				perStep[step][series] = v
