@@ -130,7 +130,7 @@ type Weights struct {
 
 // DatasetConfig selects the data set (official dataset.* keys).
 type DatasetConfig struct {
-	// Name is the data set; see DatasetNames (datasets.Open).
+	// Name is the data set; see DatasetNames() (datasets.Open).
 	Name string `yaml:"name"`
 	// Size is the image side the config expects; 0 takes the data set's own. Only the folder
 	// data set is resampled to it; for the others a size that differs is an error.
@@ -219,14 +219,16 @@ type ProbeSettings struct {
 // Allowed values. Other packages add data sets, encoders and protocols: these lists are what
 // this build offers, and every error lists them.
 var (
-	// DatasetNames are the data sets OpenData can load (datasets.Open).
-	DatasetNames = datasets.Names
 	// AugPolicyNames are the augmentation policies: "default" (the data set's usual one) and
 	// those of datasets.NewPolicy.
 	AugPolicyNames = append([]string{AugPolicyDefault}, datasets.PolicyNames...)
 	// Schedulers are the learning-rate schedules.
 	Schedulers = []string{"cosine", "constant"}
 )
+
+// DatasetNames returns the data sets OpenData can load: datasets.Names, those datasets.Open knows.
+// It is a copy: changing it changes neither datasets.Names nor what the next call returns.
+func DatasetNames() []string { return slices.Clone(datasets.Names) }
 
 // EvalProtocols returns the evaluation protocols: the linear probe, the weighted kNN classifier
 // (one row per k), fine-tuning on 1 % and 10 % of the labels, and t-SNE (its KL and

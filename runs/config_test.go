@@ -392,6 +392,26 @@ func TestEvalProtocolsIsACopy(t *testing.T) {
 	}
 }
 
+// TestDatasetNamesIsACopy checks that DatasetNames lists datasets.Names and that changing what it
+// returns changes neither datasets.Names nor the data sets a config is validated against.
+func TestDatasetNamesIsACopy(t *testing.T) {
+	got := DatasetNames()
+	if !slices.Equal(got, datasets.Names) || !slices.Contains(got, "mnist") {
+		t.Fatalf("DatasetNames() = %v; want datasets.Names %v, with mnist", got, datasets.Names)
+	}
+	got[0] = "imagenet"
+	if datasets.Names[0] == "imagenet" || DatasetNames()[0] == "imagenet" {
+		t.Errorf("changing DatasetNames()'s result changed the data sets: %v, %v", datasets.Names, DatasetNames())
+	}
+	l, err := Parse(nil, "dataset.name=imagenet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Config.Validate(); err == nil || !strings.Contains(err.Error(), `dataset.name = "imagenet": expected one of`) {
+		t.Errorf("dataset.name=imagenet after changing a copy: %v", err)
+	}
+}
+
 // TestRepresentationListSyntax checks the one parser of a representation list: the syntaxes the
 // config's representations key, the notebooks' --reps and the distill commands' -reps each took
 // before they shared it parse as they did (spaces trimmed, empty items skipped, "none" for no

@@ -89,7 +89,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s.params = %s: %w", key, show(map[string]any(term.Params)), err))
 		}
 	}
-	oneOf("dataset.name", c.Dataset.Name, DatasetNames)
+	oneOf("dataset.name", c.Dataset.Name, DatasetNames())
 	if c.Dataset.Size < 0 {
 		bad("dataset.size", c.Dataset.Size, "the image side in pixels, or 0 for the data set's own")
 	}
