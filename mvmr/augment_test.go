@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestConfigAugmenterPicksThePolicy(t *testing.T) {
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(2)
 	a, err := config.Augmenter(train)
 	if err != nil || a.(datasets.DigitAugment) != config.Augment {

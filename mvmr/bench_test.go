@@ -7,6 +7,8 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // Speed targets live here, not in timed tests. Compare executors or builds side by side in one
@@ -18,7 +20,7 @@ import (
 // BenchmarkTrainStep measures one quickstart training step: batch 256, both views through the
 // encoder, every loss term, the gradient and the Adam update.
 func BenchmarkTrainStep(b *testing.B) {
-	train, _ := testMNIST(b, 60000, 0)
+	train, _ := testutil.MNIST(b, 60000, 0)
 	trainer, err := NewTrainerWithBackend(testBackend(b), QuickstartConfig(1000), train)
 	if err != nil {
 		b.Fatal(err)
@@ -39,8 +41,8 @@ func BenchmarkTrainStep(b *testing.B) {
 func BenchmarkDistanceCorrelation(b *testing.B) {
 	const n, d = 256, 2048
 	rng := rand.New(rand.NewPCG(1, 2))
-	x := tensorOf(randomMatrix(rng, n, d), dtypes.Float32)
-	y := tensorOf(randomMatrix(rng, n, d), dtypes.Float32)
+	x := testutil.TensorOf(testutil.RandomMatrix(rng, n, d), dtypes.Float32)
+	y := testutil.TensorOf(testutil.RandomMatrix(rng, n, d), dtypes.Float32)
 	exec, err := NewExec(testBackend(b), func(x, y *Node) (*Node, *Node, *Node) {
 		dcor := DistanceCorrelation(x, y)
 		grads := Gradient(dcor, x, y)
@@ -49,20 +51,7 @@ func BenchmarkDistanceCorrelation(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	run := func() {
-		out, err := exec.Exec(x, y)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, o := range out {
-			o.FinalizeAll()
-		}
-	}
-	run()
-	b.ResetTimer()
-	for range b.N {
-		run()
-	}
+	testutil.BenchExec(b, exec, x, y)
 }
 
 // BenchmarkTrainStepResNet18 times one training step of ResNet-18 (small_kernel, projector

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // TestMain lets the kill test re-run this test binary as a child that saves checkpoints in a loop.
@@ -34,7 +36,7 @@ func TestMain(m *testing.M) {
 }
 
 func saveLoop(path string) {
-	train, _ := testMNIST(nopTB{}, 512, 0)
+	train, _ := testutil.MNIST(nopTB{}, 512, 0)
 	backend, err := NewBackend()
 	if err != nil {
 		os.Exit(3)
@@ -61,7 +63,7 @@ func TestCheckpointSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes; skipped with -short")
 	}
-	train, _ := testMNIST(t, 512, 0)
+	train, _ := testutil.MNIST(t, 512, 0)
 	rng := rand.New(rand.NewPCG(51, 52))
 	for round := range 4 {
 		dir := t.TempDir()

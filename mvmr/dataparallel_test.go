@@ -13,6 +13,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestParallelConfigValidateNamesTheField(t *testing.T) {
@@ -48,7 +50,7 @@ func TestParallelConfigValidateNamesTheField(t *testing.T) {
 // The pure-Go backend has one device: asking for two must fail when the trainer is made, with
 // an error that names the setting, the backend and what to do, not at the first step.
 func TestDataParallelNeedsAsManyDevices(t *testing.T) {
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(10)
 	config.Parallel.Devices = 2
 	trainer, err := NewTrainerWithBackend(testBackend(t), config, train)
@@ -131,7 +133,7 @@ func TestLossGroupsGiveTheOfficialDDPStep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return flat64(t, out[0])
+		return testutil.Flat64(t, out[0])
 	}
 	grouped := run(groups, 0, n) // first: initialises the weights every later run shares
 	whole := run(1, 0, n)
@@ -173,7 +175,7 @@ func TestLossGroupsGiveTheOfficialDDPStep(t *testing.T) {
 // The trainer must train with the grouped loss: its first-step loss differs from the one-group
 // run on the same batch and weights, and stays finite over a few steps.
 func TestTrainerWithLossGroups(t *testing.T) {
-	train, _ := testMNIST(t, 128, 0)
+	train, _ := testutil.MNIST(t, 128, 0)
 	first := map[int]float64{}
 	for _, groups := range []int{1, 4} {
 		config := tinyConfig(3)

@@ -13,6 +13,8 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 
 	. "github.com/gomlx/gomlx/core/graph"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // nanRepresentation is a graph representation whose features are all NaN: its dCor term is NaN
@@ -39,7 +41,7 @@ func registerForTest(t *testing.T, rep reps.Representation) {
 
 func TestZeroWeightNonFiniteTermIsLoggedOnly(t *testing.T) {
 	registerForTest(t, nanRepresentation{})
-	train, _ := testMNIST(t, 512, 0)
+	train, _ := testutil.MNIST(t, 512, 0)
 	const steps = 3
 	base := tinyConfig(8)
 	withNaN := base
@@ -147,7 +149,7 @@ func TestEveryWeightZeroTotalIsZero(t *testing.T) {
 	for i := range z {
 		z[i] = float32(i%5) * 0.3
 	}
-	values := flat64(t, call1(t, func(in []*Node) *Node {
+	values := testutil.Flat64(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node {
 		views := reps.Views{Original: Reshape(in[0], n, 4, 4, 1), Augmented: Reshape(in[0], n, 4, 4, 1)}
 		zs := Reshape(in[1], n, 4)
 		c := loss.Components(views, zs, MulScalar(zs, 2))
@@ -159,7 +161,7 @@ func TestEveryWeightZeroTotalIsZero(t *testing.T) {
 }
 
 func TestTrainerWithEveryWeightZeroLeavesWeights(t *testing.T) {
-	train, _ := testMNIST(t, 256, 0)
+	train, _ := testutil.MNIST(t, 256, 0)
 	config := tinyConfig(4)
 	config.Optimizer.WeightDecay = 0 // decay alone would move the weights
 	config.Loss.MSEWeight, config.Loss.StdWeight, config.Loss.DCorZZWeight = 0, 0, 0

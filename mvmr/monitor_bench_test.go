@@ -3,6 +3,8 @@ package mvmr
 import (
 	"testing"
 	"time"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // timedMonitor adds the time its monitor's Observe takes to spent.
@@ -29,7 +31,7 @@ func (m *timedMonitor) Observe(v StepView) (map[string]float64, error) {
 //
 //	GOEXPERIMENT=simd go test -run '^$' -bench MonitorCost -benchtime 10x ./mvmr
 func BenchmarkMonitorCost(b *testing.B) {
-	train, test := testMNIST(b, 60000, 10000)
+	train, test := testutil.MNIST(b, 60000, 10000)
 	trainer, err := NewTrainerWithBackend(testBackend(b), QuickstartConfig(1000), train)
 	if err != nil {
 		b.Fatal(err)

@@ -5,11 +5,13 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestEncoderParameterCountEqualsTrainersAndTorchvisions(t *testing.T) {
 	// The quickstart-style CNN: the count before any trainer equals the trained trainer's.
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(4)
 	tr := newTestTrainer(t, config, train)
 	if err := tr.Train(1); err != nil {

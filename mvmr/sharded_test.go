@@ -10,6 +10,8 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/support/exceptions"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // TestShardedLossEqualsGlobalLoss emulates data parallelism over 4 devices on the CPU: each
@@ -21,9 +23,9 @@ func TestShardedLossEqualsGlobalLoss(t *testing.T) {
 	const n, d, shards = 24, 5, 4
 	b := n / shards
 	rng := rand.New(rand.NewPCG(91, 92))
-	zOrig, zAug := randomMatrix(rng, n, d), randomMatrix(rng, n, d)
-	for i := range zAug.data {
-		zAug.data[i] = 0.6*zOrig.data[i] + 0.8*zAug.data[i] // correlated views
+	zOrig, zAug := testutil.RandomMatrix(rng, n, d), testutil.RandomMatrix(rng, n, d)
+	for i := range zAug.Data {
+		zAug.Data[i] = 0.6*zOrig.Data[i] + 0.8*zAug.Data[i] // correlated views
 	}
 	loss, err := NewLoss(LossConfig{StdMargin: 1, DCorScale: 32, MSEWeight: 1, StdWeight: 1, DCorZZWeight: 1})
 	if err != nil {
@@ -33,7 +35,7 @@ func TestShardedLossEqualsGlobalLoss(t *testing.T) {
 		c := loss.Components(reps.Views{}, zo, za)
 		return c[len(c)-1]
 	}
-	out := flat64(t, call1(t, func(in []*Node) *Node {
+	out := testutil.Flat64(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node {
 		zo, za := in[0], in[1]
 		global := total(zo, za)
 		globalGrads := Gradient(global, zo, za)
@@ -70,7 +72,7 @@ func TestShardedLossEqualsGlobalLoss(t *testing.T) {
 			parts = append(parts, Reshape(g, -1))
 		}
 		return Concatenate(parts, 0)
-	}, tensorOf(zOrig, dtypes.Float64), tensorOf(zAug, dtypes.Float64)))
+	}, testutil.TensorOf(zOrig, dtypes.Float64), testutil.TensorOf(zAug, dtypes.Float64)))
 
 	global, sharded, naive := out[0], out[1], out[2]
 	if math.Abs(global-sharded) > 1e-12 {

@@ -3,6 +3,8 @@ package mvmr
 import (
 	"math"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // viewCheck is a monitor that compares, at each step, the ways a StepView encodes images.
@@ -56,7 +58,7 @@ func (m *viewCheck) Observe(v StepView) (map[string]float64, error) {
 }
 
 func TestStepViewEncodesConsistently(t *testing.T) {
-	train, _ := testMNIST(t, 256, 16)
+	train, _ := testutil.MNIST(t, 256, 16)
 	tr := newTestTrainer(t, tinyConfig(4), train)
 	m := &viewCheck{t: t}
 	tr.AddMonitor(m)

@@ -15,6 +15,8 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // writeNPY writes a float32 .npy file of the given shape and returns its path.
@@ -55,7 +57,7 @@ func datasetFeatures(t *testing.T, rep *reps.Rep, data *datasets.Dataset) ([]flo
 }
 
 func TestNPYTeacherRejectsBadTables(t *testing.T) {
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	good := writeNPY(t, "good.npy", make([]float64, 64*3), 64, 3)
 	raw, err := os.ReadFile(good)
 	if err != nil {
@@ -127,7 +129,7 @@ func TestTeacherParamsAreChecked(t *testing.T) {
 // The npy teacher's rows reach each step by the batch's data set indices, and its term is
 // recorded in History as TermTeacher.
 func TestNPYTeacherRowsFollowBatchIndicesAndTermReachesHistory(t *testing.T) {
-	train, _ := testMNIST(t, 96, 0)
+	train, _ := testutil.MNIST(t, 96, 0)
 	const dim = 3
 	table := make([]float64, train.Len()*dim)
 	for i := range train.Len() {
@@ -171,7 +173,7 @@ func TestNPYTeacherRowsFollowBatchIndicesAndTermReachesHistory(t *testing.T) {
 
 // A checkpoint teacher computes exactly the features of the encoder it was saved from.
 func TestCheckpointTeacherEqualsTrainedEncoder(t *testing.T) {
-	train, test := testMNIST(t, 128, 40)
+	train, test := testutil.MNIST(t, 128, 40)
 	config := tinyConfig(4)
 	tr := newTestTrainer(t, config, train)
 	tr.Cache = reps.NewFeatureCache("")
@@ -275,7 +277,7 @@ func bilinearReference(img []float32, h, w, outH, outW int) []float32 {
 // 2x2 → 4x4 result is known, and repeats grey images over the teacher's channels.
 func TestTeacherImagesResizeAsPyTorch(t *testing.T) {
 	img := tensors.FromFlatDataAndDimensions([]float32{1, 2, 3, 4}, 1, 2, 2, 1)
-	out := call1(t, func(in []*Node) *Node { return teacherImages(in[0], 4, 4, 3) }, img)
+	out := testutil.Call1(t, testBackend(t), func(in []*Node) *Node { return teacherImages(in[0], 4, 4, 3) }, img)
 	if got := out.Shape().Dimensions; got[1] != 4 || got[2] != 4 || got[3] != 3 {
 		t.Fatalf("shape %v, want [1 4 4 3]", got)
 	}
@@ -286,7 +288,7 @@ func TestTeacherImagesResizeAsPyTorch(t *testing.T) {
 		2.50, 2.75, 3.25, 3.50,
 		3.00, 3.25, 3.75, 4.00,
 	}
-	got := flat64(t, out)
+	got := testutil.Flat64(t, out)
 	for i, w := range want {
 		for c := range 3 {
 			if math.Abs(got[i*3+c]-w) > 1e-6 {
@@ -315,7 +317,7 @@ func TestParseStudentSpecAndParameterCount(t *testing.T) {
 	if enc.Projector != "32-16" || len(enc.Channels) != 2 || enc.Channels[1] != 8 || enc.Strides[1] != 2 || enc.Head != nn.HeadFlatten {
 		t.Fatalf("ParseStudentSpec: %+v", enc)
 	}
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(2) // encoder 4-8 / 32-16, as enc
 	tr := newTestTrainer(t, config, train)
 	tr.Cache = reps.NewFeatureCache("")

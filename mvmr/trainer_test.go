@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
@@ -17,26 +16,9 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
-)
 
-var (
-	mnistOnce  sync.Once
-	mnistTrain *datasets.Dataset
-	mnistTest  *datasets.Dataset
-	mnistErr   error
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
-
-// testMNIST returns the first n training and m test images of the real MNIST files.
-func testMNIST(t testing.TB, n, m int) (*datasets.Dataset, *datasets.Dataset) {
-	t.Helper()
-	mnistOnce.Do(func() {
-		mnistTrain, mnistTest, mnistErr = datasets.LoadMNISTTrainTest()
-	})
-	if mnistErr != nil {
-		t.Fatal(mnistErr)
-	}
-	return mnistTrain.Subset(n), mnistTest.Subset(m)
-}
 
 // tinyConfig is a small but complete configuration for fast tests.
 func tinyConfig(totalSteps int64) Config {
@@ -74,7 +56,7 @@ func historyEqual(t *testing.T, a, b *Trainer, tol float64) {
 }
 
 func TestTrainContinuesAcrossCallsAndCheckpoints(t *testing.T) {
-	train, _ := testMNIST(t, 1024, 0)
+	train, _ := testutil.MNIST(t, 1024, 0)
 	config := tinyConfig(12)
 
 	whole := newTestTrainer(t, config, train)
@@ -123,7 +105,7 @@ func TestTrainContinuesAcrossCallsAndCheckpoints(t *testing.T) {
 }
 
 func TestCheckpointRejectsDamagedFiles(t *testing.T) {
-	train, _ := testMNIST(t, 256, 0)
+	train, _ := testutil.MNIST(t, 256, 0)
 	tr := newTestTrainer(t, tinyConfig(4), train)
 	if err := tr.Train(1); err != nil {
 		t.Fatal(err)
@@ -158,7 +140,7 @@ func TestCheckpointRejectsDamagedFiles(t *testing.T) {
 }
 
 func TestNonFiniteLossStopsWithoutApplyingTheStep(t *testing.T) {
-	train, _ := testMNIST(t, 512, 0)
+	train, _ := testutil.MNIST(t, 512, 0)
 	config := tinyConfig(50)
 	config.Optimizer.LR = 1e30 // diverges within a few steps
 	config.Optimizer.WarmupSteps = 0
@@ -197,14 +179,14 @@ func snapshotVariables(t *testing.T, tr *Trainer) map[string][]float32 {
 	out := map[string][]float32{}
 	for v := range tr.Store().IterVariables() {
 		if v.HasValue() && v.Shape().DType.String() == "Float32" {
-			out[v.Path()] = flat32(v)
+			out[v.Path()] = testutil.Flat32(v)
 		}
 	}
 	return out
 }
 
 func TestTrainWithEveryRepresentation(t *testing.T) {
-	train, _ := testMNIST(t, 512, 0)
+	train, _ := testutil.MNIST(t, 512, 0)
 	config := tinyConfig(4)
 	config.Loss.Representations = nil
 	names := reps.Known.Names() // every one but the teacher, which needs a file: teacher_test.go
@@ -229,7 +211,7 @@ func TestTrainWithEveryRepresentation(t *testing.T) {
 }
 
 func TestNewTrainerRejectsRepresentationsThatDoNotFit(t *testing.T) {
-	train, _ := testMNIST(t, 256, 0)
+	train, _ := testutil.MNIST(t, 256, 0)
 	for _, term := range []RepresentationTerm{
 		{Name: "aug_hog", Params: reps.Params{"pool": 40.0}, Weight: 1, Mode: ModeMaximize},
 		{Name: "scatnet", Params: reps.Params{"J": 5.0}, Weight: 1, Mode: ModeMaximize},
@@ -244,7 +226,7 @@ func TestNewTrainerRejectsRepresentationsThatDoNotFit(t *testing.T) {
 }
 
 func TestTrainerWithResNet8x4(t *testing.T) {
-	train, _ := testMNIST(t, 16, 0)
+	train, _ := testutil.MNIST(t, 16, 0)
 	config := tinyConfig(10)
 	config.BatchSize = 8
 	config.Encoder = nn.ResNetConfig(nn.ArchResNet8x4, false, "32-16")
@@ -275,7 +257,7 @@ func TestTrainerWithResNet8x4(t *testing.T) {
 
 // A bfloat16 encoder trains with float32 master weights.
 func TestTrainerBFloat16KeepsFloat32MasterWeights(t *testing.T) {
-	train, _ := testMNIST(t, 32, 0)
+	train, _ := testutil.MNIST(t, 32, 0)
 	tc := tinyConfig(10)
 	tc.BatchSize = 16
 	tc.Encoder.Precision = nn.PrecisionBFloat16

@@ -8,6 +8,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // The fused BatchNorm + ReLU of training graphs: values equal the float64 reference, and the
@@ -21,9 +23,9 @@ func TestBatchNormReluGradientMatchesReference(t *testing.T) {
 		for _, d := range dims {
 			size *= d
 		}
-		x := randomMatrix(rng, 1, size).data
-		gamma, beta := randomMatrix(rng, 1, c).data, randomMatrix(rng, 1, c).data
-		r := randomMatrix(rng, 1, size).data
+		x := testutil.RandomMatrix(rng, 1, size).Data
+		gamma, beta := testutil.RandomMatrix(rng, 1, c).Data, testutil.RandomMatrix(rng, 1, c).Data
+		r := testutil.RandomMatrix(rng, 1, size).Data
 		forward := func() []float64 { return refRelu(refBatchNorm(x, c, gamma, beta)) }
 		lossOf := func() float64 {
 			var s float64

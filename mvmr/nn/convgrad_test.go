@@ -8,6 +8,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // referenceConvGrads returns, in float64, the gradients of Σ r·conv(x) with respect to x and the
@@ -58,10 +60,10 @@ func TestIm2colGradientsMatchReference(t *testing.T) {
 		{1, 5, 5, 4, 2, 1, 2, 0},
 	} {
 		n := tc.b * tc.h * tc.w * tc.cin
-		x1, x2 := randomMatrix(rng, 1, n).data, randomMatrix(rng, 1, n).data
-		kernel := randomMatrix(rng, tc.k*tc.k*tc.cin, tc.cout).data
+		x1, x2 := testutil.RandomMatrix(rng, 1, n).Data, testutil.RandomMatrix(rng, 1, n).Data
+		kernel := testutil.RandomMatrix(rng, tc.k*tc.k*tc.cin, tc.cout).Data
 		out1, oh, ow := referenceConv(x1, tc.b, tc.h, tc.w, tc.cin, kernel, tc.k, tc.cout, tc.stride, tc.pad)
-		r1, r2 := randomMatrix(rng, 1, len(out1)).data, randomMatrix(rng, 1, len(out1)).data
+		r1, r2 := testutil.RandomMatrix(rng, 1, len(out1)).Data, testutil.RandomMatrix(rng, 1, len(out1)).Data
 		dx1, dk1 := referenceConvGrads(x1, tc.b, tc.h, tc.w, tc.cin, kernel, tc.k, tc.cout, tc.stride, tc.pad, r1)
 		dx2, dk2 := referenceConvGrads(x2, tc.b, tc.h, tc.w, tc.cin, kernel, tc.k, tc.cout, tc.stride, tc.pad, r2)
 

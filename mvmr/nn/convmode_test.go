@@ -8,6 +8,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // The native convolution and the im2col one read the same kernel and give the same values and
@@ -20,10 +22,10 @@ func TestNativeConvMatchesIm2Col(t *testing.T) {
 		{2, 9, 9, 3, 2, 7, 2, 3},
 		{1, 4, 4, 2, 5, 1, 2, 0},
 	} {
-		x := randomMatrix(rng, 1, tc.b*tc.h*tc.w*tc.cin).data
-		kernel := randomMatrix(rng, tc.k*tc.k*tc.cin, tc.cout).data
+		x := testutil.RandomMatrix(rng, 1, tc.b*tc.h*tc.w*tc.cin).Data
+		kernel := testutil.RandomMatrix(rng, tc.k*tc.k*tc.cin, tc.cout).Data
 		want, oh, ow := referenceConv(x, tc.b, tc.h, tc.w, tc.cin, kernel, tc.k, tc.cout, tc.stride, tc.pad)
-		r := randomMatrix(rng, 1, len(want)).data
+		r := testutil.RandomMatrix(rng, 1, len(want)).Data
 		run := func(mode string) []float64 {
 			return runModel(t,
 				map[string]*tensors.Tensor{"/conv/weights": tensors.FromFlatDataAndDimensions(kernel, tc.k*tc.k*tc.cin, tc.cout)},
@@ -60,7 +62,7 @@ func TestNativeConvMatchesIm2Col(t *testing.T) {
 }
 
 func TestConvModeAutoPicksIm2ColOnGoBackend(t *testing.T) {
-	g := NewGraph(testBackend(t), "probe")
+	g := NewGraph(testutil.Backend(t), "probe")
 	defer g.Finalize()
 	scope := model.NewStore().RootScope()
 	if useNativeConv(scope, g) {

@@ -11,6 +11,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // referenceConv is a direct float64 NHWC convolution with kernel [k·k·cin, cout] ordered
@@ -51,7 +53,7 @@ func runModel(t *testing.T, values map[string]*tensors.Tensor, fn func(scope *mo
 			t.Fatal(err)
 		}
 	}
-	exec, err := model.NewExec(testBackend(t), store, fn)
+	exec, err := model.NewExec(testutil.Backend(t), store, fn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func runModel(t *testing.T, values map[string]*tensors.Tensor, fn func(scope *mo
 	if err != nil {
 		t.Fatal(err)
 	}
-	return flat64(t, out[0])
+	return testutil.Flat64(t, out[0])
 }
 
 func TestConvMatchesDirectConvolution(t *testing.T) {
@@ -70,8 +72,8 @@ func TestConvMatchesDirectConvolution(t *testing.T) {
 		{2, 8, 8, 1, 2, 5, 3, 2},
 		{1, 4, 4, 2, 2, 1, 1, 0},
 	} {
-		x := randomMatrix(rng, 1, tc.b*tc.h*tc.w*tc.cin).data
-		kernel := randomMatrix(rng, tc.k*tc.k*tc.cin, tc.cout).data
+		x := testutil.RandomMatrix(rng, 1, tc.b*tc.h*tc.w*tc.cin).Data
+		kernel := testutil.RandomMatrix(rng, tc.k*tc.k*tc.cin, tc.cout).Data
 		want, oh, ow := referenceConv(x, tc.b, tc.h, tc.w, tc.cin, kernel, tc.k, tc.cout, tc.stride, tc.pad)
 		got := runModel(t,
 			map[string]*tensors.Tensor{"/conv/weights": tensors.FromFlatDataAndDimensions(kernel, tc.k*tc.k*tc.cin, tc.cout)},
@@ -91,9 +93,9 @@ func TestConvMatchesDirectConvolution(t *testing.T) {
 func TestConvGradientMatchesFiniteDifferences(t *testing.T) {
 	rng := rand.New(rand.NewPCG(33, 34))
 	const b, h, w, cin, cout = 2, 5, 5, 2, 3
-	x := randomMatrix(rng, 1, b*h*w*cin).data
-	kernel := randomMatrix(rng, 9*cin, cout).data
-	target := randomMatrix(rng, 1, b*3*3*cout).data
+	x := testutil.RandomMatrix(rng, 1, b*h*w*cin).Data
+	kernel := testutil.RandomMatrix(rng, 9*cin, cout).Data
+	target := testutil.RandomMatrix(rng, 1, b*3*3*cout).Data
 	// loss = Σ (conv(x) - target)² / 2 with stride 2: gradient w.r.t. the input and the kernel.
 	lossOf := func(x, kernel []float64) float64 {
 		out, _, _ := referenceConv(x, b, h, w, cin, kernel, 3, cout, 2, 1)
@@ -135,9 +137,9 @@ func TestConvGradientMatchesFiniteDifferences(t *testing.T) {
 func TestBatchNormTrainingAndEvaluation(t *testing.T) {
 	rng := rand.New(rand.NewPCG(35, 36))
 	const n, f = 10, 3
-	x := randomMatrix(rng, n, f)
-	for i := range x.data {
-		x.data[i] = x.data[i]*float64(1+i%f) + float64(i%f)
+	x := testutil.RandomMatrix(rng, n, f)
+	for i := range x.Data {
+		x.Data[i] = x.Data[i]*float64(1+i%f) + float64(i%f)
 	}
 	gamma := []float64{1.5, -0.5, 2}
 	beta := []float64{0.1, 0.2, -0.3}
@@ -158,18 +160,18 @@ func TestBatchNormTrainingAndEvaluation(t *testing.T) {
 		rm := scope.Store().GetVariable("/bn/running_mean").NodeValue(g)
 		rv := scope.Store().GetVariable("/bn/running_var").NodeValue(g)
 		return Concatenate([]*Node{Reshape(y, -1), rm, rv}, 0)
-	}, tensorOf(x, dtypes.Float64))
+	}, testutil.TensorOf(x, dtypes.Float64))
 	for j := range f {
 		var mean, ss float64
 		for i := range n {
-			mean += x.at(i, j) / n
+			mean += x.At(i, j) / n
 		}
 		for i := range n {
-			ss += (x.at(i, j) - mean) * (x.at(i, j) - mean)
+			ss += (x.At(i, j) - mean) * (x.At(i, j) - mean)
 		}
 		biased, unbiased := ss/n, ss/(n-1)
 		for i := range n {
-			want := (x.at(i, j)-mean)/math.Sqrt(biased+BatchNormEpsilon)*gamma[j] + beta[j]
+			want := (x.At(i, j)-mean)/math.Sqrt(biased+BatchNormEpsilon)*gamma[j] + beta[j]
 			if math.Abs(got[i*f+j]-want) > 1e-10 {
 				t.Errorf("training output[%d,%d] = %g, want %g", i, j, got[i*f+j], want)
 			}
@@ -184,10 +186,10 @@ func TestBatchNormTrainingAndEvaluation(t *testing.T) {
 	// Evaluation mode: running statistics.
 	got = runModel(t, vars(), func(scope *model.Scope, xn *Node) *Node {
 		return BatchNorm(scope.In("bn"), xn)
-	}, tensorOf(x, dtypes.Float64))
+	}, testutil.TensorOf(x, dtypes.Float64))
 	for i := range n {
 		for j := range f {
-			want := (x.at(i, j)-runningMean[j])/math.Sqrt(runningVar[j]+BatchNormEpsilon)*gamma[j] + beta[j]
+			want := (x.At(i, j)-runningMean[j])/math.Sqrt(runningVar[j]+BatchNormEpsilon)*gamma[j] + beta[j]
 			if math.Abs(got[i*f+j]-want) > 1e-10 {
 				t.Errorf("evaluation output[%d,%d] = %g, want %g", i, j, got[i*f+j], want)
 			}
@@ -201,7 +203,7 @@ func TestEncoderShapesAndProjectorSpec(t *testing.T) {
 		t.Errorf("HDim(28, 28) = %d, want %d", got, 7*7*8)
 	}
 	store := model.NewStore()
-	exec, err := model.NewExec(testBackend(t), store, func(scope *model.Scope, x *Node) (*Node, *Node) {
+	exec, err := model.NewExec(testutil.Backend(t), store, func(scope *model.Scope, x *Node) (*Node, *Node) {
 		return config.Encode(scope.In("encoder"), x)
 	})
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // encodeWith runs Encode in training mode on x with weights initialised from seed 1 and returns
@@ -20,7 +22,7 @@ func encodeWith(t *testing.T, config EncoderConfig, x *tensors.Tensor) ([]float6
 	if err := store.SetRNGStateFromSeed(1); err != nil {
 		t.Fatal(err)
 	}
-	exec, err := model.NewExec(testBackend(t), store, func(scope *model.Scope, images *Node) *Node {
+	exec, err := model.NewExec(testutil.Backend(t), store, func(scope *model.Scope, images *Node) *Node {
 		scope.Store().SetTraining(images.Graph(), true)
 		_, z := config.Encode(scope.In("encoder"), images)
 		return z
@@ -36,7 +38,7 @@ func encodeWith(t *testing.T, config EncoderConfig, x *tensors.Tensor) ([]float6
 	for v := range store.IterVariables() {
 		dts[v.Shape().DType]++
 	}
-	return flat64(t, out[0]), dts, out[0].DType()
+	return testutil.Flat64(t, out[0]), dts, out[0].DType()
 }
 
 // TestBFloat16MixedPrecision: the bfloat16 encoder keeps float32 weights and outputs, and its z

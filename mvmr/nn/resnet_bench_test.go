@@ -7,6 +7,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // BenchmarkResNet18Parts times forward + backward (gradient w.r.t. the input and every
@@ -33,7 +35,7 @@ func BenchmarkResNet18Parts(b *testing.B) {
 			}
 			x := tensors.FromFlatDataAndDimensions(randomFloat32(rng, size), part.dims...)
 			store := model.NewStore()
-			exec, err := model.NewExec(testBackend(b), store, func(scope *model.Scope, xn *Node) []*Node {
+			exec, err := model.NewExec(testutil.Backend(b), store, func(scope *model.Scope, xn *Node) []*Node {
 				scope.Store().SetTraining(xn.Graph(), true)
 				out := part.build(scope.In("part"), xn)
 				loss := ReduceAllSum(Mul(out, out))
@@ -48,20 +50,7 @@ func BenchmarkResNet18Parts(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			run := func() {
-				out, err := exec.Exec(x)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, o := range out {
-					o.FinalizeAll()
-				}
-			}
-			run()
-			b.ResetTimer()
-			for range b.N {
-				run()
-			}
+			testutil.BenchExec(b, exec, x)
 		})
 	}
 }

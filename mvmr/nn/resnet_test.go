@@ -12,6 +12,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // buildEncoder runs config.Encode once on a zero batch of the given size (BatchNorm in evaluation
@@ -22,7 +24,7 @@ func buildEncoder(t *testing.T, config EncoderConfig, b, h, w, c int) (*model.St
 	if err := store.SetRNGStateFromSeed(1); err != nil {
 		t.Fatal(err)
 	}
-	exec, err := model.NewExec(testBackend(t), store, func(scope *model.Scope, x *Node) (*Node, *Node) {
+	exec, err := model.NewExec(testutil.Backend(t), store, func(scope *model.Scope, x *Node) (*Node, *Node) {
 		return config.Encode(scope.In("encoder"), x)
 	})
 	if err != nil {
@@ -84,7 +86,7 @@ func TestResNetZeroInitResidualAndStem(t *testing.T) {
 		if !strings.HasSuffix(v.Path(), "/gamma") || !strings.HasPrefix(v.Path(), "/encoder/backbone/") {
 			continue
 		}
-		values := flat32(v)
+		values := testutil.Flat32(v)
 		if slices.Max(values) == 0 && slices.Min(values) == 0 {
 			zero = append(zero, v.Path())
 		} else if slices.Max(values) == 1 && slices.Min(values) == 1 {
@@ -240,7 +242,7 @@ func TestResidualBlocksMatchFloat64Reference(t *testing.T) {
 				paths = []string{"/block/" + name + "/gamma", "/block/" + name + "/beta"}
 			}
 			for _, path := range paths {
-				v := randomMatrix(rng, 1, size).data
+				v := testutil.RandomMatrix(rng, 1, size).Data
 				if strings.HasSuffix(path, "gamma") {
 					for i := range v {
 						v[i] += 1.5 // away from 0, so every branch matters
@@ -252,9 +254,9 @@ func TestResidualBlocksMatchFloat64Reference(t *testing.T) {
 			}
 		}
 		slices.Sort(names)
-		x := randomMatrix(rng, 1, b*h*w*cin).data
+		x := testutil.RandomMatrix(rng, 1, b*h*w*cin).Data
 		oh := (h-1)/stride + 1
-		r := randomMatrix(rng, 1, b*oh*oh*cout).data
+		r := testutil.RandomMatrix(rng, 1, b*oh*oh*cout).Data
 		lossOf := func() float64 {
 			out := refBlock(params, x, b, h, w, cin, planes, stride, bottleneck)
 			var s float64
@@ -324,13 +326,13 @@ func TestMaxPoolStemMatchesReference(t *testing.T) {
 	for i := range x {
 		x[i] = -1 - rng.Float64()
 	}
-	got := call1(t, func(in []*Node) *Node { return maxPool3x3Stride2(in[0]) },
+	got := testutil.Call1(t, testutil.Backend(t), func(in []*Node) *Node { return maxPool3x3Stride2(in[0]) },
 		tensors.FromFlatDataAndDimensions(x, b, h, w, c))
 	oh, ow := (h+2-3)/2+1, (w+2-3)/2+1
 	if !got.Shape().Equal(shapes.Make(dtypes.Float64, b, oh, ow, c)) {
 		t.Fatalf("max pool shape %s, want [1 %d %d 2]", got.Shape(), oh, ow)
 	}
-	values := flat64(t, got)
+	values := testutil.Flat64(t, got)
 	for i := range oh {
 		for j := range ow {
 			for ch := range c {
@@ -369,8 +371,8 @@ func testMaxPoolGradient(t *testing.T, b, h, w, c int) {
 		x[i] = levels[rng.IntN(len(levels))]
 	}
 	oh, ow := (h+2-3)/2+1, (w+2-3)/2+1
-	r := randomMatrix(rng, 1, b*oh*ow*c).data
-	got := flat64(t, call1(t, func(in []*Node) *Node {
+	r := testutil.RandomMatrix(rng, 1, b*oh*ow*c).Data
+	got := testutil.Flat64(t, testutil.Call1(t, testutil.Backend(t), func(in []*Node) *Node {
 		out := maxPool3x3Stride2(in[0])
 		loss := ReduceAllSum(Mul(out, Const(in[0].Graph(), tensors.FromFlatDataAndDimensions(r, b, oh, ow, c))))
 		return Gradient(loss, in[0])[0]

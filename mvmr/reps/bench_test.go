@@ -8,6 +8,8 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // BenchmarkRepresentations measures each registered representation (default parameters) on a
@@ -17,7 +19,7 @@ func BenchmarkRepresentations(b *testing.B) {
 	for _, shape := range [][3]int{{28, 28, 1}, {32, 32, 3}, {96, 96, 3}} {
 		const batch = 64
 		h, w, c := shape[0], shape[1], shape[2]
-		images := tensorOf(randomMatrix(rng, batch, h*w*c), dtypes.Float32)
+		images := testutil.TensorOf(testutil.RandomMatrix(rng, batch, h*w*c), dtypes.Float32)
 		for _, name := range Known.Names() {
 			rep, err := Known.New(name, nil)
 			if err != nil {
@@ -37,7 +39,7 @@ func BenchmarkRepresentations(b *testing.B) {
 					}
 				} else {
 					graphRep, _ := rep.Graph()
-					exec, err := NewExec(testBackend(b), func(x *Node) *Node {
+					exec, err := NewExec(testutil.Backend(b), func(x *Node) *Node {
 						return graphRep.Features(Reshape(x, batch, h, w, c))
 					})
 					if err != nil {

@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestDataFeaturesEqualsTheWholeDataSetComputation(t *testing.T) {
-	train, _ := testMNIST(t, 2*dataFeaturesChunk+37, 0) // two full chunks and a partial one
+	train, _ := testutil.MNIST(t, 2*dataFeaturesChunk+37, 0) // two full chunks and a partial one
 	rep, err := Known.New("hog", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -31,14 +33,14 @@ func TestDataFeaturesEqualsTheWholeDataSetComputation(t *testing.T) {
 // images with the interval at 0 (none for the last chunk: the trainer then prints "ready"), and
 // the features equal those computed without progress.
 func TestFeatureProgressLines(t *testing.T) {
-	train, _ := testMNIST(t, 2*dataFeaturesChunk+100, 0)
+	train, _ := testutil.MNIST(t, 2*dataFeaturesChunk+100, 0)
 	rep, err := Known.New("hog", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
 	cache := NewFeatureCache("")
-	got, err := cache.RepresentationFeaturesProgress(testBackend(t), rep, train, &out, 0)
+	got, err := cache.RepresentationFeaturesProgress(testutil.Backend(t), rep, train, &out, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func TestFeatureProgressLines(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if _, err := cache.RepresentationFeaturesProgress(testBackend(t), rep, train, &out, 0); err != nil || out.Len() != 0 {
+	if _, err := cache.RepresentationFeaturesProgress(testutil.Backend(t), rep, train, &out, 0); err != nil || out.Len() != 0 {
 		t.Errorf("cached features: %v, progress %q; want no work and no line", err, out.String())
 	}
 }

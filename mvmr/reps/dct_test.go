@@ -7,6 +7,8 @@ import (
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // referenceDCT2 is the unnormalised 2-D DCT-II by its definition (scipy's dctn norm=None, which
@@ -30,11 +32,11 @@ func referenceDCT2(x []float64, h, w int) []float64 {
 func TestDCTRepresentation(t *testing.T) {
 	rng := rand.New(rand.NewPCG(61, 62))
 	const b, h, w, c = 2, 6, 5, 3
-	x := randomMatrix(rng, 1, b*h*w*c) // NHWC
+	x := testutil.RandomMatrix(rng, 1, b*h*w*c) // NHWC
 	run := func(norm string) []float64 {
-		return flat64(t, call1(t, func(in []*Node) *Node {
+		return testutil.Flat64(t, testutil.Call1(t, testutil.Backend(t), func(in []*Node) *Node {
 			return DCTRepresentation{Norm: norm}.Features(Reshape(in[0], b, h, w, c))
-		}, tensorOf(x, dtypes.Float64)))
+		}, testutil.TensorOf(x, dtypes.Float64)))
 	}
 	official, ortho := run(DCTOfficial), run(DCTOrtho)
 	for n := range b {
@@ -42,7 +44,7 @@ func TestDCTRepresentation(t *testing.T) {
 			plane := make([]float64, h*w) // channel ch of image n, HW order
 			var energy float64
 			for i := range h * w {
-				plane[i] = x.data[(n*h*w+i)*c+ch]
+				plane[i] = x.Data[(n*h*w+i)*c+ch]
 				energy += plane[i] * plane[i]
 			}
 			want := referenceDCT2(plane, h, w)

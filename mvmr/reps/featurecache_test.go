@@ -9,10 +9,12 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestFeatureCacheMemoryAndDisk(t *testing.T) {
-	train, _ := testMNIST(t, 300, 0)
+	train, _ := testutil.MNIST(t, 300, 0)
 	dir := t.TempDir()
 	rep := HOGRepresentation{Bins: 9, Pool: 4, Mode: HOGOfficial}
 	direct := hostFeatures(t, rep, train.NormalizedImages(), train.Len(), 28, 28, 1)

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // hostFeatures64 runs a host representation on float64 NHWC images (converted to float32).
@@ -75,17 +77,17 @@ func referenceHOG(x []float64, h, w, bins, pool int, mode string) []float64 {
 func TestHOGMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(63, 64))
 	const b, h, w, c = 2, 13, 11, 2
-	x := randomMatrix(rng, 1, b*h*w*c)
+	x := testutil.RandomMatrix(rng, 1, b*h*w*c)
 	// Some exactly horizontal and vertical edges make integer bin positions (floor = ceil).
 	for i := range h {
-		x.data[(i*w+3)*c] = 2
+		x.Data[(i*w+3)*c] = 2
 	}
 	for _, tc := range []struct {
 		bins, pool int
 		mode       string
 	}{{24, 4, HOGOfficial}, {9, 3, HOGInterpolated}, {8, 1, HOGOfficial}} {
 		rep := HOGRepresentation{Bins: tc.bins, Pool: tc.pool, Mode: tc.mode}
-		got := hostFeatures64(t, rep, x.data, b, h, w, c)
+		got := hostFeatures64(t, rep, x.Data, b, h, w, c)
 		dim, _ := featureDim(rep, h, w, c)
 		if len(got) != b*dim {
 			t.Fatalf("%+v: %d features, want %d", tc, len(got), b*dim)
@@ -94,7 +96,7 @@ func TestHOGMatchesReference(t *testing.T) {
 			for ch := range c {
 				plane := make([]float64, h*w)
 				for i := range plane {
-					plane[i] = x.data[(n*h*w+i)*c+ch]
+					plane[i] = x.Data[(n*h*w+i)*c+ch]
 				}
 				want := referenceHOG(plane, h, w, tc.bins, tc.pool, tc.mode)
 				base := n*dim + ch*len(want)
@@ -112,9 +114,9 @@ func TestHOGInterpolatedVotesSumToMagnitude(t *testing.T) {
 	// Interpolated votes of a pixel sum to its gradient magnitude; official votes do not.
 	rng := rand.New(rand.NewPCG(65, 66))
 	const h, w = 7, 7
-	x := randomMatrix(rng, 1, h*w)
-	votes := hostFeatures64(t, HOGRepresentation{Bins: 12, Pool: 1, Mode: HOGInterpolated}, x.data, 1, h, w, 1) // (bins, h, w)
-	plane := x.data
+	x := testutil.RandomMatrix(rng, 1, h*w)
+	votes := hostFeatures64(t, HOGRepresentation{Bins: 12, Pool: 1, Mode: HOGInterpolated}, x.Data, 1, h, w, 1) // (bins, h, w)
+	plane := x.Data
 	for i := 1; i < h-1; i++ {
 		for j := 1; j < w-1; j++ {
 			gx := plane[(i-1)*w+j-1] - plane[(i-1)*w+j+1] + 2*plane[i*w+j-1] - 2*plane[i*w+j+1] + plane[(i+1)*w+j-1] - plane[(i+1)*w+j+1]

@@ -7,6 +7,8 @@ import (
 
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestProjectionParameters(t *testing.T) {
@@ -50,7 +52,7 @@ func TestProjectionKeepsDistanceCorrelation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("computes scattering coefficients of 256 digits; skipped with -short")
 	}
-	train, _ := testMNIST(t, 256, 0)
+	train, _ := testutil.MNIST(t, 256, 0)
 	images := train.NormalizedImages()
 	scat, _ := Known.New("scatnet", nil)
 	host, _ := scat.Host()
@@ -64,7 +66,7 @@ func TestProjectionKeepsDistanceCorrelation(t *testing.T) {
 		projection := rep.impl.(ProjectedRepresentation)
 		// features·R for the batch with the backend's matmul; Project must agree row by row.
 		matrix := tensors.FromFlatDataAndDimensions(append([]float32(nil), projection.matrix(3969)...), 3969, d)
-		projectedT := MustExecOnce(testBackend(t), func(f, m *Node) *Node { return Dot(f, m).Product() },
+		projectedT := MustExecOnce(testutil.Backend(t), func(f, m *Node) *Node { return Dot(f, m).Product() },
 			tensors.FromFlatDataAndDimensions(append([]float32(nil), features...), 256, 3969), matrix)
 		projected := tensors.MustCopyFlatData[float32](projectedT)
 		row := make([]float32, d)
