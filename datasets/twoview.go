@@ -26,10 +26,14 @@ type TwoViewBatch struct {
 	// Indices are the images' positions in the data set, Labels their labels.
 	Indices []int
 	Labels  []int32
-	// Extra holds data a Prefetcher hook computed for the batch (for instance representations
-	// of the fresh view), by name.
-	Extra map[string][]float32
+	// FreshFeatures holds the features of the fresh views that a Prefetcher computed with the
+	// batch (ComputeOnFreshViews); nil otherwise.
+	FreshFeatures Features
 }
+
+// Features are per-image features of a batch by name (a representation's), each [batch size,
+// dim] row-major.
+type Features map[string][]float32
 
 // TwoViewSource turns a Dataset into reproducible two-view batches.
 //

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 // BenchmarkTrainDataWait trains on 32×32 colour images with an augmentation policy and
@@ -23,12 +24,12 @@ func BenchmarkTrainDataWait(b *testing.B) {
 	}
 	for _, c := range []struct {
 		name    string
-		encoder EncoderConfig
+		encoder nn.EncoderConfig
 		policy  string
 	}{
-		{"tiny-encoder/custom", EncoderConfig{Channels: []int{8, 16}, Strides: []int{2, 2}, Head: HeadFlatten, Projector: "64-64"}, datasets.PolicyCustom},
-		{"default-encoder/custom", DefaultEncoderConfig(), datasets.PolicyCustom},
-		{"default-encoder/cifar", DefaultEncoderConfig(), datasets.PolicyCIFAR},
+		{"tiny-encoder/custom", nn.EncoderConfig{Channels: []int{8, 16}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "64-64"}, datasets.PolicyCustom},
+		{"default-encoder/custom", nn.DefaultEncoderConfig(), datasets.PolicyCustom},
+		{"default-encoder/cifar", nn.DefaultEncoderConfig(), datasets.PolicyCIFAR},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			config := DefaultConfig(1000)

@@ -2,16 +2,16 @@ package mvmr
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestConfigAugmenterPicksThePolicy(t *testing.T) {
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(2)
 	a, err := config.Augmenter(train)
 	if err != nil || a.(datasets.DigitAugment) != config.Augment {
@@ -67,34 +67,5 @@ func TestTrainWithCIFARPolicy(t *testing.T) {
 	}
 	if tr.History().Len() != 2 {
 		t.Errorf("%d history rows; want 2", tr.History().Len())
-	}
-}
-
-// TestFeatureCacheFingerprintsStreamedPixels checks that two streamed data sets of the same
-// shape and size but different pixels get different cache keys.
-func TestFeatureCacheFingerprintsStreamedPixels(t *testing.T) {
-	open := func(fill byte) *datasets.Dataset {
-		dir := t.TempDir()
-		data := make([]byte, 2*datasets.STL10RecordSize)
-		for i := range data {
-			data[i] = fill
-		}
-		if err := os.WriteFile(filepath.Join(dir, "unlabeled_X.bin"), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		d, err := datasets.LoadSTL10(dir, "unlabeled")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		return d
-	}
-	c := NewFeatureCache("")
-	a, b, a2 := open(1), open(2), open(1)
-	if c.fingerprint(a) == c.fingerprint(b) {
-		t.Error("streamed data sets with different pixels share a fingerprint")
-	}
-	if c.fingerprint(a) != c.fingerprint(a2) {
-		t.Error("streamed data sets with equal pixels get different fingerprints")
 	}
 }

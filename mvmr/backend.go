@@ -9,6 +9,11 @@ import (
 	"sync/atomic"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	// The pure-Go backend is always compiled in: it needs no plugin and no network.
 	_ "github.com/gomlx/compute/gobackend"
 )
@@ -30,6 +35,46 @@ const DefaultBackendConfig = "go:parallelism=-1"
 
 // BackendEnvVar is the environment variable read by NewBackend (the GoMLX convention).
 const BackendEnvVar = compute.ConfigEnvVar
+
+// ConvEnvVar selects how nn.Conv computes convolutions (nn.ParamConvMode): "auto" (or unset),
+// nn.ConvIm2Col or nn.ConvNative. NewBackend checks it; it is read once per process, and every
+// encoder the kit builds (NewTrainer, LoadTrainer, FineTune, checkpoint teachers) uses it. Both
+// modes read the same "weights" variable, so checkpoints move freely between them.
+const ConvEnvVar = "MVMR_CONV"
+
+// ConvMode returns the convolution mode named by $MVMR_CONV (nn.ConvAuto when unset), or an
+// error naming the variable when its value is unknown.
+func ConvMode() (string, error) {
+	mode, err := nn.ParseConvMode(os.Getenv(ConvEnvVar))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", ConvEnvVar, err)
+	}
+	return mode, nil
+}
+
+// processConvMode is ConvMode read once, at the first call: the environment is read at the
+// edge, not while a graph is built.
+var processConvMode = sync.OnceValues(ConvMode)
+
+// newEncoderStore returns an empty model.Store for a model with an encoder: its nn.ParamConvMode
+// is the process's ConvEnvVar setting.
+func newEncoderStore() (*model.Store, error) {
+	mode, err := processConvMode()
+	if err != nil {
+		return nil, fmt.Errorf("mvmr: %w", err)
+	}
+	store := model.NewStore()
+	store.SetParam(nn.ParamConvMode, mode)
+	return store, nil
+}
+
+// processCacheDir is reps.DefaultFeatureCacheDir read once, at the first NewTrainer: the folder
+// of every trainer's feature cache (MVMR_CACHE_DIR).
+var processCacheDir = sync.OnceValue(reps.DefaultFeatureCacheDir)
+
+// defaultBackend is the backend of NewTrainer, LoadTrainer and ONNX teachers: NewBackend's,
+// created once per process, so GOMLX_BACKEND is read once and every trainer shares the backend.
+var defaultBackend = sync.OnceValues(NewBackend)
 
 var warnParallelOnce sync.Once
 
@@ -106,7 +151,7 @@ func NewBackend() (compute.Backend, error) {
 // NewBackendWithConfig creates a backend from a "name:options" configuration string, for
 // instance "go:ops_sequential" or "xla:cpu".
 func NewBackendWithConfig(config string) (compute.Backend, error) {
-	if _, err := ConvMode(); err != nil {
+	if _, err := processConvMode(); err != nil {
 		return nil, fmt.Errorf("mvmr: %w", err)
 	}
 	name, options, _ := strings.Cut(config, ":")

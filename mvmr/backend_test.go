@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 func TestNewBackendWithConfig(t *testing.T) {
@@ -140,5 +142,19 @@ func TestAutoXLAFallsBackToTheGoBackend(t *testing.T) {
 	t.Setenv(BackendEnvVar, "xla:cuda")
 	if _, err := NewBackend(); err == nil {
 		t.Error("GOMLX_BACKEND=xla:cuda without XLA compiled in: no error")
+	}
+}
+
+// MVMR_CONV is read at the edge: ConvMode parses it, naming the variable when it is unknown.
+func TestConvModeReadsTheEnvironment(t *testing.T) {
+	for value, want := range map[string]string{"": nn.ConvAuto, "native": nn.ConvNative, "im2col": nn.ConvIm2Col} {
+		t.Setenv(ConvEnvVar, value)
+		if got, err := ConvMode(); err != nil || got != want {
+			t.Errorf("%s=%q: ConvMode() = %q, %v; want %q", ConvEnvVar, value, got, err, want)
+		}
+	}
+	t.Setenv(ConvEnvVar, "winograd")
+	if _, err := ConvMode(); err == nil || !strings.Contains(err.Error(), ConvEnvVar) {
+		t.Errorf("%s=winograd: ConvMode() error = %v; want one naming %s", ConvEnvVar, err, ConvEnvVar)
 	}
 }

@@ -1,13 +1,14 @@
 package mvmr
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // Speed targets live here, not in timed tests. Compare executors or builds side by side in one
@@ -19,7 +20,7 @@ import (
 // BenchmarkTrainStep measures one quickstart training step: batch 256, both views through the
 // encoder, every loss term, the gradient and the Adam update.
 func BenchmarkTrainStep(b *testing.B) {
-	train, _ := testMNIST(b, 60000, 0)
+	train, _ := testutil.MNIST(b, 60000, 0)
 	trainer, err := NewTrainerWithBackend(testBackend(b), QuickstartConfig(1000), train)
 	if err != nil {
 		b.Fatal(err)
@@ -40,8 +41,8 @@ func BenchmarkTrainStep(b *testing.B) {
 func BenchmarkDistanceCorrelation(b *testing.B) {
 	const n, d = 256, 2048
 	rng := rand.New(rand.NewPCG(1, 2))
-	x := tensorOf(randomMatrix(rng, n, d), dtypes.Float32)
-	y := tensorOf(randomMatrix(rng, n, d), dtypes.Float32)
+	x := testutil.TensorOf(testutil.RandomMatrix(rng, n, d), dtypes.Float32)
+	y := testutil.TensorOf(testutil.RandomMatrix(rng, n, d), dtypes.Float32)
 	exec, err := NewExec(testBackend(b), func(x, y *Node) (*Node, *Node, *Node) {
 		dcor := DistanceCorrelation(x, y)
 		grads := Gradient(dcor, x, y)
@@ -50,66 +51,25 @@ func BenchmarkDistanceCorrelation(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	run := func() {
-		out, err := exec.Exec(x, y)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, o := range out {
-			o.FinalizeAll()
-		}
-	}
-	run()
-	b.ResetTimer()
-	for range b.N {
-		run()
-	}
+	testutil.BenchExec(b, exec, x, y)
 }
 
-// BenchmarkRepresentations measures each registered representation (default parameters) on a
-// batch of 64 images of 28×28×1, 32×32×3 and 96×96×3, reporting images/s.
-func BenchmarkRepresentations(b *testing.B) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, shape := range [][3]int{{28, 28, 1}, {32, 32, 3}, {96, 96, 3}} {
-		const batch = 64
-		h, w, c := shape[0], shape[1], shape[2]
-		images := tensorOf(randomMatrix(rng, batch, h*w*c), dtypes.Float32)
-		for _, name := range RepresentationNames() {
-			rep, err := NewRepresentation(name, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if UsesFreshView(rep) { // same computation as its base representation
-				continue
-			}
-			b.Run(fmt.Sprintf("%s/%dx%dx%d", name, h, w, c), func(b *testing.B) {
-				var run func()
-				if host, ok := AsHost(rep); ok {
-					pixels := tensors.MustCopyFlatData[float32](images)
-					run = func() { ComputeHostFeatures(host, pixels, batch, h, w, c) }
-				} else {
-					graphRep, _ := AsGraph(rep)
-					exec, err := NewExec(testBackend(b), func(x *Node) *Node {
-						return graphRep.Features(Reshape(x, batch, h, w, c))
-					})
-					if err != nil {
-						b.Fatal(err)
-					}
-					run = func() {
-						out, err := exec.Exec(images)
-						if err != nil {
-							b.Fatal(err)
-						}
-						out[0].FinalizeAll()
-					}
-				}
-				run()
-				b.ResetTimer()
-				for range b.N {
-					run()
-				}
-				b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "images/s")
-			})
-		}
+// BenchmarkTrainStepResNet18 times one training step of ResNet-18 (small_kernel, projector
+// 512-512) on 32x32x3 images, batch 128, loss mse + std + dcor_zz, Adam — the step
+// bench/torch_step.py --arch resnet18 --small-kernel --projector 512-512 --batch 128 --size 32
+// --channels 3 times in PyTorch. ns/op includes building and compiling the graph once; the
+// s/step metric is the median of the timed steps.
+//
+//	GOEXPERIMENT=simd go test -run '^$' -bench TrainStepResNet18 -benchtime 3x ./mvmr
+func BenchmarkTrainStepResNet18(b *testing.B) {
+	config := QuickstartConfig(1000)
+	config.BatchSize = 128
+	config.Loss.Representations = nil
+	config.Encoder = nn.ResNetConfig(nn.ArchResNet18, true, "512-512")
+	timing, err := TimeTrainingSteps(testBackend(b), config, 32, 32, 3, 1, b.N)
+	if err != nil {
+		b.Fatal(err)
 	}
+	b.ReportMetric(timing.Median, "s/step")
+	b.ReportMetric(float64(config.BatchSize)/timing.Median, "images/s")
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
@@ -30,7 +31,7 @@ import (
 //
 // GoMLX's ml/model/checkpoint package is not used because it writes its files in place (a kill
 // during a save leaves a truncated checkpoint that is then picked as the latest); this format is
-// one file written with WriteFileAtomic, and it also carries the run's Config and History so a
+// one file written with atomicfile.Write, and it also carries the run's Config and History so a
 // resumed run continues the same loss curve.
 const (
 	checkpointMagic   = "MVMRCKPT"
@@ -87,7 +88,7 @@ func (t *Trainer) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("mvmr: saving %s: %w", path, err)
 	}
-	err = WriteFileAtomic(path, func(w io.Writer) error {
+	err = atomicfile.Write(path, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		bw.WriteString(checkpointMagic)
 		binary.Write(bw, binary.LittleEndian, uint32(checkpointVersion))
@@ -160,9 +161,9 @@ func readCheckpoint(path string) (*checkpointHeader, []byte, error) {
 
 // LoadTrainer restores a trainer saved with Save, on data (which must have the image shape the
 // checkpoint was trained on) and the backend from NewBackend. Train then continues exactly where
-// the saved run stopped.
+// the saved run stopped. The backend is the process's (NewBackend's, created at the first call).
 func LoadTrainer(path string, data *datasets.Dataset) (*Trainer, error) {
-	backend, err := NewBackend()
+	backend, err := defaultBackend()
 	if err != nil {
 		return nil, err
 	}

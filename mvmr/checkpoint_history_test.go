@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestReadCheckpointHistoryEqualsTheTrainers(t *testing.T) {
-	train, _ := testMNIST(t, 256, 0)
+	train, _ := testutil.MNIST(t, 256, 0)
 	tr := newTestTrainer(t, tinyConfig(4), train)
 	if err := tr.Train(3); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // TestMain lets the kill test re-run this test binary as a child that saves checkpoints in a loop.
@@ -17,22 +21,22 @@ func TestMain(m *testing.M) {
 		saveLoop(path)
 		return
 	}
-	if os.Getenv(FeatureCacheEnvVar) == "" {
+	if os.Getenv(reps.FeatureCacheEnvVar) == "" {
 		dir, err := os.MkdirTemp("", "mvmr-test-cache")
 		if err == nil {
-			os.Setenv(FeatureCacheEnvVar, dir)
+			os.Setenv(reps.FeatureCacheEnvVar, dir)
 			defer os.RemoveAll(dir)
 		}
 	}
 	code := m.Run()
-	if dir := os.Getenv(FeatureCacheEnvVar); strings.Contains(dir, "mvmr-test-cache") {
+	if dir := os.Getenv(reps.FeatureCacheEnvVar); strings.Contains(dir, "mvmr-test-cache") {
 		os.RemoveAll(dir)
 	}
 	os.Exit(code)
 }
 
 func saveLoop(path string) {
-	train, _ := testMNIST(nopTB{}, 512, 0)
+	train, _ := testutil.MNIST(nopTB{}, 512, 0)
 	backend, err := NewBackend()
 	if err != nil {
 		os.Exit(3)
@@ -59,7 +63,7 @@ func TestCheckpointSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes; skipped with -short")
 	}
-	train, _ := testMNIST(t, 512, 0)
+	train, _ := testutil.MNIST(t, 512, 0)
 	rng := rand.New(rand.NewPCG(51, 52))
 	for round := range 4 {
 		dir := t.TempDir()

@@ -4,25 +4,21 @@ import (
 	"fmt"
 	"math"
 
-	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/support/exceptions"
-
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // History names of the collapse monitor: for the embedding z and the representation h, the
 // smallest and mean per-dimension standard deviation and the effective rank (RankMe); for z also
 // the fraction of dimensions whose std is below the variance margin.
 const (
-	HistoryZStdMin      = "collapse/z_std_min"
-	HistoryZStdMean     = "collapse/z_std_mean"
-	HistoryZBelowMargin = "collapse/z_below_margin"
-	HistoryZRankMe      = "collapse/z_rankme"
-	HistoryHStdMin      = "collapse/h_std_min"
-	HistoryHStdMean     = "collapse/h_std_mean"
-	HistoryHRankMe      = "collapse/h_rankme"
+	HistoryZStdMin      = history.ZStdMin
+	HistoryZStdMean     = history.ZStdMean
+	HistoryZBelowMargin = history.ZBelowMargin
+	HistoryZRankMe      = history.ZRankMe
+	HistoryHStdMin      = history.HStdMin
+	HistoryHStdMean     = history.HStdMean
+	HistoryHRankMe      = history.HRankMe
 )
 
 // Collapse monitor defaults.
@@ -48,7 +44,6 @@ type CollapseMonitor struct {
 	warned bool
 	// warnedNonFinite is set once the monitor has warned of a non-finite z or h.
 	warnedNonFinite bool
-	encode          *model.Exec // h and z of the held-out images in one pass, BatchNorm in evaluation mode
 }
 
 // NewCollapseMonitor returns a monitor of the first MonitorHeldOut images of heldOut (a split
@@ -65,24 +60,25 @@ func NewCollapseMonitor(heldOut *datasets.Dataset, every int) (*CollapseMonitor,
 }
 
 // Observe implements Monitor.
-func (m *CollapseMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBatch) (map[string]float64, error) {
+func (m *CollapseMonitor) Observe(v StepView) (map[string]float64, error) {
+	step := v.Step()
 	if !due(step, m.Every) {
 		return nil, nil
 	}
-	h, hDim, z, zDim, err := m.encodeHeldOut(t)
+	h, z, hDim, zDim, err := v.Encode(m.images, m.n)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mvmr: collapse monitor: %w", err)
 	}
 	if at, what := firstNonFinite(z, h); at >= 0 {
 		// A diverged encoder: nothing to record; the next step's loss stops the trainer.
 		if !m.warnedNonFinite {
 			m.warnedNonFinite = true
-			fmt.Fprintf(t.warnWriter(), "WARNING: %s of the held-out images is not finite at step %d (value %d): the encoder "+
+			fmt.Fprintf(v.Warnings(), "WARNING: %s of the held-out images is not finite at step %d (value %d): the encoder "+
 				"diverged; the collapse monitor records nothing while it stays so.\n", what, step, at)
 		}
 		return nil, nil
 	}
-	margin := t.config.Loss.StdMargin
+	margin := v.Config().Loss.StdMargin
 	zs, err := CollapseStatsOf(z, m.n, zDim, margin)
 	if err != nil {
 		return nil, fmt.Errorf("z: %w", err)
@@ -93,7 +89,7 @@ func (m *CollapseMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBat
 	}
 	if limit := m.RankFraction * float64(min(m.n, zDim)); !m.warned && zs.RankMe < limit {
 		m.warned = true
-		fmt.Fprintf(t.warnWriter(), "WARNING: rank collapse at step %d: RankMe(z) = %.2f on %d held-out images, below %.2f "+
+		fmt.Fprintf(v.Warnings(), "WARNING: rank collapse at step %d: RankMe(z) = %.2f on %d held-out images, below %.2f "+
 			"(%.0f %% of min(images, %d z dims)); z std min %.3g mean %.3g, %.0f %% of dims below the margin %g. "+
 			"The embedding uses only a few directions: check the std term, its weight and the learning rate.\n",
 			step, zs.RankMe, m.n, limit, 100*m.RankFraction, zDim, zs.StdMin, zs.StdMean, 100*zs.BelowMargin, margin)
@@ -118,41 +114,4 @@ func firstNonFinite(z, h []float32) (int, string) {
 		}
 	}
 	return -1, ""
-}
-
-// encodeHeldOut returns h and z of the held-out images, [n, hDim] and [n, zDim], from one pass
-// through the encoder.
-func (m *CollapseMonitor) encodeHeldOut(t *Trainer) (h []float32, hDim int, z []float32, zDim int, err error) {
-	if m.encode == nil {
-		m.encode, err = model.NewExec(t.backend, t.store, func(scope *model.Scope, images *Node) (*Node, *Node) {
-			return t.config.Encoder.Encode(scope.In(encoderScope), images)
-		})
-		if err != nil {
-			return nil, 0, nil, 0, fmt.Errorf("mvmr: collapse monitor: %w", err)
-		}
-	}
-	d := t.data
-	x := tensors.FromFlatDataAndDimensions(append([]float32(nil), m.images...), m.n, d.Height, d.Width, d.Channels)
-	err = exceptions.TryCatch[error](func() {
-		out := m.encode.MustExec(x)
-		h, z = tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])
-	})
-	if err != nil {
-		return nil, 0, nil, 0, fmt.Errorf("mvmr: collapse monitor: encoding %d held-out images: %w", m.n, err)
-	}
-	return h, len(h) / m.n, z, len(z) / m.n, nil
-}
-
-// encodeBatch runs exec (featureExec for h, embedExec for z) on n normalised NHWC images and
-// returns the [n, dim] output.
-func (t *Trainer) encodeBatch(exec interface {
-	MustExec(...any) []*tensors.Tensor
-}, images []float32, n int) ([]float32, int, error) {
-	d := t.data
-	x := tensors.FromFlatDataAndDimensions(append([]float32(nil), images...), n, d.Height, d.Width, d.Channels)
-	var out []float32
-	if err := exceptions.TryCatch[error](func() { out = tensors.MustCopyFlatData[float32](exec.MustExec(x)[0]) }); err != nil {
-		return nil, 0, fmt.Errorf("mvmr: encoding %d held-out images: %w", n, err)
-	}
-	return out, len(out) / n, nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 // Config is everything that defines a training run: with the same Config and data set, a run
@@ -15,7 +16,7 @@ type Config struct {
 	// BatchSize is the number of images per step (each seen as two views).
 	BatchSize int `json:"batch_size"`
 	// Encoder is the backbone and projector.
-	Encoder EncoderConfig `json:"encoder"`
+	Encoder nn.EncoderConfig `json:"encoder"`
 	// Loss holds the MV-MR loss terms and their settings.
 	Loss LossConfig `json:"loss"`
 	// Optimizer holds the optimizer and learning-rate schedule.
@@ -41,32 +42,55 @@ func DefaultConfig(totalSteps int64) Config {
 	return Config{
 		Seed:      1,
 		BatchSize: 256,
-		Encoder:   DefaultEncoderConfig(),
+		Encoder:   nn.DefaultEncoderConfig(),
 		Loss:      DefaultLossConfig(),
 		Optimizer: DefaultOptimizerConfig(totalSteps),
 		Augment:   datasets.DefaultDigitAugment(),
 	}
 }
 
+// MinBatchSize is the smallest batch a training step takes: the std term and dCor need two images.
+const MinBatchSize = 2
+
+// CheckBatchSize returns an error naming key when batch is below MinBatchSize: the one batch
+// check of Config.Validate, runs' config and the notebooks' --batch.
+func CheckBatchSize(key string, batch int) error {
+	if batch < MinBatchSize {
+		return fmt.Errorf("%s = %d: expected an integer >= %d (the std term and dCor need a batch)", key, batch, MinBatchSize)
+	}
+	return nil
+}
+
 // Validate checks every field and returns an error naming the first bad one.
 func (c Config) Validate() error {
-	if c.BatchSize < 2 {
-		return fmt.Errorf("batch_size = %d; expected >= 2 (the std term and dCor need a batch)", c.BatchSize)
+	_, err := c.validate()
+	return err
+}
+
+// validate is Validate returning the loss the configuration describes, its representations
+// built once.
+func (c Config) validate() (*Loss, error) {
+	if err := CheckBatchSize("batch_size", c.BatchSize); err != nil {
+		return nil, err
 	}
 	if err := c.Encoder.Validate(); err != nil {
-		return err
+		return nil, err
 	}
-	if err := c.Loss.Validate(); err != nil {
-		return err
+	loss, err := NewLoss(c.Loss)
+	if err != nil {
+		return nil, err
 	}
 	if err := c.Optimizer.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := c.Parallel.Validate(c.BatchSize); err != nil {
-		return err
+		return nil, err
 	}
 	if c.Policy != "" && !slices.Contains(datasets.PolicyNames, c.Policy) {
-		return fmt.Errorf("policy = %q; expected one of %v", c.Policy, datasets.PolicyNames)
+		return nil, fmt.Errorf("policy = %q; expected one of %v", c.Policy, datasets.PolicyNames)
 	}
-	return c.Augment.Validate()
+	if err := c.Augment.Validate(); err != nil {
+		return nil, err
+	}
+	return loss, nil
 }

@@ -7,9 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestParallelConfigValidateNamesTheField(t *testing.T) {
@@ -45,7 +50,7 @@ func TestParallelConfigValidateNamesTheField(t *testing.T) {
 // The pure-Go backend has one device: asking for two must fail when the trainer is made, with
 // an error that names the setting, the backend and what to do, not at the first step.
 func TestDataParallelNeedsAsManyDevices(t *testing.T) {
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(10)
 	config.Parallel.Devices = 2
 	trainer, err := NewTrainerWithBackend(testBackend(t), config, train)
@@ -67,16 +72,16 @@ func TestDataParallelNeedsAsManyDevices(t *testing.T) {
 // BatchNorm in training mode), MV-MR loss, gradients of every weight; the loss and BatchNorm are
 // cut into groups when groups > 1. It returns the total loss, the gradients (flattened, in
 // variable order) and the updated running mean and variance of every BatchNorm.
-func groupStep(encoder EncoderConfig, loss *Loss, groups int) func(scope *model.Scope, orig, aug *Node) *Node {
+func groupStep(encoder nn.EncoderConfig, loss *Loss, groups int) func(scope *model.Scope, orig, aug *Node) *Node {
 	return func(scope *model.Scope, orig, aug *Node) *Node {
 		g := orig.Graph()
 		store := scope.Store()
 		store.SetTraining(g, true)
-		deferStateUpdates(g) // the running statistics are read, never written back
-		setBatchNormGroups(g, groups)
+		nn.DeferStateUpdates(g) // the running statistics are read, never written back
+		nn.SetBatchNormGroups(g, groups)
 		_, zAug := encoder.Encode(scope.In(encoderScope), aug)
 		_, zOrig := encoder.Encode(scope.Shared(encoderScope), orig)
-		components := loss.GroupedComponents(Views{Original: orig, Augmented: aug}, zOrig, zAug, groups)
+		components := loss.GroupedComponents(reps.Views{Original: orig, Augmented: aug}, zOrig, zAug, groups)
 		total := components[len(components)-1]
 		_, params := trainableInUse(store, g)
 		parts := []*Node{Reshape(total, 1)}
@@ -85,7 +90,7 @@ func groupStep(encoder EncoderConfig, loss *Loss, groups int) func(scope *model.
 		}
 		for v := range store.IterVariables() {
 			if !v.Trainable && strings.Contains(v.Path(), "running_") && v.InUseByGraph(g) {
-				parts = append(parts, Reshape(stateValue(v, g), -1))
+				parts = append(parts, Reshape(nn.StateValue(v, g), -1))
 			}
 		}
 		return Concatenate(parts, 0)
@@ -109,7 +114,7 @@ func TestLossGroupsGiveTheOfficialDDPStep(t *testing.T) {
 	images := func(data []float64, from, to int) *tensors.Tensor {
 		return tensors.FromFlatDataAndDimensions(append([]float64(nil), data[from*size*size:to*size*size]...), to-from, size, size, 1)
 	}
-	encoder := EncoderConfig{Channels: []int{3, 4}, Strides: []int{2, 2}, Head: HeadFlatten, Projector: "8-5"}
+	encoder := nn.EncoderConfig{Channels: []int{3, 4}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "8-5"}
 	loss, err := NewLoss(DefaultLossConfig()) // MSE, hinge, dCor(z, z~), dCor with image and std
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +133,7 @@ func TestLossGroupsGiveTheOfficialDDPStep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return flat64(t, out[0])
+		return testutil.Flat64(t, out[0])
 	}
 	grouped := run(groups, 0, n) // first: initialises the weights every later run shares
 	whole := run(1, 0, n)
@@ -170,7 +175,7 @@ func TestLossGroupsGiveTheOfficialDDPStep(t *testing.T) {
 // The trainer must train with the grouped loss: its first-step loss differs from the one-group
 // run on the same batch and weights, and stays finite over a few steps.
 func TestTrainerWithLossGroups(t *testing.T) {
-	train, _ := testMNIST(t, 128, 0)
+	train, _ := testutil.MNIST(t, 128, 0)
 	first := map[int]float64{}
 	for _, groups := range []int{1, 4} {
 		config := tinyConfig(3)

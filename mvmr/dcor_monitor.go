@@ -7,11 +7,12 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/parallel"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // HistoryDCorDiagPrefix starts the History names of the dCor diagnostics: "dcor_diag/<rep>" is
 // dCor(z, rep) on the held-out batch.
-const HistoryDCorDiagPrefix = "dcor_diag/"
+const HistoryDCorDiagPrefix = history.DCorDiagPrefix
 
 // DCorMonitor records, every Every steps, the distance correlation between the embedding z of a
 // fixed held-out batch (BatchNorm in evaluation mode, scaled by 1/LossConfig.DCorScale as the
@@ -43,20 +44,21 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 	if heldOut == nil || heldOut.Len() < 4 {
 		return nil, fmt.Errorf("mvmr: dCor monitor needs a held-out data set of at least 4 images")
 	}
-	d := t.data
+	d := t.Data()
 	if heldOut.Height != d.Height || heldOut.Width != d.Width || heldOut.Channels != d.Channels {
 		return nil, fmt.Errorf("mvmr: dCor monitor: held-out %s has %dx%dx%d images; the trainer's %dx%dx%d",
 			heldOut.Name, heldOut.Height, heldOut.Width, heldOut.Channels, d.Height, d.Width, d.Channels)
 	}
+	known := Representations()
 	everyRegistered := names == nil
 	if everyRegistered {
-		names = RepresentationNames()
+		names = known.Names()
 	}
 	images, n := heldOutImages(heldOut, MonitorHeldOut)
 	m := &DCorMonitor{Every: every, Skipped: map[string]string{}, images: images, n: n}
 	var augmented []float32
 	for _, name := range names {
-		rep, err := NewRepresentation(name, nil)
+		rep, err := known.New(name, nil)
 		if err != nil && everyRegistered {
 			// A representation that needs settings (a teacher names its model file) is not
 			// monitored by default; name it with its settings in the loss to see its dCor.
@@ -66,23 +68,22 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 		if err != nil {
 			return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 		}
-		if _, err := RepresentationDim(rep, d.Height, d.Width, d.Channels); err != nil {
+		if _, err := rep.Dim(d.Height, d.Width, d.Channels); err != nil {
 			m.Skipped[name] = err.Error()
 			continue
 		}
 		input := images
-		if UsesFreshView(rep) {
+		if rep.FreshView() {
 			if augmented == nil {
-				augment, err := t.config.Augmenter(heldOut)
+				augment, err := t.Config().Augmenter(heldOut)
 				if err != nil {
 					return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 				}
-				augmented = fixedAugmentation(augment, heldOut, n, t.config.Seed)
+				augmented = fixedAugmentation(augment, heldOut, n, t.Config().Seed)
 			}
 			input = augmented
-			rep = baseOf(rep)
 		}
-		features, err := representationOnImages(t.backend, rep, input, n, d.Height, d.Width, d.Channels)
+		features, err := rep.OnImages(t.Backend(), input, n, d.Height, d.Width, d.Channels)
 		if err != nil {
 			return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 		}
@@ -98,15 +99,15 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 func (m *DCorMonitor) Names() []string { return append([]string(nil), m.names...) }
 
 // Observe implements Monitor.
-func (m *DCorMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBatch) (map[string]float64, error) {
-	if !due(step, m.Every) {
+func (m *DCorMonitor) Observe(v StepView) (map[string]float64, error) {
+	if !due(v.Step(), m.Every) {
 		return nil, nil
 	}
-	z, zDim, err := t.encodeBatch(t.embedExec, m.images, m.n)
+	z, zDim, err := v.Embeddings(m.images, m.n)
 	if err != nil {
 		return nil, err
 	}
-	scale := float32(1 / t.config.Loss.DCorScale)
+	scale := float32(1 / v.Config().Loss.DCorScale)
 	for i := range z {
 		z[i] *= scale
 	}
@@ -114,7 +115,7 @@ func (m *DCorMonitor) Observe(t *Trainer, step int64, _ *datasets.TwoViewBatch) 
 	bVar := meanProduct(b, b)
 	out := make(map[string]float64, len(m.names))
 	for i, name := range m.names {
-		out[HistoryDCorDiagPrefix+name] = dcorFromCentred(meanProduct(m.centred[i], b), m.dVar[i], bVar, m.n)
+		out[history.DCorDiag(name)] = dcorFromCentred(meanProduct(m.centred[i], b), m.dVar[i], bVar, m.n)
 	}
 	return out, nil
 }

@@ -7,20 +7,22 @@ import (
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // referenceDCor is a plain float64 transcription of the official DistanceCorrelation.forward.
-func referenceDCor(x, y matrix) float64 {
-	n := x.rows
-	dist := func(m matrix) []float64 {
+func referenceDCor(x, y testutil.Matrix) float64 {
+	n := x.Rows
+	dist := func(m testutil.Matrix) []float64 {
 		d := make([]float64, n*n)
 		for i := range n {
 			for j := range n {
 				var ri, rj, dot float64
-				for k := range m.cols {
-					ri += m.at(i, k) * m.at(i, k)
-					rj += m.at(j, k) * m.at(j, k)
-					dot += m.at(i, k) * m.at(j, k)
+				for k := range m.Cols {
+					ri += m.At(i, k) * m.At(i, k)
+					rj += m.At(j, k) * m.At(j, k)
+					dot += m.At(i, k) * m.At(j, k)
 				}
 				d[i*n+j] = math.Sqrt(math.Max(ri-2*dot+rj, DistanceClamp))
 			}
@@ -73,15 +75,15 @@ func TestDistanceCorrelationMatchesReference(t *testing.T) {
 		{n: 64, dx: 32, dy: 8, dtype: dtypes.Float32, tol: 1e-5},
 		{n: 128, dx: 3, dy: 200, dtype: dtypes.Float32, tol: 1e-5},
 	} {
-		x := randomMatrix(rng, tc.n, tc.dx)
-		y := randomMatrix(rng, tc.n, tc.dy)
+		x := testutil.RandomMatrix(rng, tc.n, tc.dx)
+		y := testutil.RandomMatrix(rng, tc.n, tc.dy)
 		// Make y depend on x so dCor is far from 0 and the test is not trivially passed.
 		for i := range tc.n {
-			y.data[i*tc.dy] += 2 * math.Sin(x.at(i, 0))
+			y.Data[i*tc.dy] += 2 * math.Sin(x.At(i, 0))
 		}
 		want := referenceDCor(x, y)
-		got := scalarOf(t, call1(t, dcorGraph, tensorOf(x, tc.dtype), tensorOf(y, tc.dtype)))
-		if d := relDiff(got, want); d > tc.tol {
+		got := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), dcorGraph, testutil.TensorOf(x, tc.dtype), testutil.TensorOf(y, tc.dtype)))
+		if d := testutil.RelDiff(got, want); d > tc.tol {
 			t.Errorf("n=%d dx=%d dy=%d %s: dCor=%.9g, reference %.9g (rel. diff %.2g > %.0g)",
 				tc.n, tc.dx, tc.dy, tc.dtype, got, want, d, tc.tol)
 		}
@@ -91,21 +93,21 @@ func TestDistanceCorrelationMatchesReference(t *testing.T) {
 func TestDistanceCorrelationGradientMatchesFiniteDifferences(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const n, dx, dy = 20, 4, 3
-	x := randomMatrix(rng, n, dx)
-	y := randomMatrix(rng, n, dy)
+	x := testutil.RandomMatrix(rng, n, dx)
+	y := testutil.RandomMatrix(rng, n, dy)
 	for i := range n {
-		y.data[i*dy] += x.at(i, 1) * x.at(i, 2)
+		y.Data[i*dy] += x.At(i, 1) * x.At(i, 2)
 	}
-	grads := flat64(t, call1(t, func(in []*Node) *Node {
+	grads := testutil.Flat64(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node {
 		return Gradient(DistanceCorrelation(in[0], in[1]), in[0])[0]
-	}, tensorOf(x, dtypes.Float64), tensorOf(y, dtypes.Float64)))
+	}, testutil.TensorOf(x, dtypes.Float64), testutil.TensorOf(y, dtypes.Float64)))
 	const h = 1e-6
 	for _, idx := range []int{0, 5, 17, 42, n*dx - 1} {
 		plus, minus := x, x
-		plus.data = append([]float64(nil), x.data...)
-		minus.data = append([]float64(nil), x.data...)
-		plus.data[idx] += h
-		minus.data[idx] -= h
+		plus.Data = append([]float64(nil), x.Data...)
+		minus.Data = append([]float64(nil), x.Data...)
+		plus.Data[idx] += h
+		minus.Data[idx] -= h
 		fd := (referenceDCor(plus, y) - referenceDCor(minus, y)) / (2 * h)
 		if math.Abs(fd-grads[idx]) > 1e-6+1e-4*math.Abs(fd) {
 			t.Errorf("d dCor / d x[%d]: autodiff %.8g, finite differences %.8g", idx, grads[idx], fd)
@@ -114,24 +116,24 @@ func TestDistanceCorrelationGradientMatchesFiniteDifferences(t *testing.T) {
 }
 
 // randomRotation returns a random d×d orthogonal matrix (Gram-Schmidt on Gaussian columns).
-func randomRotation(rng *rand.Rand, d int) matrix {
-	q := randomMatrix(rng, d, d)
+func randomRotation(rng *rand.Rand, d int) testutil.Matrix {
+	q := testutil.RandomMatrix(rng, d, d)
 	for j := range d {
 		for k := range j {
 			var dot float64
 			for i := range d {
-				dot += q.at(i, j) * q.at(i, k)
+				dot += q.At(i, j) * q.At(i, k)
 			}
 			for i := range d {
-				q.data[i*d+j] -= dot * q.at(i, k)
+				q.Data[i*d+j] -= dot * q.At(i, k)
 			}
 		}
 		var norm float64
 		for i := range d {
-			norm += q.at(i, j) * q.at(i, j)
+			norm += q.At(i, j) * q.At(i, j)
 		}
 		for i := range d {
-			q.data[i*d+j] /= math.Sqrt(norm)
+			q.Data[i*d+j] /= math.Sqrt(norm)
 		}
 	}
 	return q
@@ -140,29 +142,29 @@ func randomRotation(rng *rand.Rand, d int) matrix {
 func TestDistanceCorrelationInvariances(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	const n, d = 64, 6
-	x := randomMatrix(rng, n, d)
+	x := testutil.RandomMatrix(rng, n, d)
 	rot := randomRotation(rng, d)
 	for _, scale := range []float64{1, 0.5, -3} {
-		y := matrix{rows: n, cols: d, data: make([]float64, n*d)}
+		y := testutil.Matrix{Rows: n, Cols: d, Data: make([]float64, n*d)}
 		for i := range n {
 			for j := range d {
 				var v float64
 				for k := range d {
-					v += x.at(i, k) * rot.at(k, j)
+					v += x.At(i, k) * rot.At(k, j)
 				}
-				y.data[i*d+j] = scale*v + float64(j) - 2
+				y.Data[i*d+j] = scale*v + float64(j) - 2
 			}
 		}
-		got := scalarOf(t, call1(t, dcorGraph, tensorOf(x, dtypes.Float32), tensorOf(y, dtypes.Float32)))
+		got := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), dcorGraph, testutil.TensorOf(x, dtypes.Float32), testutil.TensorOf(y, dtypes.Float32)))
 		if math.Abs(got-1) > 1e-4 {
 			t.Errorf("dCor(x, %g·x·R + b) = %.7f, want 1", scale, got)
 		}
 	}
 
-	y := randomMatrix(rng, n, 3)
-	xy := scalarOf(t, call1(t, dcorGraph, tensorOf(x, dtypes.Float32), tensorOf(y, dtypes.Float32)))
-	yx := scalarOf(t, call1(t, dcorGraph, tensorOf(y, dtypes.Float32), tensorOf(x, dtypes.Float32)))
-	if relDiff(xy, yx) > 1e-6 {
+	y := testutil.RandomMatrix(rng, n, 3)
+	xy := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), dcorGraph, testutil.TensorOf(x, dtypes.Float32), testutil.TensorOf(y, dtypes.Float32)))
+	yx := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), dcorGraph, testutil.TensorOf(y, dtypes.Float32), testutil.TensorOf(x, dtypes.Float32)))
+	if testutil.RelDiff(xy, yx) > 1e-6 {
 		t.Errorf("dCor(x, y) = %.8f but dCor(y, x) = %.8f", xy, yx)
 	}
 }
@@ -174,14 +176,14 @@ func TestDistanceCorrelationIndependentVersusDependent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	const d = 4
 	independentAt := func(n int) (float64, float64) {
-		x := randomMatrix(rng, n, d)
-		independent := randomMatrix(rng, n, d)
-		squared := matrix{rows: n, cols: d, data: make([]float64, n*d)}
-		for i, v := range x.data {
-			squared.data[i] = v * v
+		x := testutil.RandomMatrix(rng, n, d)
+		independent := testutil.RandomMatrix(rng, n, d)
+		squared := testutil.Matrix{Rows: n, Cols: d, Data: make([]float64, n*d)}
+		for i, v := range x.Data {
+			squared.Data[i] = v * v
 		}
-		dInd := scalarOf(t, call1(t, dcorGraph, tensorOf(x, dtypes.Float32), tensorOf(independent, dtypes.Float32)))
-		dDep := scalarOf(t, call1(t, dcorGraph, tensorOf(x, dtypes.Float32), tensorOf(squared, dtypes.Float32)))
+		dInd := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), dcorGraph, testutil.TensorOf(x, dtypes.Float32), testutil.TensorOf(independent, dtypes.Float32)))
+		dDep := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), dcorGraph, testutil.TensorOf(x, dtypes.Float32), testutil.TensorOf(squared, dtypes.Float32)))
 		return dInd, dDep
 	}
 	ind256, dep256 := independentAt(256)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 // Distillation settings for the CPU-sized MNIST demonstration (`mvmr distill-demo`,
@@ -21,14 +23,14 @@ const (
 // ParseStudentSpec parses an encoder spec "CHANNELS/PROJECTOR", such as "8-16-32/128-128":
 // 3×3 convolutions with those output channels, each of stride 2, h the flattened last map, and
 // the projector widths (ParseProjectorSpec). "CHANNELS" alone keeps the default projector.
-func ParseStudentSpec(spec string) (EncoderConfig, error) {
+func ParseStudentSpec(spec string) (nn.EncoderConfig, error) {
 	channelsSpec, projector, hasProjector := strings.Cut(strings.TrimSpace(spec), "/")
-	config := DefaultEncoderConfig()
+	config := nn.DefaultEncoderConfig()
 	config.Channels, config.Strides = nil, nil
 	for i, part := range strings.Split(channelsSpec, "-") {
 		c, err := strconv.Atoi(strings.TrimSpace(part))
 		if err != nil || c <= 0 {
-			return EncoderConfig{}, fmt.Errorf("encoder spec %q: convolution %d is %q; expected CHANNELS/PROJECTOR such as %q", spec, i+1, part, DistillStudentSpec)
+			return nn.EncoderConfig{}, fmt.Errorf("encoder spec %q: convolution %d is %q; expected CHANNELS/PROJECTOR such as %q", spec, i+1, part, DistillStudentSpec)
 		}
 		config.Channels = append(config.Channels, c)
 		config.Strides = append(config.Strides, 2)
@@ -37,7 +39,7 @@ func ParseStudentSpec(spec string) (EncoderConfig, error) {
 		config.Projector = projector
 	}
 	if err := config.Validate(); err != nil {
-		return EncoderConfig{}, fmt.Errorf("encoder spec %q: %w", spec, err)
+		return nn.EncoderConfig{}, fmt.Errorf("encoder spec %q: %w", spec, err)
 	}
 	return config, nil
 }
@@ -45,18 +47,11 @@ func ParseStudentSpec(spec string) (EncoderConfig, error) {
 // DistillConfig returns the configuration that distils teacher into an encoder: the
 // quickstart's settings over totalSteps with the given encoder, and the loss of the official
 // CLIP distillation, L1 + L2 + the teacher term, without the image representations.
-func DistillConfig(encoder EncoderConfig, teacher RepresentationTerm, totalSteps int64) Config {
+func DistillConfig(encoder nn.EncoderConfig, teacher RepresentationTerm, totalSteps int64) Config {
 	c := QuickstartConfig(totalSteps)
 	c.Encoder = encoder
 	c.Loss.Representations = []RepresentationTerm{teacher}
 	return c
-}
-
-// ParameterCount returns the number of trainable parameters of the trainer's encoder: in the
-// backbone (what produces h) and in total (backbone and projector). The variables exist once
-// the first step, a checkpoint load or a feature extraction has built the encoder.
-func (t *Trainer) ParameterCount() (backbone, total int) {
-	return encoderParameters(t.store)
 }
 
 // DistillResult is one model of a distillation comparison (a row of `mvmr distill-demo`'s

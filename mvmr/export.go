@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 )
 
@@ -62,7 +63,7 @@ func ExportArrays(dir string, h []float32, hDim int, z []float32, zDim int, labe
 	var paths []string
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
-		if err := WriteFileAtomic(path, f.write); err != nil {
+		if err := atomicfile.Write(path, f.write); err != nil {
 			return paths, fmt.Errorf("mvmr: export: writing %s: %w", path, err)
 		}
 		paths = append(paths, path)

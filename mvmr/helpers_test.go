@@ -1,111 +1,16 @@
 package mvmr
 
 import (
-	"math"
-	"math/rand/v2"
-	"sync"
 	"testing"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
-	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
-var (
-	testBackendOnce sync.Once
-	testBackendVal  compute.Backend
-	testBackendErr  error
-)
-
-// testBackend returns one backend shared by the package's tests (NewBackend: respects
-// GOMLX_BACKEND, defaults to the pure-Go sequential executor).
+// testBackend returns the backend shared by the package's tests, made by NewBackend (it respects
+// GOMLX_BACKEND and defaults to DefaultBackendConfig); the other helpers are in internal/testutil.
 func testBackend(t testing.TB) compute.Backend {
 	t.Helper()
-	testBackendOnce.Do(func() { testBackendVal, testBackendErr = NewBackend() })
-	if testBackendErr != nil {
-		t.Fatalf("backend: %v", testBackendErr)
-	}
-	return testBackendVal
-}
-
-// matrix is a dense row-major float64 matrix used by the plain-Go references in tests.
-type matrix struct {
-	rows, cols int
-	data       []float64
-}
-
-func (m matrix) at(i, j int) float64 { return m.data[i*m.cols+j] }
-
-func randomMatrix(rng *rand.Rand, rows, cols int) matrix {
-	m := matrix{rows: rows, cols: cols, data: make([]float64, rows*cols)}
-	for i := range m.data {
-		m.data[i] = rng.NormFloat64()
-	}
-	return m
-}
-
-// tensorOf converts m to a [rows, cols] tensor of the given dtype.
-func tensorOf(m matrix, dtype dtypes.DType) *tensors.Tensor {
-	if dtype == dtypes.Float64 {
-		return tensors.FromFlatDataAndDimensions(append([]float64(nil), m.data...), m.rows, m.cols)
-	}
-	f := make([]float32, len(m.data))
-	for i, v := range m.data {
-		f[i] = float32(v)
-	}
-	return tensors.FromFlatDataAndDimensions(f, m.rows, m.cols)
-}
-
-// scalarOf reads a scalar float tensor as float64.
-func scalarOf(t testing.TB, x *tensors.Tensor) float64 {
-	t.Helper()
-	switch v := x.Value().(type) {
-	case float32:
-		return float64(v)
-	case float64:
-		return v
-	}
-	t.Fatalf("not a float scalar: %s", x.Shape())
-	return 0
-}
-
-// flat64 copies a float tensor's data as float64.
-func flat64(t testing.TB, x *tensors.Tensor) []float64 {
-	t.Helper()
-	switch x.DType() {
-	case dtypes.Float64:
-		return tensors.MustCopyFlatData[float64](x)
-	case dtypes.Float32:
-		f := tensors.MustCopyFlatData[float32](x)
-		out := make([]float64, len(f))
-		for i, v := range f {
-			out[i] = float64(v)
-		}
-		return out
-	}
-	t.Fatalf("not a float tensor: %s", x.Shape())
-	return nil
-}
-
-// call1 builds and runs fn once on the test backend.
-func call1(t testing.TB, fn func(inputs []*Node) *Node, inputs ...any) *tensors.Tensor {
-	t.Helper()
-	exec, err := NewExec(testBackend(t), func(g *Graph, in []*Node) *Node { return fn(in) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Exec(inputs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out[0]
-}
-
-func relDiff(a, b float64) float64 {
-	return math.Abs(a-b) / math.Max(math.Max(math.Abs(a), math.Abs(b)), 1e-12)
-}
-
-func flat32(v interface{ MustValue() *tensors.Tensor }) []float32 {
-	return tensors.MustCopyFlatData[float32](v.MustValue())
+	return testutil.SharedBackend(t, NewBackend)
 }

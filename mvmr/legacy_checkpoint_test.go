@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // The fixture under testdata/legacy was written by the code at commit 26a6be5 (2026-12-02, before
@@ -26,7 +28,7 @@ const legacyFixtureDir = "testdata/legacy"
 func legacyFixtureConfig() Config {
 	c := QuickstartConfig(10)
 	c.BatchSize = 16
-	c.Encoder = EncoderConfig{Channels: []int{8, 16}, Strides: []int{2, 2}, Head: HeadFlatten, Projector: "32-32"}
+	c.Encoder = nn.EncoderConfig{Channels: []int{8, 16}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-32"}
 	c.Loss.Representations = []RepresentationTerm{
 		{Name: "image", Weight: 1, Mode: ModeMaximize},
 		{Name: "std", Weight: 1, Mode: ModeMaximize},
@@ -105,11 +107,11 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 	ckpt := filepath.Join(legacyFixtureDir, "small.mvmr")
 	want := filepath.Join(legacyFixtureDir, "small_readings.json")
 	if os.Getenv("MVMR_WRITE_LEGACY_FIXTURE") == "1" {
-		t.Setenv("MVMR_CACHE_DIR", "off")
 		trainer, err := NewTrainerWithBackend(testBackend(t), legacyFixtureConfig(), train)
 		if err != nil {
 			t.Fatal(err)
 		}
+		trainer.Cache = reps.NewFeatureCache("") // memory only
 		defer trainer.Close()
 		if err := trainer.Train(3); err != nil {
 			t.Fatal(err)
@@ -135,7 +137,6 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 		t.Logf("wrote %s and %s", ckpt, want)
 		return
 	}
-	t.Setenv("MVMR_CACHE_DIR", "off")
 	b, err := os.ReadFile(want)
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +149,7 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the checkpoint written before issue 14 no longer loads: %v", err)
 	}
+	trainer.Cache = reps.NewFeatureCache("") // memory only
 	defer trainer.Close()
 	got := legacyRead(t, trainer, test)
 	if got.Step != expected.Step || got.HistoryRows != expected.HistoryRows || got.FeatureDim != expected.FeatureDim {

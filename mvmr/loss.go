@@ -3,13 +3,16 @@ package mvmr
 import (
 	"fmt"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
 // Names of the loss components. One name travels from the loss term to History, metrics and
-// plot legends; representation terms are named RepresentationTermPrefix + representation name.
+// plot legends; representation terms are named history.DCorTerm(representation name), "dcor/<name>".
 const (
 	// TermMSE is MSE(z, z~), the mean over batch and dimensions of the squared difference.
 	TermMSE = "mse"
@@ -19,8 +22,6 @@ const (
 	TermDCorZZ = "dcor_zz"
 	// TermTotal is the weighted sum of all terms, the loss that is minimised.
 	TermTotal = "total"
-	// RepresentationTermPrefix prefixes the name of each L3 term: "dcor/image", "dcor/std".
-	RepresentationTermPrefix = "dcor/"
 )
 
 // TermMode is how an L3 term turns dCor(z*_k, z~) into a loss.
@@ -37,10 +38,10 @@ const (
 
 // RepresentationTerm configures one L3 term: which representation, its parameters, weight and mode.
 type RepresentationTerm struct {
-	// Name is a registered representation (see RepresentationNames).
+	// Name is a registered representation (see Representations).
 	Name string `json:"name"`
 	// Params are the representation's parameters (nil for defaults).
-	Params Params `json:"params,omitempty"`
+	Params reps.Params `json:"params,omitempty"`
 	// Weight multiplies the term in the total; 0 logs the term only (see LossConfig.MSEWeight).
 	Weight float64 `json:"weight"`
 	// Mode is ModeMaximize or ModeOfficial.
@@ -89,57 +90,61 @@ func DefaultLossConfig() LossConfig {
 
 // Validate checks the settings and returns an error naming the bad field.
 func (c LossConfig) Validate() error {
+	_, err := c.build()
+	return err
+}
+
+// build checks the settings and creates the representations of the L3 terms, in term order:
+// Validate and NewLoss share it, so a loss builds its representations once.
+func (c LossConfig) build() ([]*reps.Rep, error) {
 	if c.StdMargin < 0 {
-		return fmt.Errorf("loss.std_margin = %g; expected >= 0", c.StdMargin)
+		return nil, fmt.Errorf("loss.std_margin = %g; expected >= 0", c.StdMargin)
 	}
 	if c.StdEpsilon < 0 {
-		return fmt.Errorf("loss.std_epsilon = %g; expected >= 0", c.StdEpsilon)
+		return nil, fmt.Errorf("loss.std_epsilon = %g; expected >= 0", c.StdEpsilon)
 	}
 	if !(c.DCorScale > 0) {
-		return fmt.Errorf("loss.dcor_scale = %g; expected > 0 (official: 32)", c.DCorScale)
+		return nil, fmt.Errorf("loss.dcor_scale = %g; expected > 0 (official: 32)", c.DCorScale)
 	}
 	for name, w := range map[string]float64{"mse_weight": c.MSEWeight, "std_weight": c.StdWeight, "dcor_zz_weight": c.DCorZZWeight} {
 		if w < 0 {
-			return fmt.Errorf("loss.%s = %g; expected >= 0", name, w)
+			return nil, fmt.Errorf("loss.%s = %g; expected >= 0", name, w)
 		}
 	}
+	known := Representations()
 	seen := map[string]bool{}
+	built := make([]*reps.Rep, 0, len(c.Representations))
 	for i, term := range c.Representations {
-		if _, err := NewRepresentation(term.Name, term.Params); err != nil {
-			return fmt.Errorf("loss.representations[%d]: %w", i, err)
+		rep, err := known.New(term.Name, term.Params)
+		if err != nil {
+			return nil, fmt.Errorf("loss.representations[%d]: %w", i, err)
 		}
 		if seen[term.Name] {
-			return fmt.Errorf("loss.representations[%d]: %q appears twice", i, term.Name)
+			return nil, fmt.Errorf("loss.representations[%d]: %q appears twice", i, term.Name)
 		}
 		seen[term.Name] = true
 		if term.Mode != ModeMaximize && term.Mode != ModeOfficial {
-			return fmt.Errorf("loss.representations[%d] (%s): mode = %q; expected %q or %q",
+			return nil, fmt.Errorf("loss.representations[%d] (%s): mode = %q; expected %q or %q",
 				i, term.Name, term.Mode, ModeMaximize, ModeOfficial)
 		}
+		built = append(built, rep)
 	}
-	return nil
+	return built, nil
 }
 
 // Loss computes the MV-MR loss and its named components.
 type Loss struct {
 	config          LossConfig
-	representations []Representation
+	representations []*reps.Rep
 }
 
 // NewLoss validates config and creates its representations.
 func NewLoss(config LossConfig) (*Loss, error) {
-	if err := config.Validate(); err != nil {
+	built, err := config.build()
+	if err != nil {
 		return nil, err
 	}
-	l := &Loss{config: config}
-	for _, term := range config.Representations {
-		rep, err := NewRepresentation(term.Name, term.Params)
-		if err != nil {
-			return nil, err
-		}
-		l.representations = append(l.representations, rep)
-	}
-	return l, nil
+	return &Loss{config: config, representations: built}, nil
 }
 
 // Config returns the loss settings.
@@ -148,7 +153,7 @@ func (l *Loss) Config() LossConfig { return l.config }
 // UsesFreshView reports whether any representation term needs Views.Fresh.
 func (l *Loss) UsesFreshView() bool {
 	for _, rep := range l.representations {
-		if UsesFreshView(rep) {
+		if rep.FreshView() {
 			return true
 		}
 	}
@@ -156,15 +161,15 @@ func (l *Loss) UsesFreshView() bool {
 }
 
 // Representations returns the loss's representations, in term order.
-func (l *Loss) Representations() []Representation {
-	return append([]Representation(nil), l.representations...)
+func (l *Loss) Representations() []*reps.Rep {
+	return append([]*reps.Rep(nil), l.representations...)
 }
 
 // Names returns the component names in the order Components returns them, TermTotal last.
 func (l *Loss) Names() []string {
 	names := []string{TermMSE, TermStd, TermDCorZZ}
 	for _, rep := range l.representations {
-		names = append(names, RepresentationTermPrefix+rep.Name())
+		names = append(names, history.DCorTerm(rep.Name()))
 	}
 	return append(names, TermTotal)
 }
@@ -173,7 +178,7 @@ func (l *Loss) Names() []string {
 // (augmented view), both [batch, dim]. It returns the terms in Names order, the last being the
 // total Σ weight·term over the terms of non-zero weight, that is minimised (0 when every weight
 // is 0); the other entries are unweighted.
-func (l *Loss) Components(views Views, zOrig, zAug *Node) []*Node {
+func (l *Loss) Components(views reps.Views, zOrig, zAug *Node) []*Node {
 	c := l.config
 	if c.NormalizeZ {
 		zOrig, zAug = l2Normalize(zOrig), l2Normalize(zAug)
@@ -187,7 +192,7 @@ func (l *Loss) Components(views Views, zOrig, zAug *Node) []*Node {
 	zAugScaled := DivScalar(zAug, c.DCorScale)
 	for i, rep := range l.representations {
 		term := c.Representations[i]
-		features := StopGradient(representationFeatures(rep, views))
+		features := StopGradient(rep.BatchFeatures(views))
 		if features.DType() != zAug.DType() {
 			features = ConvertDType(features, zAug.DType())
 		}

@@ -3,6 +3,7 @@ package mvmr
 import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/support/exceptions"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // GroupedComponents is Components computed on each of groups equal groups of the batch (rows
@@ -10,7 +11,7 @@ import (
 // the loss of the official multi-GPU training, where each of groups GPUs computes MSE, the
 // variance hinge and every dCor on its own images and DDP averages the gradients (see
 // ParallelConfig). groups ≤ 1 is Components.
-func (l *Loss) GroupedComponents(views Views, zOrig, zAug *Node, groups int) []*Node {
+func (l *Loss) GroupedComponents(views reps.Views, zOrig, zAug *Node, groups int) []*Node {
 	if groups <= 1 {
 		return l.Components(views, zOrig, zAug)
 	}
@@ -27,7 +28,7 @@ func (l *Loss) GroupedComponents(views Views, zOrig, zAug *Node, groups int) []*
 			}
 			return Slice(x, AxisRange(k*size, (k+1)*size))
 		}
-		part := Views{Original: rows(views.Original), Augmented: rows(views.Augmented), Fresh: rows(views.Fresh)}
+		part := reps.Views{Original: rows(views.Original), Augmented: rows(views.Augmented), Fresh: rows(views.Fresh)}
 		if views.Precomputed != nil {
 			part.Precomputed = make(map[string]*Node, len(views.Precomputed))
 			for name, features := range views.Precomputed {

@@ -6,29 +6,33 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // referenceEmbeddingTerms is a float64 transcription of the official step's L1 and L2 terms.
-func referenceEmbeddingTerms(zOrig, zAug matrix, margin, scale float64) (mse, std, dcorZZ float64) {
-	n, d := zOrig.rows, zOrig.cols
-	for i := range zOrig.data {
-		diff := zOrig.data[i] - zAug.data[i]
+func referenceEmbeddingTerms(zOrig, zAug testutil.Matrix, margin, scale float64) (mse, std, dcorZZ float64) {
+	n, d := zOrig.Rows, zOrig.Cols
+	for i := range zOrig.Data {
+		diff := zOrig.Data[i] - zAug.Data[i]
 		mse += diff * diff
 	}
 	mse /= float64(n * d)
-	hinge := func(z matrix) float64 {
+	hinge := func(z testutil.Matrix) float64 {
 		var total float64
 		for j := range d {
 			var mean float64
 			for i := range n {
-				mean += z.at(i, j)
+				mean += z.At(i, j)
 			}
 			mean /= float64(n)
 			var ss float64
 			for i := range n {
-				ss += (z.at(i, j) - mean) * (z.at(i, j) - mean)
+				ss += (z.At(i, j) - mean) * (z.At(i, j) - mean)
 			}
 			std := math.Sqrt(ss / float64(n-1)) // torch.std: unbiased
 			total += math.Max(margin-std, 0)
@@ -36,10 +40,10 @@ func referenceEmbeddingTerms(zOrig, zAug matrix, margin, scale float64) (mse, st
 		return total / float64(d)
 	}
 	std = hinge(zAug) + hinge(zOrig)
-	scaled := func(z matrix) matrix {
-		s := matrix{rows: n, cols: d, data: make([]float64, len(z.data))}
-		for i, v := range z.data {
-			s.data[i] = v / scale
+	scaled := func(z testutil.Matrix) testutil.Matrix {
+		s := testutil.Matrix{Rows: n, Cols: d, Data: make([]float64, len(z.Data))}
+		for i, v := range z.Data {
+			s.Data[i] = v / scale
 		}
 		return s
 	}
@@ -50,25 +54,25 @@ func referenceEmbeddingTerms(zOrig, zAug matrix, margin, scale float64) (mse, st
 func TestEmbeddingTermsMatchReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	const n, d = 40, 24
-	zOrig := randomMatrix(rng, n, d)
-	zAug := randomMatrix(rng, n, d)
-	for i := range zAug.data {
+	zOrig := testutil.RandomMatrix(rng, n, d)
+	zAug := testutil.RandomMatrix(rng, n, d)
+	for i := range zAug.Data {
 		// Half the dimensions with std below the margin, so the hinge is active for some only.
 		scale := 0.5
 		if i%d < d/2 {
 			scale = 1.6
 		}
-		zOrig.data[i] *= scale
-		zAug.data[i] = zAug.data[i]*0.3*scale + zOrig.data[i]
+		zOrig.Data[i] *= scale
+		zAug.Data[i] = zAug.Data[i]*0.3*scale + zOrig.Data[i]
 	}
 	for _, tc := range []struct{ margin, scale float64 }{{1, 32}, {0.7, 1}} {
 		wantMSE, wantStd, wantDCor := referenceEmbeddingTerms(zOrig, zAug, tc.margin, tc.scale)
-		got := flat64(t, call1(t, func(in []*Node) *Node {
+		got := testutil.Flat64(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node {
 			mse, std, dcor := EmbeddingTerms(in[0], in[1], tc.margin, 0, tc.scale)
 			return Stack([]*Node{mse, std, dcor}, 0)
-		}, tensorOf(zOrig, dtypes.Float64), tensorOf(zAug, dtypes.Float64)))
+		}, testutil.TensorOf(zOrig, dtypes.Float64), testutil.TensorOf(zAug, dtypes.Float64)))
 		for i, want := range []float64{wantMSE, wantStd, wantDCor} {
-			if relDiff(got[i], want) > 1e-9 {
+			if testutil.RelDiff(got[i], want) > 1e-9 {
 				t.Errorf("margin %g scale %g: %s = %.10g, reference %.10g", tc.margin, tc.scale,
 					[]string{TermMSE, TermStd, TermDCorZZ}[i], got[i], want)
 			}
@@ -82,12 +86,12 @@ func TestEmbeddingTermsMatchReference(t *testing.T) {
 func TestLossComponentsNamesWeightsAndModes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	const n, h, w = 16, 6, 6
-	images := randomMatrix(rng, n, h*w)
-	augmented := randomMatrix(rng, n, h*w)
-	zOrig := randomMatrix(rng, n, 8)
-	zAug := randomMatrix(rng, n, 8)
-	for i := range zAug.data {
-		zAug.data[i] += zOrig.data[i]
+	images := testutil.RandomMatrix(rng, n, h*w)
+	augmented := testutil.RandomMatrix(rng, n, h*w)
+	zOrig := testutil.RandomMatrix(rng, n, 8)
+	zAug := testutil.RandomMatrix(rng, n, 8)
+	for i := range zAug.Data {
+		zAug.Data[i] += zOrig.Data[i]
 	}
 	config := DefaultLossConfig()
 	config.MSEWeight, config.StdWeight, config.DCorZZWeight = 0.5, 2, 0
@@ -109,30 +113,30 @@ func TestLossComponentsNamesWeightsAndModes(t *testing.T) {
 			}
 		}
 	}
-	values := flat64(t, call1(t, func(in []*Node) *Node {
-		views := Views{Original: Reshape(in[0], n, h, w, 1), Augmented: Reshape(in[1], n, h, w, 1), Fresh: Reshape(in[1], n, h, w, 1)}
+	values := testutil.Flat64(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node {
+		views := reps.Views{Original: Reshape(in[0], n, h, w, 1), Augmented: Reshape(in[1], n, h, w, 1), Fresh: Reshape(in[1], n, h, w, 1)}
 		return Stack(loss.Components(views, in[2], in[3]), 0)
-	}, tensorOf(images, dtypes.Float64), tensorOf(augmented, dtypes.Float64), tensorOf(zOrig, dtypes.Float64), tensorOf(zAug, dtypes.Float64)))
+	}, testutil.TensorOf(images, dtypes.Float64), testutil.TensorOf(augmented, dtypes.Float64), testutil.TensorOf(zOrig, dtypes.Float64), testutil.TensorOf(zAug, dtypes.Float64)))
 
 	wantMSE, wantStd, wantDCorZZ := referenceEmbeddingTerms(zOrig, zAug, 1, 32)
-	scaledAug := matrix{rows: n, cols: 8, data: make([]float64, n*8)}
-	for i, v := range zAug.data {
-		scaledAug.data[i] = v / 32
+	scaledAug := testutil.Matrix{Rows: n, Cols: 8, Data: make([]float64, n*8)}
+	for i, v := range zAug.Data {
+		scaledAug.Data[i] = v / 32
 	}
-	imageFeatures := matrix{rows: n, cols: h * w, data: make([]float64, n*h*w)}
-	for i, v := range images.data {
-		imageFeatures.data[i] = v / ImageRepresentationScale
+	imageFeatures := testutil.Matrix{Rows: n, Cols: h * w, Data: make([]float64, n*h*w)}
+	for i, v := range images.Data {
+		imageFeatures.Data[i] = v / reps.ImageRepresentationScale
 	}
 	wantImage := 1 - referenceDCor(imageFeatures, scaledAug)
-	wantStdRep := referenceDCor(referenceLocalStd(images, n, h, w, 3), scaledAug)
+	wantStdRep := referenceDCor(testutil.ReferenceLocalStd(images, n, h, w, 3, reps.StdFilterEpsilon), scaledAug)
 	want := []float64{wantMSE, wantStd, wantDCorZZ, wantImage, wantStdRep}
 	for i, wv := range want {
-		if relDiff(values[i], wv) > 1e-9 {
+		if testutil.RelDiff(values[i], wv) > 1e-9 {
 			t.Errorf("%s = %.10g, reference %.10g", wantNames[i], values[i], wv)
 		}
 	}
 	wantTotal := 0.5*wantMSE + 2*wantStd + 0*wantDCorZZ + 1.5*wantImage + 0.25*wantStdRep
-	if relDiff(values[5], wantTotal) > 1e-9 {
+	if testutil.RelDiff(values[5], wantTotal) > 1e-9 {
 		t.Errorf("total = %.10g, want Σ weight·term = %.10g", values[5], wantTotal)
 	}
 }
@@ -147,7 +151,7 @@ func TestLossConfigValidation(t *testing.T) {
 		{"bad mode", func(c *LossConfig) { c.Representations[1].Mode = "minimise" }, `mode = "minimise"`},
 		{"duplicate", func(c *LossConfig) { c.Representations[1].Name = "image" }, `"image" appears twice`},
 		{"scale", func(c *LossConfig) { c.DCorScale = 0 }, "loss.dcor_scale = 0"},
-		{"param", func(c *LossConfig) { c.Representations[1].Params = Params{"size": 4.0} }, "size = 4"},
+		{"param", func(c *LossConfig) { c.Representations[1].Params = reps.Params{"size": 4.0} }, "size = 4"},
 		{"weight", func(c *LossConfig) { c.StdWeight = -1 }, "loss.std_weight = -1"},
 	} {
 		c := DefaultLossConfig()

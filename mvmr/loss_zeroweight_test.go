@@ -10,7 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	. "github.com/gomlx/gomlx/core/graph"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // nanRepresentation is a graph representation whose features are all NaN: its dCor term is NaN
@@ -24,24 +28,20 @@ func (nanRepresentation) Shape(height, width, channels int) ([]int, error) {
 }
 
 func (nanRepresentation) Features(images *Node) *Node {
-	return MulScalar(channelsFirst(images), math.NaN())
+	return MulScalar(Reshape(images, images.Shape().Dim(0), -1), math.NaN())
 }
 
-// registerForTest registers a representation for the duration of one test (the package's tests
-// do not run in parallel).
-func registerForTest(t *testing.T, rep Representation) {
+// registerForTest adds a representation to reps.Known for the duration of one test (the
+// package's tests do not run in parallel), as a program adds its own.
+func registerForTest(t *testing.T, rep reps.Representation) {
 	t.Helper()
-	RegisterRepresentation(rep.Name(), func(Params) (Representation, error) { return rep, nil })
-	t.Cleanup(func() {
-		registryMu.Lock()
-		delete(representations, rep.Name())
-		registryMu.Unlock()
-	})
+	reps.Known[rep.Name()] = reps.Entry{New: func(string, reps.Params) (reps.Representation, error) { return rep, nil }}
+	t.Cleanup(func() { delete(reps.Known, rep.Name()) })
 }
 
 func TestZeroWeightNonFiniteTermIsLoggedOnly(t *testing.T) {
 	registerForTest(t, nanRepresentation{})
-	train, _ := testMNIST(t, 512, 0)
+	train, _ := testutil.MNIST(t, 512, 0)
 	const steps = 3
 	base := tinyConfig(8)
 	withNaN := base
@@ -149,8 +149,8 @@ func TestEveryWeightZeroTotalIsZero(t *testing.T) {
 	for i := range z {
 		z[i] = float32(i%5) * 0.3
 	}
-	values := flat64(t, call1(t, func(in []*Node) *Node {
-		views := Views{Original: Reshape(in[0], n, 4, 4, 1), Augmented: Reshape(in[0], n, 4, 4, 1)}
+	values := testutil.Flat64(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node {
+		views := reps.Views{Original: Reshape(in[0], n, 4, 4, 1), Augmented: Reshape(in[0], n, 4, 4, 1)}
 		zs := Reshape(in[1], n, 4)
 		c := loss.Components(views, zs, MulScalar(zs, 2))
 		return Stack(append(c, ConvertDType(loss.FiniteInTotal(c), c[0].DType())), 0)
@@ -161,7 +161,7 @@ func TestEveryWeightZeroTotalIsZero(t *testing.T) {
 }
 
 func TestTrainerWithEveryWeightZeroLeavesWeights(t *testing.T) {
-	train, _ := testMNIST(t, 256, 0)
+	train, _ := testutil.MNIST(t, 256, 0)
 	config := tinyConfig(4)
 	config.Optimizer.WeightDecay = 0 // decay alone would move the weights
 	config.Loss.MSEWeight, config.Loss.StdWeight, config.Loss.DCorZZWeight = 0, 0, 0

@@ -2,9 +2,7 @@ package mvmr
 
 import (
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"slices"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -13,11 +11,14 @@ import (
 // Monitor computes diagnostics while a Trainer trains: collapse statistics, dCor with
 // representations, an online linear probe, or anything else. Monitors run in the order they were
 // added, after each training step that was applied; the values they return are recorded in the
-// trainer's History at that step, beside the loss terms.
+// trainer's History at that step, beside the loss terms. A monitor sees the step only through its
+// StepView, as the built-in ones do (CollapseMonitor, DCorMonitor, OnlineProbe); one whose state
+// must survive a checkpoint is a StatefulMonitor. See the Monitor example.
 type Monitor interface {
-	// Observe is called after step (0-based) was applied on batch. It returns the values to record
-	// (nil or empty when it has nothing to say at this step); an error stops training.
-	Observe(t *Trainer, step int64, batch *datasets.TwoViewBatch) (map[string]float64, error)
+	// Observe is called after each applied step, with the view of that step. It returns the
+	// values to record (nil or empty when it has nothing to say at this step); an error stops
+	// training.
+	Observe(step StepView) (map[string]float64, error)
 }
 
 // AddMonitor makes m run after every training step.
@@ -32,8 +33,9 @@ func (t *Trainer) observe(step int64, batch *datasets.TwoViewBatch) (names []str
 		return nil, nil, err
 	}
 	all := map[string]float64{}
+	view := t.view(step, batch)
 	for _, m := range t.monitors {
-		v, err := m.Observe(t, step, batch)
+		v, err := m.Observe(view)
 		if err != nil {
 			return nil, nil, fmt.Errorf("mvmr: monitor %T at step %d: %w", m, step, err)
 		}
@@ -49,14 +51,6 @@ func (t *Trainer) observe(step int64, batch *datasets.TwoViewBatch) (names []str
 // due reports whether a monitor running every `every` steps runs after step (0-based): after
 // steps every−1, 2·every−1, ...
 func due(step int64, every int) bool { return every > 0 && (step+1)%int64(every) == 0 }
-
-// warnWriter is where monitors print warnings: the trainer's Progress, or standard error.
-func (t *Trainer) warnWriter() io.Writer {
-	if t.Progress != nil {
-		return t.Progress
-	}
-	return os.Stderr
-}
 
 // heldOutImages returns the first n normalised images of data (NHWC) and their count.
 func heldOutImages(data *datasets.Dataset, n int) ([]float32, int) {

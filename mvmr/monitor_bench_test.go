@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // timedMonitor adds the time its monitor's Observe takes to spent.
@@ -13,9 +13,9 @@ type timedMonitor struct {
 	spent time.Duration
 }
 
-func (m *timedMonitor) Observe(t *Trainer, step int64, batch *datasets.TwoViewBatch) (map[string]float64, error) {
+func (m *timedMonitor) Observe(v StepView) (map[string]float64, error) {
 	start := time.Now()
-	out, err := m.Monitor.Observe(t, step, batch)
+	out, err := m.Monitor.Observe(v)
 	m.spent += time.Since(start)
 	return out, err
 }
@@ -31,7 +31,7 @@ func (m *timedMonitor) Observe(t *Trainer, step int64, batch *datasets.TwoViewBa
 //
 //	GOEXPERIMENT=simd go test -run '^$' -bench MonitorCost -benchtime 10x ./mvmr
 func BenchmarkMonitorCost(b *testing.B) {
-	train, test := testMNIST(b, 60000, 10000)
+	train, test := testutil.MNIST(b, 60000, 10000)
 	trainer, err := NewTrainerWithBackend(testBackend(b), QuickstartConfig(1000), train)
 	if err != nil {
 		b.Fatal(err)

@@ -13,6 +13,8 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 var onlineNames = []string{HistoryOnlineTop1, HistoryOnlineTop5, HistoryOnlineTestTop1, HistoryOnlineTestTop5}
@@ -47,7 +49,7 @@ func resumeForTest(t *testing.T, path string, train *datasets.Dataset) (*Trainer
 }
 
 func TestOnlineProbeResumesExactlyFromACheckpoint(t *testing.T) {
-	train, test := testMNIST(t, 512, 64)
+	train, test := testutil.MNIST(t, 512, 64)
 	config := tinyConfig(8)
 	// Records after steps 2 and 5 (0-based); the save after 4 steps falls between them, with the
 	// counts of step 3 pending.
@@ -92,7 +94,7 @@ func TestOnlineProbeResumesExactlyFromACheckpoint(t *testing.T) {
 }
 
 func TestOldCheckpointStartsTheOnlineProbeFresh(t *testing.T) {
-	train, test := testMNIST(t, 512, 64)
+	train, test := testutil.MNIST(t, 512, 64)
 	config := tinyConfig(8)
 	// A run without monitors writes a checkpoint without a "monitors" field: the format written
 	// before monitor states were saved.

@@ -10,10 +10,12 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestMonitorsWriteHistory(t *testing.T) {
-	train, test := testMNIST(t, 512, 64)
+	train, test := testutil.MNIST(t, 512, 64)
 	tr := newTestTrainer(t, tinyConfig(8), train)
 	var progress bytes.Buffer
 	tr.Progress = &progress
@@ -79,52 +81,52 @@ func TestMonitorsWriteHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := h.Series(c.std)[3]; relDiff(got, want.StdMean) > 1e-5 {
+		if got := h.Series(c.std)[3]; testutil.RelDiff(got, want.StdMean) > 1e-5 {
 			t.Errorf("%s = %g; CollapseStatsOf gives %g", c.std, got, want.StdMean)
 		}
-		if got := h.Series(c.rank)[3]; relDiff(got, want.RankMe) > 1e-5 {
+		if got := h.Series(c.rank)[3]; testutil.RelDiff(got, want.RankMe) > 1e-5 {
 			t.Errorf("%s = %g; CollapseStatsOf gives %g", c.rank, got, want.RankMe)
 		}
 	}
 	pixels := test.NormalizedImages()
-	zm, im := matrix{rows: 64, cols: zDim}, matrix{rows: 64, cols: test.ImageSize()}
+	zm, im := testutil.Matrix{Rows: 64, Cols: zDim}, testutil.Matrix{Rows: 64, Cols: test.ImageSize()}
 	for _, v := range z {
-		zm.data = append(zm.data, float64(v)/32)
+		zm.Data = append(zm.Data, float64(v)/32)
 	}
 	for _, v := range pixels {
-		im.data = append(im.data, float64(v)/32)
+		im.Data = append(im.Data, float64(v)/32)
 	}
-	want := scalarOf(t, call1(t, func(in []*Node) *Node { return DistanceCorrelation(in[0], in[1]) },
-		tensorOf(zm, dtypes.Float64), tensorOf(im, dtypes.Float64)))
-	if got := h.Series(HistoryDCorDiagPrefix + "image")[3]; relDiff(got, want) > 1e-4 {
+	want := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node { return DistanceCorrelation(in[0], in[1]) },
+		testutil.TensorOf(zm, dtypes.Float64), testutil.TensorOf(im, dtypes.Float64)))
+	if got := h.Series(HistoryDCorDiagPrefix + "image")[3]; testutil.RelDiff(got, want) > 1e-4 {
 		t.Errorf("dcor_diag/image = %g; DistanceCorrelation(z/32, image/32) = %g", got, want)
 	}
 }
 
 func TestHostDCorMatchesGraph(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	x, y := randomMatrix(rng, 40, 7), randomMatrix(rng, 40, 3)
-	for i := range y.data {
-		y.data[i] += x.data[(i/3)*7]
+	x, y := testutil.RandomMatrix(rng, 40, 7), testutil.RandomMatrix(rng, 40, 3)
+	for i := range y.Data {
+		y.Data[i] += x.Data[(i/3)*7]
 	}
-	f32 := func(m matrix) []float32 {
-		out := make([]float32, len(m.data))
-		for i, v := range m.data {
+	f32 := func(m testutil.Matrix) []float32 {
+		out := make([]float32, len(m.Data))
+		for i, v := range m.Data {
 			out[i] = float32(v)
 		}
 		return out
 	}
 	a, b := centredDistances(f32(x), 40, 7), centredDistances(f32(y), 40, 3)
 	got := dcorFromCentred(meanProduct(a, b), meanProduct(a, a), meanProduct(b, b), 40)
-	want := scalarOf(t, call1(t, func(in []*Node) *Node { return DistanceCorrelation(in[0], in[1]) },
-		tensorOf(x, dtypes.Float64), tensorOf(y, dtypes.Float64)))
-	if relDiff(got, want) > 1e-5 {
+	want := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node { return DistanceCorrelation(in[0], in[1]) },
+		testutil.TensorOf(x, dtypes.Float64), testutil.TensorOf(y, dtypes.Float64)))
+	if testutil.RelDiff(got, want) > 1e-5 {
 		t.Errorf("host dCor %g; graph DistanceCorrelation %g", got, want)
 	}
 }
 
 func TestOnlineProbeLearns(t *testing.T) {
-	train, test := testMNIST(t, 2048, 256)
+	train, test := testutil.MNIST(t, 2048, 256)
 	tr := newTestTrainer(t, tinyConfig(40), train)
 	online, err := NewOnlineProbe(10, 40, test, 1)
 	if err != nil {
@@ -145,7 +147,7 @@ func TestOnlineProbeLearns(t *testing.T) {
 }
 
 func TestDCorMonitorDefaultSkipsRepresentationsNeedingSettings(t *testing.T) {
-	train, test := testMNIST(t, 256, 16)
+	train, test := testutil.MNIST(t, 256, 16)
 	tr := newTestTrainer(t, tinyConfig(8), train)
 	m, err := NewDCorMonitor(tr, test, 1, nil)
 	if err != nil {
@@ -163,7 +165,7 @@ func TestDCorMonitorDefaultSkipsRepresentationsNeedingSettings(t *testing.T) {
 }
 
 func TestCollapseMonitorOnDivergedEncoderWarnsWithoutStopping(t *testing.T) {
-	train, test := testMNIST(t, 256, 16)
+	train, test := testutil.MNIST(t, 256, 16)
 	tr := newTestTrainer(t, tinyConfig(8), train)
 	var progress bytes.Buffer
 	tr.Progress = &progress
@@ -186,7 +188,7 @@ func TestCollapseMonitorOnDivergedEncoderWarnsWithoutStopping(t *testing.T) {
 		t.Fatal(err)
 	}
 	for step := int64(1); step <= 2; step++ {
-		values, err := collapse.Observe(tr, step, nil)
+		values, err := collapse.Observe(tr.view(step, nil))
 		if err != nil || values != nil {
 			t.Fatalf("step %d: Observe = %v, %v; want nothing recorded and no error", step, values, err)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -74,7 +76,7 @@ func (p *OnlineProbe) build(backend compute.Backend) error {
 	opt := OptimizerConfig{Name: OptimizerAdam, LR: p.LR, MinLR: p.LR, Beta1: 0.9, Beta2: 0.999,
 		Epsilon: 1e-8, TotalSteps: 1} // MinLR = LR: a constant learning rate
 	head := func(scope *model.Scope, h *Node) *Node {
-		return Linear(scope.In("online_probe"), h, numClasses, true)
+		return nn.Linear(scope.In("online_probe"), h, numClasses, true)
 	}
 	p.stepExec, err = model.NewExec(backend, p.store, func(scope *model.Scope, h, labels *Node) *Node {
 		g := h.Graph()
@@ -95,13 +97,14 @@ func (p *OnlineProbe) build(backend compute.Backend) error {
 }
 
 // Observe implements Monitor.
-func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBatch) (map[string]float64, error) {
+func (p *OnlineProbe) Observe(v StepView) (map[string]float64, error) {
 	if p.stepExec == nil {
-		if err := p.build(t.backend); err != nil {
+		if err := p.build(v.Backend()); err != nil {
 			return nil, err
 		}
 	}
-	h, dim, err := t.encodeBatch(t.featureExec, batch.Original, batch.Size)
+	step, batch := v.Step(), v.Batch()
+	h, dim, err := v.BatchFeatures()
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +136,7 @@ func (p *OnlineProbe) Observe(t *Trainer, step int64, batch *datasets.TwoViewBat
 		return nil, nil
 	}
 	if p.testN > 0 {
-		ht, _, err := t.encodeBatch(t.featureExec, p.testImages, p.testN)
+		ht, _, err := v.Features(p.testImages, p.testN)
 		if err != nil {
 			return nil, err
 		}

@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
 )
 
 // Optimizer names.
@@ -123,53 +125,58 @@ const optimizerScope = "optimizer"
 
 // stepVariable returns the int64 step counter "/optimizer/step": the number of updates applied.
 func stepVariable(store *model.Store) *model.Variable {
-	return store.Scope("/"+optimizerScope).WithInitializer(constantInit(0)).
-		VariableWithShape("step", shapesScalar(dtypes.Int64)).SetTrainable(false)
-}
-
-// applyAdam builds the update of every variable in vars from grads, gated by apply (a boolean
-// scalar: when false every variable, moment and the step counter keep their values). It returns
-// the learning rate used.
-func (c OptimizerConfig) applyAdam(store *model.Store, g *Graph, vars []*model.Variable, grads []*Node, apply *Node) *Node {
-	stepVar := stepVariable(store)
-	step := stepVar.NodeValue(g)
-	nextStep := AddScalar(step, 1)
-	stepVar.SetNodeValue(Where(apply, nextStep, step))
-
-	dtype := grads[0].DType()
-	t := ConvertDType(nextStep, dtype)
-	lr := c.learningRateGraph(t)
-	debias1 := OneMinus(Pow(Scalar(g, dtype, c.Beta1), t))
-	debias2 := OneMinus(Pow(Scalar(g, dtype, c.Beta2), t))
-	momentScope := store.Scope("/" + optimizerScope + "/moments")
-	for i, v := range vars {
-		grad := grads[i]
-		param := v.NodeValue(g)
-		if c.WeightDecay > 0 && c.Name == OptimizerAdam {
-			grad = Add(grad, MulScalar(param, c.WeightDecay))
-		}
-		name := momentName(v)
-		m1Var := momentScope.WithInitializer(constantInit(0)).VariableWithShape(name+"_m1", v.Shape()).SetTrainable(false)
-		m2Var := momentScope.WithInitializer(constantInit(0)).VariableWithShape(name+"_m2", v.Shape()).SetTrainable(false)
-		m1 := Add(MulScalar(m1Var.NodeValue(g), c.Beta1), MulScalar(grad, 1-c.Beta1))
-		m2 := Add(MulScalar(m2Var.NodeValue(g), c.Beta2), MulScalar(Square(grad), 1-c.Beta2))
-		// torch: p -= lr/debias1 · m1 / (sqrt(m2)/sqrt(debias2) + eps)
-		denom := AddScalar(Div(Sqrt(m2), Sqrt(debias2)), c.Epsilon)
-		update := Mul(Div(lr, debias1), Div(m1, denom))
-		newParam := param
-		if c.WeightDecay > 0 && c.Name == OptimizerAdamW {
-			newParam = Mul(newParam, OneMinus(MulScalar(lr, c.WeightDecay)))
-		}
-		newParam = Sub(newParam, update)
-		v.SetNodeValue(Where(apply, newParam, param))
-		m1Var.SetNodeValue(Where(apply, m1, m1Var.NodeValue(g)))
-		m2Var.SetNodeValue(Where(apply, m2, m2Var.NodeValue(g)))
-	}
-	return lr
+	return store.Scope("/"+optimizerScope).WithInitializer(initializer.Zero).
+		VariableWithShape("step", shapes.Make(dtypes.Int64)).SetTrainable(false)
 }
 
 // momentName turns a variable path "/encoder/backbone/block_0/conv/weights" into a name usable
 // inside the moments scope.
 func momentName(v *model.Variable) string {
 	return model.EscapeScopeName(v.Path()[1:])
+}
+
+// OptimizerNames lists the accepted OptimizerConfig.Name values.
+func OptimizerNames() []string {
+	return []string{OptimizerAdam, OptimizerAdamW, OptimizerSGD, OptimizerLARS}
+}
+
+// accumulatedScope holds the gradient accumulation state.
+const accumulatedScope = "/" + optimizerScope + "/accumulated"
+
+// microStepVariable counts the micro-batches whose gradient was accumulated (finite ones); with
+// AccumulateSteps = k, an update is applied after every k-th.
+func microStepVariable(store *model.Store) *model.Variable {
+	return store.Scope("/"+optimizerScope).WithInitializer(initializer.Zero).
+		VariableWithShape("micro_step", shapes.Make(dtypes.Int64)).SetTrainable(false)
+}
+
+// applyOptimizer builds the optimizer update of vars from grads, gated by finite: with
+// AccumulateSteps > 1 the gradients are summed over that many micro-batches and the update
+// (with their mean, as PyTorch Lightning's accumulate_grad_batches divides each loss) is
+// applied on the last one; then Adam, AdamW, SGD or LARS. It returns the learning rate.
+func (c OptimizerConfig) applyOptimizer(store *model.Store, g *Graph, vars []*model.Variable, grads []*Node, finite *Node) *Node {
+	apply := finite
+	if k := c.AccumulateSteps; k > 1 {
+		microVar := microStepVariable(store)
+		micro := microVar.NodeValue(g)
+		nextMicro := AddScalar(micro, 1)
+		microVar.SetNodeValue(Where(finite, nextMicro, micro))
+		boundary := Equal(ModScalar(nextMicro, int64(k)), ScalarZero(g, dtypes.Int64))
+		apply = LogicalAnd(finite, boundary)
+		accScope := store.Scope(accumulatedScope)
+		mean := make([]*Node, len(grads))
+		for i, v := range vars {
+			accVar := accScope.WithInitializer(initializer.Zero).VariableWithShape(momentName(v), v.Shape()).SetTrainable(false)
+			acc := accVar.NodeValue(g)
+			sum := Add(acc, grads[i])
+			mean[i] = DivScalar(sum, float64(k))
+			accVar.SetNodeValue(Where(finite, Where(boundary, ZerosLike(sum), sum), acc))
+		}
+		grads = mean
+	}
+	switch c.Name {
+	case OptimizerSGD, OptimizerLARS:
+		return c.applySGD(store, g, vars, grads, apply)
+	}
+	return c.applyAdam(store, g, vars, grads, apply)
 }

@@ -1,9 +1,9 @@
 package mvmr
 
 import (
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
 )
 
 // More optimizer names (see OptimizerAdam).
@@ -21,52 +21,6 @@ const (
 
 // DefaultLARSEta is LARS' trust coefficient (VICReg, Barlow Twins: 0.001).
 const DefaultLARSEta = 0.001
-
-// OptimizerNames lists the accepted OptimizerConfig.Name values.
-func OptimizerNames() []string {
-	return []string{OptimizerAdam, OptimizerAdamW, OptimizerSGD, OptimizerLARS}
-}
-
-// accumulatedScope holds the gradient accumulation state.
-const accumulatedScope = "/" + optimizerScope + "/accumulated"
-
-// microStepVariable counts the micro-batches whose gradient was accumulated (finite ones); with
-// AccumulateSteps = k, an update is applied after every k-th.
-func microStepVariable(store *model.Store) *model.Variable {
-	return store.Scope("/"+optimizerScope).WithInitializer(constantInit(0)).
-		VariableWithShape("micro_step", shapesScalar(dtypes.Int64)).SetTrainable(false)
-}
-
-// applyOptimizer builds the optimizer update of vars from grads, gated by finite: with
-// AccumulateSteps > 1 the gradients are summed over that many micro-batches and the update
-// (with their mean, as PyTorch Lightning's accumulate_grad_batches divides each loss) is
-// applied on the last one; then Adam, AdamW, SGD or LARS. It returns the learning rate.
-func (c OptimizerConfig) applyOptimizer(store *model.Store, g *Graph, vars []*model.Variable, grads []*Node, finite *Node) *Node {
-	apply := finite
-	if k := c.AccumulateSteps; k > 1 {
-		microVar := microStepVariable(store)
-		micro := microVar.NodeValue(g)
-		nextMicro := AddScalar(micro, 1)
-		microVar.SetNodeValue(Where(finite, nextMicro, micro))
-		boundary := Equal(ModScalar(nextMicro, int64(k)), ScalarZero(g, dtypes.Int64))
-		apply = LogicalAnd(finite, boundary)
-		accScope := store.Scope(accumulatedScope)
-		mean := make([]*Node, len(grads))
-		for i, v := range vars {
-			accVar := accScope.WithInitializer(constantInit(0)).VariableWithShape(momentName(v), v.Shape()).SetTrainable(false)
-			acc := accVar.NodeValue(g)
-			sum := Add(acc, grads[i])
-			mean[i] = DivScalar(sum, float64(k))
-			accVar.SetNodeValue(Where(finite, Where(boundary, ZerosLike(sum), sum), acc))
-		}
-		grads = mean
-	}
-	switch c.Name {
-	case OptimizerSGD, OptimizerLARS:
-		return c.applySGD(store, g, vars, grads, apply)
-	}
-	return c.applyAdam(store, g, vars, grads, apply)
-}
 
 // applySGD builds the SGD-with-momentum or LARS update, gated by apply; it returns the
 // learning rate.
@@ -97,7 +51,7 @@ func (c OptimizerConfig) applySGD(store *model.Store, g *Graph, vars []*model.Va
 			trust := Where(LogicalAnd(GreaterThan(pNorm, zero), GreaterThan(gNorm, zero)), MulScalar(Div(pNorm, safe), eta), one)
 			grad = Mul(grad, trust)
 		}
-		bufVar := momentScope.WithInitializer(constantInit(0)).VariableWithShape(momentName(v)+"_momentum", v.Shape()).SetTrainable(false)
+		bufVar := momentScope.WithInitializer(initializer.Zero).VariableWithShape(momentName(v)+"_momentum", v.Shape()).SetTrainable(false)
 		buf := Add(MulScalar(bufVar.NodeValue(g), c.Momentum), grad)
 		v.SetNodeValue(Where(apply, Sub(param, Mul(lr, buf)), param))
 		bufVar.SetNodeValue(Where(apply, buf, bufVar.NodeValue(g)))

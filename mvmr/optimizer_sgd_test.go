@@ -8,6 +8,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // runOptimizer applies c to a [2, 2] weight w and a [2] bias b for each (gradient, finite) step
@@ -140,7 +142,7 @@ func TestGradientAccumulation(t *testing.T) {
 }
 
 func TestTrainerWithLARSAndAccumulation(t *testing.T) {
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(10)
 	config.Optimizer.Name = OptimizerLARS
 	config.Optimizer.LR = 0.2

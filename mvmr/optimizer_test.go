@@ -8,6 +8,8 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestLearningRateSchedule(t *testing.T) {
@@ -28,7 +30,7 @@ func TestLearningRateSchedule(t *testing.T) {
 		}
 	}
 	// The graph version matches.
-	got := flat64(t, call1(t, func(in []*Node) *Node {
+	got := testutil.Flat64(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node {
 		return c.learningRateGraph(in[0])
 	}, tensors.FromValue([]float64{1, 5, 10, 60, 110, 500})))
 	for i, step := range []int64{1, 5, 10, 60, 110, 500} {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -18,7 +20,7 @@ import (
 // or data exists: it builds the encoder in a scratch store and runs it once on two blank
 // images (the variables exist once the graph has run). The precision setting does not change
 // the count; the encoder is built in float32.
-func EncoderParameterCount(backend compute.Backend, config EncoderConfig, height, width, channels int) (backbone, total int, err error) {
+func EncoderParameterCount(backend compute.Backend, config nn.EncoderConfig, height, width, channels int) (backbone, total int, err error) {
 	if height < 1 || width < 1 || channels < 1 {
 		return 0, 0, fmt.Errorf("mvmr: EncoderParameterCount(%dx%dx%d): expected positive image sizes", height, width, channels)
 	}
@@ -26,7 +28,10 @@ func EncoderParameterCount(backend compute.Backend, config EncoderConfig, height
 	if err := config.Validate(); err != nil {
 		return 0, 0, err
 	}
-	store := model.NewStore()
+	store, err := newEncoderStore()
+	if err != nil {
+		return 0, 0, err
+	}
 	if err := store.SetRNGStateFromSeed(1); err != nil {
 		return 0, 0, err
 	}
@@ -59,4 +64,11 @@ func encoderParameters(store *model.Store) (backbone, total int) {
 		}
 	}
 	return backbone, total
+}
+
+// ParameterCount returns the number of trainable parameters of the trainer's encoder: in the
+// backbone (what produces h) and in total (backbone and projector). The variables exist once
+// the first step, a checkpoint load or a feature extraction has built the encoder.
+func (t *Trainer) ParameterCount() (backbone, total int) {
+	return encoderParameters(t.store)
 }

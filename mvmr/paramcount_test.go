@@ -3,11 +3,15 @@ package mvmr
 import (
 	"strings"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestEncoderParameterCountEqualsTrainersAndTorchvisions(t *testing.T) {
 	// The quickstart-style CNN: the count before any trainer equals the trained trainer's.
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(4)
 	tr := newTestTrainer(t, config, train)
 	if err := tr.Train(1); err != nil {
@@ -25,8 +29,8 @@ func TestEncoderParameterCountEqualsTrainersAndTorchvisions(t *testing.T) {
 	// resnet8x4: the CRD backbone's 1 207 840 parameters (as in
 	// TestResNetParameterCountsEqualTorchvision), whatever the precision; projector "32-16" is
 	// Linear(256, 32, no bias), BatchNorm(32) (gamma, beta), Linear(32, 16, no bias).
-	resnet := ResNetConfig(ArchResNet8x4, false, "32-16")
-	resnet.Precision = PrecisionBFloat16
+	resnet := nn.ResNetConfig(nn.ArchResNet8x4, false, "32-16")
+	resnet.Precision = nn.PrecisionBFloat16
 	backbone, total, err = EncoderParameterCount(testBackend(t), resnet, 32, 32, 3)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
@@ -86,37 +87,77 @@ type ProbeResult struct {
 // fits a linear classifier on train and reports top-1/top-5 accuracy on test.
 func LinearProbe(backend compute.Backend, train, test Features, config ProbeConfig) (ProbeResult, error) {
 	start := time.Now()
-	if err := train.Validate("train"); err != nil {
-		return ProbeResult{}, fmt.Errorf("mvmr: linear probe: %w", err)
+	if err := checkProbe(train, test, config); err != nil {
+		return ProbeResult{}, err
 	}
-	if err := test.Validate("test"); err != nil {
-		return ProbeResult{}, fmt.Errorf("mvmr: linear probe: %w", err)
-	}
-	if train.Dim != test.Dim || train.NumClasses != test.NumClasses {
-		return ProbeResult{}, fmt.Errorf("mvmr: linear probe: train has %d features and %d classes, test %d and %d",
-			train.Dim, train.NumClasses, test.Dim, test.NumClasses)
-	}
-	if config.Epochs < 1 || config.BatchSize < 1 || !(config.LR > 0) || config.WeightDecay < 0 {
-		return ProbeResult{}, fmt.Errorf("mvmr: linear probe: epochs = %d, batch_size = %d, lr = %g, weight_decay = %g; "+
-			"expected positive epochs, batch size and lr, and weight decay >= 0",
-			config.Epochs, config.BatchSize, config.LR, config.WeightDecay)
-	}
-	batch := min(config.BatchSize, train.N)
 	mean, invStd := standardisation(train)
 	xTrain := standardise(train, mean, invStd)
 	xTest := standardise(test, mean, invStd)
-
-	stepsPerEpoch := train.N / batch
-	opt := OptimizerConfig{Name: OptimizerAdamW, LR: config.LR, WeightDecay: config.WeightDecay,
-		Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, TotalSteps: int64(stepsPerEpoch * config.Epochs)}
-	store := model.NewStore()
-	if err := store.SetRNGStateFromSeed(config.Seed); err != nil {
+	p, err := newLinearProbe(backend, train, config)
+	if err != nil {
 		return ProbeResult{}, err
 	}
-	classes := train.NumClasses
-	stepExec, err := model.NewExec(backend, store, func(scope *model.Scope, x, labels *Node) *Node {
+	if err := p.fit(xTrain, train.Labels, config, start); err != nil {
+		return ProbeResult{}, err
+	}
+	testLogits, err := p.predict(xTest, test.N)
+	if err != nil {
+		return ProbeResult{}, err
+	}
+	trainLogits, err := p.predict(xTrain, train.N)
+	if err != nil {
+		return ProbeResult{}, err
+	}
+	top1, top5 := TopKAccuracy(testLogits, test.Labels, p.classes)
+	trainTop1, _ := TopKAccuracy(trainLogits, train.Labels, p.classes)
+	return ProbeResult{Top1: top1, Top5: top5, TrainTop1: trainTop1, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// checkProbe checks the features and the probe's settings.
+func checkProbe(train, test Features, config ProbeConfig) error {
+	if err := train.Validate("train"); err != nil {
+		return fmt.Errorf("mvmr: linear probe: %w", err)
+	}
+	if err := test.Validate("test"); err != nil {
+		return fmt.Errorf("mvmr: linear probe: %w", err)
+	}
+	if train.Dim != test.Dim || train.NumClasses != test.NumClasses {
+		return fmt.Errorf("mvmr: linear probe: train has %d features and %d classes, test %d and %d",
+			train.Dim, train.NumClasses, test.Dim, test.NumClasses)
+	}
+	if config.Epochs < 1 || config.BatchSize < 1 || !(config.LR > 0) || config.WeightDecay < 0 {
+		return fmt.Errorf("mvmr: linear probe: epochs = %d, batch_size = %d, lr = %g, weight_decay = %g; "+
+			"expected positive epochs, batch size and lr, and weight decay >= 0",
+			config.Epochs, config.BatchSize, config.LR, config.WeightDecay)
+	}
+	return nil
+}
+
+// linearProbe is the classifier LinearProbe fits: its training step and its logits.
+type linearProbe struct {
+	dim, classes  int
+	batch         int // rows per step and per evaluation call
+	stepsPerEpoch int
+	stepExec      *model.Exec
+	logitsExec    *model.Exec
+}
+
+// newLinearProbe creates the probe's step (closed-form gradient, AdamW with a cosine over every
+// step) and logits for features like train, its weights at zero.
+func newLinearProbe(backend compute.Backend, train Features, config ProbeConfig) (*linearProbe, error) {
+	p := &linearProbe{dim: train.Dim, classes: train.NumClasses, batch: min(config.BatchSize, train.N)}
+	p.stepsPerEpoch = train.N / p.batch
+	opt := OptimizerConfig{Name: OptimizerAdamW, LR: config.LR, WeightDecay: config.WeightDecay,
+		Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, TotalSteps: int64(p.stepsPerEpoch * config.Epochs)}
+	store := model.NewStore()
+	if err := store.SetRNGStateFromSeed(config.Seed); err != nil {
+		return nil, err
+	}
+	dim, classes, batch := p.dim, p.classes, p.batch
+	var err error
+	p.stepExec, err = model.NewExec(backend, store, func(scope *model.Scope, x, labels *Node) *Node {
 		g := x.Graph()
-		weights, bias := probeVariables(scope, train.Dim, classes)
+		weights, bias := probeVariables(scope, dim, classes)
 		logits := probeLogits(x, weights.NodeValue(g), bias.NodeValue(g))
 		// Closed-form gradient of the mean cross-entropy, G = (softmax − onehot)/batch, with the
 		// weights stored [classes, dim] so that neither product needs a transpose of x.
@@ -127,23 +168,28 @@ func LinearProbe(backend compute.Backend, train, test Features, config ProbeConf
 		return crossEntropy(logits, labels)
 	})
 	if err != nil {
-		return ProbeResult{}, err
+		return nil, err
 	}
-	logitsFn := func(scope *model.Scope, x *Node) *Node {
+	p.logitsExec, err = model.NewExec(backend, store, func(scope *model.Scope, x *Node) *Node {
 		g := x.Graph()
-		weights, bias := probeVariables(scope, train.Dim, classes)
+		weights, bias := probeVariables(scope, dim, classes)
 		return probeLogits(x, weights.NodeValue(g), bias.NodeValue(g))
-	}
-	logitsExec, err := model.NewExec(backend, store, logitsFn)
+	})
 	if err != nil {
-		return ProbeResult{}, err
+		return nil, err
 	}
+	return p, nil
+}
 
+// fit trains config.Epochs passes over the standardised rows x and their labels, in an order
+// shuffled each epoch (the last rows short of a batch are left out of that epoch).
+func (p *linearProbe) fit(x []float32, labels []int32, config ProbeConfig, start time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(config.Seed), 0x9e0be))
-	order := make([]int, train.N)
+	order := make([]int, len(labels))
 	for i := range order {
 		order[i] = i
 	}
+	dim, batch := p.dim, p.batch
 	lastReport := time.Now()
 	for epoch := range config.Epochs {
 		if config.Progress != nil && epoch > 0 && time.Since(lastReport) >= 10*time.Second {
@@ -153,56 +199,48 @@ func LinearProbe(backend compute.Backend, train, test Features, config ProbeConf
 				perEpoch.Seconds(), (perEpoch * time.Duration(config.Epochs-epoch)).Round(time.Second))
 		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for s := range stepsPerEpoch {
-			xb := tensors.FromShape(shapes.Make(dtypes.Float32, batch, train.Dim))
+		for s := range p.stepsPerEpoch {
+			xb := tensors.FromShape(shapes.Make(dtypes.Float32, batch, dim))
 			yb := tensors.FromShape(shapes.Make(dtypes.Int32, batch))
 			rows := order[s*batch : (s+1)*batch]
 			tensors.MustMutableFlatData(xb, func(flat []float32) {
 				for j, row := range rows {
-					copy(flat[j*train.Dim:(j+1)*train.Dim], xTrain[row*train.Dim:(row+1)*train.Dim])
+					copy(flat[j*dim:(j+1)*dim], x[row*dim:(row+1)*dim])
 				}
 			})
 			tensors.MustMutableFlatData(yb, func(flat []int32) {
 				for j, row := range rows {
-					flat[j] = train.Labels[row]
+					flat[j] = labels[row]
 				}
 			})
-			err := exceptions.TryCatch[error](func() { stepExec.MustExec(xb, yb) })
+			err := exceptions.TryCatch[error](func() { p.stepExec.MustExec(xb, yb) })
 			if err != nil {
-				return ProbeResult{}, fmt.Errorf("mvmr: linear probe step: %w", err)
+				return fmt.Errorf("mvmr: linear probe step: %w", err)
 			}
 		}
 	}
-	predict := func(x []float32, n int) ([]float32, error) {
-		out := make([]float32, 0, n*classes)
-		for start := 0; start < n; start += batch {
-			rows := min(batch, n-start)
-			xb := tensors.FromFlatDataAndDimensions(slices.Clone(x[start*train.Dim:(start+rows)*train.Dim]), rows, train.Dim)
-			var res []*tensors.Tensor
-			if err := exceptions.TryCatch[error](func() { res = logitsExec.MustExec(xb) }); err != nil {
-				return nil, fmt.Errorf("mvmr: linear probe evaluation: %w", err)
-			}
-			out = append(out, tensors.MustCopyFlatData[float32](res[0])...)
+	return nil
+}
+
+// predict returns the logits [n, classes] of the n standardised rows x.
+func (p *linearProbe) predict(x []float32, n int) ([]float32, error) {
+	out := make([]float32, 0, n*p.classes)
+	for start := 0; start < n; start += p.batch {
+		rows := min(p.batch, n-start)
+		xb := tensors.FromFlatDataAndDimensions(slices.Clone(x[start*p.dim:(start+rows)*p.dim]), rows, p.dim)
+		var res []*tensors.Tensor
+		if err := exceptions.TryCatch[error](func() { res = p.logitsExec.MustExec(xb) }); err != nil {
+			return nil, fmt.Errorf("mvmr: linear probe evaluation: %w", err)
 		}
-		return out, nil
+		out = append(out, tensors.MustCopyFlatData[float32](res[0])...)
 	}
-	testLogits, err := predict(xTest, test.N)
-	if err != nil {
-		return ProbeResult{}, err
-	}
-	trainLogits, err := predict(xTrain, train.N)
-	if err != nil {
-		return ProbeResult{}, err
-	}
-	top1, top5 := TopKAccuracy(testLogits, test.Labels, classes)
-	trainTop1, _ := TopKAccuracy(trainLogits, train.Labels, classes)
-	return ProbeResult{Top1: top1, Top5: top5, TrainTop1: trainTop1, Seconds: time.Since(start).Seconds()}, nil
+	return out, nil
 }
 
 // probeVariables returns the probe's weights [classes, dim] and bias [classes], initialised at
 // zero: the problem is convex, and a random start only adds noise that short training must undo.
 func probeVariables(scope *model.Scope, dim, classes int) (weights, bias *model.Variable) {
-	probe := scope.At("probe").WithInitializer(constantInit(0))
+	probe := scope.At("probe").WithInitializer(initializer.Zero)
 	weights = probe.VariableWithShape("weights", shapes.Make(dtypes.Float32, classes, dim))
 	bias = probe.VariableWithShape("bias", shapes.Make(dtypes.Float32, classes))
 	return weights, bias

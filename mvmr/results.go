@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 )
 
 // Evaluation protocol names, as Result.Protocol and `mvmr eval -protocol` spell them.
@@ -122,7 +124,7 @@ func SaveResults(path string, results []Result) error {
 	default:
 		return fmt.Errorf("mvmr: results file %s: expected a .json or .csv extension", path)
 	}
-	if err := WriteFileAtomic(path, write); err != nil {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("mvmr: writing results: %w", err)
 	}
 	return nil

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
+	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -21,8 +24,8 @@ import (
 //
 // The official semi-supervised module trains with Adam (lr 1e-4, weight decay 1e-6, batch 128,
 // augmented views) for 200 epochs. A CPU budget affords a few hundred steps, so the default
-// learning rate is 10× higher (1e-3) with a cosine to 0 over Steps; OfficialSemiSupConfig gives
-// the official values.
+// learning rate is 10× higher (1e-3) with a cosine to 0 over Steps; the official values are
+// Sampling SampleOfficial and Optimizer.LR 1e-4.
 type SemiSupConfig struct {
 	// Fraction of the training labels used, in (0, 1]: 0.01 for "1 %", 0.1 for "10 %".
 	Fraction float64 `json:"fraction"`
@@ -47,17 +50,6 @@ func DefaultSemiSupConfig(fraction float64) SemiSupConfig {
 		Optimizer: OptimizerConfig{Name: OptimizerAdam, LR: 1e-3, WeightDecay: 1e-6, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, TotalSteps: 300}}
 }
 
-// OfficialSemiSupConfig is DefaultSemiSupConfig with the official code's sampling (uniform, with
-// replacement) and learning rate (1e-4); steps are left to the caller (200 epochs in the official
-// configs).
-func OfficialSemiSupConfig(fraction float64, steps int) SemiSupConfig {
-	c := DefaultSemiSupConfig(fraction)
-	c.Sampling = SampleOfficial
-	c.Steps = steps
-	c.Optimizer.LR = 1e-4
-	return c
-}
-
 // SemiSupResult is the outcome of FineTune.
 type SemiSupResult struct {
 	// Top1 and Top5 are the test accuracies of the fine-tuned encoder and head.
@@ -76,20 +68,11 @@ type SemiSupResult struct {
 // The trainer's own weights are not changed. progress (may be nil) gets a line every 10 s.
 func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progress io.Writer) (SemiSupResult, error) {
 	start := time.Now()
-	if config.Steps < 1 || config.BatchSize < 2 {
-		return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: steps = %d, batch_size = %d; expected >= 1 and >= 2", config.Steps, config.BatchSize)
-	}
-	opt := config.Optimizer
-	opt.TotalSteps = int64(config.Steps)
-	opt.WarmupSteps = min(opt.WarmupSteps, opt.TotalSteps)
-	if err := opt.Validate(); err != nil {
-		return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: %w", err)
+	opt, err := t.fineTuneOptimizer(test, config)
+	if err != nil {
+		return SemiSupResult{}, err
 	}
 	train := t.data
-	if test.Height != train.Height || test.Width != train.Width || test.Channels != train.Channels || test.NumClasses != train.NumClasses {
-		return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: test set %s (%dx%dx%d, %d classes) does not match %s (%dx%dx%d, %d classes)",
-			test.Name, test.Height, test.Width, test.Channels, test.NumClasses, train.Name, train.Height, train.Width, train.Channels, train.NumClasses)
-	}
 	labelled, err := SampleLabelled(train.Labels, train.NumClasses, config.Fraction, config.Sampling, config.Seed)
 	if err != nil {
 		return SemiSupResult{}, err
@@ -98,9 +81,55 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 	if err != nil {
 		return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: %w", err)
 	}
-	store := model.NewStore()
-	if err := store.SetRNGStateFromSeed(config.Seed); err != nil {
+	store, err := t.copyEncoder(config.Seed)
+	if err != nil {
 		return SemiSupResult{}, err
+	}
+	f := &fineTuning{config: config, train: train, labelled: labelled, augment: augment,
+		rng: rand.New(rand.NewPCG(uint64(config.Seed), 0x5e3150c))}
+	if err := f.build(t.backend, store, t.config.Encoder, opt); err != nil {
+		return SemiSupResult{}, err
+	}
+	final, err := f.run(start, progress)
+	if err != nil {
+		return SemiSupResult{}, err
+	}
+	top1, top5, err := f.evaluate(test)
+	if err != nil {
+		return SemiSupResult{}, err
+	}
+	return SemiSupResult{Top1: top1, Top5: top5, Labelled: len(labelled), FinalLoss: final, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// fineTuneOptimizer checks config and test against the trainer's data and returns the optimizer
+// of the fine-tuning, its schedule over config.Steps.
+func (t *Trainer) fineTuneOptimizer(test *datasets.Dataset, config SemiSupConfig) (OptimizerConfig, error) {
+	if config.Steps < 1 || config.BatchSize < 2 {
+		return OptimizerConfig{}, fmt.Errorf("mvmr: semi-supervised: steps = %d, batch_size = %d; expected >= 1 and >= 2", config.Steps, config.BatchSize)
+	}
+	opt := config.Optimizer
+	opt.TotalSteps = int64(config.Steps)
+	opt.WarmupSteps = min(opt.WarmupSteps, opt.TotalSteps)
+	if err := opt.Validate(); err != nil {
+		return OptimizerConfig{}, fmt.Errorf("mvmr: semi-supervised: %w", err)
+	}
+	train := t.data
+	if test.Height != train.Height || test.Width != train.Width || test.Channels != train.Channels || test.NumClasses != train.NumClasses {
+		return OptimizerConfig{}, fmt.Errorf("mvmr: semi-supervised: test set %s (%dx%dx%d, %d classes) does not match %s (%dx%dx%d, %d classes)",
+			test.Name, test.Height, test.Width, test.Channels, test.NumClasses, train.Name, train.Height, train.Width, train.Channels, train.NumClasses)
+	}
+	return opt, nil
+}
+
+// copyEncoder returns a new store, its random generator seeded by seed, holding a copy of the
+// trainer's encoder variables.
+func (t *Trainer) copyEncoder(seed int64) (*model.Store, error) {
+	store, err := newEncoderStore()
+	if err != nil {
+		return nil, err
+	}
+	if err := store.SetRNGStateFromSeed(seed); err != nil {
+		return nil, err
 	}
 	prefix := "/" + encoderScope + "/"
 	for v := range t.store.IterVariables() {
@@ -109,73 +138,83 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 		}
 		value, err := v.MustValue().LocalClone()
 		if err != nil {
-			return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: copying %s: %w", v.Path(), err)
+			return nil, fmt.Errorf("mvmr: semi-supervised: copying %s: %w", v.Path(), err)
 		}
 		copied, err := store.CreateVariable(v.Path(), value)
 		if err != nil {
-			return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: copying %s: %w", v.Path(), err)
+			return nil, fmt.Errorf("mvmr: semi-supervised: copying %s: %w", v.Path(), err)
 		}
 		copied.SetTrainable(v.Trainable)
 	}
-	classes := train.NumClasses
+	return store, nil
+}
+
+// fineTuning is one FineTune: the copied encoder with its head, and the labelled images it
+// trains on, drawn in a shuffled order.
+type fineTuning struct {
+	config   SemiSupConfig
+	train    *datasets.Dataset
+	labelled []int
+	augment  datasets.Augmenter
+
+	stepExec, evalExec *model.Exec
+
+	rng   *rand.Rand // shuffles order
+	order []int      // the labelled images in the current epoch's order
+	pos   int        // the next image of order
+}
+
+// build creates the training step (backbone and head in training mode, Adam) and the evaluation
+// (BatchNorm in evaluation mode) on store.
+func (f *fineTuning) build(backend compute.Backend, store *model.Store, encoder nn.EncoderConfig, opt OptimizerConfig) error {
+	classes := f.train.NumClasses
 	forward := func(scope *model.Scope, images *Node) *Node {
-		h := t.config.Encoder.Backbone(scope.In(encoderScope), images)
-		return Linear(scope.In("semisup_head"), h, classes, true)
+		h := encoder.Backbone(scope.In(encoderScope), images)
+		return nn.Linear(scope.In("semisup_head"), h, classes, true)
 	}
-	stepExec, err := model.NewExec(t.backend, store, func(scope *model.Scope, images, labels *Node) *Node {
+	var err error
+	f.stepExec, err = model.NewExec(backend, store, func(scope *model.Scope, images, labels *Node) *Node {
 		g := images.Graph()
 		scope.Store().SetTraining(g, true)
-		deferStateUpdates(g)
+		nn.DeferStateUpdates(g)
 		loss := crossEntropy(forward(scope, images), labels)
 		vars, params := trainableInUse(scope.Store(), g)
 		finite := IsFinite(loss)
 		opt.applyAdam(scope.Store(), g, vars, Gradient(loss, params...), finite)
-		commitStateUpdates(g, finite)
+		nn.CommitStateUpdates(g, finite)
 		return loss
 	})
 	if err != nil {
-		return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: %w", err)
+		return fmt.Errorf("mvmr: semi-supervised: %w", err)
 	}
-	evalExec, err := model.NewExec(t.backend, store, forward)
+	f.evalExec, err = model.NewExec(backend, store, forward)
 	if err != nil {
-		return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised: %w", err)
+		return fmt.Errorf("mvmr: semi-supervised: %w", err)
 	}
+	return nil
+}
 
-	batch := min(config.BatchSize, len(labelled))
-	size := train.ImageSize()
-	rng := rand.New(rand.NewPCG(uint64(config.Seed), 0x5e3150c))
-	order := append([]int(nil), labelled...)
-	pos := len(order)
+// run trains config.Steps steps and returns the mean cross-entropy of the last 10.
+func (f *fineTuning) run(start time.Time, progress io.Writer) (float64, error) {
+	config, train := f.config, f.train
+	batch := min(config.BatchSize, len(f.labelled))
+	f.order = append([]int(nil), f.labelled...)
+	f.pos = len(f.order)
 	var recent []float64
 	lastReport := start
 	for step := range config.Steps {
-		images := make([]float32, batch*size)
-		labels := make([]int32, batch)
-		for j := range batch {
-			if pos == len(order) {
-				rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
-				pos = 0
-			}
-			idx := order[pos]
-			pos++
-			if config.Augment {
-				augment.Augment(images[j*size:(j+1)*size], train, idx, rand.New(rand.NewPCG(uint64(config.Seed), uint64(step)<<20|uint64(j))))
-			} else {
-				train.Normalize(images[j*size:(j+1)*size], idx)
-			}
-			labels[j] = train.Labels[idx]
-		}
+		images, labels := f.nextBatch(step, batch)
 		var loss float64
 		err := exceptions.TryCatch[error](func() {
-			out := stepExec.MustExec(tensors.FromFlatDataAndDimensions(images, batch, train.Height, train.Width, train.Channels),
+			out := f.stepExec.MustExec(tensors.FromFlatDataAndDimensions(images, batch, train.Height, train.Width, train.Channels),
 				tensors.FromFlatDataAndDimensions(labels, batch))
 			loss = flatFloat64(out[0])[0]
 		})
 		if err != nil {
-			return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised step %d: %w", step, err)
+			return 0, fmt.Errorf("mvmr: semi-supervised step %d: %w", step, err)
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised step %d: cross-entropy is %v (the step was not applied)", step, loss)
+			return 0, fmt.Errorf("mvmr: semi-supervised step %d: cross-entropy is %v (the step was not applied)", step, loss)
 		}
 		recent = append(recent, loss)
 		if len(recent) > 10 {
@@ -189,6 +228,40 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 				(time.Duration(float64(config.Steps-step-1)/rate) * time.Second).Round(time.Second))
 		}
 	}
+	var final float64
+	for _, l := range recent {
+		final += l / float64(len(recent))
+	}
+	return final, nil
+}
+
+// nextBatch returns the images (augmented views, or the normalised originals) and labels of the
+// batch of step: the next labelled images in a shuffled order, reshuffled at each pass.
+func (f *fineTuning) nextBatch(step, batch int) ([]float32, []int32) {
+	config, train := f.config, f.train
+	size := train.ImageSize()
+	images := make([]float32, batch*size)
+	labels := make([]int32, batch)
+	for j := range batch {
+		if f.pos == len(f.order) {
+			f.rng.Shuffle(len(f.order), func(a, b int) { f.order[a], f.order[b] = f.order[b], f.order[a] })
+			f.pos = 0
+		}
+		idx := f.order[f.pos]
+		f.pos++
+		if config.Augment {
+			f.augment.Augment(images[j*size:(j+1)*size], train, idx, rand.New(rand.NewPCG(uint64(config.Seed), uint64(step)<<20|uint64(j))))
+		} else {
+			train.Normalize(images[j*size:(j+1)*size], idx)
+		}
+		labels[j] = train.Labels[idx]
+	}
+	return images, labels
+}
+
+// evaluate returns the top-1 and top-5 accuracy of the fine-tuned encoder and head on test.
+func (f *fineTuning) evaluate(test *datasets.Dataset) (top1, top5 float64, err error) {
+	size := test.ImageSize()
 	var logits []float32
 	for lo := 0; lo < test.Len(); lo += FeatureBatchSize {
 		n := min(FeatureBatchSize, test.Len()-lo)
@@ -197,28 +270,13 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 			test.Normalize(buf[j*size:(j+1)*size], lo+j)
 		}
 		err := exceptions.TryCatch[error](func() {
-			out := evalExec.MustExec(tensors.FromFlatDataAndDimensions(buf, n, test.Height, test.Width, test.Channels))
+			out := f.evalExec.MustExec(tensors.FromFlatDataAndDimensions(buf, n, test.Height, test.Width, test.Channels))
 			logits = append(logits, tensors.MustCopyFlatData[float32](out[0])...)
 		})
 		if err != nil {
-			return SemiSupResult{}, fmt.Errorf("mvmr: semi-supervised evaluation on %s: %w", test.Name, err)
+			return 0, 0, fmt.Errorf("mvmr: semi-supervised evaluation on %s: %w", test.Name, err)
 		}
 	}
-	top1, top5 := TopKAccuracy(logits, test.Labels, classes)
-	var final float64
-	for _, l := range recent {
-		final += l / float64(len(recent))
-	}
-	return SemiSupResult{Top1: top1, Top5: top5, Labelled: len(labelled), FinalLoss: final, Seconds: time.Since(start).Seconds()}, nil
-}
-
-// trainableInUse returns the trainable variables of store that graph g reads, and their values in g.
-func trainableInUse(store *model.Store, g *Graph) (vars []*model.Variable, params []*Node) {
-	for v := range store.IterVariables() {
-		if v.Trainable && v.InUseByGraph(g) {
-			vars = append(vars, v)
-			params = append(params, v.NodeValue(g))
-		}
-	}
-	return vars, params
+	top1, top5 = TopKAccuracy(logits, test.Labels, f.train.NumClasses)
+	return top1, top5, nil
 }

@@ -3,10 +3,12 @@ package mvmr
 import (
 	"slices"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 func TestFineTuneLearnsAndLeavesTheTrainerAlone(t *testing.T) {
-	train, test := testMNIST(t, 2048, 500)
+	train, test := testutil.MNIST(t, 2048, 500)
 	tr := newTestTrainer(t, tinyConfig(4), train)
 	if err := tr.Train(2); err != nil {
 		t.Fatal(err)

@@ -85,7 +85,15 @@ func TimeTrainingSteps(backend compute.Backend, config Config, height, width, ch
 			timing.Seconds = append(timing.Seconds, elapsed)
 		}
 	}
-	sorted := slices.Sorted(slices.Values(timing.Seconds))
-	timing.Median, timing.Min = sorted[len(sorted)/2], sorted[0]
-	return timing, nil
+	summary := NewStepTiming(timing.Compile, timing.Seconds)
+	summary.Loss = timing.Loss
+	return summary, nil
+}
+
+// NewStepTiming summarises the wall times of timed steps: compile is the first (untimed) step's,
+// seconds the timed ones' (at least one), in order. TimeTrainingSteps (fixed inputs) and the
+// notebooks' ConfigRun.TimeSteps (real data) report through it.
+func NewStepTiming(compile float64, seconds []float64) StepTiming {
+	sorted := slices.Sorted(slices.Values(seconds))
+	return StepTiming{Seconds: seconds, Median: sorted[len(sorted)/2], Min: sorted[0], Compile: compile}
 }

@@ -29,3 +29,10 @@ func TestTimeTrainingSteps(t *testing.T) {
 		t.Errorf("host representations: err = %v; want an error naming them", err)
 	}
 }
+
+func TestNewStepTimingSummarises(t *testing.T) {
+	s := NewStepTiming(0.5, []float64{0.3, 0.1, 0.2, 0.4})
+	if s.Compile != 0.5 || s.Min != 0.1 || s.Median != 0.3 || s.Seconds[0] != 0.3 || s.StepsPerSecond() != 1/0.3 {
+		t.Errorf("timing %+v; want compile 0.5, min 0.1, median 0.3 (the upper middle), the steps in order", s)
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 
 	. "github.com/gomlx/gomlx/core/graph"
 
@@ -26,7 +28,7 @@ const (
 	// TermTeacher in History, metrics and plot legends.
 	TeacherName = "teacher"
 	// TermTeacher is the name of the distillation term, 1 − dCor(z~, teacher).
-	TermTeacher = RepresentationTermPrefix + TeacherName
+	TermTeacher = history.DCorTermPrefix + TeacherName
 
 	// TeacherCheckpoint is an encoder trained by this kit (a Trainer.Save file), run frozen
 	// (BatchNorm in evaluation mode) on the original images resized to its training size.
@@ -66,14 +68,10 @@ const (
 	ParamTeacherStd  = "std"
 )
 
-func init() {
-	RegisterRepresentation(TeacherName, newTeacher)
-}
-
 // TeacherTerm returns the loss term distilling from the teacher of the given kind at path, with
 // extra parameters (nil for defaults), weight 1 and ModeMaximize.
-func TeacherTerm(kind, path string, params Params) RepresentationTerm {
-	p := Params{ParamTeacherKind: kind, ParamTeacherPath: path}
+func TeacherTerm(kind, path string, params reps.Params) RepresentationTerm {
+	p := reps.Params{ParamTeacherKind: kind, ParamTeacherPath: path}
 	for k, v := range params {
 		p[k] = v
 	}
@@ -89,7 +87,9 @@ func ParseTeacherSpec(spec string) (kind, path string, err error) {
 	return kind, path, nil
 }
 
-func newTeacher(params Params) (Representation, error) {
+// newTeacher creates the teacher representation (Representations' TeacherName entry) from its
+// parameters.
+func newTeacher(_ string, params reps.Params) (reps.Representation, error) {
 	kind, err := params.Choice(TeacherName, ParamTeacherKind, "", TeacherCheckpoint, TeacherNPY, TeacherONNX)
 	if err != nil {
 		return nil, err
@@ -97,26 +97,26 @@ func newTeacher(params Params) (Representation, error) {
 	if kind == "" {
 		return nil, fmt.Errorf("representation %q: %s is required (%s, %s or %s)", TeacherName, ParamTeacherKind, TeacherCheckpoint, TeacherNPY, TeacherONNX)
 	}
-	path, err := params.str(TeacherName, ParamTeacherPath, "")
+	path, err := params.Text(TeacherName, ParamTeacherPath, "")
 	if err != nil {
 		return nil, err
 	}
 	if path == "" {
 		return nil, fmt.Errorf("representation %q: %s is required (the %s teacher's file)", TeacherName, ParamTeacherPath, kind)
 	}
-	scale, err := params.positive(TeacherName, ParamTeacherScale, TeacherScale)
+	scale, err := params.Positive(TeacherName, ParamTeacherScale, TeacherScale)
 	if err != nil {
 		return nil, err
 	}
 	common := teacherCommon{Kind: kind, Path: path, Scale: scale}
 	switch kind {
 	case TeacherNPY:
-		if err := params.check(TeacherName, ParamTeacherKind, ParamTeacherPath, ParamTeacherScale); err != nil {
+		if err := params.Check(TeacherName, ParamTeacherKind, ParamTeacherPath, ParamTeacherScale); err != nil {
 			return nil, err
 		}
 		return &npyTeacher{teacherCommon: common}, nil
 	case TeacherCheckpoint:
-		if err := params.check(TeacherName, ParamTeacherKind, ParamTeacherPath, ParamTeacherScale,
+		if err := params.Check(TeacherName, ParamTeacherKind, ParamTeacherPath, ParamTeacherScale,
 			ParamTeacherOutput, ParamTeacherMean, ParamTeacherStd); err != nil {
 			return nil, err
 		}
@@ -124,26 +124,26 @@ func newTeacher(params Params) (Representation, error) {
 		if t.Output, err = params.Choice(TeacherName, ParamTeacherOutput, "h", "h", "z"); err != nil {
 			return nil, err
 		}
-		if t.Norm, err = params.normalisation(); err != nil {
+		if t.Norm, err = teacherNormalisationOf(params); err != nil {
 			return nil, err
 		}
 		return t, nil
 	default:
-		if err := params.check(TeacherName, ParamTeacherKind, ParamTeacherPath, ParamTeacherScale,
+		if err := params.Check(TeacherName, ParamTeacherKind, ParamTeacherPath, ParamTeacherScale,
 			ParamTeacherOutput, ParamTeacherInput, ParamTeacherSize, ParamTeacherMean, ParamTeacherStd); err != nil {
 			return nil, err
 		}
 		t := &onnxTeacher{teacherCommon: common}
-		if t.Output, err = params.str(TeacherName, ParamTeacherOutput, ""); err != nil {
+		if t.Output, err = params.Text(TeacherName, ParamTeacherOutput, ""); err != nil {
 			return nil, err
 		}
-		if t.Input, err = params.str(TeacherName, ParamTeacherInput, ""); err != nil {
+		if t.Input, err = params.Text(TeacherName, ParamTeacherInput, ""); err != nil {
 			return nil, err
 		}
 		if t.Size, err = params.Int(TeacherName, ParamTeacherSize, 0, 1, 4096); err != nil {
 			return nil, err
 		}
-		if t.Norm, err = params.normalisation(); err != nil {
+		if t.Norm, err = teacherNormalisationOf(params); err != nil {
 			return nil, err
 		}
 		return t, nil
@@ -247,72 +247,14 @@ func checkTeacherChannels(path string, teacherChannels, channels int) error {
 		path, teacherChannels, channels)
 }
 
-// str returns the string parameter key (def when absent).
-func (p Params) str(representation, key, def string) (string, error) {
-	v, ok := p[key]
-	if !ok {
-		return def, nil
-	}
-	s, isString := v.(string)
-	if !isString {
-		return "", fmt.Errorf("representation %q: %s = %v; expected a string", representation, key, v)
-	}
-	return s, nil
-}
-
-// positive returns the positive number parameter key (def when absent).
-func (p Params) positive(representation, key string, def float64) (float64, error) {
-	v, ok := p[key]
-	if !ok {
-		return def, nil
-	}
-	f, isNumber := number(v)
-	if !isNumber || !(f > 0) || f > 1e300 {
-		return 0, fmt.Errorf("representation %q: %s = %v; expected a positive number", representation, key, v)
-	}
-	return f, nil
-}
-
-// floats returns the list parameter key: one number or comma-separated numbers.
-func (p Params) floats(representation, key string) ([]float32, error) {
-	v, ok := p[key]
-	if !ok {
-		return nil, nil
-	}
-	var parts []string
-	switch x := v.(type) {
-	case float64:
-		return []float32{float32(x)}, nil
-	case int:
-		return []float32{float32(x)}, nil
-	case string:
-		parts = strings.Split(x, ",")
-	case []any:
-		for _, e := range x {
-			parts = append(parts, fmt.Sprint(e))
-		}
-	default:
-		return nil, fmt.Errorf("representation %q: %s = %v; expected numbers such as \"0.485,0.456,0.406\"", representation, key, v)
-	}
-	out := make([]float32, len(parts))
-	for i, s := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 32)
-		if err != nil {
-			return nil, fmt.Errorf("representation %q: %s = %v: %q is not a number", representation, key, v, s)
-		}
-		out[i] = float32(f)
-	}
-	return out, nil
-}
-
-// normalisation reads ParamTeacherMean and ParamTeacherStd: both or neither, as many values,
-// std > 0.
-func (p Params) normalisation() (teacherNormalisation, error) {
-	mean, err := p.floats(TeacherName, ParamTeacherMean)
+// teacherNormalisationOf reads ParamTeacherMean and ParamTeacherStd: both or neither, as many
+// values, std > 0.
+func teacherNormalisationOf(p reps.Params) (teacherNormalisation, error) {
+	mean, err := p.Floats(TeacherName, ParamTeacherMean)
 	if err != nil {
 		return teacherNormalisation{}, err
 	}
-	std, err := p.floats(TeacherName, ParamTeacherStd)
+	std, err := p.Floats(TeacherName, ParamTeacherStd)
 	if err != nil {
 		return teacherNormalisation{}, err
 	}

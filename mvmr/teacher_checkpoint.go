@@ -79,7 +79,10 @@ func (t *checkpointTeacher) DatasetFeatures(backend compute.Backend, data *datas
 	if err != nil {
 		return nil, err
 	}
-	store := model.NewStore()
+	store, err := newEncoderStore()
+	if err != nil {
+		return nil, err
+	}
 	if err := restoreVariables(store, t.Path, h, t.weight); err != nil {
 		return nil, err
 	}

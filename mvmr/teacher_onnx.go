@@ -107,7 +107,7 @@ func (t *onnxTeacher) open() (*onnxState, error) {
 	}
 	// The embedding size: run the model once on a zero image (this also reports unsupported
 	// operations now, naming the file, rather than at the first training step).
-	backend, err := NewBackend()
+	backend, err := defaultBackend()
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/gomlx/compute-onnx/support/protos"
 	"google.golang.org/protobuf/proto"
 
@@ -125,19 +127,19 @@ func TestONNXTeacherMatchesFloat64Reference(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		data       *datasets.Dataset
-		params     Params
+		params     reps.Params
 		mean, std  float64
 		resizeFrom int
 	}{
 		{"data set normalisation", data, nil, 0.2, 0.5, 0},
-		{"teacher normalisation", data, Params{ParamTeacherMean: 0.1, ParamTeacherStd: "0.3"}, 0.1, 0.3, 0},
+		{"teacher normalisation", data, reps.Params{ParamTeacherMean: 0.1, ParamTeacherStd: "0.3"}, 0.1, 0.3, 0},
 		{"4x4 images resized to 6x6", small, nil, 0.2, 0.5, 4},
 	} {
 		rep := newTeacherRep(t, TeacherONNX, path, tc.params)
-		if dim, err := RepresentationDim(rep, tc.data.Height, tc.data.Width, 1); err != nil || dim != 18 {
+		if dim, err := rep.Dim(tc.data.Height, tc.data.Width, 1); err != nil || dim != 18 {
 			t.Fatalf("%s: dim %d (%v), want 18", tc.name, dim, err)
 		}
-		got, err := NewFeatureCache("").RepresentationFeatures(testBackend(t), rep, tc.data)
+		got, err := reps.NewFeatureCache("").RepresentationFeatures(testBackend(t), rep, tc.data)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -176,18 +178,18 @@ func TestONNXTeacherRejectsBadFiles(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		path   string
-		params Params
+		params reps.Params
 		data   *datasets.Dataset
 		want   []string
 	}{
 		{"garbage", bad, nil, randomDataset(rand.New(rand.NewPCG(1, 2)), 2, 6), []string{"garbage.onnx", "not a readable ONNX model"}},
 		{"missing", filepath.Join(t.TempDir(), "absent.onnx"), nil, randomDataset(rand.New(rand.NewPCG(1, 2)), 2, 6), []string{"absent.onnx"}},
-		{"wrong size", path, Params{ParamTeacherSize: 8.0}, randomDataset(rand.New(rand.NewPCG(1, 2)), 2, 6), []string{"size = 8", "fixed size 6x6"}},
-		{"wrong input", path, Params{ParamTeacherInput: "pixels"}, randomDataset(rand.New(rand.NewPCG(1, 2)), 2, 6), []string{`input = "pixels"`, "images"}},
+		{"wrong size", path, reps.Params{ParamTeacherSize: 8.0}, randomDataset(rand.New(rand.NewPCG(1, 2)), 2, 6), []string{"size = 8", "fixed size 6x6"}},
+		{"wrong input", path, reps.Params{ParamTeacherInput: "pixels"}, randomDataset(rand.New(rand.NewPCG(1, 2)), 2, 6), []string{`input = "pixels"`, "images"}},
 		{"colour into grey model", path, nil, rgb, []string{"takes 1-channel images", "3 channels"}},
 	} {
 		rep := newTeacherRep(t, TeacherONNX, tc.path, tc.params)
-		_, err := NewFeatureCache("").RepresentationFeatures(testBackend(t), rep, tc.data)
+		_, err := reps.NewFeatureCache("").RepresentationFeatures(testBackend(t), rep, tc.data)
 		if err == nil {
 			t.Errorf("%s: no error", tc.name)
 			continue

@@ -7,11 +7,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // writeNPY writes a float32 .npy file of the given shape and returns its path.
@@ -31,22 +36,28 @@ func writeNPY(t *testing.T, name string, data []float64, shape ...int) string {
 	return path
 }
 
-func newTeacherRep(t *testing.T, kind, path string, params Params) DatasetRepresentation {
+func newTeacherRep(t *testing.T, kind, path string, params reps.Params) *reps.Rep {
 	t.Helper()
 	term := TeacherTerm(kind, path, params)
-	rep, err := NewRepresentation(term.Name, term.Params)
+	rep, err := Representations().New(term.Name, term.Params)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, ok := AsDataset(rep)
-	if !ok || rep.Name() != TeacherName {
-		t.Fatalf("teacher %s is %T named %q; want a DatasetRepresentation named %q", kind, rep, rep.Name(), TeacherName)
+	if _, ok := rep.Dataset(); !ok || rep.Name() != TeacherName || rep.FreshView() {
+		t.Fatalf("teacher %s is named %q; want a DatasetRepresentation named %q on the original view", kind, rep.Name(), TeacherName)
 	}
-	return d
+	return rep
+}
+
+// datasetFeatures runs a teacher over data.
+func datasetFeatures(t *testing.T, rep *reps.Rep, data *datasets.Dataset) ([]float32, error) {
+	t.Helper()
+	d, _ := rep.Dataset()
+	return d.DatasetFeatures(testBackend(t), data)
 }
 
 func TestNPYTeacherRejectsBadTables(t *testing.T) {
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	good := writeNPY(t, "good.npy", make([]float64, 64*3), 64, 3)
 	raw, err := os.ReadFile(good)
 	if err != nil {
@@ -70,7 +81,7 @@ func TestNPYTeacherRejectsBadTables(t *testing.T) {
 		{"missing", filepath.Join(t.TempDir(), "absent.npy"), []string{"absent.npy", "no such file"}},
 	} {
 		rep := newTeacherRep(t, TeacherNPY, tc.path, nil)
-		_, err := NewFeatureCache("").RepresentationFeatures(testBackend(t), rep, train)
+		_, err := reps.NewFeatureCache("").RepresentationFeatures(testBackend(t), rep, train)
 		if err == nil {
 			t.Errorf("%s: no error", tc.name)
 			continue
@@ -81,26 +92,26 @@ func TestNPYTeacherRejectsBadTables(t *testing.T) {
 			}
 		}
 	}
-	if _, err := NewFeatureCache("").RepresentationFeatures(testBackend(t), newTeacherRep(t, TeacherNPY, good, nil), train); err != nil {
+	if _, err := reps.NewFeatureCache("").RepresentationFeatures(testBackend(t), newTeacherRep(t, TeacherNPY, good, nil), train); err != nil {
 		t.Errorf("a (64, 3) table for 64 images: %v", err)
 	}
 }
 
 func TestTeacherParamsAreChecked(t *testing.T) {
 	for _, tc := range []struct {
-		params Params
+		params reps.Params
 		want   string
 	}{
-		{Params{}, "kind is required"},
-		{Params{"kind": "clip"}, "kind = clip"},
-		{Params{"kind": "npy"}, "path is required"},
-		{Params{"kind": "npy", "path": "x.npy", "size": 224.0}, `unknown parameter "size"`},
-		{Params{"kind": "checkpoint", "path": "x", "output": "w"}, "output = w"},
-		{Params{"kind": "onnx", "path": "x", "mean": "0.5,0.5"}, "mean has 2 values and std 0"},
-		{Params{"kind": "onnx", "path": "x", "mean": "0.5", "std": "0"}, "std[0] = 0"},
-		{Params{"kind": "npy", "path": "x", "scale": -1.0}, "scale = -1"},
+		{reps.Params{}, "kind is required"},
+		{reps.Params{"kind": "clip"}, "kind = clip"},
+		{reps.Params{"kind": "npy"}, "path is required"},
+		{reps.Params{"kind": "npy", "path": "x.npy", "size": 224.0}, `unknown parameter "size"`},
+		{reps.Params{"kind": "checkpoint", "path": "x", "output": "w"}, "output = w"},
+		{reps.Params{"kind": "onnx", "path": "x", "mean": "0.5,0.5"}, "mean has 2 values and std 0"},
+		{reps.Params{"kind": "onnx", "path": "x", "mean": "0.5", "std": "0"}, "std[0] = 0"},
+		{reps.Params{"kind": "npy", "path": "x", "scale": -1.0}, "scale = -1"},
 	} {
-		_, err := NewRepresentation(TeacherName, tc.params)
+		_, err := Representations().New(TeacherName, tc.params)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want one saying %q", tc.params, err, tc.want)
 		}
@@ -118,7 +129,7 @@ func TestTeacherParamsAreChecked(t *testing.T) {
 // The npy teacher's rows reach each step by the batch's data set indices, and its term is
 // recorded in History as TermTeacher.
 func TestNPYTeacherRowsFollowBatchIndicesAndTermReachesHistory(t *testing.T) {
-	train, _ := testMNIST(t, 96, 0)
+	train, _ := testutil.MNIST(t, 96, 0)
 	const dim = 3
 	table := make([]float64, train.Len()*dim)
 	for i := range train.Len() {
@@ -130,7 +141,7 @@ func TestNPYTeacherRowsFollowBatchIndicesAndTermReachesHistory(t *testing.T) {
 	config := DistillConfig(tinyConfig(4).Encoder, TeacherTerm(TeacherNPY, path, nil), 4)
 	config.BatchSize = 32
 	tr := newTestTrainer(t, config, train)
-	tr.Cache = NewFeatureCache("")
+	tr.Cache = reps.NewFeatureCache("")
 	if err := tr.Train(3); err != nil {
 		t.Fatal(err)
 	}
@@ -148,9 +159,8 @@ func TestNPYTeacherRowsFollowBatchIndicesAndTermReachesHistory(t *testing.T) {
 		}
 	}
 	// The rows fed for a batch are the table's rows of the batch's images, divided by 32.
-	rep := tr.hostReps[0]
 	batch := tr.source.Batch(5)
-	rows := tensors.MustCopyFlatData[float32](tr.hostInput(rep, batch))
+	rows := tensors.MustCopyFlatData[float32](tr.hostInput(0, batch))
 	for j, idx := range batch.Indices {
 		for k := range dim {
 			want := float32(table[idx*dim+k]) / TeacherScale
@@ -163,10 +173,10 @@ func TestNPYTeacherRowsFollowBatchIndicesAndTermReachesHistory(t *testing.T) {
 
 // A checkpoint teacher computes exactly the features of the encoder it was saved from.
 func TestCheckpointTeacherEqualsTrainedEncoder(t *testing.T) {
-	train, test := testMNIST(t, 128, 40)
+	train, test := testutil.MNIST(t, 128, 40)
 	config := tinyConfig(4)
 	tr := newTestTrainer(t, config, train)
-	tr.Cache = NewFeatureCache("")
+	tr.Cache = reps.NewFeatureCache("")
 	if err := tr.Train(3); err != nil {
 		t.Fatal(err)
 	}
@@ -182,11 +192,11 @@ func TestCheckpointTeacherEqualsTrainedEncoder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep := newTeacherRep(t, TeacherCheckpoint, path, Params{ParamTeacherOutput: output})
-		if d, err := RepresentationDim(rep, 28, 28, 1); err != nil || d != dim {
+		rep := newTeacherRep(t, TeacherCheckpoint, path, reps.Params{ParamTeacherOutput: output})
+		if d, err := rep.Dim(28, 28, 1); err != nil || d != dim {
 			t.Fatalf("output %s: dim %d (%v), want %d", output, d, err, dim)
 		}
-		got, err := rep.DatasetFeatures(testBackend(t), test)
+		got, err := datasetFeatures(t, rep, test)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +213,7 @@ func TestCheckpointTeacherEqualsTrainedEncoder(t *testing.T) {
 	// images equals the encoder on the same images upsampled bilinearly.
 	small := resizedDataset(t, test, 14)
 	rep := newTeacherRep(t, TeacherCheckpoint, path, nil)
-	got, err := rep.DatasetFeatures(testBackend(t), small)
+	got, err := datasetFeatures(t, rep, small)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +277,7 @@ func bilinearReference(img []float32, h, w, outH, outW int) []float32 {
 // 2x2 → 4x4 result is known, and repeats grey images over the teacher's channels.
 func TestTeacherImagesResizeAsPyTorch(t *testing.T) {
 	img := tensors.FromFlatDataAndDimensions([]float32{1, 2, 3, 4}, 1, 2, 2, 1)
-	out := call1(t, func(in []*Node) *Node { return teacherImages(in[0], 4, 4, 3) }, img)
+	out := testutil.Call1(t, testBackend(t), func(in []*Node) *Node { return teacherImages(in[0], 4, 4, 3) }, img)
 	if got := out.Shape().Dimensions; got[1] != 4 || got[2] != 4 || got[3] != 3 {
 		t.Fatalf("shape %v, want [1 4 4 3]", got)
 	}
@@ -278,7 +288,7 @@ func TestTeacherImagesResizeAsPyTorch(t *testing.T) {
 		2.50, 2.75, 3.25, 3.50,
 		3.00, 3.25, 3.75, 4.00,
 	}
-	got := flat64(t, out)
+	got := testutil.Flat64(t, out)
 	for i, w := range want {
 		for c := range 3 {
 			if math.Abs(got[i*3+c]-w) > 1e-6 {
@@ -304,13 +314,13 @@ func TestParseStudentSpecAndParameterCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if enc.Projector != "32-16" || len(enc.Channels) != 2 || enc.Channels[1] != 8 || enc.Strides[1] != 2 || enc.Head != HeadFlatten {
+	if enc.Projector != "32-16" || len(enc.Channels) != 2 || enc.Channels[1] != 8 || enc.Strides[1] != 2 || enc.Head != nn.HeadFlatten {
 		t.Fatalf("ParseStudentSpec: %+v", enc)
 	}
-	train, _ := testMNIST(t, 64, 0)
+	train, _ := testutil.MNIST(t, 64, 0)
 	config := tinyConfig(2) // encoder 4-8 / 32-16, as enc
 	tr := newTestTrainer(t, config, train)
-	tr.Cache = NewFeatureCache("")
+	tr.Cache = reps.NewFeatureCache("")
 	if err := tr.Train(1); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -20,7 +23,7 @@ import (
 )
 
 // HistoryLearningRate is the History name of the learning rate used at each step.
-const HistoryLearningRate = "lr"
+const HistoryLearningRate = history.LR
 
 // encoderScope is the scope of the encoder's variables.
 const encoderScope = "encoder"
@@ -41,7 +44,8 @@ type Trainer struct {
 
 	// Host representations, in loss order: fed to the step as [batch, dim] inputs, gathered from
 	// hostFeatures (original view) or computed by the prefetcher (fresh view).
-	hostReps     []Representation
+	hostReps     []*reps.Rep
+	hostDims     []int // the number of features of each of hostReps
 	hostFeatures map[string][]float32
 	graphFresh   bool // a graph representation reads the fresh view: it is a step input
 
@@ -49,6 +53,7 @@ type Trainer struct {
 	parallel     *dataParallel // nil on one device
 	featureExec  *model.Exec
 	embedExec    *model.Exec
+	encodeExec   *model.Exec // h and z in one pass, built when a monitor first asks (step_view.go)
 	calibrateExc *model.Exec
 	history      *history.History
 	monitors     []Monitor // see monitor.go
@@ -64,15 +69,17 @@ type Trainer struct {
 	// AfterStep, when set, is called after each applied step with the number of steps applied
 	// so far (a checkpoint hook); an error it returns stops Train and is returned.
 	AfterStep func(steps int64) error
-	// Cache holds host representations of the training images (DefaultFeatureCache unless set
-	// before the first Train).
-	Cache *FeatureCache
+	// Cache holds host representations of the training images: by default a cache of its own in
+	// reps.DefaultFeatureCacheDir (MVMR_CACHE_DIR, read once per process); set it before the
+	// first Train to share one between trainers.
+	Cache *reps.FeatureCache
 }
 
-// NewTrainer validates config and creates a trainer on data with the backend from NewBackend.
-// The weights are initialised from config.Seed when the first step runs.
+// NewTrainer validates config and creates a trainer on data with the process's backend
+// (NewBackend's, created at the first call: GOMLX_BACKEND is read once). The weights are
+// initialised from config.Seed when the first step runs.
 func NewTrainer(config Config, data *datasets.Dataset) (*Trainer, error) {
-	backend, err := NewBackend()
+	backend, err := defaultBackend()
 	if err != nil {
 		return nil, err
 	}
@@ -81,15 +88,12 @@ func NewTrainer(config Config, data *datasets.Dataset) (*Trainer, error) {
 
 // NewTrainerWithBackend is NewTrainer on a given backend.
 func NewTrainerWithBackend(backend compute.Backend, config Config, data *datasets.Dataset) (*Trainer, error) {
-	if err := config.Validate(); err != nil {
+	loss, err := config.validate()
+	if err != nil {
 		return nil, fmt.Errorf("mvmr: invalid config: %w", err)
 	}
 	if data == nil {
 		return nil, fmt.Errorf("mvmr: NewTrainer needs a data set")
-	}
-	loss, err := NewLoss(config.Loss)
-	if err != nil {
-		return nil, fmt.Errorf("mvmr: %w", err)
 	}
 	augment, err := config.Augmenter(data)
 	if err != nil {
@@ -103,38 +107,41 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 		config: config, backend: backend, data: data, source: source, loss: loss,
 		names: loss.Names(), history: history.New(), ProgressEvery: 10 * time.Second,
 	}
-	t.store = model.NewStore()
+	if t.store, err = newEncoderStore(); err != nil {
+		return nil, err
+	}
 	if err := t.store.SetRNGStateFromSeed(config.Seed); err != nil {
 		return nil, fmt.Errorf("mvmr: seeding the weight initialisation: %w", err)
 	}
-	t.Cache = DefaultFeatureCache()
+	t.Cache = reps.NewFeatureCache(processCacheDir())
 	source.SetFreshView(loss.UsesFreshView())
 	source.SetFreshPerBatch(config.FreshPerBatch)
-	var freshHost []Representation
+	// Representations of the fresh view computed on the host are computed with the batch, by the
+	// prefetcher, in the background.
+	var freshHost []datasets.ImageFeatures
 	for i, rep := range loss.Representations() {
-		if _, err := RepresentationDim(rep, data.Height, data.Width, data.Channels); err != nil {
+		dim, err := rep.Dim(data.Height, data.Width, data.Channels)
+		if err != nil {
 			return nil, fmt.Errorf("mvmr: invalid config: loss.representations[%d] (%s) on %s: %w", i, rep.Name(), data.Name, err)
 		}
 		switch {
-		case PrecomputedOnHost(rep):
-			t.hostReps = append(t.hostReps, rep)
-			if UsesFreshView(rep) {
-				freshHost = append(freshHost, rep)
+		case rep.OnHost() && rep.FreshView():
+			host, ok := rep.Host()
+			if !ok {
+				return nil, fmt.Errorf("mvmr: invalid config: loss.representations[%d] (%s) is computed over a whole data set, "+
+					"which has no fresh view", i, rep.Name())
 			}
-		case UsesFreshView(rep):
+			t.hostReps, t.hostDims = append(t.hostReps, rep), append(t.hostDims, dim)
+			freshHost = append(freshHost, freshViewHost{Rep: rep, host: host})
+		case rep.OnHost():
+			t.hostReps, t.hostDims = append(t.hostReps, rep), append(t.hostDims, dim)
+		case rep.FreshView():
 			t.graphFresh = true
 		}
 	}
 	t.fetch = datasets.NewPrefetcher(source, 3)
-	if len(freshHost) > 0 {
-		// Representations of the fresh view are computed with the batch, in the background.
-		t.fetch.SetHook(func(b *datasets.TwoViewBatch) {
-			b.Extra = map[string][]float32{}
-			for _, rep := range freshHost {
-				host, _ := AsHost(rep)
-				b.Extra[rep.Name()] = ComputeHostFeatures(host, b.Fresh, b.Size, b.Height, b.Width, b.Channels)
-			}
-		})
+	if err := t.fetch.ComputeOnFreshViews(freshHost...); err != nil {
+		return nil, fmt.Errorf("mvmr: %w", err)
 	}
 	if t.stepExec, err = model.NewExec(backend, t.store, t.stepGraph); err != nil {
 		return nil, fmt.Errorf("mvmr: creating the training step: %w", err)
@@ -248,8 +255,8 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 		if t.graphFresh {
 			inputs = append(inputs, tensors.FromFlatDataAndDimensions(batch.Fresh, b, h, w, c))
 		}
-		for _, rep := range t.hostReps {
-			inputs = append(inputs, t.hostInput(rep, batch))
+		for i := range t.hostReps {
+			inputs = append(inputs, t.hostInput(i, batch))
 		}
 		output, err := t.runStep(inputs)
 		if err != nil {
@@ -345,7 +352,7 @@ func (t *Trainer) runStep(inputs []*tensors.Tensor) (*tensors.Tensor, error) {
 // applied only when the total and every component of non-zero weight are finite. It returns the
 // components in t.names order followed by the learning rate.
 func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
-	views := Views{Original: inputs[0], Augmented: inputs[1], Precomputed: map[string]*Node{}}
+	views := reps.Views{Original: inputs[0], Augmented: inputs[1], Precomputed: map[string]*Node{}}
 	next := 2
 	if t.graphFresh {
 		views.Fresh = inputs[next]
@@ -358,9 +365,9 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	g := views.Original.Graph()
 	store := scope.Store()
 	store.SetTraining(g, true)
-	deferStateUpdates(g)
+	nn.DeferStateUpdates(g)
 	groups := t.config.Parallel.groups()
-	setBatchNormGroups(g, groups)
+	nn.SetBatchNormGroups(g, groups)
 	_, zAug := t.config.Encoder.Encode(scope.In(encoderScope), views.Augmented)
 	_, zOrig := t.config.Encoder.Encode(scope.Shared(encoderScope), views.Original)
 	components := t.loss.GroupedComponents(views, zOrig, zAug, groups)
@@ -371,7 +378,7 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*Node) *Node {
 	stacked := Stack(components, 0)
 	finite := t.loss.FiniteInTotal(components) // a term of weight 0 is logged only
 	lr := t.config.Optimizer.applyOptimizer(store, g, vars, grads, finite)
-	commitStateUpdates(g, finite)
+	nn.CommitStateUpdates(g, finite)
 	return Concatenate([]*Node{stacked, Reshape(ConvertDType(lr, stacked.DType()), 1)}, 0)
 }
 
@@ -384,7 +391,7 @@ func (t *Trainer) PrepareHostFeatures() error {
 	}
 	features := map[string][]float32{}
 	for _, rep := range t.hostReps {
-		if UsesFreshView(rep) {
+		if rep.FreshView() {
 			continue
 		}
 		start := time.Now()
@@ -401,11 +408,12 @@ func (t *Trainer) PrepareHostFeatures() error {
 	return nil
 }
 
-// hostInput returns the [batch, dim] features of host representation rep for batch.
-func (t *Trainer) hostInput(rep Representation, batch *datasets.TwoViewBatch) *tensors.Tensor {
-	dim, _ := RepresentationDim(rep, t.data.Height, t.data.Width, t.data.Channels)
-	if UsesFreshView(rep) {
-		return tensors.FromFlatDataAndDimensions(batch.Extra[rep.Name()], batch.Size, dim)
+// hostInput returns the [batch, dim] features of host representation i (of hostReps) for batch:
+// the prefetcher's for a fresh view, gathered from hostFeatures for the original images.
+func (t *Trainer) hostInput(i int, batch *datasets.TwoViewBatch) *tensors.Tensor {
+	rep, dim := t.hostReps[i], t.hostDims[i]
+	if rep.FreshView() {
+		return tensors.FromFlatDataAndDimensions(batch.FreshFeatures[rep.Name()], batch.Size, dim)
 	}
 	all := t.hostFeatures[rep.Name()]
 	rows := make([]float32, batch.Size*dim)
@@ -518,4 +526,27 @@ func flatFloat64(x *tensors.Tensor) []float64 {
 		}
 		return out
 	}
+}
+
+// freshViewHost is a host representation of the fresh view under its term's name ("aug_hog" for
+// the HOG computation): what the prefetcher computes with each batch.
+type freshViewHost struct {
+	*reps.Rep
+	host reps.HostRepresentation
+}
+
+// Compute implements datasets.ImageFeatures.
+func (f freshViewHost) Compute(dst, image []float32, height, width, channels int) {
+	f.host.Compute(dst, image, height, width, channels)
+}
+
+// trainableInUse returns the trainable variables of store that graph g reads, and their values in g.
+func trainableInUse(store *model.Store, g *Graph) (vars []*model.Variable, params []*Node) {
+	for v := range store.IterVariables() {
+		if v.Trainable && v.InUseByGraph(g) {
+			vars = append(vars, v)
+			params = append(params, v.NodeValue(g))
+		}
+	}
+	return vars, params
 }

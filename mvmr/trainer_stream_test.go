@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
 
 // brokenStream serves the images of an in-memory data set and fails for every index >= failFrom,
@@ -41,7 +43,7 @@ func (s *brokenStream) Err() error {
 }
 
 func TestTrainerStopsOnStreamReadError(t *testing.T) {
-	train, _ := testMNIST(t, 64, 1)
+	train, _ := testutil.MNIST(t, 64, 1)
 	streamed := *train
 	streamed.Name = "broken"
 	streamed.Images = nil

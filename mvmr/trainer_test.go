@@ -2,42 +2,29 @@ package mvmr
 
 import (
 	"errors"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"github.com/mvmr-ssl/mvmr-go/datasets"
-)
 
-var (
-	mnistOnce  sync.Once
-	mnistTrain *datasets.Dataset
-	mnistTest  *datasets.Dataset
-	mnistErr   error
+	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 )
-
-// testMNIST returns the first n training and m test images of the real MNIST files.
-func testMNIST(t testing.TB, n, m int) (*datasets.Dataset, *datasets.Dataset) {
-	t.Helper()
-	mnistOnce.Do(func() {
-		mnistTrain, mnistTest, mnistErr = datasets.LoadMNISTTrainTest()
-	})
-	if mnistErr != nil {
-		t.Fatal(mnistErr)
-	}
-	return mnistTrain.Subset(n), mnistTest.Subset(m)
-}
 
 // tinyConfig is a small but complete configuration for fast tests.
 func tinyConfig(totalSteps int64) Config {
 	c := DefaultConfig(totalSteps)
 	c.BatchSize = 32
-	c.Encoder = EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: HeadFlatten, Projector: "32-16"}
+	c.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
 	c.Optimizer.WarmupSteps = 2
 	return c
 }
@@ -69,7 +56,7 @@ func historyEqual(t *testing.T, a, b *Trainer, tol float64) {
 }
 
 func TestTrainContinuesAcrossCallsAndCheckpoints(t *testing.T) {
-	train, _ := testMNIST(t, 1024, 0)
+	train, _ := testutil.MNIST(t, 1024, 0)
 	config := tinyConfig(12)
 
 	whole := newTestTrainer(t, config, train)
@@ -118,7 +105,7 @@ func TestTrainContinuesAcrossCallsAndCheckpoints(t *testing.T) {
 }
 
 func TestCheckpointRejectsDamagedFiles(t *testing.T) {
-	train, _ := testMNIST(t, 256, 0)
+	train, _ := testutil.MNIST(t, 256, 0)
 	tr := newTestTrainer(t, tinyConfig(4), train)
 	if err := tr.Train(1); err != nil {
 		t.Fatal(err)
@@ -152,31 +139,8 @@ func TestCheckpointRejectsDamagedFiles(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomicKeepsOldFileOnFailure(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.bin")
-	if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("first")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	failing := errors.New("disk full")
-	err := WriteFileAtomic(path, func(w io.Writer) error {
-		w.Write([]byte("half-writ"))
-		return failing
-	})
-	if !errors.Is(err, failing) {
-		t.Fatalf("WriteFileAtomic error = %v, want it to wrap %v", err, failing)
-	}
-	if got, _ := os.ReadFile(path); string(got) != "first" {
-		t.Errorf("after a failed write the file holds %q, want the old content", got)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("temporary files left behind: %v", entries)
-	}
-}
-
 func TestNonFiniteLossStopsWithoutApplyingTheStep(t *testing.T) {
-	train, _ := testMNIST(t, 512, 0)
+	train, _ := testutil.MNIST(t, 512, 0)
 	config := tinyConfig(50)
 	config.Optimizer.LR = 1e30 // diverges within a few steps
 	config.Optimizer.WarmupSteps = 0
@@ -215,18 +179,17 @@ func snapshotVariables(t *testing.T, tr *Trainer) map[string][]float32 {
 	out := map[string][]float32{}
 	for v := range tr.Store().IterVariables() {
 		if v.HasValue() && v.Shape().DType.String() == "Float32" {
-			out[v.Path()] = flat32(v)
+			out[v.Path()] = testutil.Flat32(v)
 		}
 	}
 	return out
 }
 
 func TestTrainWithEveryRepresentation(t *testing.T) {
-	train, _ := testMNIST(t, 512, 0)
+	train, _ := testutil.MNIST(t, 512, 0)
 	config := tinyConfig(4)
 	config.Loss.Representations = nil
-	names := RepresentationNames()
-	names = slices.DeleteFunc(names, func(n string) bool { return n == TeacherName }) // needs a teacher file: teacher_test.go
+	names := reps.Known.Names() // every one but the teacher, which needs a file: teacher_test.go
 	for _, name := range names {
 		config.Loss.Representations = append(config.Loss.Representations, RepresentationTerm{Name: name, Weight: 0.5, Mode: ModeMaximize})
 	}
@@ -236,7 +199,7 @@ func TestTrainWithEveryRepresentation(t *testing.T) {
 	}
 	h := tr.History()
 	for _, name := range names {
-		values := h.Series(RepresentationTermPrefix + name)
+		values := h.Series(history.DCorTerm(name))
 		if len(values) != 2 || !(values[0] > 0 && values[0] < 1) {
 			t.Errorf("%s: recorded %v; want two values of 1 − dCor in (0, 1)", name, values)
 		}
@@ -247,31 +210,11 @@ func TestTrainWithEveryRepresentation(t *testing.T) {
 	}
 }
 
-func TestListRepresentations(t *testing.T) {
-	byName := map[string]RepresentationSummary{}
-	for _, s := range ListRepresentations(28, 28, 1) {
-		byName[s.Name] = s
-	}
-	for name, want := range map[string]int{"image": 784, "augmented": 784, "std": 784, "aug_std": 784, "dct": 784, "hog": 24 * 3 * 3, "aug_hog": 24 * 3 * 3} {
-		if s := byName[name]; s.Dim != want || s.Err != nil {
-			t.Errorf("%s on 28x28x1: %d features (%v), want %d", name, s.Dim, s.Err, want)
-		}
-	}
-	if !byName["aug_hog"].FreshView || byName["hog"].FreshView {
-		t.Error("aug_hog must use the fresh view and hog the original")
-	}
-	for _, s := range ListRepresentations(6, 6, 1) {
-		if s.Name == "hog" && s.Err == nil {
-			t.Error("hog with pool 8 should not fit 6x6 images")
-		}
-	}
-}
-
 func TestNewTrainerRejectsRepresentationsThatDoNotFit(t *testing.T) {
-	train, _ := testMNIST(t, 256, 0)
+	train, _ := testutil.MNIST(t, 256, 0)
 	for _, term := range []RepresentationTerm{
-		{Name: "aug_hog", Params: Params{"pool": 40.0}, Weight: 1, Mode: ModeMaximize},
-		{Name: "scatnet", Params: Params{"J": 5.0}, Weight: 1, Mode: ModeMaximize},
+		{Name: "aug_hog", Params: reps.Params{"pool": 40.0}, Weight: 1, Mode: ModeMaximize},
+		{Name: "scatnet", Params: reps.Params{"J": 5.0}, Weight: 1, Mode: ModeMaximize},
 	} {
 		config := tinyConfig(4)
 		config.Loss.Representations = append(config.Loss.Representations, term)
@@ -280,4 +223,50 @@ func TestNewTrainerRejectsRepresentationsThatDoNotFit(t *testing.T) {
 			t.Errorf("%s %v on 28x28 images: error %v, want one naming the term", term.Name, term.Params, err)
 		}
 	}
+}
+
+func TestTrainerWithResNet8x4(t *testing.T) {
+	train, _ := testutil.MNIST(t, 16, 0)
+	config := tinyConfig(10)
+	config.BatchSize = 8
+	config.Encoder = nn.ResNetConfig(nn.ArchResNet8x4, false, "32-16")
+	tr := newTestTrainer(t, config, train)
+	if err := tr.Train(1); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshotVariables(t, tr)
+	if err := tr.Train(1); err != nil {
+		t.Fatal(err)
+	}
+	if got := tr.History().Steps(); len(got) != 2 {
+		t.Fatalf("history has steps %v, want 2", got)
+	}
+	after := snapshotVariables(t, tr)
+	conv := "/encoder/backbone/layer3/0/conv2/weights"
+	if len(before[conv]) != 9*256*256 || slices.Equal(before[conv], after[conv]) {
+		t.Errorf("%s did not change in the second step", conv)
+	}
+	features, dim, err := tr.Features(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dim != 256 || len(features) != 16*256 {
+		t.Errorf("features: dim %d, %d values; want 256 and %d", dim, len(features), 16*256)
+	}
+}
+
+// A bfloat16 encoder trains with float32 master weights.
+func TestTrainerBFloat16KeepsFloat32MasterWeights(t *testing.T) {
+	train, _ := testutil.MNIST(t, 32, 0)
+	tc := tinyConfig(10)
+	tc.BatchSize = 16
+	tc.Encoder.Precision = nn.PrecisionBFloat16
+	tr := newTestTrainer(t, tc, train)
+	if err := tr.Train(2); err != nil {
+		t.Fatal(err)
+	}
+	if v := tr.Store().GetVariable("/encoder/backbone/block_0/conv/weights"); v.Shape().DType != dtypes.Float32 {
+		t.Errorf("master weights are %s, want float32", v.Shape().DType)
+	}
+
 }

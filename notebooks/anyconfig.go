@@ -21,6 +21,7 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 	"github.com/mvmr-ssl/mvmr-go/plotting"
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
@@ -249,7 +250,7 @@ func (r *ConfigRun) Describe(w io.Writer) error {
 	enc := resolved.Encoder
 	arch := c.Encoder.Type
 	switch {
-	case arch == mvmr.ArchCNN:
+	case arch == nn.ArchCNN:
 		arch = fmt.Sprintf("cnn, channels %v, strides %v", c.Encoder.Channels, c.Encoder.Strides)
 	case c.Encoder.SmallKernel:
 		arch += ", small_kernel stem (3x3 stride 1)"
@@ -270,7 +271,7 @@ func (r *ConfigRun) Describe(w io.Writer) error {
 		c.Weights.MSE, c.Weights.Std, c.StdMargin, c.Weights.DCorZZ, reps, c.L3Mode, c.DCorScale)
 	precision := c.Encoder.Precision
 	if precision == "" {
-		precision = mvmr.PrecisionFloat32
+		precision = nn.PrecisionFloat32
 	}
 	fmt.Fprintf(w, "precision %s; parallel.devices %d, parallel.loss_groups %d; backend %s\n",
 		precision, max(1, c.Parallel.Devices), max(1, c.Parallel.LossGroups), mvmr.BackendConfig())
@@ -364,8 +365,11 @@ func (r *ConfigRun) TimeSteps(w io.Writer, steps int) (RunTiming, error) {
 	if err := trainer.Train(1 + steps); err != nil {
 		return RunTiming{}, fmt.Errorf("notebooks: timing %s: %w", r.source(), err)
 	}
-	sorted := slices.Sorted(slices.Values(timing.Steps))
-	timing.Median = sorted[len(sorted)/2]
+	seconds := make([]float64, len(timing.Steps))
+	for i, d := range timing.Steps {
+		seconds[i] = d.Seconds()
+	}
+	timing.Median = time.Duration(mvmr.NewStepTiming(timing.First.Seconds(), seconds).Median * float64(time.Second))
 	timing.Estimate = time.Duration(timing.TotalSteps) * timing.Median
 	if w != nil {
 		fmt.Fprintf(w, "first step (builds and compiles the graph): %s; %d more steps: median %s/step, %.2f steps/s, %.0f images/s\n",
@@ -439,31 +443,22 @@ func (r *ConfigRun) stopReason(ctx context.Context) string {
 // finished, else from its latest checkpoint (a run still going on), with the names of the loss
 // terms in legend order (the monitors' series, when monitor_every > 0, are in the history too).
 func (r *ConfigRun) History() (*history.History, []string, error) {
-	var resolved mvmr.Config
-	raw, err := os.ReadFile(filepath.Join(r.Dir, runs.FileResolved))
-	if err != nil {
+	resolved, err := runs.ReadResolved(r.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("notebooks: %s has no run yet (%w): run the training cell first", r.Dir, err)
 	}
-	if err := json.Unmarshal(raw, &resolved); err != nil {
-		return nil, nil, fmt.Errorf("notebooks: %s: %w", filepath.Join(r.Dir, runs.FileResolved), err)
+	if err != nil {
+		return nil, nil, fmt.Errorf("notebooks: %w", err)
 	}
 	loss, err := mvmr.NewLoss(resolved.Loss)
 	if err != nil {
 		return nil, nil, fmt.Errorf("notebooks: %s: %w", filepath.Join(r.Dir, runs.FileResolved), err)
 	}
-	if runs.Finished(r.Dir) {
-		h, err := runs.ReadHistoryCSV(filepath.Join(r.Dir, runs.FileHistory))
-		return h, loss.Names(), err
+	h, err := runs.LoadHistory(r.Dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("notebooks: %w", err)
 	}
-	var problems []error
-	for _, name := range []string{runs.FileCheckpoint, runs.FilePrevCheckpoint} {
-		h, _, err := mvmr.ReadCheckpointHistory(filepath.Join(r.Dir, name))
-		if err == nil {
-			return h, loss.Names(), nil
-		}
-		problems = append(problems, err)
-	}
-	return nil, nil, fmt.Errorf("notebooks: %s: no history yet: %w", r.Dir, errors.Join(problems...))
+	return h, loss.Names(), nil
 }
 
 // Results returns the result rows of the finished run (one per evaluation protocol), or an
@@ -505,7 +500,7 @@ func (r *ConfigRun) MonitorFigures() ([]NamedFigure, error) {
 		}
 		out = append(out, NamedFigure{"collapse", fig})
 	}
-	if slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, plotting.DCorDiagPrefix) }) {
+	if slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, history.DCorDiagPrefix) }) {
 		fig, err := plotting.DCorTraces(h, plotting.DCorTracesOptions{Title: run + ": dCor(z, representation) on held-out images"})
 		if err != nil {
 			return nil, err

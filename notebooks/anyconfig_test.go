@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
@@ -173,7 +174,7 @@ func TestConfigRunDescribeTimeTrainResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	encoder := mvmr.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: mvmr.HeadFlatten, Projector: "32-16"}
+	encoder := nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
 	backbone, total, err := mvmr.EncoderParameterCount(backend, encoder, 28, 28, 1)
 	if err != nil {
 		t.Fatal(err)

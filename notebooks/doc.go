@@ -7,8 +7,10 @@
 // Describe, TimeSteps, Train with --budget and resume, History, Results), the toy data of the
 // dCor lesson (ToyPairs, Measure), training loss variants side by side with the trainer's
 // monitors (TermVariants, AblationVariants, RunVariant), their results (SaveResults,
-// WriteResultsCSV, Summarize, MergeSeries), and headless execution (Execute, Check, ToHTML),
-// which `mvmr notebook` also uses.
+// WriteResultsCSV, Summarize, MergeSeries).
+//
+// Headless execution (Execute, Check, ToHTML) lives in internal/nbexec, which the test here and
+// `mvmr notebook` share.
 //
 // Set up Jupyter and the GoNB kernel with scripts/setup-notebooks.sh. TestNotebooksExecute runs
 // every notebook in name order (05_report reads the runs of 01-03) with MVMR_QUICK=1 unless

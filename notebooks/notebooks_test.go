@@ -3,18 +3,18 @@ package notebooks
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/nbexec"
 )
 
 // expected holds the expectation of every notebook in this folder; a notebook without one
 // fails the test, so a new notebook cannot go unchecked. Texts are regular expressions; the
 // notebooks run with their quick settings unless MVMR_QUICK=0.
-var expected = map[string]Expectation{
+var expected = map[string]nbexec.Expectation{
 	"01_quickstart.ipynb": {
 		Images: 2,
 		Texts: []string{"MNIST: 60000 training images", `settings: --steps=\d+`, `step \d+/\d+ \| mse`,
@@ -57,7 +57,7 @@ func TestNotebooksExecute(t *testing.T) {
 	if testing.Short() {
 		t.Skip("executing notebooks takes minutes; skipped with -short")
 	}
-	if err := Require(); err != nil {
+	if err := nbexec.Require(); err != nil {
 		if os.Getenv("MVMR_REQUIRE_NOTEBOOKS") == "1" {
 			t.Fatal(err)
 		}
@@ -87,12 +87,12 @@ func TestNotebooksExecute(t *testing.T) {
 				t.Fatalf("%s has no expectation in notebooks_test.go", path)
 			}
 			start := time.Now()
-			raw, err := Execute(context.Background(), path, t.TempDir(), 15*time.Minute, env...)
+			raw, err := nbexec.Execute(context.Background(), path, t.TempDir(), 15*time.Minute, env...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Logf("%s executed in %s (%s=%s)", path, time.Since(start).Round(time.Second), QuickEnv, cmp.Or(os.Getenv(QuickEnv), "1"))
-			problems, err := Check(raw, want)
+			problems, err := nbexec.Check(raw, want)
 			if err != nil {
 				t.Fatalf("executed %s: %v", path, err)
 			}
@@ -105,26 +105,5 @@ func TestNotebooksExecute(t *testing.T) {
 				t.Logf("executed notebook kept at %s", keep)
 			}
 		})
-	}
-}
-
-func TestCheckExecutedCatchesFailures(t *testing.T) {
-	var nb notebook
-	raw := `{"cells": [{"cell_type": "code", "source": [], "outputs": [
-		{"output_type": "stream", "name": "stderr", "text": ["panic: boom\n", "exit status 2\n"]},
-		{"output_type": "error", "ename": "ERROR", "evalue": "compile failed"},
-		{"output_type": "stream", "name": "stdout", "text": "hello\n"}]}]}`
-	if err := json.Unmarshal([]byte(raw), &nb); err != nil {
-		t.Fatal(err)
-	}
-	problems := checkExecuted(nb, Expectation{Images: 1, Texts: []string{"hel+o", "missing text"}})
-	joined := strings.Join(problems, "\n")
-	for _, want := range []string{"panic: boom", "compile failed", "0 image outputs", `"missing text"`} {
-		if !strings.Contains(joined, want) {
-			t.Errorf("problems %q do not mention %q", joined, want)
-		}
-	}
-	if strings.Contains(joined, `"hel+o"`) {
-		t.Errorf("text present in the output reported missing: %q", joined)
 	}
 }

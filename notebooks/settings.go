@@ -13,13 +13,15 @@ import (
 	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
+	"github.com/mvmr-ssl/mvmr-go/internal/nbexec"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
 // QuickEnv is the environment variable that, set to "1", makes every notebook run its quick
 // settings (a few steps, small probes): what the notebook test and CI execute. The notebooks'
-// defaults stay the meaningful ones.
-const QuickEnv = "MVMR_QUICK"
+// defaults stay the meaningful ones. The executor (internal/nbexec) spells it once.
+const QuickEnv = nbexec.QuickEnv
 
 // SettingsFile is the name of the file, in a notebook's run directory, that keeps the settings
 // of the settings cell for the cells after it (GoNB runs each cell as a new program).
@@ -117,7 +119,8 @@ func (f *Flags) base() Settings {
 }
 
 // explicit overrides s with the flags given on this cell's `%%` line.
-func (f *Flags) explicit(s Settings) Settings {
+func (f *Flags) explicit(s Settings) (Settings, error) {
+	var err error
 	f.fs.Visit(func(fl *flag.Flag) {
 		switch fl.Name {
 		case "steps":
@@ -125,7 +128,7 @@ func (f *Flags) explicit(s Settings) Settings {
 		case "batch":
 			s.Batch = *f.batch
 		case "reps":
-			s.Reps = ParseReps(*f.reps)
+			s.Reps, err = runs.ParseRepresentationNames("--reps", *f.reps)
 		case "seeds":
 			s.Seeds = *f.seeds
 		case "probe_train":
@@ -136,18 +139,7 @@ func (f *Flags) explicit(s Settings) Settings {
 			s.Dir = *f.dir
 		}
 	})
-	return s
-}
-
-// ParseReps splits a comma-separated list of representation names; "" and "none" mean none.
-func ParseReps(list string) []string {
-	reps := []string{}
-	for _, r := range strings.Split(list, ",") {
-		if r = strings.TrimSpace(r); r != "" && r != "none" {
-			reps = append(reps, r)
-		}
-	}
-	return reps
+	return s, err
 }
 
 // Validate checks the settings and returns an error naming the bad flag.
@@ -155,8 +147,8 @@ func (s Settings) Validate() error {
 	switch {
 	case s.Steps < 1:
 		return fmt.Errorf("--steps=%d; expected >= 1", s.Steps)
-	case s.Batch < 2:
-		return fmt.Errorf("--batch=%d; expected >= 2 (the std term and dCor need a batch)", s.Batch)
+	case s.Batch < mvmr.MinBatchSize:
+		return mvmr.CheckBatchSize("--batch", s.Batch)
 	case s.Seeds < 1:
 		return fmt.Errorf("--seeds=%d; expected >= 1", s.Seeds)
 	case s.ProbeTrain < 0:
@@ -166,21 +158,18 @@ func (s Settings) Validate() error {
 	case s.Dir == "":
 		return fmt.Errorf("--dir is empty; expected a directory for the run")
 	}
-	known := mvmr.RepresentationNames()
-	for _, r := range s.Reps {
-		if !slices.Contains(known, r) {
-			return fmt.Errorf("--reps: unknown representation %q; expected some of %s", r, strings.Join(known, ","))
-		}
-	}
-	return nil
+	return runs.CheckRepresentationNames("--reps", s.Reps)
 }
 
 // NewRun is the settings cell's call: it resolves the settings (defaults, then the quick ones
 // under QuickEnv=1 or --quick, then the flags on the cell's `%%` line), validates them, empties
 // the run directory (a new run), saves them there for the next cells and prints them to w.
 func (f *Flags) NewRun(w io.Writer) (Settings, error) {
-	s := f.explicit(f.base())
-	if err := s.Validate(); err != nil {
+	s, err := f.explicit(f.base())
+	if err == nil {
+		err = s.Validate()
+	}
+	if err != nil {
 		return s, fmt.Errorf("notebook %s: %w", f.name, err)
 	}
 	if err := os.RemoveAll(s.Dir); err != nil {
@@ -221,8 +210,11 @@ func (f *Flags) Load() (Settings, error) {
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return Settings{}, fmt.Errorf("notebook %s: %s is not a settings file: %w", f.name, path, err)
 	}
-	s = f.explicit(s)
-	if err := s.Validate(); err != nil {
+	s, err = f.explicit(s)
+	if err == nil {
+		err = s.Validate()
+	}
+	if err != nil {
 		return s, fmt.Errorf("notebook %s: %s: %w", f.name, path, err)
 	}
 	return s, nil

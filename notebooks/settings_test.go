@@ -68,7 +68,7 @@ func TestSettingsErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--steps=0"}, "--steps=0"},
-		{[]string{"--batch=1"}, "--batch=1"},
+		{[]string{"--batch=1"}, "--batch = 1: expected an integer >= 2"},
 		{[]string{"--seeds=0"}, "--seeds=0"},
 		{[]string{"--reps=image,nosuchrep"}, `"nosuchrep"`},
 		{[]string{"--probe_train=-1"}, "--probe_train=-1"},
@@ -108,7 +108,7 @@ func TestRunDir(t *testing.T) {
 }
 
 func TestSettingsConfig(t *testing.T) {
-	s := Settings{Steps: 120, Batch: 64, Reps: ParseReps(" image, none,hog,"), Seeds: 1, Dir: "x"}
+	s := Settings{Steps: 120, Batch: 64, Reps: []string{"image", "hog"}, Seeds: 1, Dir: "x"}
 	c := s.Config(3)
 	if c.Seed != 3 || c.BatchSize != 64 || c.Optimizer.TotalSteps != 120 {
 		t.Errorf("Config: seed %d batch %d total steps %d", c.Seed, c.BatchSize, c.Optimizer.TotalSteps)
@@ -123,7 +123,33 @@ func TestSettingsConfig(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Errorf("Config does not validate: %v", err)
 	}
-	if len(Settings{Reps: ParseReps("none")}.Config(1).Loss.Representations) != 0 {
+	if len(Settings{Reps: []string{}}.Config(1).Loss.Representations) != 0 {
 		t.Error("--reps=none kept L3 terms")
+	}
+}
+
+// TestRepsSyntax checks that --reps takes what it took before its parser moved to runs: spaces
+// trimmed, empty items and "none" skipped ("" and "none" for no L3 term); and that a bad name
+// is named with its index, once in the flags and once in the defaults a notebook declares.
+func TestRepsSyntax(t *testing.T) {
+	t.Setenv(QuickEnv, "")
+	for list, want := range map[string][]string{" image, none,hog,": {"image", "hog"}, "none": {}, "": {}, "std": {"std"},
+		"image,std,hog,dct": {"image", "std", "hog", "dct"}} {
+		s, err := defineForTest(t, "--reps="+list).NewRun(nil)
+		if err != nil || !slices.Equal(s.Reps, want) || s.Reps == nil {
+			t.Errorf("--reps=%q: %q, %v; want %q", list, s.Reps, err, want)
+		}
+	}
+	for _, c := range []struct{ list, want string }{
+		{"image,nosuchrep", `--reps[1] = "nosuchrep": expected one of `},
+		{"image,image", `--reps[1] = "image": expected each representation once`},
+	} {
+		if _, err := defineForTest(t, "--reps="+c.list).NewRun(nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("--reps=%s: %v; want an error containing %q", c.list, err, c.want)
+		}
+	}
+	bad := Settings{Steps: 1, Batch: 2, Reps: []string{"std", "hogg"}, Seeds: 1, Dir: "x"}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), `--reps[1] = "hogg": expected one of `) {
+		t.Errorf("settings with reps %q: %v; want the bad name named", bad.Reps, err)
 	}
 }

@@ -1,6 +1,7 @@
 package plotting
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -14,17 +15,18 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
-// CollapseOptions configures Collapse. The zero value finds the series by name, as the trainer's
-// collapse monitor logs them: names containing "std_min" or "std_mean" go to the std panel
-// ("collapse/z_std_min", "collapse/h_std_mean"), names containing "rank" to the rank panel
-// ("collapse/z_rankme") and names containing "below_margin" to a third panel
-// ("collapse/z_below_margin").
+// CollapseOptions configures Collapse. The zero value finds the series by the statistic their
+// names end with, as the trainer's collapse monitor logs them (history.ZStdMin, ...; also in a
+// merged history, "variant: collapse/z_std_min"): names containing history.CollapseStdMin or
+// CollapseStdMean ("std_min", "std_mean") go to the std panel, names containing
+// history.CollapseRankMe ("rankme") to the rank panel and names containing
+// history.CollapseBelowMargin ("below_margin") to a third panel.
 type CollapseOptions struct {
 	// Std are the per-dimension standard deviation series (min, mean, of z and h) of the upper
 	// panel; nil picks the names containing "std_min" or "std_mean".
 	Std []string
 	// Rank are the effective-rank series (RankMe) of the second panel; nil picks the names
-	// containing "rank".
+	// containing "rankme".
 	Rank []string
 	// Below are the series of the fraction of dimensions whose std is below the margin, in a
 	// third panel on a [0, 1] axis; nil picks the names containing "below_margin".
@@ -51,163 +53,192 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 	if h == nil || h.Len() == 0 {
 		return nil, fmt.Errorf("plotting: Collapse: the history is empty; train some steps first")
 	}
-	pick := func(given []string, keys ...string) []string {
-		if given != nil {
-			return given
-		}
-		var out []string
-		for _, n := range h.Names() {
-			for _, k := range keys {
-				if strings.Contains(n, k) {
-					out = append(out, n)
-					break
-				}
-			}
-		}
-		return out
-	}
-	stdNames, rankNames, belowNames := pick(opts.Std, "std_min", "std_mean"), pick(opts.Rank, "rank"), pick(opts.Below, "below_margin")
+	stdNames := pickSeries(h, opts.Std, history.CollapseStdMin, history.CollapseStdMean)
+	rankNames := pickSeries(h, opts.Rank, history.CollapseRankMe)
+	belowNames := pickSeries(h, opts.Below, history.CollapseBelowMargin)
 	if len(stdNames) == 0 && len(rankNames) == 0 && len(belowNames) == 0 {
 		return nil, fmt.Errorf("plotting: Collapse: no std, rank or below-margin series in the history (it has %v); turn the collapse monitors on or name the series in CollapseOptions", h.Names())
 	}
-	steps := h.Steps()
-	fig := NewPanels(1, 1)
-	fig.Title = opts.Title
-	if fig.Title == "" {
-		fig.Title = "Collapse monitors"
+	c := &collapsePanels{h: h, steps: h.Steps(), fig: NewPanels(1, 1), colours: map[string]int{},
+		xMin: math.Inf(1), xMax: math.Inf(-1)}
+	c.fig.Title = cmp.Or(opts.Title, "Collapse monitors")
+	stdPlot, err := c.panel(stdNames, "per-dimension std", opts.LogStd, false)
+	if err != nil {
+		return nil, err
 	}
-	// The series of one embedding share a colour ("z_std_min", "z_std_mean", "z_rank"); the min
-	// std is solid, the mean dashed.
-	family := strings.NewReplacer("std_min", "", "std_mean", "", "below_margin", "", "rankme", "", "rank", "")
-	colours := map[string]int{}
-	xMin, xMax := math.Inf(1), math.Inf(-1)
-	panel := func(names []string, yLabel string, logY, integerY bool) (*plot.Plot, error) {
-		p := plot.New()
-		p.Y.Label.Text = yLabel
-		p.X.Tick.Marker = integerTicks{}
-		if integerY {
-			p.Y.Tick.Marker = integerTicks{}
-		}
-		if logY {
-			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-		}
-		p.Add(plotter.NewGrid())
-		// On a log axis, values ≤ 0 (a fully collapsed dimension has std 0) are drawn at a floor
-		// a decade below the smallest positive value, so that collapse shows as a line pinned to
-		// the bottom rather than a gap.
-		floor := math.Inf(1)
-		if logY {
-			for _, name := range names {
-				for _, v := range h.Series(name) {
-					if v > 0 && !math.IsInf(v, 0) {
-						floor = min(floor, v/10)
-					}
-				}
-			}
-			if math.IsInf(floor, 1) {
-				floor = 1e-6
-			}
-		}
-		yMax, drawn := 0.0, 0
-		for _, name := range names {
-			values := h.Series(name)
-			if values == nil {
-				return nil, fmt.Errorf("plotting: Collapse: no series %q in the history (it has %v)", name, h.Names())
-			}
-			xy := points(steps, values, false)
-			if xy.Len() == 0 {
-				continue // never logged (a merged run without this monitor)
-			}
-			if logY {
-				for i := range xy {
-					xy[i].Y = max(xy[i].Y, floor)
-				}
-			}
-			line, err := plotter.NewLine(xy)
-			if err != nil {
-				return nil, fmt.Errorf("plotting: Collapse: %s: %w", name, err)
-			}
-			key := family.Replace(name)
-			if _, ok := colours[key]; !ok {
-				colours[key] = len(colours)
-			}
-			line.Color = SeriesColor(colours[key])
-			line.Width = vg.Points(1.5)
-			if strings.Contains(name, "std_mean") {
-				line.Dashes = plotutil.Dashes(1)
-			}
-			p.Add(line)
-			fig.Legend.Add(name, line)
-			drawn++
-			for _, pt := range xy {
-				xMin, xMax, yMax = min(xMin, pt.X), max(xMax, pt.X), max(yMax, pt.Y)
-			}
-		}
-		if drawn == 0 {
-			return nil, nil
-		}
-		if !logY {
-			p.Y.Min = 0
-			p.Y.Max = yMax * 1.08
-		}
-		return p, nil
+	rankPlot, err := c.panel(rankNames, "effective rank", false, true)
+	if err != nil {
+		return nil, err
 	}
-	var stdPlot, rankPlot, belowPlot *plot.Plot
-	var err error
-	if len(stdNames) > 0 {
-		if stdPlot, err = panel(stdNames, "per-dimension std", opts.LogStd, false); err != nil {
-			return nil, err
-		}
-	}
-	if len(rankNames) > 0 {
-		if rankPlot, err = panel(rankNames, "effective rank", false, true); err != nil {
-			return nil, err
-		}
-	}
-	reference := func(p *plot.Plot, y float64, label string) error {
-		if p == nil || y <= 0 {
-			return nil
-		}
-		line, err := plotter.NewLine(plotter.XYs{{X: xMin, Y: y}, {X: xMax, Y: y}})
-		if err != nil {
-			return fmt.Errorf("plotting: Collapse: %s: %w", label, err)
-		}
-		line.Color = Palette[7]
-		line.Width = vg.Points(1)
-		line.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-		p.Add(line)
-		fig.Legend.Add(label, line)
-		p.Y.Max = max(p.Y.Max, y*1.08)
-		return nil
-	}
-	if len(belowNames) > 0 {
-		if belowPlot, err = panel(belowNames, "dims below margin", false, false); err != nil {
-			return nil, err
-		}
+	belowPlot, err := c.panel(belowNames, "dims below margin", false, false)
+	if err != nil {
+		return nil, err
 	}
 	if belowPlot != nil {
 		belowPlot.Y.Min, belowPlot.Y.Max = 0, 1
 		belowPlot.Y.Tick.Marker = percentTicks{}
 	}
-	if err := reference(stdPlot, opts.Margin, fmt.Sprintf("margin γ = %g", opts.Margin)); err != nil {
+	if err := c.reference(stdPlot, opts.Margin, fmt.Sprintf("margin γ = %g", opts.Margin)); err != nil {
 		return nil, err
 	}
-	if err := reference(rankPlot, float64(opts.Dim), fmt.Sprintf("dimension = %d", opts.Dim)); err != nil {
+	if err := c.reference(rankPlot, float64(opts.Dim), fmt.Sprintf("dimension = %d", opts.Dim)); err != nil {
 		return nil, err
 	}
-	// The panels share the step axis; only the lowest one labels it.
-	fig.Plots = nil
-	for _, p := range []*plot.Plot{stdPlot, rankPlot, belowPlot} {
-		if p != nil {
-			p.X.Min, p.X.Max = xMin, xMax
-			fig.Plots = append(fig.Plots, []*plot.Plot{p})
-		}
-	}
-	if len(fig.Plots) == 0 {
+	if !c.stack(stdPlot, rankPlot, belowPlot) {
 		return nil, fmt.Errorf("plotting: Collapse: %v have no finite values", slices.Concat(stdNames, rankNames, belowNames))
 	}
-	fig.Plots[len(fig.Plots)-1][0].X.Label.Text = "step"
-	fig.Height = []vg.Length{DefaultHeight, 6 * vg.Inch, 7.5 * vg.Inch}[len(fig.Plots)-1]
-	return fig, nil
+	return c.fig, nil
+}
+
+// pickSeries returns given, or when it is nil the names of h that contain one of the statistics
+// (history.CollapseStdMin, ...), in the history's order.
+func pickSeries(h *history.History, given []string, statistics ...string) []string {
+	if given != nil {
+		return given
+	}
+	var out []string
+	for _, n := range h.Names() {
+		for _, k := range statistics {
+			if strings.Contains(n, k) {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// collapseFamily maps a collapse series to its family: the series of one embedding share a colour
+// ("z_std_min", "z_std_mean", "z_rank"); the min std is solid, the mean dashed.
+var collapseFamily = strings.NewReplacer(history.CollapseStdMin, "", history.CollapseStdMean, "", history.CollapseBelowMargin, "",
+	history.CollapseRankMe, "", "rank", "")
+
+// collapsePanels builds the panels of Collapse, which share the legend, the colour of each
+// series family and the step range.
+type collapsePanels struct {
+	h          *history.History
+	steps      []int64
+	fig        *Panels
+	colours    map[string]int
+	xMin, xMax float64
+}
+
+// panel draws the named series in a panel of their own; nil when none has a finite value (or
+// names is empty).
+func (c *collapsePanels) panel(names []string, yLabel string, logY, integerY bool) (*plot.Plot, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	p := plot.New()
+	p.Y.Label.Text = yLabel
+	p.X.Tick.Marker = integerTicks{}
+	if integerY {
+		p.Y.Tick.Marker = integerTicks{}
+	}
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	p.Add(plotter.NewGrid())
+	floor := math.Inf(1)
+	if logY {
+		floor = c.logFloor(names)
+	}
+	yMax, drawn := 0.0, 0
+	for _, name := range names {
+		values := c.h.Series(name)
+		if values == nil {
+			return nil, fmt.Errorf("plotting: Collapse: no series %q in the history (it has %v)", name, c.h.Names())
+		}
+		xy := points(c.steps, values, false)
+		if xy.Len() == 0 {
+			continue // never logged (a merged run without this monitor)
+		}
+		if logY {
+			for i := range xy {
+				xy[i].Y = max(xy[i].Y, floor)
+			}
+		}
+		line, err := plotter.NewLine(xy)
+		if err != nil {
+			return nil, fmt.Errorf("plotting: Collapse: %s: %w", name, err)
+		}
+		key := collapseFamily.Replace(name)
+		if _, ok := c.colours[key]; !ok {
+			c.colours[key] = len(c.colours)
+		}
+		line.Color = SeriesColor(c.colours[key])
+		line.Width = vg.Points(1.5)
+		if strings.Contains(name, history.CollapseStdMean) {
+			line.Dashes = plotutil.Dashes(1)
+		}
+		p.Add(line)
+		c.fig.Legend.Add(name, line)
+		drawn++
+		for _, pt := range xy {
+			c.xMin, c.xMax, yMax = min(c.xMin, pt.X), max(c.xMax, pt.X), max(yMax, pt.Y)
+		}
+	}
+	if drawn == 0 {
+		return nil, nil
+	}
+	if !logY {
+		p.Y.Min = 0
+		p.Y.Max = yMax * 1.08
+	}
+	return p, nil
+}
+
+// logFloor is where a log axis draws the values ≤ 0 of the named series (a fully collapsed
+// dimension has std 0): a decade below the smallest positive value, so that collapse shows as a
+// line pinned to the bottom rather than a gap.
+func (c *collapsePanels) logFloor(names []string) float64 {
+	floor := math.Inf(1)
+	for _, name := range names {
+		for _, v := range c.h.Series(name) {
+			if v > 0 && !math.IsInf(v, 0) {
+				floor = min(floor, v/10)
+			}
+		}
+	}
+	if math.IsInf(floor, 1) {
+		floor = 1e-6
+	}
+	return floor
+}
+
+// reference draws a dashed horizontal line at y > 0 across the steps of panel p, with its legend.
+func (c *collapsePanels) reference(p *plot.Plot, y float64, label string) error {
+	if p == nil || y <= 0 {
+		return nil
+	}
+	line, err := plotter.NewLine(plotter.XYs{{X: c.xMin, Y: y}, {X: c.xMax, Y: y}})
+	if err != nil {
+		return fmt.Errorf("plotting: Collapse: %s: %w", label, err)
+	}
+	line.Color = Palette[7]
+	line.Width = vg.Points(1)
+	line.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	p.Add(line)
+	c.fig.Legend.Add(label, line)
+	p.Y.Max = max(p.Y.Max, y*1.08)
+	return nil
+}
+
+// stack puts the panels drawn (not nil) one above the other on the shared step axis, which only
+// the lowest one labels, and sizes the figure; false when there is none.
+func (c *collapsePanels) stack(panels ...*plot.Plot) bool {
+	c.fig.Plots = nil
+	for _, p := range panels {
+		if p != nil {
+			p.X.Min, p.X.Max = c.xMin, c.xMax
+			c.fig.Plots = append(c.fig.Plots, []*plot.Plot{p})
+		}
+	}
+	if len(c.fig.Plots) == 0 {
+		return false
+	}
+	c.fig.Plots[len(c.fig.Plots)-1][0].X.Label.Text = "step"
+	c.fig.Height = []vg.Length{DefaultHeight, 6 * vg.Inch, 7.5 * vg.Inch}[len(c.fig.Plots)-1]
+	return true
 }

@@ -14,24 +14,16 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
-// DCorDiagPrefix prefixes the History names of the dCor diagnostics: "dcor_diag/<rep>" is the
-// distance correlation between the embedding and representation <rep> on a fixed held-out batch.
-const DCorDiagPrefix = "dcor_diag/"
-
-// LossTermPrefix prefixes the History names of the representation loss terms, "dcor/<rep>"
-// (mvmr.RepresentationTermPrefix).
-const LossTermPrefix = "dcor/"
-
 // DCorTracesOptions configures DCorTraces. The zero value draws every History series whose name
-// starts with DCorDiagPrefix.
+// starts with history.DCorDiagPrefix (the dCor diagnostics, history.DCorDiag).
 type DCorTracesOptions struct {
 	// Names are the series to draw, in legend order; nil means every name with Prefix.
 	Names []string
-	// Prefix selects the series when Names is nil; empty means DCorDiagPrefix.
+	// Prefix selects the series when Names is nil; empty means history.DCorDiagPrefix.
 	Prefix string
 	// InLoss lists the representations (by name without the prefix, as in the config, e.g.
 	// "hog") whose dCor term is in the loss: their lines are solid and thick, the others dashed.
-	// Nil reads them from the history's loss terms (LossTermPrefix + name); when it has none,
+	// Nil reads them from the history's loss terms (history.DCorTerm(name)); when it has none,
 	// every line is solid.
 	InLoss []string
 	// Title is the plot title; empty means "dCor(embedding, representation) during training".
@@ -47,7 +39,7 @@ func DCorTraces(h *history.History, opts DCorTracesOptions) (*Panels, error) {
 	}
 	prefix := opts.Prefix
 	if prefix == "" {
-		prefix = DCorDiagPrefix
+		prefix = history.DCorDiagPrefix
 	}
 	names := opts.Names
 	if names == nil {
@@ -63,7 +55,7 @@ func DCorTraces(h *history.History, opts DCorTracesOptions) (*Panels, error) {
 	inLoss := opts.InLoss
 	if inLoss == nil {
 		for _, n := range h.Names() {
-			if rep, ok := strings.CutPrefix(n, LossTermPrefix); ok {
+			if rep, ok := strings.CutPrefix(n, history.DCorTermPrefix); ok {
 				inLoss = append(inLoss, rep)
 			}
 		}

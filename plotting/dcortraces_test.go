@@ -23,7 +23,7 @@ func diagHistory(steps int) *history.History {
 			targets := map[string]float64{"image": 0.85, "hog": 0.7, "lbp": 0.25, "scattering": 0.55}
 			for _, r := range reps {
 				start := 0.4
-				values[DCorDiagPrefix+r] = start + (targets[r]-start)*(1-math.Exp(-4*t)) + 0.01*rng.NormFloat64()
+				values[history.DCorDiag(r)] = start + (targets[r]-start)*(1-math.Exp(-4*t)) + 0.01*rng.NormFloat64()
 			}
 		}
 		h.Append(int64(s), values)

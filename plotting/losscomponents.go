@@ -14,8 +14,8 @@ import (
 )
 
 // NotLossNames are History names that LossComponents leaves out by default: they are not loss
-// terms ("lr", the learning rate).
-var NotLossNames = []string{"lr"}
+// terms (history.LR, the learning rate).
+var NotLossNames = []string{history.LR}
 
 // LossComponentsOptions configures LossComponents. The zero value draws every loss term, raw
 // and smoothed, on a linear axis.

@@ -1,6 +1,7 @@
 package runs
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,6 +33,21 @@ const (
 	// FileLossFigure is the loss-components figure, without extension (.png and .svg).
 	FileLossFigure = "loss_components"
 )
+
+// ReadResolved reads the mvmr.Config the run in folder dir trains with (config.resolved.json,
+// written when the run starts). A missing file is an error wrapping fs.ErrNotExist.
+func ReadResolved(dir string) (mvmr.Config, error) {
+	var resolved mvmr.Config
+	path := filepath.Join(dir, FileResolved)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return resolved, fmt.Errorf("runs: %w", err)
+	}
+	if err := json.Unmarshal(raw, &resolved); err != nil {
+		return resolved, fmt.Errorf("runs: %s: %w", path, err)
+	}
+	return resolved, nil
+}
 
 // saveCheckpoint keeps the current checkpoint as the previous one and writes a new one. A kill
 // at any moment leaves at least one complete checkpoint: the rename is atomic and Save writes

@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
@@ -128,7 +130,7 @@ type Weights struct {
 
 // DatasetConfig selects the data set (official dataset.* keys).
 type DatasetConfig struct {
-	// Name is the data set; see DatasetNames (datasets.Open).
+	// Name is the data set; see DatasetNames() (datasets.Open).
 	Name string `yaml:"name"`
 	// Size is the image side the config expects; 0 takes the data set's own. Only the folder
 	// data set is resampled to it; for the others a size that differs is an error.
@@ -185,7 +187,7 @@ type HOGConfig struct {
 
 // EvalConfig lists the evaluation protocols run after training, each giving one result row.
 type EvalConfig struct {
-	// Protocols are run in order; see EvalProtocols.
+	// Protocols are run in order; see EvalProtocols().
 	Protocols []string `yaml:"protocols,flow"`
 	// Features are what linear, knn and tsne read: h (the representation) or z (the embedding).
 	Features string `yaml:"features"`
@@ -217,18 +219,22 @@ type ProbeSettings struct {
 // Allowed values. Other packages add data sets, encoders and protocols: these lists are what
 // this build offers, and every error lists them.
 var (
-	// DatasetNames are the data sets OpenData can load (datasets.Open).
-	DatasetNames = datasets.Names
 	// AugPolicyNames are the augmentation policies: "default" (the data set's usual one) and
 	// those of datasets.NewPolicy.
 	AugPolicyNames = append([]string{AugPolicyDefault}, datasets.PolicyNames...)
-	// EvalProtocols are the evaluation protocols: the linear probe, the weighted kNN classifier
-	// (one row per k), fine-tuning on 1 % and 10 % of the labels, and t-SNE (its KL and
-	// trustworthiness as metrics): mvmr.Protocols, run by Trainer.Evaluate.
-	EvalProtocols = mvmr.Protocols
 	// Schedulers are the learning-rate schedules.
 	Schedulers = []string{"cosine", "constant"}
 )
+
+// DatasetNames returns the data sets OpenData can load: datasets.Names, those datasets.Open knows.
+// It is a copy: changing it changes neither datasets.Names nor what the next call returns.
+func DatasetNames() []string { return slices.Clone(datasets.Names) }
+
+// EvalProtocols returns the evaluation protocols: the linear probe, the weighted kNN classifier
+// (one row per k), fine-tuning on 1 % and 10 % of the labels, and t-SNE (its KL and
+// trustworthiness as metrics): mvmr.Protocols, run by Trainer.Evaluate. It is a copy: changing
+// it changes neither mvmr.Protocols nor what the next call returns.
+func EvalProtocols() []string { return slices.Clone(mvmr.Protocols) }
 
 // Default returns the quickstart run: MNIST, batch 256, 300 steps at lr 6e-3 with a cosine
 // schedule, the 32-64-128 CNN with a 512-512 projector, representations image and std in
@@ -239,7 +245,7 @@ func Default() Config { return defaults().complete() }
 func defaults() Config {
 	loss := mvmr.DefaultLossConfig()
 	opt := mvmr.DefaultOptimizerConfig(mvmr.QuickstartSteps)
-	enc := mvmr.DefaultEncoderConfig()
+	enc := nn.DefaultEncoderConfig()
 	probe := mvmr.DefaultProbeConfig()
 	knn := mvmr.DefaultKNNConfig()
 	c := Config{
@@ -249,7 +255,7 @@ func defaults() Config {
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
 		Dataset: DatasetConfig{Name: "mnist", AugPolicy: AugPolicyDefault, TrainSplit: datasets.SplitTrain},
-		Encoder: EncoderConfig{Type: mvmr.ArchCNN, OutDim: enc.Projector},
+		Encoder: EncoderConfig{Type: nn.ArchCNN, OutDim: enc.Projector},
 		Scatnet: ScatnetConfig{J: 2, L: 8},
 		HOG:     HOGConfig{NBins: 24, Pool: 8},
 		Eval: EvalConfig{Protocols: []string{"linear"}, Features: "h", Probe: ProbeSettings{
@@ -266,8 +272,8 @@ func defaults() Config {
 // complete fills the settings that default by encoder type (the cnn's blocks and head, the
 // ResNets' pooled head), so that the config printed back shows every value used.
 func (c Config) complete() Config {
-	if c.Encoder.Type == mvmr.ArchCNN {
-		def := mvmr.DefaultEncoderConfig()
+	if c.Encoder.Type == nn.ArchCNN {
+		def := nn.DefaultEncoderConfig()
 		if len(c.Encoder.Channels) == 0 && len(c.Encoder.Strides) == 0 {
 			c.Encoder.Channels, c.Encoder.Strides = slices.Clone(def.Channels), slices.Clone(def.Strides)
 		}
@@ -275,7 +281,7 @@ func (c Config) complete() Config {
 			c.Encoder.Head = string(def.Head)
 		}
 	} else if c.Encoder.Head == "" {
-		c.Encoder.Head = string(mvmr.HeadAvgPool)
+		c.Encoder.Head = string(nn.HeadAvgPool)
 	}
 	return c
 }
@@ -397,7 +403,7 @@ func FromMap(m map[string]any) (Loaded, error) {
 	// "resnet" is ResNet-50 (ResnetMultiProj's default).
 	if v, ok := m["encoder_type"]; ok {
 		if v == "resnet" {
-			v = mvmr.ArchResNet50
+			v = nn.ArchResNet50
 		}
 		delete(m, "encoder_type")
 		enc, isMap := m["encoder"].(map[string]any)
@@ -462,8 +468,8 @@ func officialDefaults(m map[string]any, l *Loaded, semi bool) {
 		return sub
 	}
 	if enc := section("encoder"); enc["type"] == nil {
-		enc["type"] = mvmr.ArchResNet50
-		l.Notices = append(l.Notices, fmt.Sprintf("encoder.type = %s: the official code's encoder (ResnetMultiProj) for a config without encoder_type", mvmr.ArchResNet50))
+		enc["type"] = nn.ArchResNet50
+		l.Notices = append(l.Notices, fmt.Sprintf("encoder.type = %s: the official code's encoder (ResnetMultiProj) for a config without encoder_type", nn.ArchResNet50))
 	}
 	if data := section("dataset"); !semi && data["name"] == "stl10" && data["train_split"] == nil {
 		data["train_split"] = officialSTL10Split

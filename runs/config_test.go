@@ -11,6 +11,8 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // fakeDigits is a data set of n blank 28×28 grey images in 10 classes: enough to resolve a
@@ -92,7 +94,7 @@ func TestOfficialConfigsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = l.Config
-	if c.Encoder.Type != mvmr.ArchResNet50 || c.Encoder.Head != string(mvmr.HeadAvgPool) || c.Optimizer != "adam" ||
+	if c.Encoder.Type != nn.ArchResNet50 || c.Encoder.Head != string(nn.HeadAvgPool) || c.Optimizer != "adam" ||
 		c.Scheduler != "cosine" || c.Dataset.AugPolicy != "custom" || c.BatchSize != 256 || c.Epochs != 1000 {
 		t.Errorf("cifar20: encoder %+v optimizer %q scheduler %q aug_policy %q batch %d epochs %g", c.Encoder, c.Optimizer,
 			c.Scheduler, c.Dataset.AugPolicy, c.BatchSize, c.Epochs)
@@ -132,14 +134,14 @@ func TestOfficialConfigResolves(t *testing.T) {
 	}
 	wantTerms := []mvmr.RepresentationTerm{
 		{Name: "image", Weight: 1, Mode: mvmr.ModeOfficial},
-		{Name: "hog", Params: mvmr.Params{"nbins": 24, "pool": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
-		{Name: "scatnet", Params: mvmr.Params{"J": 2, "L": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
+		{Name: "hog", Params: reps.Params{"nbins": 24, "pool": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
+		{Name: "scatnet", Params: reps.Params{"J": 2, "L": 8}, Weight: 1, Mode: mvmr.ModeOfficial},
 	}
 	if !reflect.DeepEqual(mc.Loss.Representations, wantTerms) {
 		t.Errorf("representations %+v; want %+v", mc.Loss.Representations, wantTerms)
 	}
 	e := mc.Encoder
-	if e.Arch != mvmr.ArchResNet18 || !e.SmallKernel || e.Projector != "8192-8192-8192" || e.Head != mvmr.HeadAvgPool || !e.ZeroInitResidual {
+	if e.Arch != nn.ArchResNet18 || !e.SmallKernel || e.Projector != "8192-8192-8192" || e.Head != nn.HeadAvgPool || !e.ZeroInitResidual {
 		t.Errorf("encoder %+v", e)
 	}
 	// Gradient accumulation: steps and epochs count batches, the schedule updates.
@@ -323,8 +325,8 @@ func TestParallelAndPrecisionResolve(t *testing.T) {
 	if want := (mvmr.ParallelConfig{Devices: 2, LossGroups: 4}); mc.Parallel != want {
 		t.Errorf("Resolve: parallel = %+v, want %+v", mc.Parallel, want)
 	}
-	if mc.Encoder.Precision != mvmr.PrecisionBFloat16 {
-		t.Errorf("Resolve: encoder.precision = %q, want %q", mc.Encoder.Precision, mvmr.PrecisionBFloat16)
+	if mc.Encoder.Precision != nn.PrecisionBFloat16 {
+		t.Errorf("Resolve: encoder.precision = %q, want %q", mc.Encoder.Precision, nn.PrecisionBFloat16)
 	}
 }
 
@@ -367,5 +369,92 @@ func TestOfficialConfigsTrainTheOfficialRepresentations(t *testing.T) {
 	}
 	if got := Default().Representations.Names(); !slices.Equal(got, []string{"image", "std"}) || Default().L3Mode != string(mvmr.ModeMaximize) {
 		t.Errorf("the kit's default: representations %v, l3_mode %q; want image,std maximize", got, Default().L3Mode)
+	}
+}
+
+// TestEvalProtocolsIsACopy checks that EvalProtocols lists mvmr.Protocols and that changing what
+// it returns changes neither mvmr.Protocols nor the protocols a config is validated against.
+func TestEvalProtocolsIsACopy(t *testing.T) {
+	got := EvalProtocols()
+	if !slices.Equal(got, mvmr.Protocols) {
+		t.Fatalf("EvalProtocols() = %v; want mvmr.Protocols %v", got, mvmr.Protocols)
+	}
+	got[0] = "svm"
+	if mvmr.Protocols[0] == "svm" || EvalProtocols()[0] == "svm" {
+		t.Errorf("changing EvalProtocols()'s result changed the protocols: %v, %v", mvmr.Protocols, EvalProtocols())
+	}
+	l, err := Parse(nil, "eval.protocols=svm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Config.Validate(); err == nil || !strings.Contains(err.Error(), `eval.protocols[0] = "svm": expected one of linear`) {
+		t.Errorf("eval.protocols=svm after changing a copy: %v", err)
+	}
+}
+
+// TestDatasetNamesIsACopy checks that DatasetNames lists datasets.Names and that changing what it
+// returns changes neither datasets.Names nor the data sets a config is validated against.
+func TestDatasetNamesIsACopy(t *testing.T) {
+	got := DatasetNames()
+	if !slices.Equal(got, datasets.Names) || !slices.Contains(got, "mnist") {
+		t.Fatalf("DatasetNames() = %v; want datasets.Names %v, with mnist", got, datasets.Names)
+	}
+	got[0] = "imagenet"
+	if datasets.Names[0] == "imagenet" || DatasetNames()[0] == "imagenet" {
+		t.Errorf("changing DatasetNames()'s result changed the data sets: %v, %v", datasets.Names, DatasetNames())
+	}
+	l, err := Parse(nil, "dataset.name=imagenet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Config.Validate(); err == nil || !strings.Contains(err.Error(), `dataset.name = "imagenet": expected one of`) {
+		t.Errorf("dataset.name=imagenet after changing a copy: %v", err)
+	}
+}
+
+// TestRepresentationListSyntax checks the one parser of a representation list: the syntaxes the
+// config's representations key, the notebooks' --reps and the distill commands' -reps each took
+// before they shared it parse as they did (spaces trimmed, empty items skipped, "none" for no
+// representation), and a bad name is named with its index.
+func TestRepresentationListSyntax(t *testing.T) {
+	for list, want := range map[string][]string{
+		"image,hog,scatnet": {"image", "hog", "scatnet"}, " image, ,std ,": {"image", "std"}, "std": {"std"},
+		"none": {}, " none ": {}, "": {}, " image, none,hog,": {"image", "hog"},
+	} {
+		got, err := ParseRepresentationNames("-reps", list)
+		if err != nil || !slices.Equal(got, want) || got == nil {
+			t.Errorf("ParseRepresentationNames(%q) = %q, %v; want %q", list, got, err, want)
+		}
+		if list == "" {
+			continue // --set representations= is YAML null: the default, not a list
+		}
+		l, err := Parse(nil, "representations="+list)
+		if err == nil {
+			err = l.Config.Validate()
+		}
+		if err != nil || !slices.Equal(l.Config.Representations.Names(), want) {
+			t.Errorf("--set representations=%s: %q, %v; want %q", list, l.Config.Representations.Names(), err, want)
+		}
+	}
+	for list, want := range map[string]string{
+		"image,nope":     `-reps[1] = "nope": expected one of aug_hog, `,
+		"image, ,image":  `-reps[1] = "image": expected each representation once`,
+		"hogg,std,dctt":  `-reps[0] = "hogg": expected one of`,
+		"std,none,image": "",
+	} {
+		_, err := ParseRepresentationNames("-reps", list)
+		if want == "" {
+			if err != nil {
+				t.Errorf("ParseRepresentationNames(%q): %v", list, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseRepresentationNames(%q): %v; want an error containing %q", list, err, want)
+		}
+	}
+	if err := CheckRepresentationNames("r", []string{"hogg", "std", "dctt"}); err == nil ||
+		!strings.Contains(err.Error(), `r[2] = "dctt"`) || !strings.Contains(err.Error(), `r[0] = "hogg"`) {
+		t.Errorf("two bad names: %v; want one error each", err)
 	}
 }

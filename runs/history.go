@@ -2,13 +2,34 @@ package runs
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
+
+// LoadHistory returns the loss components per step of the run in folder dir: its history.csv
+// once the run has finished, else the History of its latest readable checkpoint (checkpoint.mvmr,
+// then checkpoint.prev.mvmr), for a run still going on. The error names every file tried.
+func LoadHistory(dir string) (*history.History, error) {
+	if Finished(dir) {
+		return ReadHistoryCSV(filepath.Join(dir, FileHistory))
+	}
+	var problems []error
+	for _, name := range []string{FileCheckpoint, FilePrevCheckpoint} {
+		h, _, err := mvmr.ReadCheckpointHistory(filepath.Join(dir, name))
+		if err == nil {
+			return h, nil
+		}
+		problems = append(problems, err)
+	}
+	return nil, fmt.Errorf("runs: %s: no history yet: %w", dir, errors.Join(problems...))
+}
 
 // ReadHistoryCSV reads a run folder's history.csv (History.WriteCSV: a header "step,<name>,..."
 // and one row per step, empty cells for missing values). A malformed cell is an error naming

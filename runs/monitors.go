@@ -84,7 +84,7 @@ func dcorDiagNames(config Config, logw io.Writer) []string {
 		if slices.Contains(names, r.Name) {
 			continue
 		}
-		if _, err := mvmr.NewRepresentation(r.Name, nil); err != nil {
+		if _, err := mvmr.Representations().New(r.Name, nil); err != nil {
 			fmt.Fprintf(logw, "note: dcor_diag/%s is not logged: the monitor computes representations with default settings (%v)\n", r.Name, err)
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // TestRunMonitorsByDefault checks that a run records the default monitors (collapse and
@@ -48,7 +49,7 @@ func TestRunMonitorsByDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range h.Names() {
-		if strings.Contains(name, "/") && !strings.HasPrefix(name, mvmr.RepresentationTermPrefix) {
+		if strings.Contains(name, "/") && !strings.HasPrefix(name, history.DCorTermPrefix) {
 			t.Errorf("monitor_every: 0 recorded %s", name)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 func TestOfficialConfigsValidateWithTheOfficialEncoderAndSplit(t *testing.T) {
@@ -25,7 +25,7 @@ func TestOfficialConfigsValidateWithTheOfficialEncoderAndSplit(t *testing.T) {
 			t.Errorf("%s does not validate: %v", f, err)
 		}
 		selfSupervised := strings.Contains(f, "self_superv")
-		if l.Config.Encoder.Type != mvmr.ArchResNet50 || (selfSupervised && l.Config.Encoder.OutDim != "8192-8192-8192") {
+		if l.Config.Encoder.Type != nn.ArchResNet50 || (selfSupervised && l.Config.Encoder.OutDim != "8192-8192-8192") {
 			t.Errorf("%s: encoder %+v; want the official ResnetMultiProj, resnet50 (projector 8192-8192-8192 when self-supervised)", f, l.Config.Encoder)
 		}
 		raw, err := os.ReadFile(f)
@@ -57,11 +57,11 @@ func TestOnlyOfficialConfigsImplyTheResNet(t *testing.T) {
 	for _, tc := range []struct {
 		yaml, want string
 	}{
-		{"batch_size: 32\nencoder: {out_dim: 64-32}\n", mvmr.ArchCNN},                          // this kit's config
-		{"n_workers: 4\nencoder: {out_dim: 64-32}\n", mvmr.ArchResNet50},                       // official
-		{"fp16: true\n", mvmr.ArchResNet50},                                                    // official, no encoder section
-		{"n_workers: 4\nencoder: {type: resnet18, out_dim: 64-32}\n", mvmr.ArchResNet18},       // a type given wins
-		{"n_workers: 4\nencoder_type: resnet\nencoder: {out_dim: 64-32}\n", mvmr.ArchResNet50}, // encoder_type
+		{"batch_size: 32\nencoder: {out_dim: 64-32}\n", nn.ArchCNN},                          // this kit's config
+		{"n_workers: 4\nencoder: {out_dim: 64-32}\n", nn.ArchResNet50},                       // official
+		{"fp16: true\n", nn.ArchResNet50},                                                    // official, no encoder section
+		{"n_workers: 4\nencoder: {type: resnet18, out_dim: 64-32}\n", nn.ArchResNet18},       // a type given wins
+		{"n_workers: 4\nencoder_type: resnet\nencoder: {out_dim: 64-32}\n", nn.ArchResNet50}, // encoder_type
 	} {
 		l, err := Parse([]byte(tc.yaml))
 		if err != nil {
@@ -71,7 +71,7 @@ func TestOnlyOfficialConfigsImplyTheResNet(t *testing.T) {
 		if l.Config.Encoder.Type != tc.want {
 			t.Errorf("%q: encoder.type %s; want %s", tc.yaml, l.Config.Encoder.Type, tc.want)
 		}
-		if noted := hasNotice(l.Notices, "encoder.type"); noted != (tc.want == mvmr.ArchResNet50 && !strings.Contains(tc.yaml, "encoder_type")) {
+		if noted := hasNotice(l.Notices, "encoder.type"); noted != (tc.want == nn.ArchResNet50 && !strings.Contains(tc.yaml, "encoder_type")) {
 			t.Errorf("%q: notices %q", tc.yaml, l.Notices)
 		}
 	}

@@ -1,20 +1,23 @@
 package runs
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // Representation is one L3 term of a run: a registered representation, its parameters, its
 // weight and its mode.
 type Representation struct {
-	// Name is a registered representation (mvmr.RepresentationNames).
+	// Name is a registered representation (mvmr.Representations).
 	Name string `yaml:"name"`
 	// Params are its parameters; hog and scatnet ones default to the hog and scatnet sections.
-	Params mvmr.Params `yaml:"params,omitempty"`
+	Params reps.Params `yaml:"params,omitempty"`
 	// Weight multiplies the term in the total (default 1).
 	Weight float64 `yaml:"weight"`
 	// Mode is maximize or official; empty takes the config's l3_mode.
@@ -33,11 +36,9 @@ func (r *Representations) decodeGeneric(key string, value any) error {
 	var items []any
 	switch v := value.(type) {
 	case string:
-		if strings.TrimSpace(v) == NoRepresentations {
-			*r = Representations{}
-			return nil
+		for _, name := range splitRepresentationNames(v) {
+			items = append(items, name)
 		}
-		items = splitList(v)
 	case []any:
 		items = v
 	default:
@@ -67,6 +68,56 @@ func (r *Representations) decodeGeneric(key string, value any) error {
 	return nil
 }
 
+// ParseRepresentationNames parses a comma-separated list of representation names: the string
+// form of a config's representations key, the notebooks' --reps and the distill commands'
+// -reps. Spaces around a name are trimmed and empty items skipped; "none" names no
+// representation, so "", "none" and " , " are the empty list and "image,none,hog" is image and
+// hog. Every name must be registered and appear once (CheckRepresentationNames); the error names
+// key and the item, e.g. `-reps[1] = "nope": expected one of image, std, ...`.
+func ParseRepresentationNames(key, list string) ([]string, error) {
+	names := splitRepresentationNames(list)
+	if err := CheckRepresentationNames(key, names); err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+// CheckRepresentationNames returns an error for each name that is not a registered
+// representation or repeats an earlier one, naming key[i] and what is allowed.
+func CheckRepresentationNames(key string, names []string) error {
+	var errs []error
+	for i, name := range names {
+		if err := checkRepresentationName(fmt.Sprintf("%s[%d]", key, i), name, names[:i]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkRepresentationName is the one check of a representation's name: registered, and not
+// among the earlier ones.
+func checkRepresentationName(key, name string, earlier []string) error {
+	if known := mvmr.Representations().Names(); !slices.Contains(known, name) {
+		return fmt.Errorf("%s = %s: expected one of %s", key, show(name), strings.Join(known, ", "))
+	}
+	if slices.Contains(earlier, name) {
+		return fmt.Errorf("%s = %s: expected each representation once", key, show(name))
+	}
+	return nil
+}
+
+// splitRepresentationNames splits a comma-separated list of names, trimming spaces and
+// skipping empty items and "none".
+func splitRepresentationNames(list string) []string {
+	names := []string{}
+	for name := range strings.SplitSeq(list, ",") {
+		if name = strings.TrimSpace(name); name != "" && name != NoRepresentations {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // Names returns the representation names in order.
 func (r Representations) Names() []string {
 	names := make([]string, len(r))
@@ -86,12 +137,12 @@ func (r Representations) Label() string {
 
 // sectionDefaults are the parameters the official hog and scatnet sections give each
 // representation that reads them.
-func (c Config) sectionDefaults(name string) mvmr.Params {
+func (c Config) sectionDefaults(name string) reps.Params {
 	switch name {
 	case "hog", "aug_hog":
-		return mvmr.Params{"nbins": c.HOG.NBins, "pool": c.HOG.Pool}
+		return reps.Params{"nbins": c.HOG.NBins, "pool": c.HOG.Pool}
 	case "scatnet", "aug_scatnet", "patch_scatnet":
-		return mvmr.Params{"J": c.Scatnet.J, "L": c.Scatnet.L}
+		return reps.Params{"J": c.Scatnet.J, "L": c.Scatnet.L}
 	}
 	return nil
 }
@@ -103,7 +154,7 @@ func (c Config) lossTerms() []mvmr.RepresentationTerm {
 	for _, rep := range c.Representations {
 		params := c.sectionDefaults(rep.Name)
 		if params == nil && len(rep.Params) > 0 {
-			params = mvmr.Params{}
+			params = reps.Params{}
 		}
 		for k, v := range rep.Params {
 			params[k] = v

@@ -269,7 +269,7 @@ func tableColumns(rows []Row) ([]string, [][]string) {
 			line = append(line, r.Run, r.Representations)
 		}
 		total := ""
-		if v, ok := r.FinalLoss["total"]; ok {
+		if v, ok := r.FinalLoss[mvmr.TermTotal]; ok {
 			total = strconv.FormatFloat(v, 'f', 4, 64)
 		}
 		line = append(line, r.ProtocolLabel(), fmt.Sprintf("%.2f", 100*r.Top1), fmt.Sprintf("%.2f", 100*r.Top5),

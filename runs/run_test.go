@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // TestMain points the feature cache at a temporary folder, so tests leave the user cache alone.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "runs-test-cache")
 	if err == nil {
-		os.Setenv(mvmr.FeatureCacheEnvVar, dir)
+		os.Setenv(reps.FeatureCacheEnvVar, dir)
 	}
 	code := m.Run()
 	if err == nil {

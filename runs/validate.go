@@ -9,182 +9,231 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 // Validate checks every value and returns one error per bad value (joined), each naming the
 // key, the value and what is allowed. Checks that need the data (batch size against the number
 // of images, image size, representations that fit the images) are done by Resolve.
 func (c Config) Validate() error {
-	var errs []error
-	bad := func(key string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("%s = %s: expected %s", key, show(value), allowed))
+	var v checker
+	c.validateOptimization(&v)
+	c.validateLoss(&v)
+	c.validateDataset(&v)
+	c.validateEncoder(&v)
+	c.validateRepresentationSettings(&v)
+	c.validateEval(&v)
+	c.validateRun(&v)
+	return errors.Join(v.errs...)
+}
+
+// checker collects the errors of Validate, in the order the checks run.
+type checker struct{ errs []error }
+
+// add records err when it is not nil.
+func (v *checker) add(err error) {
+	if err != nil {
+		v.errs = append(v.errs, err)
 	}
-	oneOf := func(key, value string, allowed []string) {
-		if !slices.Contains(allowed, value) {
-			bad(key, value, "one of "+strings.Join(allowed, ", "))
-		}
+}
+
+// bad records that key = value is not what is allowed.
+func (v *checker) bad(key string, value any, allowed string) {
+	v.errs = append(v.errs, fmt.Errorf("%s = %s: expected %s", key, show(value), allowed))
+}
+
+func (v *checker) oneOf(key, value string, allowed []string) {
+	if !slices.Contains(allowed, value) {
+		v.bad(key, value, "one of "+strings.Join(allowed, ", "))
 	}
-	positive := func(key string, v float64) {
-		if !(v > 0) || math.IsInf(v, 0) {
-			bad(key, v, "a positive finite number")
-		}
+}
+
+func (v *checker) positive(key string, x float64) {
+	if !(x > 0) || math.IsInf(x, 0) {
+		v.bad(key, x, "a positive finite number")
 	}
-	nonNegative := func(key string, v float64) {
-		if !(v >= 0) || math.IsInf(v, 0) {
-			bad(key, v, "a finite number >= 0")
-		}
+}
+
+func (v *checker) nonNegative(key string, x float64) {
+	if !(x >= 0) || math.IsInf(x, 0) {
+		v.bad(key, x, "a finite number >= 0")
 	}
-	if c.BatchSize < 2 {
-		bad("batch_size", c.BatchSize, "an integer >= 2 (the std term and dCor need a batch)")
-	}
+}
+
+// validateOptimization checks the batch, the length of the run, the optimizer and its
+// learning-rate schedule.
+func (c Config) validateOptimization(v *checker) {
+	v.add(mvmr.CheckBatchSize("batch_size", c.BatchSize))
 	if c.Steps < 0 {
-		bad("steps", c.Steps, "an integer >= 0 (0: use epochs)")
+		v.bad("steps", c.Steps, "an integer >= 0 (0: use epochs)")
 	}
-	nonNegative("epochs", c.Epochs)
+	v.nonNegative("epochs", c.Epochs)
 	if c.Steps == 0 && !(c.Epochs > 0) {
-		bad("steps", c.Steps, "a positive number of steps, or epochs > 0")
+		v.bad("steps", c.Steps, "a positive number of steps, or epochs > 0")
 	}
 	if c.WarmupSteps < -1 {
-		bad("warmup_steps", c.WarmupSteps, "an integer >= 0, or -1 for warmup_epochs")
+		v.bad("warmup_steps", c.WarmupSteps, "an integer >= 0, or -1 for warmup_epochs")
 	}
-	nonNegative("warmup_epochs", c.WarmupEpochs)
-	oneOf("optimizer", c.Optimizer, mvmr.OptimizerNames())
+	v.nonNegative("warmup_epochs", c.WarmupEpochs)
+	v.oneOf("optimizer", c.Optimizer, mvmr.OptimizerNames())
 	if !(c.Momentum >= 0 && c.Momentum < 1) {
-		bad("momentum", c.Momentum, "a number in [0, 1)")
+		v.bad("momentum", c.Momentum, "a number in [0, 1)")
 	}
-	nonNegative("lars_eta", c.LARSEta)
+	v.nonNegative("lars_eta", c.LARSEta)
 	if c.AccumulateGradBatches < 1 {
-		bad("accumulate_grad_batches", c.AccumulateGradBatches, "an integer >= 1 (1: an update per batch)")
+		v.bad("accumulate_grad_batches", c.AccumulateGradBatches, "an integer >= 1 (1: an update per batch)")
 	}
-	positive("lr", c.LR)
-	nonNegative("wd", c.WD)
+	v.positive("lr", c.LR)
+	v.nonNegative("wd", c.WD)
 	if c.LR > 0 && !(c.MinLR >= 0 && c.MinLR <= c.LR) {
-		bad("min_lr", c.MinLR, fmt.Sprintf("a number in [0, lr = %g]", c.LR))
+		v.bad("min_lr", c.MinLR, fmt.Sprintf("a number in [0, lr = %g]", c.LR))
 	}
-	oneOf("scheduler", c.Scheduler, Schedulers)
-	nonNegative("std_margin", c.StdMargin)
-	nonNegative("std_epsilon", c.StdEpsilon)
-	positive("dcor_scale", c.DCorScale)
-	nonNegative("weights.mse", c.Weights.MSE)
-	nonNegative("weights.std", c.Weights.Std)
-	nonNegative("weights.dcor_zz", c.Weights.DCorZZ)
+	v.oneOf("scheduler", c.Scheduler, Schedulers)
+}
+
+// validateLoss checks the loss terms: the std hinge, the dCor scale, the weights and modes, and
+// each representation (its name once, known, and its params).
+func (c Config) validateLoss(v *checker) {
+	v.nonNegative("std_margin", c.StdMargin)
+	v.nonNegative("std_epsilon", c.StdEpsilon)
+	v.positive("dcor_scale", c.DCorScale)
+	v.nonNegative("weights.mse", c.Weights.MSE)
+	v.nonNegative("weights.std", c.Weights.Std)
+	v.nonNegative("weights.dcor_zz", c.Weights.DCorZZ)
 	modes := []string{string(mvmr.ModeMaximize), string(mvmr.ModeOfficial)}
-	oneOf("l3_mode", c.L3Mode, modes)
-	seen := map[string]bool{}
+	v.oneOf("l3_mode", c.L3Mode, modes)
+	names, known := c.Representations.Names(), mvmr.Representations().Names()
 	for i, rep := range c.Representations {
 		key := fmt.Sprintf("representations[%d]", i)
-		if !slices.Contains(mvmr.RepresentationNames(), rep.Name) {
-			bad(key+".name", rep.Name, "one of "+strings.Join(mvmr.RepresentationNames(), ", "))
-			continue
+		v.add(checkRepresentationName(key+".name", rep.Name, names[:i]))
+		if !slices.Contains(known, rep.Name) {
+			continue // an unknown representation has no weight, mode or params to check
 		}
-		if seen[rep.Name] {
-			bad(key+".name", rep.Name, "each representation once")
-		}
-		seen[rep.Name] = true
-		nonNegative(key+".weight", rep.Weight)
+		v.nonNegative(key+".weight", rep.Weight)
 		if rep.Mode != "" {
-			oneOf(key+".mode", rep.Mode, modes)
+			v.oneOf(key+".mode", rep.Mode, modes)
 		}
 		term := c.lossTerms()[i]
-		if _, err := mvmr.NewRepresentation(term.Name, term.Params); err != nil {
-			errs = append(errs, fmt.Errorf("%s.params = %s: %w", key, show(map[string]any(term.Params)), err))
+		if _, err := mvmr.Representations().New(term.Name, term.Params); err != nil {
+			v.add(fmt.Errorf("%s.params = %s: %w", key, show(map[string]any(term.Params)), err))
 		}
 	}
-	oneOf("dataset.name", c.Dataset.Name, DatasetNames)
+}
+
+// validateDataset checks the dataset.* keys.
+func (c Config) validateDataset(v *checker) {
+	v.oneOf("dataset.name", c.Dataset.Name, DatasetNames())
 	if c.Dataset.Size < 0 {
-		bad("dataset.size", c.Dataset.Size, "the image side in pixels, or 0 for the data set's own")
+		v.bad("dataset.size", c.Dataset.Size, "the image side in pixels, or 0 for the data set's own")
 	}
 	if c.Dataset.NClasses < 0 {
-		bad("dataset.n_classes", c.Dataset.NClasses, "the number of classes, or 0 for the data set's own")
+		v.bad("dataset.n_classes", c.Dataset.NClasses, "the number of classes, or 0 for the data set's own")
 	}
-	oneOf("dataset.aug_policy", c.Dataset.AugPolicy, AugPolicyNames)
+	v.oneOf("dataset.aug_policy", c.Dataset.AugPolicy, AugPolicyNames)
 	if c.Dataset.Limit < 0 {
-		bad("dataset.limit", c.Dataset.Limit, "an integer >= 0 (0: all images)")
+		v.bad("dataset.limit", c.Dataset.Limit, "an integer >= 0 (0: all images)")
 	}
 	if c.Dataset.TestLimit < 0 {
-		bad("dataset.test_limit", c.Dataset.TestLimit, "an integer >= 0 (0: all images)")
+		v.bad("dataset.test_limit", c.Dataset.TestLimit, "an integer >= 0 (0: all images)")
 	}
-	oneOf("encoder.type", c.Encoder.Type, mvmr.Archs())
-	if slices.Contains(mvmr.Archs(), c.Encoder.Type) {
-		switch {
-		case c.Encoder.Type != mvmr.ArchCNN && len(c.Encoder.Channels)+len(c.Encoder.Strides) > 0:
-			bad("encoder.channels", c.Encoder.Channels, fmt.Sprintf("none for encoder.type %s (channels and strides are for cnn)", c.Encoder.Type))
-		case c.Encoder.Type == mvmr.ArchCNN && (c.Encoder.SmallKernel || c.Encoder.NoMaxPool):
-			bad("encoder.small_kernel", c.Encoder.SmallKernel, fmt.Sprintf("false for encoder.type cnn (small_kernel and no_maxpool are for %s)",
-				strings.Join(slices.DeleteFunc(mvmr.Archs(), func(a string) bool { return a == mvmr.ArchCNN }), ", ")))
-		default:
-			if err := c.mvmrEncoder().Validate(); err != nil {
-				errs = append(errs, errors.New(strings.Replace(err.Error(), "encoder.projector", "encoder.out_dim", 1)))
-			}
+}
+
+// validateEncoder checks the encoder.* keys: the architecture, the keys that belong to it, and
+// the encoder they make.
+func (c Config) validateEncoder(v *checker) {
+	v.oneOf("encoder.type", c.Encoder.Type, nn.Archs())
+	if !slices.Contains(nn.Archs(), c.Encoder.Type) {
+		return
+	}
+	switch {
+	case c.Encoder.Type != nn.ArchCNN && len(c.Encoder.Channels)+len(c.Encoder.Strides) > 0:
+		v.bad("encoder.channels", c.Encoder.Channels, fmt.Sprintf("none for encoder.type %s (channels and strides are for cnn)", c.Encoder.Type))
+	case c.Encoder.Type == nn.ArchCNN && (c.Encoder.SmallKernel || c.Encoder.NoMaxPool):
+		v.bad("encoder.small_kernel", c.Encoder.SmallKernel, fmt.Sprintf("false for encoder.type cnn (small_kernel and no_maxpool are for %s)",
+			strings.Join(slices.DeleteFunc(nn.Archs(), func(a string) bool { return a == nn.ArchCNN }), ", ")))
+	default:
+		if err := c.mvmrEncoder().Validate(); err != nil {
+			v.add(errors.New(strings.Replace(err.Error(), "encoder.projector", "encoder.out_dim", 1)))
 		}
 	}
+}
+
+// validateRepresentationSettings checks the settings of the representations with their own
+// section (scatnet.*, hog.*).
+func (c Config) validateRepresentationSettings(v *checker) {
 	if c.Scatnet.J < 1 {
-		bad("scatnet.J", c.Scatnet.J, "an integer >= 1")
+		v.bad("scatnet.J", c.Scatnet.J, "an integer >= 1")
 	}
 	if c.Scatnet.L < 1 {
-		bad("scatnet.L", c.Scatnet.L, "an integer >= 1")
+		v.bad("scatnet.L", c.Scatnet.L, "an integer >= 1")
 	}
 	if n := len(c.Scatnet.Shape); n != 0 && n != 2 {
-		bad("scatnet.shape", c.Scatnet.Shape, "[height, width] or empty")
+		v.bad("scatnet.shape", c.Scatnet.Shape, "[height, width] or empty")
 	}
 	if c.HOG.NBins < 1 {
-		bad("hog.nbins", c.HOG.NBins, "an integer >= 1")
+		v.bad("hog.nbins", c.HOG.NBins, "an integer >= 1")
 	}
 	if c.HOG.Pool < 1 {
-		bad("hog.pool", c.HOG.Pool, "an integer >= 1")
+		v.bad("hog.pool", c.HOG.Pool, "an integer >= 1")
 	}
+}
+
+// validateEval checks the eval.* keys: the protocols and their settings.
+func (c Config) validateEval(v *checker) {
 	for i, p := range c.Eval.Protocols {
-		oneOf(fmt.Sprintf("eval.protocols[%d]", i), p, EvalProtocols)
+		v.oneOf(fmt.Sprintf("eval.protocols[%d]", i), p, EvalProtocols())
 	}
-	oneOf("eval.features", c.Eval.Features, []string{"h", "z"})
+	v.oneOf("eval.features", c.Eval.Features, []string{"h", "z"})
 	if c.Eval.Probe.Epochs < 1 {
-		bad("eval.probe.epochs", c.Eval.Probe.Epochs, "an integer >= 1")
+		v.bad("eval.probe.epochs", c.Eval.Probe.Epochs, "an integer >= 1")
 	}
 	if c.Eval.Probe.BatchSize < 1 {
-		bad("eval.probe.batch_size", c.Eval.Probe.BatchSize, "an integer >= 1")
+		v.bad("eval.probe.batch_size", c.Eval.Probe.BatchSize, "an integer >= 1")
 	}
-	positive("eval.probe.lr", c.Eval.Probe.LR)
-	nonNegative("eval.probe.weight_decay", c.Eval.Probe.WeightDecay)
+	v.positive("eval.probe.lr", c.Eval.Probe.LR)
+	v.nonNegative("eval.probe.weight_decay", c.Eval.Probe.WeightDecay)
 	if len(c.Eval.KNN.Ks) == 0 {
-		bad("eval.knn.ks", c.Eval.KNN.Ks, "at least one neighbourhood size")
+		v.bad("eval.knn.ks", c.Eval.KNN.Ks, "at least one neighbourhood size")
 	}
 	for i, k := range c.Eval.KNN.Ks {
 		if k < 1 {
-			bad(fmt.Sprintf("eval.knn.ks[%d]", i), k, "an integer >= 1")
+			v.bad(fmt.Sprintf("eval.knn.ks[%d]", i), k, "an integer >= 1")
 		}
 	}
-	positive("eval.knn.temperature", c.Eval.KNN.Temperature)
+	v.positive("eval.knn.temperature", c.Eval.KNN.Temperature)
 	if c.Eval.SemiSteps < 1 {
-		bad("eval.semi_steps", c.Eval.SemiSteps, "an integer >= 1")
+		v.bad("eval.semi_steps", c.Eval.SemiSteps, "an integer >= 1")
 	}
-	if c.MonitorEvery < 0 {
-		bad("monitor_every", c.MonitorEvery, "an integer >= 0 (0: no monitors)")
-	}
-	for i, m := range c.Monitors {
-		oneOf(fmt.Sprintf("monitors[%d]", i), m, MonitorNames)
-		if slices.Index(c.Monitors, m) < i {
-			bad(fmt.Sprintf("monitors[%d]", i), m, "each monitor once")
-		}
-	}
-	if err := c.mvmrParallel().Validate(c.BatchSize); err != nil {
-		errs = append(errs, err)
-	}
-	if c.CheckpointEvery < 1 {
-		bad("checkpoint_every", c.CheckpointEvery, "an integer >= 1 (steps between checkpoints)")
-	}
-	return errors.Join(errs...)
 }
 
-func (c Config) mvmrEncoder() mvmr.EncoderConfig {
-	if c.Encoder.Type != mvmr.ArchCNN {
-		e := mvmr.ResNetConfig(c.Encoder.Type, c.Encoder.SmallKernel, c.Encoder.OutDim)
+// validateRun checks how the run is watched and carried out: its monitors, devices and
+// checkpoints.
+func (c Config) validateRun(v *checker) {
+	if c.MonitorEvery < 0 {
+		v.bad("monitor_every", c.MonitorEvery, "an integer >= 0 (0: no monitors)")
+	}
+	for i, m := range c.Monitors {
+		v.oneOf(fmt.Sprintf("monitors[%d]", i), m, MonitorNames)
+		if slices.Index(c.Monitors, m) < i {
+			v.bad(fmt.Sprintf("monitors[%d]", i), m, "each monitor once")
+		}
+	}
+	v.add(c.mvmrParallel().Validate(c.BatchSize))
+	if c.CheckpointEvery < 1 {
+		v.bad("checkpoint_every", c.CheckpointEvery, "an integer >= 1 (steps between checkpoints)")
+	}
+}
+
+func (c Config) mvmrEncoder() nn.EncoderConfig {
+	if c.Encoder.Type != nn.ArchCNN {
+		e := nn.ResNetConfig(c.Encoder.Type, c.Encoder.SmallKernel, c.Encoder.OutDim)
 		e.NoMaxPool = c.Encoder.NoMaxPool
-		e.Head = mvmr.Head(c.Encoder.Head)
+		e.Head = nn.Head(c.Encoder.Head)
 		e.Precision = c.Encoder.Precision
 		return e
 	}
-	return mvmr.EncoderConfig{Channels: c.Encoder.Channels, Strides: c.Encoder.Strides,
-		Head: mvmr.Head(c.Encoder.Head), Projector: c.Encoder.OutDim, Precision: c.Encoder.Precision}
+	return nn.EncoderConfig{Channels: c.Encoder.Channels, Strides: c.Encoder.Strides,
+		Head: nn.Head(c.Encoder.Head), Projector: c.Encoder.OutDim, Precision: c.Encoder.Precision}
 }
 
 // mvmrParallel returns the parallel.* settings as mvmr's.

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes mvmr/testdata/official/*.npy: inputs and outputs of the official MV-MR code's
+"""Writes mvmr/reps/testdata/official/*.npy: inputs and outputs of the official MV-MR code's
 representations, which the Go tests compare against (TestOfficialFixtures).
 
 It imports the representation code from a checkout of the official repository
@@ -66,7 +66,7 @@ def save(out_dir, name, array):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--official", required=True, help="checkout of github.com/vkinakh/mv-mr")
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "mvmr", "testdata", "official"))
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "mvmr", "reps", "testdata", "official"))
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     HOGLayer = load_official_hog(args.official)

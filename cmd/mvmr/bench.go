@@ -8,15 +8,12 @@ import (
 	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
-
-func init() {
-	registerCommand("bench", "time training steps of an encoder on random images: mvmr bench -arch resnet18 -batch 128 -size 32", runBench)
-}
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	arch := fs.String("arch", mvmr.ArchCNN, "encoder: "+strings.Join(mvmr.Archs(), ", ")+" (cnn is the quickstart encoder)")
+	arch := fs.String("arch", nn.ArchCNN, "encoder: "+strings.Join(nn.Archs(), ", ")+" (cnn is the quickstart encoder)")
 	smallKernel := fs.Bool("small-kernel", false, "ResNets: 3x3 stride-1 conv1 (official small_kernel)")
 	noMaxPool := fs.Bool("no-maxpool", false, "ResNets: drop the stem max pool (CIFAR variant; not the official code)")
 	projector := fs.String("projector", "", "projector spec (default: the quickstart's for cnn, 8192-8192-8192 for ResNets)")
@@ -25,7 +22,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	channels := fs.Int("channels", 1, "image channels")
 	warmup := fs.Int("warmup", 2, "untimed steps first (the first compiles)")
 	steps := fs.Int("steps", 5, "timed steps")
-	precision := fs.String("precision", mvmr.PrecisionFloat32, "encoder precision: float32 or bfloat16 (mixed precision)")
+	precision := fs.String("precision", nn.PrecisionFloat32, "encoder precision: float32 or bfloat16 (mixed precision)")
 	devices := fs.Int("devices", 1, "devices the batch is split over (data parallel; needs XLA with that many accelerators)")
 	lossGroups := fs.Int("loss-groups", 1, "groups with their own loss and BatchNorm statistics (the official multi-GPU DDP loss)")
 	fs.Usage = func() {
@@ -36,18 +33,18 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if !slices.Contains(mvmr.Archs(), *arch) {
-		return badInput("-arch %q; expected one of %s", *arch, strings.Join(mvmr.Archs(), ", "))
+	if !slices.Contains(nn.Archs(), *arch) {
+		return badInput("-arch %q; expected one of %s", *arch, strings.Join(nn.Archs(), ", "))
 	}
 	config := mvmr.QuickstartConfig(1000)
 	config.BatchSize = *batch
 	config.Loss.Representations = nil // in-graph terms only: mse, std, dcor_zz
-	if *arch != mvmr.ArchCNN {
+	if *arch != nn.ArchCNN {
 		spec := *projector
 		if spec == "" {
 			spec = "8192-8192-8192"
 		}
-		config.Encoder = mvmr.ResNetConfig(*arch, *smallKernel, spec)
+		config.Encoder = nn.ResNetConfig(*arch, *smallKernel, spec)
 		config.Encoder.NoMaxPool = *noMaxPool
 	} else if *projector != "" {
 		config.Encoder.Projector = *projector

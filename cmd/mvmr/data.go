@@ -10,10 +10,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 )
 
-func init() {
-	registerCommand("data", "inspect a data set: mvmr data inspect NAME DIR [-split S] [-out grid.png] [-policy P] (counts, shape, class histogram, sample grid, augmented views)", runData)
-}
-
 func runData(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "inspect" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {

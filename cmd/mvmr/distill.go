@@ -12,10 +12,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
-func init() {
-	registerCommand("distill", "distil a teacher into a small student on the embedded MNIST: mvmr distill -teacher KIND:PATH [-student SPEC]", runDistill)
-}
-
 func runDistill(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("distill", flag.ContinueOnError)
 	shared := addDistillFlags(fs, distillFlagText{

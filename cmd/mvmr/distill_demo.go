@@ -18,10 +18,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 )
 
-func init() {
-	registerCommand("distill-demo", "train a teacher, distil it into a 1/16-size student (checkpoint and npy teachers), train the student alone, compare linear probes", runDistillDemo)
-}
-
 // distillDemoResult is what distill-demo writes as JSON.
 type distillDemoResult struct {
 	Backend string               `json:"backend"`
@@ -169,15 +165,14 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 
 // teacherFeatureDiff compares the teacher features two distillation runs trained on.
 func teacherFeatureDiff(a, b *mvmr.Trainer, data *datasets.Dataset) (float64, error) {
-	cache := mvmr.DefaultFeatureCache()
 	var feats [2][]float32
 	for i, t := range []*mvmr.Trainer{a, b} {
-		reps := t.Config().Loss.Representations
-		rep, err := mvmr.NewRepresentation(reps[0].Name, reps[0].Params)
+		terms := t.Config().Loss.Representations
+		rep, err := mvmr.Representations().New(terms[0].Name, terms[0].Params)
 		if err != nil {
 			return 0, err
 		}
-		if feats[i], err = cache.RepresentationFeatures(t.Backend(), rep, data); err != nil {
+		if feats[i], err = t.Cache.RepresentationFeatures(t.Backend(), rep, data); err != nil {
 			return 0, err
 		}
 	}

@@ -18,10 +18,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
-func init() {
-	registerCommand("distill-seeds", "over several seeds, train a student three ways (MV-MR alone, distilled, distilled keeping other representations) from one teacher and tabulate mean ± std", runDistillSeeds)
-}
-
 // seedRow is one run of distill-seeds: a student variant at one seed.
 type seedRow struct {
 	Variant string

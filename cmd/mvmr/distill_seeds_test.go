@@ -16,7 +16,7 @@ func TestDistillSeedsRejectsBadInput(t *testing.T) {
 		{[]string{"distill-seeds"}, "-teacher KIND:PATH"},
 		{[]string{"distill-seeds", "-teacher", "npy:t.npy", "-seeds", "1,x"}, `-seeds: "x" is not an integer`},
 		{[]string{"distill-seeds", "-teacher", "clip:model.pt"}, `teacher "clip:model.pt": expected KIND:PATH`},
-		{[]string{"distill-seeds", "-teacher", "npy:t.npy", "-reps", "image,nope"}, `-reps: unknown representation "nope"; registered: `},
+		{[]string{"distill-seeds", "-teacher", "npy:t.npy", "-reps", "image,nope"}, `-reps[1] = "nope": expected one of `},
 	} {
 		code, _, errOut := runCLI(tc.args...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {

@@ -3,10 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
+	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
 // distillFlagText is the help text (and the -reps default) with which a command declares the
@@ -37,7 +38,7 @@ func addDistillFlags(fs *flag.FlagSet, text distillFlagText) *distillFlags {
 // distillSetup is what the shared flags say, parsed and checked.
 type distillSetup struct {
 	teacherKind, teacherPath string
-	encoder                  mvmr.EncoderConfig
+	encoder                  nn.EncoderConfig
 	// reps are the -reps terms, kept beside the teacher.
 	reps  []mvmr.RepresentationTerm
 	steps int
@@ -54,34 +55,28 @@ func (f *distillFlags) setup() (distillSetup, error) {
 	if err != nil {
 		return distillSetup{}, usageError{fmt.Errorf("-student: %w", err)}
 	}
-	reps, err := parseRepresentationList(*f.reps)
+	names, err := runs.ParseRepresentationNames("-reps", *f.reps)
 	if err != nil {
-		return distillSetup{}, usageError{fmt.Errorf("-reps: %w", err)}
+		return distillSetup{}, usageError{err}
 	}
+	reps := maximizedTerms(names)
 	return distillSetup{teacherKind: kind, teacherPath: path, encoder: encoder, reps: reps, steps: *f.steps}, nil
 }
 
 // config returns the student's distillation config (mvmr.DistillConfig: L1 + L2 + 1 − dCor(z~,
 // teacher)) with the teacher's params, and reps maximised beside the teacher.
-func (s distillSetup) config(params mvmr.Params, reps []mvmr.RepresentationTerm) mvmr.Config {
+func (s distillSetup) config(params reps.Params, reps []mvmr.RepresentationTerm) mvmr.Config {
 	c := mvmr.DistillConfig(s.encoder, mvmr.TeacherTerm(s.teacherKind, s.teacherPath, params), int64(s.steps))
 	c.Loss.Representations = append(c.Loss.Representations, reps...)
 	return c
 }
 
-// parseRepresentationList parses a comma-separated list of registered representation names
-// (spaces trimmed, empty items skipped: "" is no representation) into maximised terms of
-// weight 1. An unknown name is an error that lists the registered ones.
-func parseRepresentationList(list string) ([]mvmr.RepresentationTerm, error) {
+// maximizedTerms turns representation names (runs.ParseRepresentationNames) into maximised
+// terms of weight 1.
+func maximizedTerms(names []string) []mvmr.RepresentationTerm {
 	var terms []mvmr.RepresentationTerm
-	for _, name := range strings.Split(list, ",") {
-		if name = strings.TrimSpace(name); name == "" {
-			continue
-		}
-		if !slices.Contains(mvmr.RepresentationNames(), name) {
-			return nil, fmt.Errorf("unknown representation %q; registered: %s", name, strings.Join(mvmr.RepresentationNames(), ", "))
-		}
+	for _, name := range names {
 		terms = append(terms, mvmr.RepresentationTerm{Name: name, Weight: 1, Mode: mvmr.ModeMaximize})
 	}
-	return terms, nil
+	return terms
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"slices"
@@ -8,28 +9,43 @@ import (
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
-func TestParseRepresentationList(t *testing.T) {
-	terms, err := parseRepresentationList(" image, ,std ,")
-	if err != nil {
+// TestDistillRepsSyntax checks that -reps takes what it took before its parser moved to runs
+// (spaces trimmed, empty items skipped, "" for none) as maximised terms of weight 1, and names
+// an unknown representation with the registered ones.
+func TestDistillRepsSyntax(t *testing.T) {
+	for list, want := range map[string][]string{" image, ,std ,": {"image", "std"}, "": nil, "std": {"std"}} {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		shared := addDistillFlags(fs, distillFlagText{repsDefault: "image"})
+		if err := fs.Parse([]string{"-teacher", "npy:t.npy", "-reps", list}); err != nil {
+			t.Fatal(err)
+		}
+		setup, err := shared.setup()
+		if err != nil {
+			t.Fatalf("-reps %q: %v", list, err)
+		}
+		var names []string
+		for _, term := range setup.reps {
+			names = append(names, term.Name)
+			if term.Weight != 1 || term.Mode != mvmr.ModeMaximize || term.Params != nil {
+				t.Errorf("-reps %q: term %+v; want weight 1, maximize, no params", list, term)
+			}
+		}
+		if !slices.Equal(names, want) {
+			t.Errorf("-reps %q: terms %v; want %v", list, names, want)
+		}
+	}
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	shared := addDistillFlags(fs, distillFlagText{})
+	if err := fs.Parse([]string{"-teacher", "npy:t.npy", "-reps", "image,nope"}); err != nil {
 		t.Fatal(err)
 	}
-	want := []mvmr.RepresentationTerm{
-		{Name: "image", Weight: 1, Mode: mvmr.ModeMaximize},
-		{Name: "std", Weight: 1, Mode: mvmr.ModeMaximize},
-	}
-	if len(terms) != len(want) || terms[0].Name != want[0].Name || terms[1].Name != want[1].Name ||
-		terms[0].Weight != 1 || terms[1].Mode != mvmr.ModeMaximize {
-		t.Errorf("terms %+v; want %+v", terms, want)
-	}
-	if terms, err := parseRepresentationList(""); err != nil || len(terms) != 0 {
-		t.Errorf("empty list: %v, %v; want no terms", terms, err)
-	}
-	_, err = parseRepresentationList("image,nope")
-	if err == nil || !strings.Contains(err.Error(), `unknown representation "nope"; registered: `) ||
-		!strings.Contains(err.Error(), "std") || !strings.Contains(err.Error(), "hog") {
-		t.Errorf("error %v; want it to name \"nope\" and list the registered representations", err)
+	_, err := shared.setup()
+	if err == nil || !strings.Contains(err.Error(), `-reps[1] = "nope": expected one of `) ||
+		!strings.Contains(err.Error(), "std") || !strings.Contains(err.Error(), "hog") || !errors.As(err, new(usageError)) {
+		t.Errorf("error %v; want a usage error naming \"nope\" and listing the registered representations", err)
 	}
 }
 
@@ -46,7 +62,7 @@ func TestDistillSetupBuildsTheStudentConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := setup.config(mvmr.Params{"scale": "0.5"}, setup.reps)
+	c := setup.config(reps.Params{"scale": "0.5"}, setup.reps)
 	var names []string
 	for _, r := range c.Loss.Representations {
 		names = append(names, r.Name)

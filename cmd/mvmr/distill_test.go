@@ -17,7 +17,7 @@ func TestDistillCommandRejectsBadInput(t *testing.T) {
 		{[]string{"distill", "-teacher", "npy:t.npy", "-student", "8-x"}, `-student: encoder spec "8-x"`},
 		{[]string{"distill", "-teacher", "npy:t.npy", "-param", "size=3"}, `unknown parameter "size"`},
 		{[]string{"distill", "-teacher", "npy:t.npy", "-steps", "0"}, "-steps = 0"},
-		{[]string{"distill", "-teacher", "npy:t.npy", "-reps", "image,nope"}, `-reps: unknown representation "nope"; registered: `},
+		{[]string{"distill", "-teacher", "npy:t.npy", "-reps", "image,nope"}, `-reps[1] = "nope": expected one of `},
 		{[]string{"distill", "-teacher", "checkpoint:" + missing, "-out", t.TempDir()}, "absent.mvmr"},
 	} {
 		code, _, errOut := runCLI(tc.args...)

@@ -17,10 +17,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/plotting"
 )
 
-func init() {
-	registerCommand("eval", "evaluate a checkpoint: mvmr eval -checkpoint PATH -protocol linear,knn,semi1,semi10,tsne (prints a table, writes results)", runEval)
-}
-
 // checkpointFile is the checkpoint's name in a run folder (mvmr quickstart, mvmr train).
 const checkpointFile = "checkpoint.mvmr"
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
 func TestEvalCommand(t *testing.T) {
@@ -18,7 +19,7 @@ func TestEvalCommand(t *testing.T) {
 	}
 	config := mvmr.DefaultConfig(4)
 	config.BatchSize = 32
-	config.Encoder = mvmr.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: mvmr.HeadFlatten, Projector: "32-16"}
+	config.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
 	config.Optimizer.WarmupSteps = 1
 	trainer, err := mvmr.NewTrainer(config, train.Subset(512))
 	if err != nil {

@@ -1,14 +1,20 @@
 // Command mvmr trains and evaluates MV-MR self-supervised encoders from the command line.
 //
 //	mvmr quickstart [flags]      train on the embedded MNIST and compare linear probes
-//	mvmr dcor A.npy B.npy        distance correlation of two (n, d) arrays
-//	mvmr loss ZORIG.npy ZAUG.npy the trainer's mse, std and dcor_zz terms of two embeddings
-//	mvmr rep NAME IN.npy OUT.npy a representation of (B, C, H, W) images, in the official layout
-//	mvmr rep -list               the registered representations and their sizes
 //	mvmr train CONFIG.yaml       one run in a run folder (--set key=value, --out, --resume)
 //	mvmr sweep SWEEP.yaml        the runs of a sweep, or one shard of them (--shard i/n)
+//	mvmr eval -checkpoint PATH   evaluate a checkpoint with the named protocols
 //	mvmr report DIR...           merge run and sweep results into one table and figures
+//	mvmr notebook NB.ipynb OUT   execute a GoNB notebook headless into one HTML page
+//	mvmr data inspect NAME DIR   counts, shape, class histogram and sample grids of a data set
+//	mvmr distill -teacher K:PATH distil a teacher into a small student (distill-demo, distill-seeds)
+//	mvmr rep NAME IN.npy OUT.npy a representation of (B, C, H, W) images, in the official layout
+//	mvmr rep -list               the registered representations and their sizes
+//	mvmr dcor A.npy B.npy        distance correlation of two (n, d) arrays
+//	mvmr loss ZORIG.npy ZAUG.npy the trainer's mse, std and dcor_zz terms of two embeddings
+//	mvmr bench -arch ARCH        time training steps of an encoder on random images
 //
+// The full list, in the order usage prints it, is the commands table in main.go.
 // Bad input (a bad flag, a missing or malformed file) prints one error line and exits with
 // status 2; a failure while running exits with status 1.
 package main
@@ -35,24 +41,27 @@ type command struct {
 	run     func(args []string, stdout, stderr io.Writer) error
 }
 
-// commands lists the subcommands in the order usage prints them. Each subcommand lives in its
-// own file and adds itself with registerCommand from an init function, so adding one never
-// touches this file.
+// commands is every subcommand, in the order usage prints them: the main job first, then a
+// run's life (train, sweep, evaluate, report, notebooks), data and distillation, and the
+// single-step tools. Each command's run function and flags live in the file named after it.
 var commands = []command{
 	{"quickstart", "train MV-MR on the embedded MNIST and compare linear probes (raw pixels, random encoder, MV-MR)", runQuickstart},
+
+	{"train", "train one run from a YAML config (official mv-mr configs too): mvmr train CONFIG [--set key=value] [--out DIR] [--resume]", runTrain},
+	{"sweep", "run a sweep (representation subsets, L3 mode, seeds, any key): mvmr sweep SWEEP.yaml [--shard i/n] [--list]", runSweep},
+	{"eval", "evaluate a checkpoint: mvmr eval -checkpoint PATH -protocol linear,knn,semi1,semi10,tsne (prints a table, writes results)", runEval},
+	{"report", "merge the results of runs and sweeps (all shards) into one table and figures: mvmr report [--out DIR] RUN_OR_SWEEP_DIR...", runReport},
+	{"notebook", "execute a GoNB notebook headless and export it as one HTML page with its figures embedded: mvmr notebook NOTEBOOK.ipynb OUT.html", runNotebook},
+
+	{"data", "inspect a data set: mvmr data inspect NAME DIR [-split S] [-out grid.png] [-policy P] (counts, shape, class histogram, sample grid, augmented views)", runData},
+	{"distill", "distil a teacher into a small student on the embedded MNIST: mvmr distill -teacher KIND:PATH [-student SPEC]", runDistill},
+	{"distill-demo", "train a teacher, distil it into a 1/16-size student (checkpoint and npy teachers), train the student alone, compare linear probes", runDistillDemo},
+	{"distill-seeds", "over several seeds, train a student three ways (MV-MR alone, distilled, distilled keeping other representations) from one teacher and tabulate mean ± std", runDistillSeeds},
+
+	{"rep", "compute a representation of (B, C, H, W) .npy images, or list them: mvmr rep NAME IN.npy OUT.npy | mvmr rep -list", runRep},
 	{"dcor", "print the distance correlation of two (n, d) .npy arrays: mvmr dcor A.npy B.npy", runDCor},
 	{"loss", "print mse, std and dcor_zz of two (n, d) .npy embeddings as the trainer computes them: mvmr loss ZORIG.npy ZAUG.npy", runLoss},
-	{"rep", "compute a representation of (B, C, H, W) .npy images, or list them: mvmr rep NAME IN.npy OUT.npy | mvmr rep -list", runRep},
-}
-
-// registerCommand adds a subcommand; call it from an init function in the command's file.
-func registerCommand(name, summary string, run func(args []string, stdout, stderr io.Writer) error) {
-	for _, c := range commands {
-		if c.name == name {
-			panic("mvmr: command " + name + " registered twice")
-		}
-	}
-	commands = append(commands, command{name, summary, run})
+	{"bench", "time training steps of an encoder on random images: mvmr bench -arch resnet18 -batch 128 -size 32", runBench},
 }
 
 func usage(w io.Writer) {

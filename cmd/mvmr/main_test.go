@@ -114,6 +114,7 @@ func TestBadInputExitsWithStatus2(t *testing.T) {
 		{[]string{"loss", "-margin", "x", a, a}, "invalid value"},
 		{[]string{"loss", "-scale", "0", a, a}, "loss.dcor_scale = 0"},
 		{[]string{"quickstart", "-steps", "0"}, "-steps = 0"},
+		{[]string{"quickstart", "-batch", "1"}, "batch_size = 1: expected an integer >= 2"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	} {
 		code, _, errOut := runCLI(tc.args...)
@@ -128,7 +129,7 @@ func TestBadInputExitsWithStatus2(t *testing.T) {
 
 func TestRepCommand(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join("..", "..", "mvmr", "testdata", "official", "rgb32_input.npy")
+	in := filepath.Join("..", "..", "mvmr", "reps", "testdata", "official", "rgb32_input.npy")
 	out := filepath.Join(dir, "hog.npy")
 	code, stdout, stderr := runCLI("rep", "-param", "nbins=9", "-param", "pool=4", "hog", in, out)
 	if code != 0 {
@@ -138,7 +139,7 @@ func TestRepCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := npy.ReadArrayFile(filepath.Join("..", "..", "mvmr", "testdata", "official", "rgb32_hog_n9_p4.npy"))
+	want, err := npy.ReadArrayFile(filepath.Join("..", "..", "mvmr", "reps", "testdata", "official", "rgb32_hog_n9_p4.npy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +171,48 @@ func TestRepCommand(t *testing.T) {
 		code, _, errOut := runCLI(tc.args...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {
 			t.Errorf("mvmr %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+// TestUsageListsEveryCommandOnce checks that usage prints each command of the table on one line,
+// once, in the table's order, and that every command a user has known is still there.
+func TestUsageListsEveryCommandOnce(t *testing.T) {
+	code, out, _ := runCLI("help")
+	if code != 0 {
+		t.Fatalf("mvmr help: exit %d", code)
+	}
+	var listed []string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); strings.HasPrefix(line, "  ") && len(f) > 1 {
+			listed = append(listed, f[0])
+		}
+	}
+	var table []string
+	for _, c := range commands {
+		table = append(table, c.name)
+	}
+	if strings.Join(listed, " ") != strings.Join(table, " ") {
+		t.Errorf("usage lists %v; want the table's %v", listed, table)
+	}
+	seen := map[string]int{}
+	for _, name := range listed {
+		seen[name]++
+	}
+	for _, name := range []string{"quickstart", "train", "sweep", "eval", "report", "notebook", "data",
+		"distill", "distill-demo", "distill-seeds", "rep", "dcor", "loss", "bench"} {
+		if seen[name] != 1 {
+			t.Errorf("usage lists %q %d times; want once", name, seen[name])
+		}
+	}
+	if len(seen) != len(listed) {
+		t.Errorf("usage lists a command twice: %v", listed)
+	}
+	// Every listed command dispatches (asking for its help exits 0 or 2, never "unknown command").
+	for _, name := range listed {
+		_, _, errOut := runCLI(name, "-h")
+		if strings.Contains(errOut, "unknown command") {
+			t.Errorf("mvmr %s -h: %s", name, errOut)
 		}
 	}
 }

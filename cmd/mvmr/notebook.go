@@ -11,18 +11,12 @@ import (
 	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
-	"github.com/mvmr-ssl/mvmr-go/notebooks"
+	"github.com/mvmr-ssl/mvmr-go/internal/nbexec"
 )
-
-func init() {
-	registerCommand("notebook",
-		"execute a GoNB notebook headless and export it as one HTML page with its figures embedded: mvmr notebook NOTEBOOK.ipynb OUT.html",
-		runNotebook)
-}
 
 func runNotebook(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("notebook", flag.ContinueOnError)
-	quick := fs.Bool("quick", false, "run the notebook's quick settings ("+notebooks.QuickEnv+"=1)")
+	quick := fs.Bool("quick", false, "run the notebook's quick settings ("+nbexec.QuickEnv+"=1)")
 	timeout := fs.Duration("timeout", 15*time.Minute, "the longest one cell may run")
 	executed := fs.String("executed", "", "also keep the executed notebook (.ipynb) at this path")
 	fs.Usage = func() {
@@ -53,7 +47,7 @@ func runNotebook(args []string, stdout, stderr io.Writer) error {
 	if *timeout <= 0 {
 		return badInput("-timeout %s; expected a positive duration", *timeout)
 	}
-	if err := notebooks.Require(); err != nil {
+	if err := nbexec.Require(); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "mvmr-notebook-")
@@ -63,16 +57,16 @@ func runNotebook(args []string, stdout, stderr io.Writer) error {
 	defer os.RemoveAll(dir)
 	var env []string
 	if *quick {
-		env = append(env, notebooks.QuickEnv+"=1")
+		env = append(env, nbexec.QuickEnv+"=1")
 	}
 	start := time.Now()
 	fmt.Fprintf(stdout, "executing %s on the GoNB kernel ...\n", in)
 	ctx := context.Background()
-	raw, err := notebooks.Execute(ctx, in, dir, *timeout, env...)
+	raw, err := nbexec.Execute(ctx, in, dir, *timeout, env...)
 	if err != nil {
 		return err
 	}
-	problems, err := notebooks.Check(raw, notebooks.Expectation{})
+	problems, err := nbexec.Check(raw, nbexec.Expectation{})
 	if err != nil {
 		return fmt.Errorf("executed %s: %w", in, err)
 	}
@@ -82,7 +76,7 @@ func runNotebook(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("saving the executed notebook: %w", err)
 		}
 	}
-	html, err := notebooks.ToHTML(ctx, executedPath)
+	html, err := nbexec.ToHTML(ctx, executedPath)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mvmr-ssl/mvmr-go/notebooks"
+	"github.com/mvmr-ssl/mvmr-go/internal/nbexec"
 )
 
 // writeNotebook writes a one-cell GoNB notebook running body as its `%%` cell.
@@ -56,7 +56,7 @@ func TestNotebookCommandExportsHTML(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs jupyter and the GoNB kernel; skipped with -short")
 	}
-	if err := notebooks.Require(); err != nil {
+	if err := nbexec.Require(); err != nil {
 		t.Skip(err)
 	}
 	dir := t.TempDir()

@@ -63,8 +63,8 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *batch < 2 || *batch > train.Len() {
-		return badInput("-batch = %d; expected 2..%d", *batch, train.Len())
+	if *batch > train.Len() { // config.Validate checked the least batch
+		return badInput("-batch = %d; expected %d..%d", *batch, mvmr.MinBatchSize, train.Len())
 	}
 	trainer, err := mvmr.NewTrainer(config, train)
 	if err != nil {

@@ -11,20 +11,21 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // paramFlags collects repeated -param key=value flags.
-type paramFlags struct{ params mvmr.Params }
+type paramFlags struct{ params reps.Params }
 
 func (p *paramFlags) String() string { return fmt.Sprint(p.params) }
 
 func (p *paramFlags) Set(kv string) error {
-	key, value, err := mvmr.ParseParam(kv)
+	key, value, err := reps.ParseParam(kv)
 	if err != nil {
 		return err
 	}
 	if p.params == nil {
-		p.params = mvmr.Params{}
+		p.params = reps.Params{}
 	}
 	p.params[key] = value
 	return nil
@@ -50,12 +51,12 @@ func runRep(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return mvmr.WriteRepresentationTable(stdout, h, w, c)
+		return mvmr.Representations().WriteTable(stdout, h, w, c)
 	}
 	if fs.NArg() != 3 {
 		return badInput("expected NAME IN.npy OUT.npy, got %d arguments", fs.NArg())
 	}
-	rep, err := mvmr.NewRepresentation(fs.Arg(0), params.params)
+	rep, err := mvmr.Representations().New(fs.Arg(0), params.params)
 	if err != nil {
 		return usageError{err}
 	}
@@ -67,7 +68,7 @@ func runRep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	features, err := mvmr.ComputeRepresentation(backend, rep, images)
+	features, err := reps.ComputeRepresentation(backend, rep, images)
 	if err != nil {
 		return badInput("%s: %v", fs.Arg(1), err)
 	}

@@ -17,10 +17,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
-func init() {
-	registerCommand("report", "merge the results of runs and sweeps (all shards) into one table and figures: mvmr report [--out DIR] RUN_OR_SWEEP_DIR...", runReport)
-}
-
 func runReport(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	out := fs.String("out", "", "output folder (default: the folder given, or mvmr-report for several)")
@@ -189,9 +185,9 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.F
 		}
 		// The dCor diagnostics on held-out images (monitor_every > 0) when the run logged them,
 		// else the L3 terms of the loss, turned into dCor.
-		prefix := mvmr.RepresentationTermPrefix
-		if slices.ContainsFunc(h.Names(), func(n string) bool { return strings.HasPrefix(n, plotting.DCorDiagPrefix) }) {
-			prefix = plotting.DCorDiagPrefix
+		prefix := history.DCorTermPrefix
+		if slices.ContainsFunc(h.Names(), func(n string) bool { return strings.HasPrefix(n, history.DCorDiagPrefix) }) {
+			prefix = history.DCorDiagPrefix
 		}
 		for _, n := range h.Names() {
 			rep, isL3 := strings.CutPrefix(n, prefix)
@@ -205,7 +201,7 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.F
 					perStep[step] = map[string]float64{}
 				}
 				v := h.Series(n)[i]
-				if prefix == mvmr.RepresentationTermPrefix && modes[rep] != string(mvmr.ModeOfficial) {
+				if prefix == history.DCorTermPrefix && modes[rep] != string(mvmr.ModeOfficial) {
 					v = 1 - v
 				}
 				perStep[step][series] = v

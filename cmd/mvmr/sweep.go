@@ -12,10 +12,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
-func init() {
-	registerCommand("sweep", "run a sweep (representation subsets, L3 mode, seeds, any key): mvmr sweep SWEEP.yaml [--shard i/n] [--list]", runSweep)
-}
-
 // sweepFlags are the sweep command's flags; deploy/ manifests are tested against them.
 type sweepFlags struct {
 	shard    string

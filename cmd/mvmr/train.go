@@ -16,10 +16,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
-func init() {
-	registerCommand("train", "train one run from a YAML config (official mv-mr configs too): mvmr train CONFIG [--set key=value] [--out DIR] [--resume]", runTrain)
-}
-
 // parseInterspersed parses flags placed before or after the positional arguments
 // (mvmr train CONFIG --resume), which the flag package alone stops at.
 func parseInterspersed(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
@@ -29,9 +29,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(run(args, os.Stdout, os.Stderr))
 	}
-	if os.Getenv(mvmr.FeatureCacheEnvVar) == "" {
+	if os.Getenv(reps.FeatureCacheEnvVar) == "" {
 		if dir, err := os.MkdirTemp("", "mvmr-cli-test-cache"); err == nil {
-			os.Setenv(mvmr.FeatureCacheEnvVar, dir)
+			os.Setenv(reps.FeatureCacheEnvVar, dir)
 			code := m.Run()
 			os.RemoveAll(dir)
 			os.Exit(code)

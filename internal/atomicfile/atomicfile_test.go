@@ -2,6 +2,8 @@ package atomicfile
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,5 +35,28 @@ func TestWriteJSON(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("folder holds %d entries after a failed write; want only status.json", len(entries))
+	}
+}
+
+func TestWriteKeepsOldFileOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.bin")
+	if err := Write(path, func(w io.Writer) error { _, err := w.Write([]byte("first")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	failing := errors.New("disk full")
+	err := Write(path, func(w io.Writer) error {
+		w.Write([]byte("half-writ"))
+		return failing
+	})
+	if !errors.Is(err, failing) {
+		t.Fatalf("Write error = %v, want it to wrap %v", err, failing)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "first" {
+		t.Errorf("after a failed write the file holds %q, want the old content", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
 	}
 }

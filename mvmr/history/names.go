@@ -1,0 +1,45 @@
+package history
+
+// The names of the series the trainer and its monitors record, spelled once here: mvmr writes
+// them, plotting and the reports read them. The loss terms are named by mvmr's Term* constants
+// ("mse", "std", "dcor_zz", "total") and DCorTerm.
+const (
+	// LR is the learning rate used at each step.
+	LR = "lr"
+	// DCorTermPrefix starts the name of each representation's loss term: DCorTerm(rep).
+	DCorTermPrefix = "dcor/"
+	// DCorDiagPrefix starts the names of the dCor diagnostics: DCorDiag(rep).
+	DCorDiagPrefix = "dcor_diag/"
+)
+
+// DCorTerm is the name of representation rep's loss term, "dcor/<rep>".
+func DCorTerm(rep string) string { return DCorTermPrefix + rep }
+
+// DCorDiag is the name of the dCor diagnostic of representation rep, "dcor_diag/<rep>": the
+// distance correlation between the embedding z and rep on a fixed held-out batch.
+func DCorDiag(rep string) string { return DCorDiagPrefix + rep }
+
+// The collapse monitor's statistics: each of its series, "collapse/<z|h>_<statistic>", ends with
+// one, which is how plotting.Collapse finds them (also in merged histories, "variant: <name>").
+const (
+	// CollapseStdMin is the smallest per-dimension standard deviation.
+	CollapseStdMin = "std_min"
+	// CollapseStdMean is the mean per-dimension standard deviation.
+	CollapseStdMean = "std_mean"
+	// CollapseBelowMargin is the fraction of dimensions whose std is below the variance margin.
+	CollapseBelowMargin = "below_margin"
+	// CollapseRankMe is the effective rank (RankMe).
+	CollapseRankMe = "rankme"
+)
+
+// The collapse monitor's series, for the embedding z and the representation h.
+const (
+	collapsePrefix = "collapse/"
+	ZStdMin        = collapsePrefix + "z_" + CollapseStdMin
+	ZStdMean       = collapsePrefix + "z_" + CollapseStdMean
+	ZBelowMargin   = collapsePrefix + "z_" + CollapseBelowMargin
+	ZRankMe        = collapsePrefix + "z_" + CollapseRankMe
+	HStdMin        = collapsePrefix + "h_" + CollapseStdMin
+	HStdMean       = collapsePrefix + "h_" + CollapseStdMean
+	HRankMe        = collapsePrefix + "h_" + CollapseRankMe
+)

@@ -1,0 +1,129 @@
+package nn
+
+import (
+	"math"
+
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/support/exceptions"
+)
+
+// ConvBuilder builds a 2-D convolution on an NHWC input as an explicit im2col: the input is
+// padded, the k×k shifted (and strided) windows are sliced out and concatenated along the
+// channel axis, and one matrix multiplication applies the kernel.
+//
+// On GoMLX's pure-Go backend this is about 11× faster than the library's native Convolve (a
+// scalar loop in v0.28.8), and it differentiates through Pad, Slice and Concatenate, which all
+// have gradients. The kernel variable is "weights", shaped [k·k·Cin, Cout] with rows ordered
+// (kernel row, kernel column, input channel).
+//
+// Create it with Conv, configure it, and call Done.
+type ConvBuilder struct {
+	scope                   *model.Scope
+	x                       *Node
+	filters, kernel, stride int
+	padding                 int
+	bias                    bool
+}
+
+// Conv starts a convolution of x ([batch, height, width, channels]) with the given number of
+// output filters. Defaults: kernel 3, stride 1, padding kernel/2 ("same" for odd kernels), no bias.
+func Conv(scope *model.Scope, x *Node, filters int) *ConvBuilder {
+	return &ConvBuilder{scope: scope, x: x, filters: filters, kernel: 3, stride: 1, padding: 1}
+}
+
+// Kernel sets the (square) kernel size and resets padding to kernel/2.
+func (b *ConvBuilder) Kernel(size int) *ConvBuilder {
+	b.kernel = size
+	b.padding = size / 2
+	return b
+}
+
+// Stride sets the stride along both spatial axes.
+func (b *ConvBuilder) Stride(stride int) *ConvBuilder {
+	b.stride = stride
+	return b
+}
+
+// Padding sets the zero padding added on every side of both spatial axes.
+func (b *ConvBuilder) Padding(padding int) *ConvBuilder {
+	b.padding = padding
+	return b
+}
+
+// Bias adds a learned bias per output filter ("bias" variable).
+func (b *ConvBuilder) Bias(bias bool) *ConvBuilder {
+	b.bias = bias
+	return b
+}
+
+// OutputSize returns the output spatial size for an input of the given size.
+func (b *ConvBuilder) OutputSize(in int) int {
+	return (in+2*b.padding-b.kernel)/b.stride + 1
+}
+
+// Done builds the convolution and returns [batch, outHeight, outWidth, filters].
+func (b *ConvBuilder) Done() *Node {
+	x := b.x
+	if x.Rank() != 4 {
+		exceptions.Panicf("nn.Conv: input must be [batch, height, width, channels], got %s", x.Shape())
+	}
+	if b.filters <= 0 || b.kernel <= 0 || b.stride <= 0 || b.padding < 0 {
+		exceptions.Panicf("nn.Conv: invalid filters=%d kernel=%d stride=%d padding=%d",
+			b.filters, b.kernel, b.stride, b.padding)
+	}
+	batch, height, width, channels := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
+	outH, outW := b.OutputSize(height), b.OutputSize(width)
+	if outH <= 0 || outW <= 0 {
+		exceptions.Panicf("nn.Conv: kernel %d with padding %d does not fit a %dx%d input", b.kernel, b.padding, height, width)
+	}
+	fanIn := b.kernel * b.kernel * channels
+	weights := b.scope.WithInitializer(kaimingNormalFanOut(b.kernel*b.kernel*b.filters)).
+		VariableWithShape("weights", shapes.Make(masterDType(x.DType()), fanIn, b.filters)).NodeValue(x.Graph())
+	weights = castLike(weights, x)
+	var out *Node
+	if useNativeConv(b.scope, x.Graph()) {
+		// The same kernel read as HWIO [k, k, Cin, Cout]: rows are ordered (row, column, channel).
+		out = Convolve(x, Reshape(weights, b.kernel, b.kernel, channels, b.filters)).
+			Strides(b.stride).PaddingPerDim([][2]int{{b.padding, b.padding}, {b.padding, b.padding}}).Done()
+		out = Reshape(out, batch*outH*outW, b.filters)
+	} else {
+		out = im2colConv(x, weights, b.kernel, b.stride, b.padding) // [batch·outH·outW, filters]
+	}
+	if b.bias {
+		bound := 1 / math.Sqrt(float64(fanIn))
+		bias := b.scope.WithInitializer(uniformInit(-bound, bound)).
+			VariableWithShape("bias", shapes.Make(masterDType(x.DType()), b.filters)).NodeValue(x.Graph())
+		bias = castLike(bias, x)
+		out = Add(out, ExpandAxes(bias, 0))
+	}
+	return Reshape(out, batch, outH, outW, b.filters)
+}
+
+// Im2Col returns the k×k patches of x ([batch, height, width, channels]) with the given stride
+// and zero padding, as [batch, outHeight, outWidth, k·k·channels], ordered (row, column, channel).
+func Im2Col(x *Node, kernel, stride, padding int) *Node {
+	height, width := x.Shape().Dim(1), x.Shape().Dim(2)
+	outH := (height+2*padding-kernel)/stride + 1
+	outW := (width+2*padding-kernel)/stride + 1
+	if padding > 0 {
+		// One PadAxis per axis: Pad's gradient needs all of them.
+		x = Pad(x, ScalarZero(x.Graph(), x.DType()),
+			PadAxis{}, PadAxis{Start: padding, End: padding}, PadAxis{Start: padding, End: padding}, PadAxis{})
+	}
+	if kernel == 1 && stride == 1 {
+		return x
+	}
+	windows := make([]*Node, 0, kernel*kernel)
+	for i := range kernel {
+		for j := range kernel {
+			windows = append(windows, Slice(x,
+				AxisRange(),
+				AxisRange(i, i+stride*(outH-1)+1).Stride(stride),
+				AxisRange(j, j+stride*(outW-1)+1).Stride(stride),
+				AxisRange()))
+		}
+	}
+	return Concatenate(windows, 3)
+}
