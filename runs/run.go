@@ -105,8 +105,9 @@ func Finished(dir string) bool {
 	return err == nil
 }
 
-// Run trains the config in the run folder dir, checkpointing every config.CheckpointEvery
-// steps, then runs its evaluation protocols and writes their rows to results.jsonl. A folder
+// Run trains the config in the run folder dir through Execute, checkpointing every
+// config.CheckpointEvery steps, then runs its evaluation protocols and writes their rows to
+// results.jsonl. A folder
 // that holds a finished run is left alone (Outcome.Skipped). When ctx is cancelled the run
 // finishes the current step, saves a checkpoint and returns an *InterruptedError; a loss that
 // turns NaN or Inf stops it with the step and the term named (an *mvmr.NonFiniteLossError),
