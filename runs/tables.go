@@ -50,14 +50,14 @@ func ByRun(rows []Row) []RunRows {
 	return out
 }
 
-// Column is one column of a wide table: its header and its cell of a run.
-type Column struct {
+// column is one column of a wide table: its header and its cell of a run.
+type column struct {
 	Name string
 	Cell func(RunRows) string
 }
 
-// WriteColumnsCSV writes the columns' header and one line per run.
-func WriteColumnsCSV(w io.Writer, columns []Column, runs []RunRows) error {
+// writeColumnsCSV writes the columns' header and one line per run.
+func writeColumnsCSV(w io.Writer, columns []column, runs []RunRows) error {
 	cw := csv.NewWriter(w)
 	header := make([]string, len(columns))
 	for i, c := range columns {
@@ -79,8 +79,8 @@ func WriteColumnsCSV(w io.Writer, columns []Column, runs []RunRows) error {
 	return cw.Error()
 }
 
-// Fixed formats v with digits decimals ("" for a missing value).
-func Fixed(v float64, ok bool, digits int) string {
+// fixed formats v with digits decimals ("" for a missing value).
+func fixed(v float64, ok bool, digits int) string {
 	if !ok {
 		return ""
 	}
@@ -94,10 +94,10 @@ const (
 	labelKNN200 = mvmr.ProtocolKNN + " k=200"
 )
 
-// DistillColumns are the columns of distill-demo's table (notebooks/data/distillation.csv): one
+// distillColumns are the columns of distill-demo's table (notebooks/data/distillation.csv): one
 // line per model, its labels and parameters, the size of h, and its linear-probe and kNN
 // accuracies as fractions.
-var DistillColumns = []Column{
+var distillColumns = []column{
 	{"model", func(g RunRows) string { return g[0].Run }},
 	{"encoder", func(g RunRows) string { return g[0].Encoder }},
 	{"teacher", func(g RunRows) string { return g[0].Teacher }},
@@ -105,16 +105,16 @@ var DistillColumns = []Column{
 	{"total_params", func(g RunRows) string { return strconv.Itoa(g[0].TotalParams) }},
 	{"h_dim", func(g RunRows) string { r, _ := g.Find(labelLinear); return strconv.Itoa(r.Dim()) }},
 	{"steps", func(g RunRows) string { return strconv.FormatInt(g[0].Step, 10) }},
-	{"train_seconds", func(g RunRows) string { return Fixed(g[0].TrainSeconds, true, 1) }},
-	{"linear_top1", func(g RunRows) string { v, ok := g.Top1(labelLinear); return Fixed(v, ok, 4) }},
-	{"linear_top5", func(g RunRows) string { r, ok := g.Find(labelLinear); return Fixed(r.Top5, ok, 4) }},
-	{"knn20_top1", func(g RunRows) string { v, ok := g.Top1(labelKNN20); return Fixed(v, ok, 4) }},
-	{"knn200_top1", func(g RunRows) string { v, ok := g.Top1(labelKNN200); return Fixed(v, ok, 4) }},
+	{"train_seconds", func(g RunRows) string { return fixed(g[0].TrainSeconds, true, 1) }},
+	{"linear_top1", func(g RunRows) string { v, ok := g.Top1(labelLinear); return fixed(v, ok, 4) }},
+	{"linear_top5", func(g RunRows) string { r, ok := g.Find(labelLinear); return fixed(r.Top5, ok, 4) }},
+	{"knn20_top1", func(g RunRows) string { v, ok := g.Top1(labelKNN20); return fixed(v, ok, 4) }},
+	{"knn200_top1", func(g RunRows) string { v, ok := g.Top1(labelKNN200); return fixed(v, ok, 4) }},
 }
 
-// WriteDistillCSV writes rows as distill-demo's table (DistillColumns), one line per model.
+// WriteDistillCSV writes rows as distill-demo's table (distillColumns), one line per model.
 func WriteDistillCSV(w io.Writer, rows []Row) error {
-	return WriteColumnsCSV(w, DistillColumns, ByRun(rows))
+	return writeColumnsCSV(w, distillColumns, ByRun(rows))
 }
 
 // distillLine is a line of distill-demo's table, as its CSV columns and the JSON rows that
@@ -173,8 +173,8 @@ func ReadDistillCSV(path string) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runs: %s: %w", path, err)
 	}
-	header := make([]string, len(DistillColumns))
-	for i, c := range DistillColumns {
+	header := make([]string, len(distillColumns))
+	for i, c := range distillColumns {
 		header[i] = c.Name
 	}
 	if len(records) == 0 || strings.Join(records[0], ",") != strings.Join(header, ",") {
