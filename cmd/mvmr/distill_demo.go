@@ -247,6 +247,11 @@ func distillKNNOnly(out, results string, train, test *datasets.Dataset, stdout i
 	if err != nil {
 		return usageError{fmt.Errorf("%s.json: %w", results, err)}
 	}
+	for i := range previous {
+		if previous[i].TrainSeed == 0 { // a file written before rows were recorded: the seed is the file's
+			previous[i].TrainSeed = result.Seed
+		}
+	}
 	result.Rows = nil
 	for _, model := range runs.ByRun(previous) {
 		linear, ok := model.Find(mvmr.ProtocolLinear)
@@ -266,6 +271,7 @@ func distillKNNOnly(out, results string, train, test *datasets.Dataset, stdout i
 		for _, r := range knn {
 			row := linear
 			row.Result = r.Result
+			row.TrainSeed = linear.TrainSeed
 			result.Rows = append(result.Rows, row)
 		}
 		knn20, _ := runs.RunRows(knn).Top1(mvmr.ProtocolKNN + " k=20")
