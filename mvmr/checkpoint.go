@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -49,6 +50,9 @@ type checkpointHeader struct {
 	// Monitors holds the state of the trainer's StatefulMonitors by state key, in the same data
 	// bytes as Variables (absent from checkpoints written before monitor states were saved).
 	Monitors map[string][]checkpointVariable `json:"monitors,omitempty"`
+	// TrainSeconds is the run's training wall time up to this checkpoint (Trainer.TrainTime;
+	// absent from checkpoints written before it was recorded, which then count from 0).
+	TrainSeconds float64 `json:"train_seconds,omitempty"`
 }
 
 type checkpointData struct {
@@ -71,7 +75,7 @@ type checkpointVariable struct {
 // atomically: a kill during Save leaves the previous file intact.
 func (t *Trainer) Save(path string) error {
 	header := checkpointHeader{
-		Version: checkpointVersion, Step: t.Step(), Config: t.config, History: t.history,
+		Version: checkpointVersion, Step: t.Step(), Config: t.config, History: t.history, TrainSeconds: t.TrainTime().Seconds(),
 		Data: checkpointData{Name: t.data.Name, Len: t.data.Len(), Height: t.data.Height, Width: t.data.Width, Channels: t.data.Channels},
 	}
 	var payload bytes.Buffer
@@ -194,6 +198,7 @@ func LoadTrainerWithBackend(backend compute.Backend, path string, data *datasets
 	}
 	t.history = header.History
 	t.history.Truncate(header.Step - 1)
+	t.trained = time.Duration(header.TrainSeconds * float64(time.Second))
 	return t, nil
 }
 

@@ -57,6 +57,10 @@ type Trainer struct {
 	calibrateExc *model.Exec
 	history      *history.History
 	monitors     []Monitor // see monitor.go
+	// trained is the training wall time of the steps before the current Train call, carried
+	// across processes by the checkpoint; training is when that call started (zero outside it).
+	trained  time.Duration
+	training time.Time
 	// savedMonitors is the monitor state of the checkpoint the trainer was loaded from, set back
 	// into its StatefulMonitors before their first step (monitor_state.go).
 	savedMonitors *savedMonitors
@@ -225,12 +229,24 @@ func (e *NonFiniteLossError) Error() string {
 // Train runs steps training steps.
 func (t *Trainer) Train(steps int) error { return t.TrainContext(context.Background(), steps) }
 
+// TrainTime returns the wall time spent in Train and TrainContext over the whole run, the time
+// before the checkpoint it was loaded from included, so that a resumed run counts the processes
+// before it (a checkpoint written before the time was recorded adds nothing).
+func (t *Trainer) TrainTime() time.Duration {
+	if t.training.IsZero() {
+		return t.trained
+	}
+	return t.trained + time.Since(t.training)
+}
+
 // TrainContext runs steps training steps, stopping early (with ctx.Err()) when ctx is done; the
 // steps finished before are kept.
 func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 	if steps < 0 {
 		return fmt.Errorf("mvmr: Train(%d): expected a non-negative number of steps", steps)
 	}
+	t.training = time.Now()
+	defer func() { t.trained, t.training = t.TrainTime(), time.Time{} }()
 	if err := t.PrepareHostFeatures(); err != nil {
 		return err
 	}

@@ -67,13 +67,13 @@ func WriteResultsCSV(w io.Writer, results []VariantResult) error {
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	for _, r := range results {
-		if r.Losses == nil {
-			return fmt.Errorf("results of %q (seed %d) hold no training history", r.Name, r.Seed)
+		if r.History == nil {
+			return fmt.Errorf("results of %q (seed %d) hold no training history", r.Run, r.TrainSeed)
 		}
-		rank, _ := r.Losses.Last(mvmr.HistoryZRankMe)
-		std, _ := r.Losses.Last(mvmr.HistoryZStdMean)
-		if err := out.Write([]string{r.Name, strconv.FormatInt(r.Seed, 10), strconv.FormatInt(r.Steps, 10),
-			f(r.Probe.Top1), f(r.Probe.Top5), f(r.Probe.TrainTop1), f(rank), f(std)}); err != nil {
+		rank, _ := r.History.Last(mvmr.HistoryZRankMe)
+		std, _ := r.History.Last(mvmr.HistoryZStdMean)
+		if err := out.Write([]string{r.Run, strconv.FormatInt(r.TrainSeed, 10), strconv.FormatInt(r.Step, 10),
+			f(r.Top1), f(r.Top5), f(r.Metrics["train_top1"]), f(rank), f(std)}); err != nil {
 			return err
 		}
 	}
@@ -112,13 +112,13 @@ func Summarize(results []VariantResult) []Summary {
 	var out []Summary
 	index := map[string]int{}
 	for _, r := range results {
-		i, ok := index[r.Name]
+		i, ok := index[r.Run]
 		if !ok {
 			i = len(out)
-			index[r.Name] = i
-			out = append(out, Summary{Name: r.Name})
+			index[r.Run] = i
+			out = append(out, Summary{Name: r.Run})
 		}
-		out[i].Top1 = append(out[i].Top1, 100*r.Probe.Top1)
+		out[i].Top1 = append(out[i].Top1, 100*r.Top1)
 	}
 	for i := range out {
 		s := &out[i]

@@ -49,8 +49,8 @@ func TestResultsCSVAndSummary(t *testing.T) {
 		_ = h.Append(19, map[string]float64{"mse": 0.5, mvmr.HistoryZRankMe: 2.5, mvmr.HistoryZStdMean: 1.2})
 		_ = h.Append(39, map[string]float64{"mse": 0.4, mvmr.HistoryZRankMe: 1.8, mvmr.HistoryZStdMean: 1.5})
 		_ = h.Append(40, map[string]float64{"mse": 0.3})
-		return VariantResult{Name: name, Seed: seed, Steps: 40, Losses: h,
-			Probe: mvmr.ProbeEvaluation{Top1: top1, Top5: 0.99, TrainTop1: 0.97}}
+		return VariantResult{Run: name, History: h, Result: mvmr.Result{Protocol: mvmr.ProtocolLinear, TrainSeed: seed, Step: 40,
+			Top1: top1, Top5: 0.99, Metrics: map[string]float64{"train_top1": 0.97}}}
 	}
 	results := []VariantResult{run("none", 1, 0.95), run("image", 1, 0.97), run("none", 2, 0.96), run("none", 3, 0.91)}
 	var buf bytes.Buffer
@@ -67,7 +67,7 @@ func TestResultsCSVAndSummary(t *testing.T) {
 	if want := []string{"image", "1", "40", "0.97", "0.99", "0.97", "1.8", "1.5"}; !slices.Equal(rows[2], want) {
 		t.Errorf("row %v, want %v", rows[2], want)
 	}
-	if err := WriteResultsCSV(&buf, []VariantResult{{Name: "empty"}}); err == nil {
+	if err := WriteResultsCSV(&buf, []VariantResult{{Run: "empty"}}); err == nil {
 		t.Error("a result without measurements was written")
 	}
 

@@ -1,8 +1,8 @@
 package notebooks
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -15,6 +15,7 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
+	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
 // TermVariant is a loss with some MV-MR terms switched off, as notebook 02 trains them side by
@@ -43,29 +44,20 @@ func TermVariants() []TermVariant {
 // collapse of z and its dCor with the representations.
 const MonitorChecks = 10
 
-// VariantResult is what RunVariant measured.
-type VariantResult struct {
-	Name string `json:"name"`
-	// Seed is the run's seed (weights, data order, augmentations).
-	Seed int64 `json:"seed"`
-	// Steps is the number of steps trained.
-	Steps int64 `json:"steps"`
-	// Losses is the training history: every loss term by name, switched off or not, and the
-	// monitors' series (mvmr.HistoryZRankMe, mvmr.HistoryDCorDiagPrefix + representation, ...).
-	Losses *history.History `json:"losses"`
-	// Probe is the linear probe of the encoder's h after training.
-	Probe mvmr.ProbeEvaluation `json:"probe"`
-	// Stopped, when not empty, says why training stopped before Settings.Steps: a loss term
-	// that turned NaN or infinite (mvmr.NonFiniteLossError), as dCor does once z has collapsed
-	// to a constant. The encoder is then probed with the weights of the last finite step.
-	Stopped string `json:"stopped,omitempty"`
-}
+// VariantResult is what RunVariant measured: the row of the variant's linear probe (runs.Row,
+// the kit's one result type), named by the variant (Run), with the seed (TrainSeed), the steps
+// trained (Step), the probe's accuracies (Top1, Top5, Metrics["train_top1"]), the training
+// history (History: every loss term by name, switched off or not, and the monitors' series,
+// mvmr.HistoryZRankMe, mvmr.HistoryDCorDiagPrefix + representation, ...) and, when training
+// stopped before Settings.Steps, why (Stopped: a loss term that turned NaN or infinite,
+// mvmr.NonFiniteLossError, as dCor does once z has collapsed to a constant; the encoder is then
+// probed with the weights of the last finite step).
+type VariantResult = runs.Row
 
 // RunVariant trains the variant for s.Steps steps (fewer when a loss term turns non-finite: see
-// VariantResult.Stopped) with seed on train (progress to w, may be
-// nil) with the collapse monitor on the test images (mvmr.CollapseMonitor, MonitorChecks
-// times), then probes h linearly (on s.ProbeTrain training images, scored on s.ProbeTest test
-// images).
+// VariantResult) with seed on train (progress to w, may be nil) with the collapse monitor on the
+// test images (mvmr.CollapseMonitor, MonitorChecks times), then probes h linearly (on
+// s.ProbeTrain training images, scored on s.ProbeTest test images), through runs.Execute.
 func RunVariant(v TermVariant, s Settings, seed int64, train, test *datasets.Dataset, w io.Writer) (VariantResult, error) {
 	return RunVariantTraced(v, s, seed, train, test, nil, w)
 }
@@ -75,9 +67,8 @@ func RunVariant(v TermVariant, s Settings, seed int64, train, test *datasets.Dat
 func RunVariantTraced(v TermVariant, s Settings, seed int64, train, test *datasets.Dataset, traced []string, w io.Writer) (VariantResult, error) {
 	config := s.Config(seed)
 	v.Apply(&config.Loss)
-	r := VariantResult{Name: v.Name, Seed: seed}
 	fail := func(err error) (VariantResult, error) {
-		return r, fmt.Errorf("variant %q, seed %d: %w", v.Name, seed, err)
+		return VariantResult{Run: v.Name}, fmt.Errorf("variant %q, seed %d: %w", v.Name, seed, err)
 	}
 	trainer, err := mvmr.NewTrainer(config, train)
 	if err != nil {
@@ -101,47 +92,39 @@ func RunVariantTraced(v TermVariant, s Settings, seed int64, train, test *datase
 	if w != nil {
 		fmt.Fprintf(w, "== %s, seed %d: %d steps\n", v.Name, seed, s.Steps)
 	}
-	if err := trainer.Train(s.Steps); err != nil {
-		var nonFinite *mvmr.NonFiniteLossError
-		if !errors.As(err, &nonFinite) {
-			return fail(err)
-		}
-		r.Stopped = err.Error()
-		if w != nil {
-			fmt.Fprintf(w, "%s: training stopped: %v\n", v.Name, err)
-		}
-	}
-	r.Losses = trainer.History().Clone()
-	r.Steps = trainer.Step()
-	start := time.Now()
-	r.Probe, err = trainer.ProbeEncoder(v.Name, train.Subset(s.ProbeTrain), test.Subset(s.ProbeTest), mvmr.DefaultProbeConfig())
+	done, err := runs.Execute(context.Background(), trainer, runs.Job{
+		Label: runs.Row{Run: v.Name}, Steps: int64(s.Steps), KeepNonFinite: true, KeepHistory: true, Log: w,
+		After: []runs.Evaluation{runs.LinearProbe(v.Name, train.Subset(s.ProbeTrain), test.Subset(s.ProbeTest), mvmr.DefaultProbeConfig())},
+	})
 	if err != nil {
 		return fail(err)
 	}
+	r := done.Rows[0]
 	if w != nil {
-		rank, _ := r.Losses.Last(mvmr.HistoryZRankMe)
-		std, _ := r.Losses.Last(mvmr.HistoryZStdMean)
+		rank, _ := r.History.Last(mvmr.HistoryZRankMe)
+		std, _ := r.History.Last(mvmr.HistoryZStdMean)
 		fmt.Fprintf(w, "%s: linear probe top-1 %.2f %% (%s); z RankMe %.1f, mean std %.3f\n",
-			v.Name, 100*r.Probe.Top1, time.Since(start).Round(time.Second), rank, std)
+			v.Name, 100*r.Top1, (time.Duration(r.Seconds * float64(time.Second))).Round(time.Second), rank, std)
 	}
 	return r, nil
 }
 
-// SaveResults writes results as JSON to path, atomically.
+// SaveResults writes results as a JSON array of rows to path, atomically.
 func SaveResults(path string, results []VariantResult) error {
 	return atomicfile.Write(path, func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(results)
 	})
 }
 
-// LoadResults reads what SaveResults wrote.
+// LoadResults reads what SaveResults wrote, or the results file of a notebook run before
+// VariantResult was a runs.Row (runs.DecodeRows reads both).
 func LoadResults(path string) ([]VariantResult, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("variant results: %w (run the training cell first)", err)
 	}
-	var results []VariantResult
-	if err := json.Unmarshal(raw, &results); err != nil {
+	results, err := runs.DecodeRows(raw)
+	if err != nil {
 		return nil, fmt.Errorf("variant results %s: %w", path, err)
 	}
 	return results, nil
@@ -156,11 +139,11 @@ func MergeSeries(results []VariantResult, names ...string) *history.History {
 	for _, r := range results {
 		for _, name := range names {
 			k := len(series)
-			series = append(series, r.Name+": "+name)
-			if r.Losses == nil {
+			series = append(series, r.Run+": "+name)
+			if r.History == nil {
 				continue
 			}
-			steps, values := r.Losses.Steps(), r.Losses.Series(name)
+			steps, values := r.History.Steps(), r.History.Series(name)
 			for i, v := range values {
 				if math.IsNaN(v) {
 					continue

@@ -1,7 +1,9 @@
 package notebooks
 
 import (
+	"bytes"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -47,19 +49,19 @@ func TestRunVariantMeasuresAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Steps != 4 || r.Seed != 3 || r.Name != "full without std" {
-		t.Errorf("result %s seed %d steps %d", r.Name, r.Seed, r.Steps)
+	if r.Step != 4 || r.TrainSeed != 3 || r.Run != "full without std" {
+		t.Errorf("result %s seed %d steps %d", r.Run, r.TrainSeed, r.Step)
 	}
 	// Every loss term is logged, switched off or not, with the monitors' series at every step
 	// (MonitorChecks > steps: the monitors run each step).
 	for _, name := range []string{mvmr.TermStd, "dcor/image", mvmr.HistoryZRankMe, mvmr.HistoryDCorDiagPrefix + "hog"} {
-		values := r.Losses.Series(name)
+		values := r.History.Series(name)
 		if len(values) != 4 || slices.ContainsFunc(values, math.IsNaN) {
 			t.Errorf("history %s: %v; want 4 values", name, values)
 		}
 	}
-	if !(r.Probe.Top1 > 0.1) || r.Probe.Top1 > 1 {
-		t.Errorf("probe top-1 %.3f", r.Probe.Top1)
+	if !(r.Top1 > 0.1) || r.Top1 > 1 || r.Protocol != mvmr.ProtocolLinear || r.Dim() == 0 {
+		t.Errorf("probe top-1 %.3f, protocol %q, dim %d", r.Top1, r.Protocol, r.Dim())
 	}
 	path := filepath.Join(s.Dir, "variants.json")
 	if err := SaveResults(path, []VariantResult{r}); err != nil {
@@ -69,7 +71,7 @@ func TestRunVariantMeasuresAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 1 || back[0].Probe.Top1 != r.Probe.Top1 || back[0].Losses.Len() != 4 || back[0].Steps != 4 {
+	if len(back) != 1 || back[0].Top1 != r.Top1 || back[0].History.Len() != 4 || back[0].Step != 4 || back[0].TrainSeed != 3 {
 		t.Errorf("results changed in a round trip: %+v", back)
 	}
 	// A loss that turns non-finite stops the run, which is still probed and reported.
@@ -78,8 +80,8 @@ func TestRunVariantMeasuresAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a non-finite loss should stop the run, not fail it: %v", err)
 	}
-	if !strings.Contains(stopped.Stopped, "not finite") || stopped.Steps != 0 || !(stopped.Probe.Top1 > 0) {
-		t.Errorf("stopped run: %q after %d steps, probe %.3f", stopped.Stopped, stopped.Steps, stopped.Probe.Top1)
+	if !strings.Contains(stopped.Stopped, "not finite") || stopped.Step != 0 || !(stopped.Top1 > 0) {
+		t.Errorf("stopped run: %q after %d steps, probe %.3f", stopped.Stopped, stopped.Step, stopped.Top1)
 	}
 	if _, err := LoadResults(filepath.Join(s.Dir, "missing.json")); err == nil {
 		t.Error("LoadResults of a missing file: no error")
@@ -93,12 +95,35 @@ func TestMergeSeries(t *testing.T) {
 	_ = a.Append(2, map[string]float64{"x": 3, "y": 12})
 	_ = b.Append(1, map[string]float64{"x": 5})
 	_ = b.Append(4, map[string]float64{"x": 6})
-	h := MergeSeries([]VariantResult{{Name: "a", Losses: a}, {Name: "b", Losses: b}, {Name: "empty"}}, "x")
+	h := MergeSeries([]VariantResult{{Run: "a", History: a}, {Run: "b", History: b}, {Run: "empty"}}, "x")
 	if !slices.Equal(h.Names(), []string{"a: x", "b: x", "empty: x"}) || !slices.Equal(h.Steps(), []int64{0, 1, 2, 4}) {
 		t.Fatalf("names %v steps %v", h.Names(), h.Steps())
 	}
 	ax, bx := h.Series("a: x"), h.Series("b: x")
 	if ax[0] != 1 || !math.IsNaN(ax[1]) || ax[2] != 3 || !math.IsNaN(ax[3]) || !math.IsNaN(bx[0]) || bx[1] != 5 || bx[3] != 6 {
 		t.Errorf("a: x = %v, b: x = %v", ax, bx)
+	}
+}
+
+// TestLoadResultsOfTodaysCode loads a variants.json written before VariantResult became a
+// runs.Row (commit de19f61): the notebooks' later cells read it as before.
+func TestLoadResultsOfTodaysCode(t *testing.T) {
+	results, err := LoadResults(filepath.Join("..", "runs", "testdata", "legacy", "variants_de19f61.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 2 || results[0].Run != "L1 + L2" || results[0].Top1 != 0.65625 || results[0].History.Len() != 4 {
+		t.Fatalf("results %+v", results)
+	}
+	if s := Summarize(results); len(s) != 2 || s[1].Mean != 68.75 {
+		t.Errorf("summaries %+v", s)
+	}
+	var buf bytes.Buffer
+	if err := WriteResultsCSV(&buf, results); err != nil {
+		t.Fatal(err)
+	}
+	old, err := os.ReadFile(filepath.Join("..", "runs", "testdata", "legacy", "results_de19f61.csv"))
+	if err != nil || buf.String() != string(old) {
+		t.Errorf("results.csv from the old variants.json:\n%s\nthe old code wrote:\n%s (%v)", buf.String(), old, err)
 	}
 }

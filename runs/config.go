@@ -6,6 +6,12 @@
 // epochs, warmup_epochs, std_margin, optimizer, wd, lr, scheduler, dataset.*, scatnet.*,
 // encoder.*, hog.*) as well as this kit's own keys; keys it does not know are errors, and
 // official keys it reads but does not use (fp16, n_workers, ...) are reported as notices.
+//
+// Execute (job.go) is the kit's one train → evaluate → record loop: Run executes a config in a
+// run folder with it, and the quickstart, distill-demo, distill-seeds and the notebooks' term
+// variants execute their trainers with it. Row (results.go) is the one result type: every
+// table, CSV, JSON file and figure of results is made of rows (tables.go holds the column
+// layouts of the commands' files and the readers of the files older versions wrote).
 package runs
 
 import (

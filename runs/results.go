@@ -23,7 +23,10 @@ import (
 
 // Row is one result: one run evaluated with one protocol (and variant). It is an mvmr.Result
 // (protocol, variant, data, step, seeds, accuracies, metrics) with the run's sweep labels and
-// training summary; in JSON the Result's fields sit beside the run's.
+// training summary; in JSON the Result's fields sit beside the run's. It is the one result type
+// of the kit: runs.Run's results.jsonl, `mvmr report`, the quickstart, distill-demo and
+// distill-seeds tables and the notebooks' term variants are all rows; their files are column
+// layouts of rows (tables.go).
 type Row struct {
 	// Sweep is the sweep's name (empty for a lone run).
 	Sweep string `json:"sweep,omitempty"`
@@ -38,10 +41,29 @@ type Row struct {
 	// FinalLoss holds every loss component at the last step; one that is not finite there (a
 	// logged-only term of weight 0 can be NaN) is left out.
 	FinalLoss map[string]float64 `json:"final_loss"`
-	// TrainSeconds is the training wall time (of the last process, when resumed).
+	// TrainSeconds is the training wall time of the whole run, the processes before a resume
+	// included (mvmr.Trainer.TrainTime).
 	TrainSeconds float64 `json:"train_seconds"`
+	// Encoder is the encoder spec CHANNELS/PROJECTOR and Teacher the distillation teacher's
+	// KIND:PATH or "none (MV-MR)", where a table shows them (distill-demo, distill-seeds).
+	Encoder string `json:"encoder,omitempty"`
+	Teacher string `json:"teacher,omitempty"`
+	// BackboneParams and TotalParams are the encoder's trainable parameters
+	// (mvmr.Trainer.ParameterCount), where a table shows them.
+	BackboneParams int `json:"backbone_params,omitempty"`
+	TotalParams    int `json:"total_params,omitempty"`
+	// Stopped, when not empty, says why training stopped before its last step (a loss that
+	// turned non-finite, Job.KeepNonFinite): the encoder was evaluated as it stood.
+	Stopped string `json:"stopped,omitempty"`
+	// History is the training history (every loss term and monitor series), when the job kept
+	// it (Job.KeepHistory: the notebooks' term variants plot it).
+	History *history.History `json:"history,omitempty"`
 	mvmr.Result
 }
+
+// Dim is the size of the evaluated features (the "dim" metric of the linear and kNN
+// protocols; 0 when the row has none).
+func (r Row) Dim() int { return int(r.Metrics["dim"]) }
 
 // ProtocolLabel is the protocol with its variant, as "linear" or "knn k=20".
 func (r Row) ProtocolLabel() string {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
-	"github.com/mvmr-ssl/mvmr-go/plotting"
 )
 
 // Options control how Run executes a config.
@@ -106,8 +105,9 @@ func Finished(dir string) bool {
 	return err == nil
 }
 
-// Run trains the config in the run folder dir, checkpointing every config.CheckpointEvery
-// steps, then runs its evaluation protocols and writes their rows to results.jsonl. A folder
+// Run trains the config in the run folder dir through Execute, checkpointing every
+// config.CheckpointEvery steps, then runs its evaluation protocols and writes their rows to
+// results.jsonl. A folder
 // that holds a finished run is left alone (Outcome.Skipped). When ctx is cancelled the run
 // finishes the current step, saves a checkpoint and returns an *InterruptedError; a loss that
 // turns NaN or Inf stops it with the step and the term named (an *mvmr.NonFiniteLossError),
@@ -216,14 +216,28 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	}
 	fmt.Fprintf(logw, "run %s: %s, %d steps of %d, representations %s (%s), encoder %s %v → %s\n", dir, train.Name, total,
 		config.BatchSize, config.Representations.Label(), config.L3Mode, config.Encoder.Type, config.Encoder.Channels, config.Encoder.OutDim)
-	trainStart := time.Now()
-	if remaining := total - trainer.Step(); remaining > 0 {
-		err = trainer.TrainContext(ctx, int(remaining))
-	}
-	trainSeconds := time.Since(trainStart).Seconds()
+	done, err := Execute(ctx, trainer, Job{
+		Label: Row{Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Representations: config.Representations.Label(), L3Mode: config.L3Mode},
+		Steps: total,
+		After: []Evaluation{func(trainer *mvmr.Trainer) ([]Row, error) { return evaluate(trainer, dir, data, config, logw) }},
+		Dir:   dir, FigureTitle: fmt.Sprintf("%s: loss components", opts.RunID), FigureNames: trainer.ComponentNames(),
+		Report: func(r Row) {
+			fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, r.ProtocolLabel(), 100*r.Top1, 100*r.Top5)
+		},
+		Log: logw,
+	})
 	var nonFinite *mvmr.NonFiniteLossError
+	var stage *StageError
+	if err != nil && !errors.As(err, &stage) {
+		stage = &StageError{StageTrain, err}
+	}
 	switch {
 	case err == nil:
+	case stage.Stage == StageRecord:
+		return nil, err
+	case stage.Stage == StageEvaluate:
+		_ = setStatus(StateFailed, trainer.Step(), err)
+		return nil, fmt.Errorf("runs: %s: %w", dir, stage.Err)
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		// The step in flight finished: save where the run stands.
 		step := trainer.Step()
@@ -239,41 +253,14 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	case errors.As(err, &nonFinite):
 		// The bad step was not applied and no checkpoint is written: the last good one stays.
 		last, _ := ReadStatus(dir)
-		_ = setStatus(StateFailed, last.Step, err)
-		return nil, fmt.Errorf("runs: %s: %w (the last good checkpoint, step %d, is kept)", dir, err, last.Step)
+		_ = setStatus(StateFailed, last.Step, stage.Err)
+		return nil, fmt.Errorf("runs: %s: %w (the last good checkpoint, step %d, is kept)", dir, stage.Err, last.Step)
 	default:
 		last, _ := ReadStatus(dir)
-		_ = setStatus(StateFailed, last.Step, err)
-		return nil, err
+		_ = setStatus(StateFailed, last.Step, stage.Err)
+		return nil, stage.Err
 	}
-
-	if err := atomicfile.Write(filepath.Join(dir, FileHistory), trainer.History().WriteCSV); err != nil {
-		return nil, err
-	}
-	if fig, err := plotting.LossComponents(trainer.History(), plotting.LossComponentsOptions{Names: trainer.ComponentNames(),
-		Title: fmt.Sprintf("%s: loss components", opts.RunID)}); err == nil {
-		if _, err := plotting.SaveAll(fig, filepath.Join(dir, FileLossFigure), "png", "svg"); err != nil {
-			return nil, err
-		}
-	} else {
-		fmt.Fprintf(logw, "warning: loss figure: %v\n", err)
-	}
-	final := finalLoss(trainer.History(), trainer.ComponentNames())
-	base := Row{
-		Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Representations: config.Representations.Label(),
-		L3Mode: config.L3Mode, FinalLoss: final, TrainSeconds: trainSeconds,
-	}
-	results, err := evaluate(trainer, dir, data, config, logw)
-	if err != nil {
-		_ = setStatus(StateFailed, trainer.Step(), err)
-		return nil, fmt.Errorf("runs: %s: %w", dir, err)
-	}
-	for _, res := range results {
-		r := base
-		r.Result = res
-		outcome.Rows = append(outcome.Rows, r)
-		fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, r.ProtocolLabel(), 100*r.Top1, 100*r.Top5)
-	}
+	outcome.Rows = done.Rows
 	var buf bytes.Buffer
 	if err := writeRows(&buf, outcome.Rows); err != nil {
 		return nil, err
@@ -290,7 +277,7 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 // evaluate runs the config's protocols with mvmr's Trainer.Evaluate, fitting on data.Train and
 // scoring on data.Test: when the encoder trained on another split (train+unlabeled), a copy of
 // the final checkpoint is loaded on data.Train, whose labels the protocols use.
-func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw io.Writer) ([]mvmr.Result, error) {
+func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw io.Writer) ([]Row, error) {
 	if len(config.Eval.Protocols) == 0 {
 		return nil, nil
 	}
@@ -306,13 +293,13 @@ func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw 
 	opts.Features, opts.Seed, opts.Checkpoint, opts.Progress = config.Eval.Features, config.Seed, FileCheckpoint, logw
 	opts.Probe, opts.KNN = config.ProbeConfig(), config.KNNConfig()
 	opts.Semi.Steps = config.Eval.SemiSteps
-	var out []mvmr.Result
+	var out []Row
 	for _, protocol := range config.Eval.Protocols {
-		rs, _, err := trainer.Evaluate(protocol, data.Test, opts)
+		rows, err := Protocol(protocol, data.Test, opts)(trainer)
 		if err != nil {
-			return nil, fmt.Errorf("evaluation %s: %w", protocol, err)
+			return nil, err
 		}
-		out = append(out, rs...)
+		out = append(out, rows...)
 	}
 	return out, nil
 }

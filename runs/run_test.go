@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -215,4 +216,63 @@ func TestRunStopsOnNonFiniteLoss(t *testing.T) {
 		t.Fatalf("last good checkpoint: step %v, warning %q, %v; want step %d", tr, warning, err, nonFinite.Step)
 	}
 	tr.Close()
+}
+
+// sleepAt is a progress writer that sleeps once when the progress line of a step appears:
+// training time the run must count.
+type sleepAt struct {
+	prefix string
+	sleep  time.Duration
+	done   bool
+}
+
+func (s *sleepAt) Write(p []byte) (int, error) {
+	if !s.done && bytes.Contains(p, []byte(s.prefix)) {
+		s.done = true
+		time.Sleep(s.sleep)
+	}
+	return len(p), nil
+}
+
+// TestResumedRunCountsTheWholeTraining interrupts a run whose first process spent at least
+// pause training (a progress line that sleeps) and resumes it: the result row reports the
+// training time of both processes, as the checkpoint carries it, not only the resumed part.
+func TestResumedRunCountsTheWholeTraining(t *testing.T) {
+	const pause = 4 * time.Second
+	config := tinyRun(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	progress := io.MultiWriter(&sleepAt{prefix: "step 2/", sleep: pause}, &cancelAt{prefix: "step 3/", cancel: cancel})
+	if _, err := Run(ctx, config, dir, Options{Progress: progress, ProgressEvery: time.Nanosecond}); err == nil {
+		t.Fatal("the interrupted run returned no error")
+	}
+	data, err := OpenData(config.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _, err := loadCheckpoint(dir, data.SSL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := tr.TrainTime()
+	tr.Close()
+	if tr.Step() != 3 || before < pause {
+		t.Fatalf("checkpoint at step %d holds %v of training; want step 3 and at least %v", tr.Step(), before, pause)
+	}
+	start := time.Now()
+	resumed, err := Run(context.Background(), config, dir, Options{Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wall := time.Since(start)
+	got := time.Duration(resumed.Rows[0].TrainSeconds * float64(time.Second))
+	if resumed.Resumed != 3 || got <= before || got > before+wall {
+		t.Errorf("resumed at step %d, row reports %v of training; want more than the %v before the resume and at most %v",
+			resumed.Resumed, got, before, before+wall)
+	}
+	rows, err := ReadRows(filepath.Join(dir, FileResults))
+	if err != nil || len(rows) != 1 || rows[0].TrainSeconds != resumed.Rows[0].TrainSeconds {
+		t.Errorf("results.jsonl %+v, %v", rows, err)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -16,14 +17,17 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
+	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
 // distillDemoResult is what distill-demo writes as JSON.
 type distillDemoResult struct {
-	Backend string               `json:"backend"`
-	Seed    int64                `json:"seed"`
-	Steps   int                  `json:"steps"`
-	Rows    []mvmr.DistillResult `json:"rows"`
+	Backend string `json:"backend"`
+	Seed    int64  `json:"seed"`
+	Steps   int    `json:"steps"`
+	// Rows are the models' result rows: per model its linear probe and its kNN accuracies (k = 20
+	// and 200). A file written before holds one row per model (runs.DecodeRows reads both).
+	Rows []runs.Row `json:"rows"`
 	// TeacherFeatureMaxDiff is max |checkpoint teacher − npy teacher| over the training set's
 	// teacher features (after the 1/32 scale): 0 when the npy table is the teacher's own output.
 	TeacherFeatureMaxDiff float64 `json:"teacher_feature_max_abs_diff"`
@@ -66,7 +70,7 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 	probe.Seed = *seed
 	result := distillDemoResult{Backend: mvmr.BackendConfig(), Seed: *seed, Steps: *steps}
 
-	// run trains one model, saves it, probes it and adds its row.
+	// run trains one model, saves it, probes it (linear, kNN) and adds its rows.
 	run := func(name, encoderSpec, teacher string, config mvmr.Config) (*mvmr.Trainer, error) {
 		config.Seed = *seed
 		fmt.Fprintf(stdout, "\n== %s (%s, teacher %s)\n", name, encoderSpec, teacher)
@@ -75,32 +79,20 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 			return nil, err
 		}
 		trainer.Progress = stdout
-		t0 := time.Now()
-		if err := trainer.Train(*steps); err != nil {
-			trainer.Close()
-			return nil, err
-		}
-		seconds := time.Since(t0).Seconds()
-		if err := trainer.Save(filepath.Join(*out, name+".mvmr")); err != nil {
-			trainer.Close()
-			return nil, err
-		}
-		e, err := trainer.ProbeEncoder(name, train, test, probe)
+		done, err := runs.Execute(context.Background(), trainer, runs.Job{
+			Label: runs.Row{Run: name, Encoder: encoderSpec, Teacher: teacher}, Steps: int64(*steps), CountParams: true,
+			Checkpoint: filepath.Join(*out, name+".mvmr"),
+			After:      []runs.Evaluation{runs.LinearProbe(name, train, test, probe), runs.KNN(test)},
+		})
 		if err != nil {
 			trainer.Close()
 			return nil, err
 		}
-		knn20, knn200, err := distillKNN(trainer, test)
-		if err != nil {
-			trainer.Close()
-			return nil, err
-		}
-		backbone, total := trainer.ParameterCount()
-		result.Rows = append(result.Rows, mvmr.DistillResult{Model: name, Encoder: encoderSpec, Teacher: teacher,
-			BackboneParams: backbone, TotalParams: total, HDim: e.Dim, Steps: *steps, TrainSeconds: seconds,
-			Top1: e.Top1, Top5: e.Top5, KNN20: knn20, KNN200: knn200})
+		result.Rows = append(result.Rows, done.Rows...)
+		r := done.Rows[0]
+		knn20, _ := runs.RunRows(done.Rows).Top1(mvmr.ProtocolKNN + " k=20")
 		fmt.Fprintf(stdout, "%s: %d parameters (%d backbone), linear probe top-1 %.2f %%, kNN k=20 %.2f %% (%.0f s training)\n",
-			name, total, backbone, 100*e.Top1, 100*knn20, seconds)
+			name, r.TotalParams, r.BackboneParams, 100*r.Top1, 100*knn20, r.TrainSeconds)
 		return trainer, nil
 	}
 
@@ -206,7 +198,7 @@ func joinInts(xs []int) string {
 
 // writeDistillResults writes path.csv and path.json atomically.
 func writeDistillResults(path string, result distillDemoResult) error {
-	err := atomicfile.Write(path+".csv", func(w io.Writer) error { return mvmr.WriteDistillCSV(w, result.Rows) })
+	err := atomicfile.Write(path+".csv", func(w io.Writer) error { return runs.WriteDistillCSV(w, result.Rows) })
 	if err != nil {
 		return err
 	}
@@ -217,57 +209,69 @@ func writeDistillResults(path string, result distillDemoResult) error {
 	return atomicfile.WriteBytes(path+".json", append(js, '\n'))
 }
 
-// writeDistillTable prints the results as an aligned table.
-func writeDistillTable(w io.Writer, rows []mvmr.DistillResult) {
+// writeDistillTable prints the results as an aligned table, one line per model.
+func writeDistillTable(w io.Writer, rows []runs.Row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\tparameters\tbackbone\th dim\tlinear top-1 %\tkNN k=20 %\tkNN k=200 %\t")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t\n", r.Model, r.TotalParams, r.BackboneParams, r.HDim,
-			100*r.Top1, 100*r.KNN20, 100*r.KNN200)
+	for _, model := range runs.ByRun(rows) {
+		linear, _ := model.Find(mvmr.ProtocolLinear)
+		knn20, _ := model.Top1(mvmr.ProtocolKNN + " k=20")
+		knn200, _ := model.Top1(mvmr.ProtocolKNN + " k=200")
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t\n", linear.Run, linear.TotalParams, linear.BackboneParams, linear.Dim(),
+			100*linear.Top1, 100*knn20, 100*knn200)
 	}
 	tw.Flush()
 }
 
-// distillKNN returns the weighted kNN top-1 (k = 20 and 200) of the trainer's h, its training
-// set → test.
-func distillKNN(trainer *mvmr.Trainer, test *datasets.Dataset) (k20, k200 float64, err error) {
-	results, _, err := trainer.Evaluate(mvmr.ProtocolKNN, test, mvmr.DefaultEvalOptions())
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, r := range results {
-		switch r.Variant {
-		case "k=20":
-			k20 = r.Top1
-		case "k=200":
-			k200 = r.Top1
-		}
-	}
-	return k20, k200, nil
-}
-
-// distillKNNOnly adds the kNN accuracies to the results of a finished run, from the
+// distillKNNOnly recomputes the kNN accuracies of the results of a finished run, from the
 // checkpoints it saved in out.
 func distillKNNOnly(out, results string, train, test *datasets.Dataset, stdout io.Writer) error {
 	raw, err := os.ReadFile(results + ".json")
 	if err != nil {
 		return usageError{err}
 	}
-	var result distillDemoResult
-	if err := json.Unmarshal(raw, &result); err != nil {
+	var file struct {
+		distillDemoResult
+		Rows json.RawMessage `json:"rows"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
 		return usageError{fmt.Errorf("%s.json: %w", results, err)}
 	}
-	for i, r := range result.Rows {
-		trainer, err := mvmr.LoadTrainer(filepath.Join(out, r.Model+".mvmr"), train)
+	result := file.distillDemoResult
+	previous, err := runs.DecodeRows(file.Rows)
+	if err != nil {
+		return usageError{fmt.Errorf("%s.json: %w", results, err)}
+	}
+	for i := range previous {
+		if previous[i].TrainSeed == 0 { // a file written before rows were recorded: the seed is the file's
+			previous[i].TrainSeed = result.Seed
+		}
+	}
+	result.Rows = nil
+	for _, model := range runs.ByRun(previous) {
+		linear, ok := model.Find(mvmr.ProtocolLinear)
+		if !ok {
+			return usageError{fmt.Errorf("%s.json: model %q has no linear row", results, model[0].Run)}
+		}
+		trainer, err := mvmr.LoadTrainer(filepath.Join(out, linear.Run+".mvmr"), train)
 		if err != nil {
 			return err
 		}
-		result.Rows[i].KNN20, result.Rows[i].KNN200, err = distillKNN(trainer, test)
+		knn, err := runs.KNN(test)(trainer)
 		trainer.Close()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: kNN top-1 k=20 %.2f %%, k=200 %.2f %%\n", r.Model, 100*result.Rows[i].KNN20, 100*result.Rows[i].KNN200)
+		result.Rows = append(result.Rows, linear)
+		for _, r := range knn {
+			row := linear
+			row.Result = r.Result
+			row.TrainSeed = linear.TrainSeed
+			result.Rows = append(result.Rows, row)
+		}
+		knn20, _ := runs.RunRows(knn).Top1(mvmr.ProtocolKNN + " k=20")
+		knn200, _ := runs.RunRows(knn).Top1(mvmr.ProtocolKNN + " k=200")
+		fmt.Fprintf(stdout, "%s: kNN top-1 k=20 %.2f %%, k=200 %.2f %%\n", linear.Run, 100*knn20, 100*knn200)
 	}
 	if err := writeDistillResults(results, result); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -9,24 +10,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/runs"
 )
-
-// seedRow is one run of distill-seeds: a student variant at one seed.
-type seedRow struct {
-	Variant string
-	Seed    int64
-	Seconds float64
-	Top1    float64
-	Top5    float64
-	KNN20   float64 // NaN when -knn=false
-}
 
 var distillSeedsHeader = []string{"variant", "seed", "encoder", "teacher", "reps", "steps", "batch", "train_seconds", "linear_top1", "linear_top5", "knn20_top1"}
 
@@ -68,16 +59,16 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 	}
 	keptName := "distilled + " + strings.ReplaceAll(*shared.reps, ",", "+")
 	variants := []struct {
-		name   string
-		config func() mvmr.Config
+		name, teacher string
+		config        func() mvmr.Config
 	}{
-		{"MV-MR alone", func() mvmr.Config {
+		{"MV-MR alone", "none (MV-MR)", func() mvmr.Config {
 			c := mvmr.QuickstartConfig(int64(steps))
 			c.Encoder = setup.encoder
 			return c
 		}},
-		{"distilled", func() mvmr.Config { return setup.config(nil, nil) }},
-		{keptName, func() mvmr.Config { return setup.config(nil, setup.reps) }},
+		{"distilled", *shared.teacher, func() mvmr.Config { return setup.config(nil, nil) }},
+		{keptName, *shared.teacher, func() mvmr.Config { return setup.config(nil, setup.reps) }},
 	}
 	for _, v := range variants {
 		if err := v.config().Validate(); err != nil {
@@ -88,7 +79,7 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var rows []seedRow
+	var rows []runs.Row
 	repsOf := map[string]string{} // variant → its representation terms, e.g. "teacher,image,std"
 	for _, v := range variants {
 		var names []string
@@ -99,7 +90,7 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 	}
 	write := func(final bool) error {
 		return atomicfile.Write(*results, func(w io.Writer) error {
-			return writeDistillSeedsCSV(w, rows, final, *shared.student, *shared.teacher, repsOf, steps, mvmr.QuickstartConfig(1).BatchSize)
+			return writeDistillSeedsCSV(w, rows, final, *shared.student, repsOf, steps, mvmr.QuickstartConfig(1).BatchSize)
 		})
 	}
 	for _, seed := range seeds {
@@ -107,20 +98,16 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 			config := v.config()
 			config.Seed = seed
 			fmt.Fprintf(stdout, "\n== seed %d: %s\n", seed, v.name)
-			trainer, err := mvmr.NewTrainer(config, train)
-			if err != nil {
-				return err
-			}
-			trainer.Progress = stdout
-			t0 := time.Now()
-			row, err := distillSeedRun(trainer, v.name, seed, steps, *knn, train, test)
-			trainer.Close()
+			run, err := distillSeedRun(config, steps, v.name, v.teacher, *knn, train, test, stdout)
 			if err != nil {
 				return fmt.Errorf("seed %d, %s: %w", seed, v.name, err)
 			}
-			row.Seconds = time.Since(t0).Seconds()
-			rows = append(rows, row)
-			fmt.Fprintf(stdout, "seed %d, %s: linear top-1 %.2f %%, kNN k=20 %.2f %% (%.0f s)\n", seed, v.name, 100*row.Top1, 100*row.KNN20, row.Seconds)
+			rows = append(rows, run...)
+			knn20, ok := runs.RunRows(run).Top1(knn20Label)
+			if !ok {
+				knn20 = math.NaN()
+			}
+			fmt.Fprintf(stdout, "seed %d, %s: linear top-1 %.2f %%, kNN k=20 %.2f %% (%.0f s)\n", seed, v.name, 100*run[0].Top1, 100*knn20, run[0].TrainSeconds)
 			if err := write(false); err != nil {
 				return err
 			}
@@ -133,30 +120,34 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// distillSeedRun trains one student and probes it.
-func distillSeedRun(trainer *mvmr.Trainer, name string, seed int64, steps int, knn bool, train, test *datasets.Dataset) (seedRow, error) {
-	row := seedRow{Variant: name, Seed: seed, KNN20: math.NaN()}
-	if err := trainer.Train(steps); err != nil {
-		return row, err
-	}
-	probe := mvmr.DefaultProbeConfig()
-	probe.Seed = seed
-	e, err := trainer.ProbeEncoder(name, train, test, probe)
+// knn20Label is the protocol label of the kNN accuracy the table shows.
+const knn20Label = mvmr.ProtocolKNN + " k=20"
+
+// distillSeedRun trains one student and probes it: its linear row, then (with knn) its kNN rows.
+func distillSeedRun(config mvmr.Config, steps int, name, teacher string, knn bool, train, test *datasets.Dataset, progress io.Writer) ([]runs.Row, error) {
+	trainer, err := mvmr.NewTrainer(config, train)
 	if err != nil {
-		return row, err
+		return nil, err
 	}
-	row.Top1, row.Top5 = e.Top1, e.Top5
+	defer trainer.Close()
+	trainer.Progress = progress
+	probe := mvmr.DefaultProbeConfig()
+	probe.Seed = config.Seed
+	evals := []runs.Evaluation{runs.LinearProbe(name, train, test, probe)}
 	if knn {
-		if row.KNN20, _, err = distillKNN(trainer, test); err != nil {
-			return row, err
-		}
+		evals = append(evals, runs.KNN(test))
 	}
-	return row, nil
+	done, err := runs.Execute(context.Background(), trainer, runs.Job{
+		Label: runs.Row{Run: name, Teacher: teacher}, Steps: int64(steps), After: evals})
+	if err != nil {
+		return nil, err
+	}
+	return done.Rows, nil
 }
 
-// writeDistillSeedsCSV writes one line per run and, when final, a "mean" and a "std"
-// (sample standard deviation, n−1) line per variant.
-func writeDistillSeedsCSV(w io.Writer, rows []seedRow, final bool, student, teacher string, reps map[string]string, steps, batch int) error {
+// writeDistillSeedsCSV writes one line per run (variant and seed) and, when final, a "mean" and
+// a "std" (sample standard deviation, n−1) line per variant.
+func writeDistillSeedsCSV(w io.Writer, rows []runs.Row, final bool, student string, reps map[string]string, steps, batch int) error {
 	cw := csv.NewWriter(w)
 	cw.Write(distillSeedsHeader)
 	f := func(x float64) string {
@@ -165,43 +156,57 @@ func writeDistillSeedsCSV(w io.Writer, rows []seedRow, final bool, student, teac
 		}
 		return strconv.FormatFloat(x, 'f', 4, 64)
 	}
-	line := func(variant, seed string, seconds, top1, top5, knn float64) {
-		teach := teacher
-		if variant == "MV-MR alone" {
-			teach = "none (MV-MR)"
-		}
-		cw.Write([]string{variant, seed, student, teach, reps[variant], strconv.Itoa(steps), strconv.Itoa(batch),
-			strconv.FormatFloat(seconds, 'f', 1, 64), f(top1), f(top5), f(knn)})
+	line := func(variant, seed, teacher string, v seedValues) {
+		cw.Write([]string{variant, seed, student, teacher, reps[variant], strconv.Itoa(steps), strconv.Itoa(batch),
+			strconv.FormatFloat(v.seconds, 'f', 1, 64), f(v.top1), f(v.top5), f(v.knn20)})
 	}
 	var order []string
-	byVariant := map[string][]seedRow{}
-	for _, r := range rows {
-		if _, ok := byVariant[r.Variant]; !ok {
-			order = append(order, r.Variant)
+	byVariant := map[string][]seedValues{}
+	teacherOf := map[string]string{}
+	for _, run := range runs.ByRun(rows) {
+		r := run[0]
+		v := valuesOf(run)
+		if _, ok := byVariant[r.Run]; !ok {
+			order = append(order, r.Run)
+			teacherOf[r.Run] = r.Teacher
 		}
-		byVariant[r.Variant] = append(byVariant[r.Variant], r)
-		line(r.Variant, strconv.FormatInt(r.Seed, 10), r.Seconds, r.Top1, r.Top5, r.KNN20)
+		byVariant[r.Run] = append(byVariant[r.Run], v)
+		line(r.Run, strconv.FormatInt(r.TrainSeed, 10), r.Teacher, v)
 	}
 	if final {
-		for _, v := range order {
-			rs := byVariant[v]
-			stat := func(get func(seedRow) float64) (mean, std float64) {
-				xs := make([]float64, len(rs))
-				for i, r := range rs {
-					xs[i] = get(r)
+		for _, name := range order {
+			vs := byVariant[name]
+			stat := func(get func(seedValues) float64) (mean, std float64) {
+				xs := make([]float64, len(vs))
+				for i, v := range vs {
+					xs[i] = get(v)
 				}
 				return meanStd(xs)
 			}
-			ms, ss := stat(func(r seedRow) float64 { return r.Seconds })
-			m1, s1 := stat(func(r seedRow) float64 { return r.Top1 })
-			m5, s5 := stat(func(r seedRow) float64 { return r.Top5 })
-			mk, sk := stat(func(r seedRow) float64 { return r.KNN20 })
-			line(v, "mean", ms, m1, m5, mk)
-			line(v, "std", ss, s1, s5, sk)
+			var mean, std seedValues
+			mean.seconds, std.seconds = stat(func(v seedValues) float64 { return v.seconds })
+			mean.top1, std.top1 = stat(func(v seedValues) float64 { return v.top1 })
+			mean.top5, std.top5 = stat(func(v seedValues) float64 { return v.top5 })
+			mean.knn20, std.knn20 = stat(func(v seedValues) float64 { return v.knn20 })
+			line(name, "mean", teacherOf[name], mean)
+			line(name, "std", teacherOf[name], std)
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// seedValues are the numbers of one line of distill-seeds' table; knn20 is NaN when not computed.
+type seedValues struct{ seconds, top1, top5, knn20 float64 }
+
+// valuesOf returns a run's training time, linear-probe accuracies and kNN (k = 20) top-1.
+func valuesOf(run runs.RunRows) seedValues {
+	linear, _ := run.Find(mvmr.ProtocolLinear)
+	v := seedValues{seconds: run[0].TrainSeconds, top1: linear.Top1, top5: linear.Top5, knn20: math.NaN()}
+	if k, ok := run.Top1(knn20Label); ok {
+		v.knn20 = k
+	}
+	return v
 }
 
 // meanStd returns the mean and the sample standard deviation (n − 1; 0 for one value; NaN

@@ -6,6 +6,9 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
 func TestDistillSeedsRejectsBadInput(t *testing.T) {
@@ -26,14 +29,23 @@ func TestDistillSeedsRejectsBadInput(t *testing.T) {
 }
 
 func TestDistillSeedsCSVMeanAndSampleStd(t *testing.T) {
-	rows := []seedRow{
-		{Variant: "a", Seed: 1, Seconds: 10, Top1: 0.96, Top5: 0.99, KNN20: 0.95},
-		{Variant: "b", Seed: 1, Seconds: 20, Top1: 0.90, Top5: 0.98, KNN20: math.NaN()},
-		{Variant: "a", Seed: 2, Seconds: 14, Top1: 0.98, Top5: 0.99, KNN20: 0.97},
+	run := func(variant string, seed int64, seconds, top1, top5, knn20 float64) []runs.Row {
+		linear := runs.Row{Run: variant, Teacher: "npy:t.npy", TrainSeconds: seconds,
+			Result: mvmr.Result{Protocol: mvmr.ProtocolLinear, TrainSeed: seed, Top1: top1, Top5: top5}}
+		if math.IsNaN(knn20) {
+			return []runs.Row{linear}
+		}
+		knn := linear
+		knn.Result = mvmr.Result{Protocol: mvmr.ProtocolKNN, Variant: "k=20", TrainSeed: seed, Top1: knn20}
+		return []runs.Row{linear, knn}
 	}
+	var rows []runs.Row
+	rows = append(rows, run("a", 1, 10, 0.96, 0.99, 0.95)...)
+	rows = append(rows, run("b", 1, 20, 0.90, 0.98, math.NaN())...)
+	rows = append(rows, run("a", 2, 14, 0.98, 0.99, 0.97)...)
 	var buf bytes.Buffer
 	reps := map[string]string{"a": "image,std", "b": "teacher"}
-	if err := writeDistillSeedsCSV(&buf, rows, true, "8-16-32/128-128", "npy:t.npy", reps, 300, 256); err != nil {
+	if err := writeDistillSeedsCSV(&buf, rows, true, "8-16-32/128-128", reps, 300, 256); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&buf).ReadAll()

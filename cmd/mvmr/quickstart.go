@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -13,10 +14,11 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
-	"github.com/mvmr-ssl/mvmr-go/plotting"
+	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
-// quickstartResult is what quickstart writes to results.json.
+// quickstartResult is what quickstart writes to results.json: the run's settings and timings
+// and its three linear probes (raw pixels, random encoder, trained encoder).
 type quickstartResult struct {
 	Config         mvmr.Config            `json:"config"`
 	Backend        string                 `json:"backend"`
@@ -75,53 +77,30 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 		train.Len(), test.Len(), mvmr.BackendConfig(), config.Encoder.Channels, config.Encoder.HDim(train.Height, train.Width),
 		config.Encoder.Projector, *steps, *batch)
 
-	result := quickstartResult{Config: config, Backend: mvmr.BackendConfig(), Steps: *steps, Probe: probe}
-	report := func(e mvmr.ProbeEvaluation) {
-		result.Probes = append(result.Probes, e)
-		fmt.Fprintf(stdout, "linear probe on %-15s top-1 %.2f %%  (%.0f s)\n", e.Name+":", 100*e.Top1, e.Seconds)
-	}
-	pixels, err := mvmr.ProbePixels(trainer, train, test, probe)
-	if err != nil {
-		return err
-	}
-	report(pixels)
-	if err := trainer.CalibrateBatchNorm(mvmr.CalibrationBatches); err != nil {
-		return err
-	}
-	random, err := trainer.ProbeEncoder("random encoder", train, test, probe)
-	if err != nil {
-		return err
-	}
-	report(random)
-
 	trainer.Progress = stdout
-	trainStart := time.Now()
-	if err := trainer.Train(*steps); err != nil {
+	done, err := runs.Execute(context.Background(), trainer, runs.Job{
+		Label: runs.Row{Run: "quickstart"},
+		Steps: int64(*steps),
+		Before: []runs.Evaluation{
+			runs.PixelProbe("raw pixels", train, test, probe),
+			runs.Calibrated(runs.LinearProbe("random encoder", train, test, probe)),
+		},
+		After: []runs.Evaluation{runs.LinearProbe("MV-MR encoder", train, test, probe)},
+		Report: func(r runs.Row) {
+			fmt.Fprintf(stdout, "linear probe on %-15s top-1 %.2f %%  (%.0f s)\n", r.Run+":", 100*r.Top1, r.Seconds)
+		},
+		Dir: *out, FigureTitle: fmt.Sprintf("MV-MR on MNIST: loss components (%d steps)", *steps), Log: stdout,
+		Checkpoint: filepath.Join(*out, "checkpoint.mvmr"),
+	})
+	if err != nil {
 		return err
 	}
-	result.TrainSeconds = time.Since(trainStart).Seconds()
+	pixels, random, trained := done.Rows[0], done.Rows[1], done.Rows[2]
+	result := quickstartResult{Config: config, Backend: mvmr.BackendConfig(), Steps: *steps, Probe: probe,
+		TrainSeconds: trained.TrainSeconds, DataWaitSecs: trainer.DataWait().Seconds()}
 	result.StepsPerSecond = float64(*steps) / result.TrainSeconds
-	result.DataWaitSecs = trainer.DataWait().Seconds()
-	trained, err := trainer.ProbeEncoder("MV-MR encoder", train, test, probe)
-	if err != nil {
-		return err
-	}
-	report(trained)
-
-	figure, err := plotting.LossComponents(trainer.History(), plotting.LossComponentsOptions{
-		Title: fmt.Sprintf("MV-MR on MNIST: loss components (%d steps)", *steps)})
-	if err != nil {
-		return err
-	}
-	figures, err := plotting.SaveAll(figure, filepath.Join(*out, "loss_components"), "png", "svg")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(filepath.Join(*out, "history.csv"), trainer.History().WriteCSV); err != nil {
-		return err
-	}
-	if err := trainer.Save(filepath.Join(*out, "checkpoint.mvmr")); err != nil {
-		return err
+	for _, r := range done.Rows {
+		result.Probes = append(result.Probes, probeEvaluation(r))
 	}
 	result.TotalSeconds = time.Since(start).Seconds()
 	resultJSON, err := json.MarshalIndent(result, "", "  ")
@@ -135,8 +114,8 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "features\tdim\ttop-1 %\ttop-5 %\t")
-	for _, p := range result.Probes {
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t\n", p.Name, p.Dim, 100*p.Top1, 100*p.Top5)
+	for _, r := range done.Rows {
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t\n", r.Run, r.Dim(), 100*r.Top1, 100*r.Top5)
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "\nMV-MR over random encoder: %+.2f points; over raw pixels: %+.2f points\n",
@@ -144,6 +123,11 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "training: %d steps in %s (%.2f steps/s, %s waiting for data); total %s\n", *steps,
 		time.Duration(result.TrainSeconds*float64(time.Second)).Round(time.Second), result.StepsPerSecond,
 		trainer.DataWait().Round(time.Millisecond), time.Since(start).Round(time.Second))
-	fmt.Fprintf(stdout, "wrote %s, %s/{history.csv,results.json,checkpoint.mvmr}\n", strings.Join(figures, ", "), *out)
+	fmt.Fprintf(stdout, "wrote %s, %s/{history.csv,results.json,checkpoint.mvmr}\n", strings.Join(done.Figures, ", "), *out)
 	return nil
+}
+
+// probeEvaluation is a linear-probe row as results.json lists it (mvmr.ProbeEvaluation's keys).
+func probeEvaluation(r runs.Row) mvmr.ProbeEvaluation {
+	return mvmr.ProbeEvaluation{Name: r.Run, Dim: r.Dim(), Top1: r.Top1, Top5: r.Top5, TrainTop1: r.Metrics["train_top1"], Seconds: r.Seconds}
 }
