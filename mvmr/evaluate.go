@@ -10,7 +10,8 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/tsne"
 )
 
-// Protocols lists the evaluation protocols Evaluate runs, in the order `mvmr eval` documents them.
+// Protocols lists the evaluation protocols Evaluate runs (each a line of protocolRunners), in the
+// order `mvmr eval` documents them.
 var Protocols = []string{ProtocolLinear, ProtocolKNN, ProtocolSemi1, ProtocolSemi10, ProtocolTSNE}
 
 // TrustworthinessK is the neighbourhood size of the t-SNE trustworthiness score.
@@ -52,6 +53,19 @@ type TSNEEmbedding struct {
 	KL, Trustworthiness float64
 }
 
+// protocolRunners is the table of the protocols Evaluate runs, one line each, as GoMLX's
+// KnownOptimizers; Protocols lists the same names in the order `mvmr eval` documents them.
+var protocolRunners = map[string]func(*evaluation) ([]Result, *TSNEEmbedding, error){
+	ProtocolLinear: (*evaluation).linear,
+	ProtocolKNN:    (*evaluation).knn,
+	ProtocolSemi1:  (*evaluation).semi,
+	ProtocolSemi10: (*evaluation).semi,
+	ProtocolTSNE:   (*evaluation).tsne,
+}
+
+// semiFractions are the labelled fractions of the semi-supervised protocols.
+var semiFractions = map[string]float64{ProtocolSemi1: 0.01, ProtocolSemi10: 0.1}
+
 // Evaluate runs one protocol on the trainer's encoder, with the trainer's training set as the
 // labelled training data and test as the test data, and returns its results (kNN gives one per k).
 // The t-SNE map is returned too for ProtocolTSNE (nil otherwise).
@@ -64,114 +78,159 @@ func (t *Trainer) Evaluate(protocol string, test *datasets.Dataset, opts EvalOpt
 	if opts.Features != "h" && opts.Features != "z" {
 		return nil, nil, fmt.Errorf("mvmr: features %q; expected \"h\" or \"z\"", opts.Features)
 	}
-	base := Result{Protocol: protocol, Features: opts.Features, Dataset: datasetFamily(train.Name), TrainSplit: train.Name,
-		TestSplit: test.Name, Checkpoint: opts.Checkpoint, Step: t.Step(), TrainSeed: t.config.Seed, EvalSeed: opts.Seed}
-	features := func(data *datasets.Dataset) (Features, error) {
-		f, dim, err := t.Features(data)
-		if opts.Features == "z" {
-			f, dim, err = t.Embeddings(data)
-		}
-		if err != nil {
-			return Features{}, err
-		}
-		return Features{Data: f, N: data.Len(), Dim: dim, Labels: data.Labels, NumClasses: data.NumClasses}, nil
-	}
-	progress := func(format string, args ...any) {
-		if opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, format+"\n", args...)
-		}
-	}
-	switch protocol {
-	case ProtocolLinear, ProtocolKNN:
-		progress("%s: encoding %s (%d) and %s (%d) images", protocol, train.Name, train.Len(), test.Name, test.Len())
-		trainF, err := features(train)
-		if err != nil {
-			return nil, nil, err
-		}
-		testF, err := features(test)
-		if err != nil {
-			return nil, nil, err
-		}
-		if protocol == ProtocolLinear {
-			probe := opts.Probe
-			probe.Seed = opts.Seed
-			probe.Progress = opts.Progress
-			progress("linear: fitting logistic regression on %d × %d features (%d epochs)", trainF.N, trainF.Dim, probe.Epochs)
-			r, err := LinearProbe(t.backend, trainF, testF, probe)
-			if err != nil {
-				return nil, nil, err
-			}
-			base.Top1, base.Top5 = r.Top1, r.Top5
-			base.Metrics = map[string]float64{"train_top1": r.TrainTop1, "dim": float64(trainF.Dim)}
-			base.Stamp(start)
-			return []Result{base}, nil, nil
-		}
-		rs, err := KNN(t.backend, trainF, testF, opts.KNN, opts.Progress)
-		if err != nil {
-			return nil, nil, err
-		}
-		var out []Result
-		for _, r := range rs {
-			res := base
-			res.Variant = fmt.Sprintf("k=%d", r.K)
-			res.Top1, res.Top5 = r.Top1, r.Top5
-			res.Metrics = map[string]float64{"temperature": opts.KNN.Temperature, "dim": float64(trainF.Dim)}
-			res.Stamp(start)
-			out = append(out, res)
-		}
-		return out, nil, nil
-	case ProtocolSemi1, ProtocolSemi10:
-		semi := opts.Semi
-		semi.Fraction = map[string]float64{ProtocolSemi1: 0.01, ProtocolSemi10: 0.1}[protocol]
-		semi.Seed = opts.Seed
-		r, err := t.FineTune(test, semi, opts.Progress)
-		if err != nil {
-			return nil, nil, err
-		}
-		base.Features = "h"
-		base.Variant = string(semi.Sampling)
-		base.Top1, base.Top5 = r.Top1, r.Top5
-		base.Metrics = map[string]float64{"label_fraction": semi.Fraction, "labelled": float64(r.Labelled),
-			"steps": float64(semi.Steps), "final_loss": r.FinalLoss}
-		base.Stamp(start)
-		return []Result{base}, nil, nil
-	case ProtocolTSNE:
-		n := min(opts.TSNEPoints, test.Len())
-		if n < 3*TrustworthinessK {
-			return nil, nil, fmt.Errorf("mvmr: t-SNE of %d points; expected at least %d", n, 3*TrustworthinessK)
-		}
-		subset := test.Subset(n)
-		progress("tsne: encoding %d %s images", n, test.Name)
-		f, err := features(subset)
-		if err != nil {
-			return nil, nil, err
-		}
-		x := make([]float64, len(f.Data))
-		for i, v := range f.Data {
-			x[i] = float64(v)
-		}
-		topt := opts.TSNE
-		topt.Seed = opts.Seed
-		if topt.Progress == nil {
-			topt.Progress = opts.Progress
-		}
-		r, err := tsne.Embed(x, n, f.Dim, topt)
-		if err != nil {
-			return nil, nil, fmt.Errorf("mvmr: t-SNE: %w", err)
-		}
-		progress("tsne: trustworthiness (k = %d) of %d points", TrustworthinessK, n)
-		trust, err := tsne.Trustworthiness(x, f.Dim, r.Y, r.Dims, n, TrustworthinessK)
-		if err != nil {
-			return nil, nil, fmt.Errorf("mvmr: t-SNE: %w", err)
-		}
-		emb := &TSNEEmbedding{Y: r.Y, N: n, Dims: r.Dims, Labels: subset.Labels, KL: r.KL, Trustworthiness: trust}
-		base.Metrics = map[string]float64{"kl": r.KL, "trustworthiness": trust, "points": float64(n),
-			"perplexity": topt.Perplexity, "theta": topt.Theta}
-		base.Stamp(start)
-		return []Result{base}, emb, nil
-	default:
+	run, ok := protocolRunners[protocol]
+	if !ok {
 		return nil, nil, fmt.Errorf("mvmr: protocol %q; expected one of %s", protocol, strings.Join(Protocols, ", "))
 	}
+	e := &evaluation{t: t, protocol: protocol, train: train, test: test, opts: opts, start: start,
+		base: Result{Protocol: protocol, Features: opts.Features, Dataset: datasetFamily(train.Name), TrainSplit: train.Name,
+			TestSplit: test.Name, Checkpoint: opts.Checkpoint, Step: t.Step(), TrainSeed: t.config.Seed, EvalSeed: opts.Seed}}
+	return run(e)
+}
+
+// evaluation is one call of Evaluate: the protocol, its data and options, and the result
+// fields every protocol shares.
+type evaluation struct {
+	t           *Trainer
+	protocol    string
+	train, test *datasets.Dataset
+	opts        EvalOptions
+	base        Result
+	start       time.Time
+}
+
+// features encodes data into the features opts.Features names (h or z).
+func (e *evaluation) features(data *datasets.Dataset) (Features, error) {
+	f, dim, err := e.t.Features(data)
+	if e.opts.Features == "z" {
+		f, dim, err = e.t.Embeddings(data)
+	}
+	if err != nil {
+		return Features{}, err
+	}
+	return Features{Data: f, N: data.Len(), Dim: dim, Labels: data.Labels, NumClasses: data.NumClasses}, nil
+}
+
+// progress writes one progress line to opts.Progress, if any.
+func (e *evaluation) progress(format string, args ...any) {
+	if e.opts.Progress != nil {
+		fmt.Fprintf(e.opts.Progress, format+"\n", args...)
+	}
+}
+
+// encodeTrainTest encodes the training and the test set, for the linear probe and the kNN.
+func (e *evaluation) encodeTrainTest() (trainF, testF Features, err error) {
+	e.progress("%s: encoding %s (%d) and %s (%d) images", e.protocol, e.train.Name, e.train.Len(), e.test.Name, e.test.Len())
+	if trainF, err = e.features(e.train); err != nil {
+		return Features{}, Features{}, err
+	}
+	if testF, err = e.features(e.test); err != nil {
+		return Features{}, Features{}, err
+	}
+	return trainF, testF, nil
+}
+
+// linear fits a logistic-regression probe on the training features (ProtocolLinear).
+func (e *evaluation) linear() ([]Result, *TSNEEmbedding, error) {
+	trainF, testF, err := e.encodeTrainTest()
+	if err != nil {
+		return nil, nil, err
+	}
+	probe := e.opts.Probe
+	probe.Seed = e.opts.Seed
+	probe.Progress = e.opts.Progress
+	e.progress("linear: fitting logistic regression on %d × %d features (%d epochs)", trainF.N, trainF.Dim, probe.Epochs)
+	r, err := LinearProbe(e.t.backend, trainF, testF, probe)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := e.base
+	res.Top1, res.Top5 = r.Top1, r.Top5
+	res.Metrics = map[string]float64{"train_top1": r.TrainTop1, "dim": float64(trainF.Dim)}
+	res.Stamp(e.start)
+	return []Result{res}, nil, nil
+}
+
+// knn classifies the test features by their weighted nearest training features, one result per k
+// (ProtocolKNN).
+func (e *evaluation) knn() ([]Result, *TSNEEmbedding, error) {
+	trainF, testF, err := e.encodeTrainTest()
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := KNN(e.t.backend, trainF, testF, e.opts.KNN, e.opts.Progress)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []Result
+	for _, r := range rs {
+		res := e.base
+		res.Variant = fmt.Sprintf("k=%d", r.K)
+		res.Top1, res.Top5 = r.Top1, r.Top5
+		res.Metrics = map[string]float64{"temperature": e.opts.KNN.Temperature, "dim": float64(trainF.Dim)}
+		res.Stamp(e.start)
+		out = append(out, res)
+	}
+	return out, nil, nil
+}
+
+// semi fine-tunes the encoder with a classifier on the protocol's fraction of labelled training
+// images (ProtocolSemi1, ProtocolSemi10); it always reports h.
+func (e *evaluation) semi() ([]Result, *TSNEEmbedding, error) {
+	semi := e.opts.Semi
+	semi.Fraction = semiFractions[e.protocol]
+	semi.Seed = e.opts.Seed
+	r, err := e.t.FineTune(e.test, semi, e.opts.Progress)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := e.base
+	res.Features = "h"
+	res.Variant = string(semi.Sampling)
+	res.Top1, res.Top5 = r.Top1, r.Top5
+	res.Metrics = map[string]float64{"label_fraction": semi.Fraction, "labelled": float64(r.Labelled),
+		"steps": float64(semi.Steps), "final_loss": r.FinalLoss}
+	res.Stamp(e.start)
+	return []Result{res}, nil, nil
+}
+
+// tsne maps the first TSNEPoints test images to 2-D and scores the map's trustworthiness
+// (ProtocolTSNE).
+func (e *evaluation) tsne() ([]Result, *TSNEEmbedding, error) {
+	n := min(e.opts.TSNEPoints, e.test.Len())
+	if n < 3*TrustworthinessK {
+		return nil, nil, fmt.Errorf("mvmr: t-SNE of %d points; expected at least %d", n, 3*TrustworthinessK)
+	}
+	subset := e.test.Subset(n)
+	e.progress("tsne: encoding %d %s images", n, e.test.Name)
+	f, err := e.features(subset)
+	if err != nil {
+		return nil, nil, err
+	}
+	x := make([]float64, len(f.Data))
+	for i, v := range f.Data {
+		x[i] = float64(v)
+	}
+	topt := e.opts.TSNE
+	topt.Seed = e.opts.Seed
+	if topt.Progress == nil {
+		topt.Progress = e.opts.Progress
+	}
+	r, err := tsne.Embed(x, n, f.Dim, topt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mvmr: t-SNE: %w", err)
+	}
+	e.progress("tsne: trustworthiness (k = %d) of %d points", TrustworthinessK, n)
+	trust, err := tsne.Trustworthiness(x, f.Dim, r.Y, r.Dims, n, TrustworthinessK)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mvmr: t-SNE: %w", err)
+	}
+	emb := &TSNEEmbedding{Y: r.Y, N: n, Dims: r.Dims, Labels: subset.Labels, KL: r.KL, Trustworthiness: trust}
+	res := e.base
+	res.Metrics = map[string]float64{"kl": r.KL, "trustworthiness": trust, "points": float64(n),
+		"perplexity": topt.Perplexity, "theta": topt.Theta}
+	res.Stamp(e.start)
+	return []Result{res}, emb, nil
 }
 
 // datasetFamily is the data set's name without its split ("mnist/train" → "mnist").

@@ -113,165 +113,225 @@ func Finished(dir string) bool {
 // turns NaN or Inf stops it with the step and the term named (an *mvmr.NonFiniteLossError),
 // keeping the last good checkpoint.
 func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome, error) {
-	logw := opts.Log
-	if logw == nil {
-		logw = io.Discard
+	r := &runFolder{dir: dir, config: config, opts: opts, logw: opts.Log}
+	if r.logw == nil {
+		r.logw = io.Discard
 	}
-	if opts.RunID == "" {
-		opts.RunID = filepath.Base(dir)
+	if r.opts.RunID == "" {
+		r.opts.RunID = filepath.Base(dir)
 	}
 	if err := config.Validate(); err != nil {
 		return nil, err
 	}
 	if Finished(dir) {
-		if !sameFinishedConfig(filepath.Join(dir, FileConfig), config) {
-			return nil, fmt.Errorf("runs: %s holds a finished run of another config (%s differs); choose another folder", dir, FileConfig)
-		}
-		rows, err := ReadRows(filepath.Join(dir, FileResults))
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(logw, "%s: finished already, skipped\n", dir)
-		return &Outcome{Rows: rows, Skipped: true}, nil
+		return r.skipFinished()
 	}
-	data, err := OpenData(config.Dataset)
-	if err != nil {
+	if err := r.prepare(); err != nil {
 		return nil, err
 	}
-	train := data.SSL
-	resolved, err := config.Resolve(train)
+	trainer, resumed, err := r.openTrainer()
 	if err != nil {
 		return nil, err
-	}
-	total := config.TotalSteps(train.Len()) // batches; the optimizer counts updates
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("runs: creating the run folder: %w", err)
-	}
-
-	var trainer *mvmr.Trainer
-	outcome := &Outcome{}
-	if hasCheckpoint(dir) {
-		if !opts.Resume {
-			return nil, fmt.Errorf("runs: %s holds the checkpoint of an unfinished run: %w", dir, ErrNeedsResume)
-		}
-		var warning string
-		trainer, warning, err = loadCheckpoint(dir, train)
-		if err != nil {
-			return nil, err
-		}
-		if warning != "" {
-			fmt.Fprintf(logw, "warning: %s\n", warning)
-		}
-		if err := sameConfig(trainer.Config(), resolved); err != nil {
-			trainer.Close()
-			return nil, fmt.Errorf("runs: %s: %w; resume with the config the run started with", dir, err)
-		}
-		outcome.Resumed = trainer.Step()
-		fmt.Fprintf(logw, "resuming %s at step %d of %d\n", dir, trainer.Step(), total)
-	} else {
-		if trainer, err = mvmr.NewTrainer(resolved, train); err != nil {
-			return nil, err
-		}
 	}
 	defer trainer.Close()
-	if err := addMonitors(trainer, data, config, logw); err != nil {
+	if err := addMonitors(trainer, r.data, config, r.logw); err != nil {
 		return nil, err
 	}
+	if err := r.writeStart(trainer.Step()); err != nil {
+		return nil, err
+	}
+	r.checkpointWhileTraining(trainer)
+	fmt.Fprintf(r.logw, "run %s: %s, %d steps of %d, representations %s (%s), encoder %s %v → %s\n", dir, r.data.SSL.Name, r.total,
+		config.BatchSize, config.Representations.Label(), config.L3Mode, config.Encoder.Type, config.Encoder.Channels, config.Encoder.OutDim)
+	done, err := Execute(ctx, trainer, r.job(trainer))
+	if err != nil {
+		return nil, r.stopped(trainer, err)
+	}
+	if err := r.finish(trainer, done.Rows); err != nil {
+		return nil, err
+	}
+	return &Outcome{Rows: done.Rows, Resumed: resumed}, nil
+}
 
-	configYAML, err := config.YAML()
+// runFolder is one Run: its config and options, and what the steps of Run find out on the way
+// (the data, the resolved config, the length of the run and the status last written).
+type runFolder struct {
+	dir    string
+	config Config
+	opts   Options
+	logw   io.Writer
+
+	data     Data
+	resolved mvmr.Config
+	total    int64 // batches; the optimizer counts updates
+	status   Status
+}
+
+// skipFinished returns the rows of the finished run in the folder, when it ran this config.
+func (r *runFolder) skipFinished() (*Outcome, error) {
+	if !sameFinishedConfig(filepath.Join(r.dir, FileConfig), r.config) {
+		return nil, fmt.Errorf("runs: %s holds a finished run of another config (%s differs); choose another folder", r.dir, FileConfig)
+	}
+	rows, err := ReadRows(filepath.Join(r.dir, FileResults))
 	if err != nil {
 		return nil, err
 	}
-	if err := atomicfile.WriteBytes(filepath.Join(dir, FileConfig), configYAML); err != nil {
-		return nil, err
-	}
-	if err := atomicfile.WriteJSON(filepath.Join(dir, FileResolved), resolved); err != nil {
-		return nil, err
-	}
-	status := Status{State: StateRunning, Step: trainer.Step(), TotalSteps: total, Updated: time.Now().UTC()}
-	if err := atomicfile.WriteJSON(filepath.Join(dir, FileStatus), status); err != nil {
-		return nil, err
-	}
-	setStatus := func(state string, step int64, cause error) error {
-		status.State, status.Step, status.Updated = state, step, time.Now().UTC()
-		status.Error = ""
-		if cause != nil {
-			status.Error = cause.Error()
-		}
-		return atomicfile.WriteJSON(filepath.Join(dir, FileStatus), status)
-	}
+	fmt.Fprintf(r.logw, "%s: finished already, skipped\n", r.dir)
+	return &Outcome{Rows: rows, Skipped: true}, nil
+}
 
-	trainer.Progress = opts.Progress
-	if opts.ProgressEvery > 0 {
-		trainer.ProgressEvery = opts.ProgressEvery
+// prepare opens the config's data, resolves the config on its training split, counts the run's
+// steps and creates the run folder.
+func (r *runFolder) prepare() error {
+	var err error
+	if r.data, err = OpenData(r.config.Dataset); err != nil {
+		return err
+	}
+	if r.resolved, err = r.config.Resolve(r.data.SSL); err != nil {
+		return err
+	}
+	r.total = r.config.TotalSteps(r.data.SSL.Len())
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return fmt.Errorf("runs: creating the run folder: %w", err)
+	}
+	return nil
+}
+
+// openTrainer resumes the run from the folder's checkpoint (with Options.Resume, and the config
+// the run started with) or starts a fresh one; resumed is the step it continues from.
+func (r *runFolder) openTrainer() (trainer *mvmr.Trainer, resumed int64, err error) {
+	train := r.data.SSL
+	if !hasCheckpoint(r.dir) {
+		trainer, err = mvmr.NewTrainer(r.resolved, train)
+		return trainer, 0, err
+	}
+	if !r.opts.Resume {
+		return nil, 0, fmt.Errorf("runs: %s holds the checkpoint of an unfinished run: %w", r.dir, ErrNeedsResume)
+	}
+	trainer, warning, err := loadCheckpoint(r.dir, train)
+	if err != nil {
+		return nil, 0, err
+	}
+	if warning != "" {
+		fmt.Fprintf(r.logw, "warning: %s\n", warning)
+	}
+	if err := sameConfig(trainer.Config(), r.resolved); err != nil {
+		trainer.Close()
+		return nil, 0, fmt.Errorf("runs: %s: %w; resume with the config the run started with", r.dir, err)
+	}
+	fmt.Fprintf(r.logw, "resuming %s at step %d of %d\n", r.dir, trainer.Step(), r.total)
+	return trainer, trainer.Step(), nil
+}
+
+// writeStart writes the run's config (as given and resolved) and its status, running at step.
+func (r *runFolder) writeStart(step int64) error {
+	configYAML, err := r.config.YAML()
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(r.dir, FileConfig), configYAML); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteJSON(filepath.Join(r.dir, FileResolved), r.resolved); err != nil {
+		return err
+	}
+	r.status = Status{State: StateRunning, Step: step, TotalSteps: r.total, Updated: time.Now().UTC()}
+	return atomicfile.WriteJSON(filepath.Join(r.dir, FileStatus), r.status)
+}
+
+// setStatus writes the folder's status: state at step, with the cause of a failure.
+func (r *runFolder) setStatus(state string, step int64, cause error) error {
+	r.status.State, r.status.Step, r.status.Updated = state, step, time.Now().UTC()
+	r.status.Error = ""
+	if cause != nil {
+		r.status.Error = cause.Error()
+	}
+	return atomicfile.WriteJSON(filepath.Join(r.dir, FileStatus), r.status)
+}
+
+// checkpointWhileTraining sends the trainer's progress to Options.Progress and saves a
+// checkpoint (and the status) every config.CheckpointEvery steps and at the last step.
+func (r *runFolder) checkpointWhileTraining(trainer *mvmr.Trainer) {
+	trainer.Progress = r.opts.Progress
+	if r.opts.ProgressEvery > 0 {
+		trainer.ProgressEvery = r.opts.ProgressEvery
 	}
 	trainer.AfterStep = func(step int64) error {
-		if step%config.CheckpointEvery != 0 && step != total {
+		if step%r.config.CheckpointEvery != 0 && step != r.total {
 			return nil
 		}
-		if err := saveCheckpoint(trainer, dir); err != nil {
+		if err := saveCheckpoint(trainer, r.dir); err != nil {
 			return err
 		}
-		return setStatus(StateRunning, step, nil)
+		return r.setStatus(StateRunning, step, nil)
 	}
-	fmt.Fprintf(logw, "run %s: %s, %d steps of %d, representations %s (%s), encoder %s %v → %s\n", dir, train.Name, total,
-		config.BatchSize, config.Representations.Label(), config.L3Mode, config.Encoder.Type, config.Encoder.Channels, config.Encoder.OutDim)
-	done, err := Execute(ctx, trainer, Job{
+}
+
+// job is the run as Execute runs it: train to the last step, evaluate the config's protocols,
+// record the history and the loss-components figure in the folder.
+func (r *runFolder) job(trainer *mvmr.Trainer) Job {
+	config, opts := r.config, r.opts
+	return Job{
 		Label: Row{Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Representations: config.Representations.Label(), L3Mode: config.L3Mode},
-		Steps: total,
-		After: []Evaluation{func(trainer *mvmr.Trainer) ([]Row, error) { return evaluate(trainer, dir, data, config, logw) }},
-		Dir:   dir, FigureTitle: fmt.Sprintf("%s: loss components", opts.RunID), FigureNames: trainer.ComponentNames(),
-		Report: func(r Row) {
-			fmt.Fprintf(logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, r.ProtocolLabel(), 100*r.Top1, 100*r.Top5)
+		Steps: r.total,
+		After: []Evaluation{func(trainer *mvmr.Trainer) ([]Row, error) { return evaluate(trainer, r.dir, r.data, config, r.logw) }},
+		Dir:   r.dir, FigureTitle: fmt.Sprintf("%s: loss components", opts.RunID), FigureNames: trainer.ComponentNames(),
+		Report: func(row Row) {
+			fmt.Fprintf(r.logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, row.ProtocolLabel(), 100*row.Top1, 100*row.Top5)
 		},
-		Log: logw,
-	})
+		Log: r.logw,
+	}
+}
+
+// stopped records how a run that Execute stopped with err (not nil) ended, and returns Run's
+// error: an interrupted run saves where it stands (an *InterruptedError), a failed one keeps its
+// last good checkpoint and says so in its status; an error recording the run is returned as is.
+func (r *runFolder) stopped(trainer *mvmr.Trainer, err error) error {
 	var nonFinite *mvmr.NonFiniteLossError
 	var stage *StageError
-	if err != nil && !errors.As(err, &stage) {
+	if !errors.As(err, &stage) {
 		stage = &StageError{StageTrain, err}
 	}
 	switch {
-	case err == nil:
 	case stage.Stage == StageRecord:
-		return nil, err
+		return err
 	case stage.Stage == StageEvaluate:
-		_ = setStatus(StateFailed, trainer.Step(), err)
-		return nil, fmt.Errorf("runs: %s: %w", dir, stage.Err)
+		_ = r.setStatus(StateFailed, trainer.Step(), err)
+		return fmt.Errorf("runs: %s: %w", r.dir, stage.Err)
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		// The step in flight finished: save where the run stands.
 		step := trainer.Step()
-		if status.Step != step || !hasCheckpoint(dir) { // not saved by AfterStep already
-			if saveErr := saveCheckpoint(trainer, dir); saveErr != nil {
-				return nil, errors.Join(err, saveErr)
+		if r.status.Step != step || !hasCheckpoint(r.dir) { // not saved by AfterStep already
+			if saveErr := saveCheckpoint(trainer, r.dir); saveErr != nil {
+				return errors.Join(err, saveErr)
 			}
 		}
-		if err := setStatus(StateInterrupted, step, nil); err != nil {
-			return nil, err
+		if err := r.setStatus(StateInterrupted, step, nil); err != nil {
+			return err
 		}
-		return nil, &InterruptedError{Dir: dir, Step: step}
+		return &InterruptedError{Dir: r.dir, Step: step}
 	case errors.As(err, &nonFinite):
 		// The bad step was not applied and no checkpoint is written: the last good one stays.
-		last, _ := ReadStatus(dir)
-		_ = setStatus(StateFailed, last.Step, stage.Err)
-		return nil, fmt.Errorf("runs: %s: %w (the last good checkpoint, step %d, is kept)", dir, stage.Err, last.Step)
+		last, _ := ReadStatus(r.dir)
+		_ = r.setStatus(StateFailed, last.Step, stage.Err)
+		return fmt.Errorf("runs: %s: %w (the last good checkpoint, step %d, is kept)", r.dir, stage.Err, last.Step)
 	default:
-		last, _ := ReadStatus(dir)
-		_ = setStatus(StateFailed, last.Step, stage.Err)
-		return nil, stage.Err
+		last, _ := ReadStatus(r.dir)
+		_ = r.setStatus(StateFailed, last.Step, stage.Err)
+		return stage.Err
 	}
-	outcome.Rows = done.Rows
+}
+
+// finish writes the run's result rows and marks it done.
+func (r *runFolder) finish(trainer *mvmr.Trainer, rows []Row) error {
 	var buf bytes.Buffer
-	if err := writeRows(&buf, outcome.Rows); err != nil {
-		return nil, err
+	if err := writeRows(&buf, rows); err != nil {
+		return err
 	}
-	if err := atomicfile.WriteBytes(filepath.Join(dir, FileResults), buf.Bytes()); err != nil {
-		return nil, err
+	if err := atomicfile.WriteBytes(filepath.Join(r.dir, FileResults), buf.Bytes()); err != nil {
+		return err
 	}
-	if err := setStatus(StateDone, trainer.Step(), nil); err != nil {
-		return nil, err
-	}
-	return outcome, nil
+	return r.setStatus(StateDone, trainer.Step(), nil)
 }
 
 // evaluate runs the config's protocols with mvmr's Trainer.Evaluate, fitting on data.Train and
@@ -304,7 +364,6 @@ func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw 
 	return out, nil
 }
 
-// sameConfig reports how a checkpoint's config differs from the one asked for, key by key.
 // sameFinishedConfig reports whether the config.yaml at path describes config: it is read with
 // this version's loader, so a file written before a key existed (its default then applies)
 // still matches, and compared in full.
@@ -321,6 +380,7 @@ func sameFinishedConfig(path string, config Config) bool {
 	return err == nil && bytes.Equal(have, want)
 }
 
+// sameConfig reports how a checkpoint's config differs from the one asked for, key by key.
 func sameConfig(saved, want mvmr.Config) error {
 	var a, b any
 	for _, x := range []struct {

@@ -16,6 +16,7 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
@@ -36,13 +37,63 @@ type distillDemoResult struct {
 
 func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
+	f, err := parseDistillDemoFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	train, test, err := datasets.LoadMNISTTrainTest()
+	if err != nil {
+		return err
+	}
+	if f.knnOnly {
+		return distillKNNOnly(f.out, f.results, train, test, stdout)
+	}
+	d := &distillDemo{distillDemoFlags: f, train: train, test: test, probe: mvmr.DefaultProbeConfig(), stdout: stdout,
+		result: distillDemoResult{Backend: mvmr.BackendConfig(), Seed: f.seed, Steps: f.steps}}
+	d.probe.Seed = f.seed
+
+	teacherPath, npyPath, err := d.teacher()
+	if err != nil {
+		return err
+	}
+	if err := d.distilledStudents(teacherPath, npyPath); err != nil {
+		return err
+	}
+	if err := d.scratchStudent(); err != nil {
+		return err
+	}
+	d.result.TotalSeconds = time.Since(start).Seconds()
+
+	if err := writeDistillResults(f.results, d.result); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	writeDistillTable(stdout, d.result.Rows)
+	fmt.Fprintf(stdout, "checkpoint vs npy teacher features: max |difference| %.3g; total %s; wrote %s.{csv,json}\n",
+		d.result.TeacherFeatureMaxDiff, time.Since(start).Round(time.Second), f.results)
+	return nil
+}
+
+// distillDemoFlags are distill-demo's settings, from its command line.
+type distillDemoFlags struct {
+	steps          int
+	seed           int64
+	student        string // the -student spec, as given
+	studentEncoder nn.EncoderConfig
+	out, results   string
+	knnOnly        bool
+}
+
+// parseDistillDemoFlags reads and checks distill-demo's command line.
+func parseDistillDemoFlags(args []string, stderr io.Writer) (distillDemoFlags, error) {
+	var f distillDemoFlags
 	fs := flag.NewFlagSet("distill-demo", flag.ContinueOnError)
-	steps := fs.Int("steps", mvmr.QuickstartSteps, "training steps of each model (teacher, distilled students, scratch student)")
-	seed := fs.Int64("seed", 1, "seed of every run and probe")
-	student := fs.String("student", mvmr.DistillStudentSpec, "student encoder CHANNELS/PROJECTOR")
-	out := fs.String("out", "mvmr-distill-demo", "folder for the teacher checkpoint, its embeddings (.npy) and the students' checkpoints")
-	results := fs.String("results", filepath.Join("notebooks", "data", "distillation"), "results table path without extension (.csv and .json are written)")
-	knnOnly := fs.Bool("knn-only", false, "only (re)compute the kNN accuracies of the models a finished run saved in -out, updating -results")
+	fs.IntVar(&f.steps, "steps", mvmr.QuickstartSteps, "training steps of each model (teacher, distilled students, scratch student)")
+	fs.Int64Var(&f.seed, "seed", 1, "seed of every run and probe")
+	fs.StringVar(&f.student, "student", mvmr.DistillStudentSpec, "student encoder CHANNELS/PROJECTOR")
+	fs.StringVar(&f.out, "out", "mvmr-distill-demo", "folder for the teacher checkpoint, its embeddings (.npy) and the students' checkpoints")
+	fs.StringVar(&f.results, "results", filepath.Join("notebooks", "data", "distillation"), "results table path without extension (.csv and .json are written)")
+	fs.BoolVar(&f.knnOnly, "knn-only", false, "only (re)compute the kNN accuracies of the models a finished run saved in -out, updating -results")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: mvmr distill-demo [flags]\n\nOn the embedded MNIST: trains a teacher (the quickstart encoder), saves it and its h embeddings, distils it\n"+
 			"into a small student from the checkpoint and from the .npy table, trains the same student with MV-MR alone,\n"+
@@ -50,108 +101,112 @@ func runDistillDemo(args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
+		return f, err
 	}
-	if fs.NArg() > 0 || *steps < 1 {
-		return badInput("expected no arguments and -steps >= 1")
+	if fs.NArg() > 0 || f.steps < 1 {
+		return f, badInput("expected no arguments and -steps >= 1")
 	}
-	studentEncoder, err := mvmr.ParseStudentSpec(*student)
-	if err != nil {
-		return usageError{fmt.Errorf("-student: %w", err)}
+	var err error
+	if f.studentEncoder, err = mvmr.ParseStudentSpec(f.student); err != nil {
+		return f, usageError{fmt.Errorf("-student: %w", err)}
 	}
-	train, test, err := datasets.LoadMNISTTrainTest()
-	if err != nil {
-		return err
-	}
-	if *knnOnly {
-		return distillKNNOnly(*out, *results, train, test, stdout)
-	}
-	probe := mvmr.DefaultProbeConfig()
-	probe.Seed = *seed
-	result := distillDemoResult{Backend: mvmr.BackendConfig(), Seed: *seed, Steps: *steps}
+	return f, nil
+}
 
-	// run trains one model, saves it, probes it (linear, kNN) and adds its rows.
-	run := func(name, encoderSpec, teacher string, config mvmr.Config) (*mvmr.Trainer, error) {
-		config.Seed = *seed
-		fmt.Fprintf(stdout, "\n== %s (%s, teacher %s)\n", name, encoderSpec, teacher)
-		trainer, err := mvmr.NewTrainer(config, train)
-		if err != nil {
-			return nil, err
-		}
-		trainer.Progress = stdout
-		done, err := runs.Execute(context.Background(), trainer, runs.Job{
-			Label: runs.Row{Run: name, Encoder: encoderSpec, Teacher: teacher}, Steps: int64(*steps), CountParams: true,
-			Checkpoint: filepath.Join(*out, name+".mvmr"),
-			After:      []runs.Evaluation{runs.LinearProbe(name, train, test, probe), runs.KNN(test)},
-		})
-		if err != nil {
-			trainer.Close()
-			return nil, err
-		}
-		result.Rows = append(result.Rows, done.Rows...)
-		r := done.Rows[0]
-		knn20, _ := runs.RunRows(done.Rows).Top1(mvmr.ProtocolKNN + " k=20")
-		fmt.Fprintf(stdout, "%s: %d parameters (%d backbone), linear probe top-1 %.2f %%, kNN k=20 %.2f %% (%.0f s training)\n",
-			name, r.TotalParams, r.BackboneParams, 100*r.Top1, 100*knn20, r.TrainSeconds)
-		return trainer, nil
-	}
+// distillDemo is one distill-demo: its settings, data and probe, and the result its models add to.
+type distillDemo struct {
+	distillDemoFlags
+	train, test *datasets.Dataset
+	probe       mvmr.ProbeConfig
+	result      distillDemoResult
+	stdout      io.Writer
+}
 
-	teacherConfig := mvmr.QuickstartConfig(int64(*steps))
+// run trains one model, saves it, probes it (linear, kNN) and adds its rows; the caller closes
+// the trainer it returns.
+func (d *distillDemo) run(name, encoderSpec, teacher string, config mvmr.Config) (*mvmr.Trainer, error) {
+	config.Seed = d.seed
+	fmt.Fprintf(d.stdout, "\n== %s (%s, teacher %s)\n", name, encoderSpec, teacher)
+	trainer, err := mvmr.NewTrainer(config, d.train)
+	if err != nil {
+		return nil, err
+	}
+	trainer.Progress = d.stdout
+	done, err := runs.Execute(context.Background(), trainer, runs.Job{
+		Label: runs.Row{Run: name, Encoder: encoderSpec, Teacher: teacher}, Steps: int64(d.steps), CountParams: true,
+		Checkpoint: filepath.Join(d.out, name+".mvmr"),
+		After:      []runs.Evaluation{runs.LinearProbe(name, d.train, d.test, d.probe), runs.KNN(d.test)},
+	})
+	if err != nil {
+		trainer.Close()
+		return nil, err
+	}
+	d.result.Rows = append(d.result.Rows, done.Rows...)
+	r := done.Rows[0]
+	knn20, _ := runs.RunRows(done.Rows).Top1(mvmr.ProtocolKNN + " k=20")
+	fmt.Fprintf(d.stdout, "%s: %d parameters (%d backbone), linear probe top-1 %.2f %%, kNN k=20 %.2f %% (%.0f s training)\n",
+		name, r.TotalParams, r.BackboneParams, 100*r.Top1, 100*knn20, r.TrainSeconds)
+	return trainer, nil
+}
+
+// teacher trains the teacher (the quickstart model) and writes its h of the training images as
+// a .npy table; it returns the teacher's checkpoint and that table.
+func (d *distillDemo) teacher() (teacherPath, npyPath string, err error) {
+	teacherConfig := mvmr.QuickstartConfig(int64(d.steps))
 	teacherSpec := fmt.Sprintf("%s/%s", joinInts(teacherConfig.Encoder.Channels), teacherConfig.Encoder.Projector)
-	teacher, err := run("teacher", teacherSpec, "none (MV-MR)", teacherConfig)
+	teacher, err := d.run("teacher", teacherSpec, "none (MV-MR)", teacherConfig)
 	if err != nil {
-		return err
+		return "", "", err
 	}
-	teacherPath := filepath.Join(*out, "teacher.mvmr")
-	h, dim, err := teacher.Features(train)
+	teacherPath = filepath.Join(d.out, "teacher.mvmr")
+	h, dim, err := teacher.Features(d.train)
 	teacher.Close()
 	if err != nil {
-		return err
+		return "", "", err
 	}
-	npyPath := filepath.Join(*out, "teacher_h.npy")
+	npyPath = filepath.Join(d.out, "teacher_h.npy")
 	err = atomicfile.Write(npyPath, func(w io.Writer) error {
 		data := make([]float64, len(h))
 		for i, v := range h {
 			data[i] = float64(v)
 		}
-		return npy.Write(w, data, train.Len(), dim, false)
+		return npy.Write(w, data, d.train.Len(), dim, false)
 	})
 	if err != nil {
-		return err
+		return "", "", err
 	}
-	fmt.Fprintf(stdout, "wrote the teacher's h of %d training images (%d-d) to %s\n", train.Len(), dim, npyPath)
+	fmt.Fprintf(d.stdout, "wrote the teacher's h of %d training images (%d-d) to %s\n", d.train.Len(), dim, npyPath)
+	return teacherPath, npyPath, nil
+}
 
-	fromCheckpoint, err := run("student distilled (checkpoint teacher)", *student, "checkpoint:"+teacherPath,
-		mvmr.DistillConfig(studentEncoder, mvmr.TeacherTerm(mvmr.TeacherCheckpoint, teacherPath, nil), int64(*steps)))
+// distilledStudents distils the teacher into the student from its checkpoint and from its .npy
+// table, and compares the teacher features the two trained on.
+func (d *distillDemo) distilledStudents(teacherPath, npyPath string) error {
+	fromCheckpoint, err := d.run("student distilled (checkpoint teacher)", d.student, "checkpoint:"+teacherPath,
+		mvmr.DistillConfig(d.studentEncoder, mvmr.TeacherTerm(mvmr.TeacherCheckpoint, teacherPath, nil), int64(d.steps)))
 	if err != nil {
 		return err
 	}
 	fromCheckpoint.Close()
-	fromNPY, err := run("student distilled (npy teacher)", *student, "npy:"+npyPath,
-		mvmr.DistillConfig(studentEncoder, mvmr.TeacherTerm(mvmr.TeacherNPY, npyPath, nil), int64(*steps)))
+	fromNPY, err := d.run("student distilled (npy teacher)", d.student, "npy:"+npyPath,
+		mvmr.DistillConfig(d.studentEncoder, mvmr.TeacherTerm(mvmr.TeacherNPY, npyPath, nil), int64(d.steps)))
 	if err != nil {
 		return err
 	}
 	fromNPY.Close()
-	if result.TeacherFeatureMaxDiff, err = teacherFeatureDiff(fromCheckpoint, fromNPY, train); err != nil {
-		return err
-	}
-	scratchConfig := mvmr.QuickstartConfig(int64(*steps))
-	scratchConfig.Encoder = studentEncoder
-	scratch, err := run("student alone (MV-MR)", *student, "none (MV-MR)", scratchConfig)
+	d.result.TeacherFeatureMaxDiff, err = teacherFeatureDiff(fromCheckpoint, fromNPY, d.train)
+	return err
+}
+
+// scratchStudent trains the student with MV-MR alone (the quickstart config with its encoder).
+func (d *distillDemo) scratchStudent() error {
+	scratchConfig := mvmr.QuickstartConfig(int64(d.steps))
+	scratchConfig.Encoder = d.studentEncoder
+	scratch, err := d.run("student alone (MV-MR)", d.student, "none (MV-MR)", scratchConfig)
 	if err != nil {
 		return err
 	}
 	scratch.Close()
-	result.TotalSeconds = time.Since(start).Seconds()
-
-	if err := writeDistillResults(*results, result); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout)
-	writeDistillTable(stdout, result.Rows)
-	fmt.Fprintf(stdout, "checkpoint vs npy teacher features: max |difference| %.3g; total %s; wrote %s.{csv,json}\n",
-		result.TeacherFeatureMaxDiff, time.Since(start).Round(time.Second), *results)
 	return nil
 }
 

@@ -22,6 +22,62 @@ import (
 var distillSeedsHeader = []string{"variant", "seed", "encoder", "teacher", "reps", "steps", "batch", "train_seconds", "linear_top1", "linear_top5", "knn20_top1"}
 
 func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
+	d, err := parseDistillSeedsFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	d.variants = d.distillSeedVariants()
+	for _, v := range d.variants {
+		if err := v.config().Validate(); err != nil {
+			return usageError{fmt.Errorf("%s: %w", v.name, err)}
+		}
+	}
+	train, test, err := datasets.LoadMNISTTrainTest()
+	if err != nil {
+		return err
+	}
+	d.repsOf = map[string]string{}
+	for _, v := range d.variants {
+		var names []string
+		for _, r := range v.config().Loss.Representations {
+			names = append(names, r.Name)
+		}
+		d.repsOf[v.name] = strings.Join(names, ",")
+	}
+	for _, seed := range d.seeds {
+		for _, v := range d.variants {
+			if err := d.run(seed, v, train, test, stdout); err != nil {
+				return err
+			}
+		}
+	}
+	if err := d.write(true); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", d.results)
+	return nil
+}
+
+// distillSeeds is one distill-seeds: its settings, its variants and the rows of the runs done.
+type distillSeeds struct {
+	shared   *distillFlags
+	setup    distillSetup
+	seeds    []int64
+	knn      bool
+	results  string
+	variants []distillSeedVariant
+	repsOf   map[string]string // variant → its representation terms, e.g. "teacher,image,std"
+	rows     []runs.Row
+}
+
+// distillSeedVariant is one of the students distill-seeds trains for every seed.
+type distillSeedVariant struct {
+	name, teacher string
+	config        func() mvmr.Config
+}
+
+// parseDistillSeedsFlags reads and checks distill-seeds' command line.
+func parseDistillSeedsFlags(args []string, stderr io.Writer) (*distillSeeds, error) {
 	fs := flag.NewFlagSet("distill-seeds", flag.ContinueOnError)
 	shared := addDistillFlags(fs, distillFlagText{
 		teacher:     "the teacher, KIND:PATH (as mvmr distill), e.g. checkpoint:mvmr-distill-demo/teacher.mvmr",
@@ -39,85 +95,65 @@ func runDistillSeeds(args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
+		return nil, err
 	}
 	if fs.NArg() > 0 || *shared.steps < 1 || *shared.teacher == "" {
-		return badInput("expected no arguments, -teacher KIND:PATH and -steps >= 1")
+		return nil, badInput("expected no arguments, -teacher KIND:PATH and -steps >= 1")
 	}
 	setup, err := shared.setup()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	steps := setup.steps
-	var seeds []int64
+	d := &distillSeeds{shared: shared, setup: setup, knn: *knn, results: *results}
 	for _, s := range strings.Split(*seedList, ",") {
 		v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if err != nil {
-			return badInput("-seeds: %q is not an integer", s)
+			return nil, badInput("-seeds: %q is not an integer", s)
 		}
-		seeds = append(seeds, v)
+		d.seeds = append(d.seeds, v)
 	}
-	keptName := "distilled + " + strings.ReplaceAll(*shared.reps, ",", "+")
-	variants := []struct {
-		name, teacher string
-		config        func() mvmr.Config
-	}{
+	return d, nil
+}
+
+// distillSeedVariants are the student trained with MV-MR alone, distilled from the teacher
+// (teacher term only) and distilled keeping -reps.
+func (d *distillSeeds) distillSeedVariants() []distillSeedVariant {
+	steps, setup := d.setup.steps, d.setup
+	keptName := "distilled + " + strings.ReplaceAll(*d.shared.reps, ",", "+")
+	return []distillSeedVariant{
 		{"MV-MR alone", "none (MV-MR)", func() mvmr.Config {
 			c := mvmr.QuickstartConfig(int64(steps))
 			c.Encoder = setup.encoder
 			return c
 		}},
-		{"distilled", *shared.teacher, func() mvmr.Config { return setup.config(nil, nil) }},
-		{keptName, *shared.teacher, func() mvmr.Config { return setup.config(nil, setup.reps) }},
+		{"distilled", *d.shared.teacher, func() mvmr.Config { return setup.config(nil, nil) }},
+		{keptName, *d.shared.teacher, func() mvmr.Config { return setup.config(nil, setup.reps) }},
 	}
-	for _, v := range variants {
-		if err := v.config().Validate(); err != nil {
-			return usageError{fmt.Errorf("%s: %w", v.name, err)}
-		}
-	}
-	train, test, err := datasets.LoadMNISTTrainTest()
+}
+
+// run trains and probes variant v with seed, prints its accuracies and rewrites the results CSV.
+func (d *distillSeeds) run(seed int64, v distillSeedVariant, train, test *datasets.Dataset, stdout io.Writer) error {
+	config := v.config()
+	config.Seed = seed
+	fmt.Fprintf(stdout, "\n== seed %d: %s\n", seed, v.name)
+	run, err := distillSeedRun(config, d.setup.steps, v.name, v.teacher, d.knn, train, test, stdout)
 	if err != nil {
-		return err
+		return fmt.Errorf("seed %d, %s: %w", seed, v.name, err)
 	}
-	var rows []runs.Row
-	repsOf := map[string]string{} // variant → its representation terms, e.g. "teacher,image,std"
-	for _, v := range variants {
-		var names []string
-		for _, r := range v.config().Loss.Representations {
-			names = append(names, r.Name)
-		}
-		repsOf[v.name] = strings.Join(names, ",")
+	d.rows = append(d.rows, run...)
+	knn20, ok := runs.RunRows(run).Top1(knn20Label)
+	if !ok {
+		knn20 = math.NaN()
 	}
-	write := func(final bool) error {
-		return atomicfile.Write(*results, func(w io.Writer) error {
-			return writeDistillSeedsCSV(w, rows, final, *shared.student, repsOf, steps, mvmr.QuickstartConfig(1).BatchSize)
-		})
-	}
-	for _, seed := range seeds {
-		for _, v := range variants {
-			config := v.config()
-			config.Seed = seed
-			fmt.Fprintf(stdout, "\n== seed %d: %s\n", seed, v.name)
-			run, err := distillSeedRun(config, steps, v.name, v.teacher, *knn, train, test, stdout)
-			if err != nil {
-				return fmt.Errorf("seed %d, %s: %w", seed, v.name, err)
-			}
-			rows = append(rows, run...)
-			knn20, ok := runs.RunRows(run).Top1(knn20Label)
-			if !ok {
-				knn20 = math.NaN()
-			}
-			fmt.Fprintf(stdout, "seed %d, %s: linear top-1 %.2f %%, kNN k=20 %.2f %% (%.0f s)\n", seed, v.name, 100*run[0].Top1, 100*knn20, run[0].TrainSeconds)
-			if err := write(false); err != nil {
-				return err
-			}
-		}
-	}
-	if err := write(true); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", *results)
-	return nil
+	fmt.Fprintf(stdout, "seed %d, %s: linear top-1 %.2f %%, kNN k=20 %.2f %% (%.0f s)\n", seed, v.name, 100*run[0].Top1, 100*knn20, run[0].TrainSeconds)
+	return d.write(false)
+}
+
+// write rewrites the results CSV with the rows so far; final adds the mean and std lines.
+func (d *distillSeeds) write(final bool) error {
+	return atomicfile.Write(d.results, func(w io.Writer) error {
+		return writeDistillSeedsCSV(w, d.rows, final, *d.shared.student, d.repsOf, d.setup.steps, mvmr.QuickstartConfig(1).BatchSize)
+	})
 }
 
 // knn20Label is the protocol label of the kNN accuracy the table shows.

@@ -20,7 +20,38 @@ import (
 // checkpointFile is the checkpoint's name in a run folder (mvmr quickstart, mvmr train).
 const checkpointFile = "checkpoint.mvmr"
 
+// evalFlags are mvmr eval's flags, checked.
+type evalFlags struct {
+	checkpoint, features, dataName, dataDir, out string
+	protocols                                    []string
+	seed                                         int64
+	semiSteps, tsnePoints, trainN, testN         int
+	probeEpochs                                  int
+	officialSampling, export                     bool
+}
+
 func runEval(args []string, stdout, stderr io.Writer) error {
+	f, err := parseEvalFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	trainer, train, test, err := loadEval(f)
+	if err != nil {
+		return err
+	}
+	defer trainer.Close()
+	fmt.Fprintf(stdout, "mvmr eval: %s (step %d) on %s (%d train / %d test images), backend %s\n",
+		f.checkpoint, trainer.Step(), f.dataName, train.Len(), test.Len(), mvmr.BackendConfig())
+	results, err := runProtocols(trainer, test, f, stdout)
+	if err != nil {
+		return err
+	}
+	return writeEvalOutputs(trainer, test, f, results, stdout)
+}
+
+// parseEvalFlags parses and checks mvmr eval's flags; a run folder given as -checkpoint becomes
+// the checkpoint file inside it.
+func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	checkpoint := fs.String("checkpoint", "", "checkpoint file written by Trainer.Save, or a run folder holding checkpoint.mvmr (mvmr quickstart's or mvmr train's)")
 	protocols := fs.String("protocol", "linear,knn", "comma-separated protocols: "+strings.Join(mvmr.Protocols, ", "))
@@ -43,90 +74,111 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
+		return evalFlags{}, err
 	}
 	if fs.NArg() > 0 {
-		return badInput("unexpected arguments %q", fs.Args())
+		return evalFlags{}, badInput("unexpected arguments %q", fs.Args())
 	}
 	if *checkpoint == "" {
-		return badInput("-checkpoint is required (a file written by Trainer.Save, such as mvmr-quickstart/checkpoint.mvmr)")
+		return evalFlags{}, badInput("-checkpoint is required (a file written by Trainer.Save, such as mvmr-quickstart/checkpoint.mvmr)")
 	}
 	info, err := os.Stat(*checkpoint)
 	if err != nil {
-		return badInput("-checkpoint: %v", err)
+		return evalFlags{}, badInput("-checkpoint: %v", err)
 	}
 	if info.IsDir() {
 		*checkpoint = filepath.Join(*checkpoint, checkpointFile)
 		if _, err := os.Stat(*checkpoint); err != nil {
-			return badInput("-checkpoint: the folder holds no %s: %v", checkpointFile, err)
+			return evalFlags{}, badInput("-checkpoint: the folder holds no %s: %v", checkpointFile, err)
 		}
 	}
 	var list []string
 	for p := range strings.SplitSeq(*protocols, ",") {
 		p = strings.TrimSpace(p)
 		if !slices.Contains(mvmr.Protocols, p) {
-			return badInput("-protocol %q; expected a comma-separated list of %s", p, strings.Join(mvmr.Protocols, ", "))
+			return evalFlags{}, badInput("-protocol %q; expected a comma-separated list of %s", p, strings.Join(mvmr.Protocols, ", "))
 		}
 		list = append(list, p)
 	}
 	if *features != "h" && *features != "z" {
-		return badInput("-features = %q; expected h or z", *features)
+		return evalFlags{}, badInput("-features = %q; expected h or z", *features)
 	}
 	if *trainN < 0 || *testN < 0 {
-		return badInput("-train-n = %d, -test-n = %d; expected >= 0", *trainN, *testN)
+		return evalFlags{}, badInput("-train-n = %d, -test-n = %d; expected >= 0", *trainN, *testN)
 	}
 	if *semiSteps < 1 || *tsnePoints < 30 || *probeEpochs < 1 {
-		return badInput("-semi-steps = %d, -tsne-n = %d, -probe-epochs = %d; expected >= 1, >= 30 and >= 1", *semiSteps, *tsnePoints, *probeEpochs)
+		return evalFlags{}, badInput("-semi-steps = %d, -tsne-n = %d, -probe-epochs = %d; expected >= 1, >= 30 and >= 1", *semiSteps, *tsnePoints, *probeEpochs)
 	}
-	train, err := datasets.Open(*dataName, *dataDir, datasets.OpenOptions{Split: datasets.SplitTrain})
-	if err != nil {
-		return usageError{err}
-	}
-	test, err := datasets.Open(*dataName, *dataDir, datasets.OpenOptions{Split: datasets.SplitTest})
-	if err != nil {
-		return usageError{err}
-	}
-	train, test = train.Subset(*trainN), test.Subset(*testN)
-	trainer, err := mvmr.LoadTrainer(*checkpoint, train)
-	if err != nil {
-		return usageError{err}
-	}
-	defer trainer.Close()
-	fmt.Fprintf(stdout, "mvmr eval: %s (step %d) on %s (%d train / %d test images), backend %s\n",
-		*checkpoint, trainer.Step(), *dataName, train.Len(), test.Len(), mvmr.BackendConfig())
+	return evalFlags{checkpoint: *checkpoint, features: *features, dataName: *dataName, dataDir: *dataDir, out: *out,
+		protocols: list, seed: *seed, semiSteps: *semiSteps, tsnePoints: *tsnePoints, trainN: *trainN, testN: *testN,
+		probeEpochs: *probeEpochs, officialSampling: *officialSampling, export: *export}, nil
+}
 
+// loadEval opens the data set's training and test splits (cut to -train-n and -test-n) and
+// loads the checkpoint's trainer on the training split; the caller closes the trainer.
+func loadEval(f evalFlags) (trainer *mvmr.Trainer, train, test *datasets.Dataset, err error) {
+	train, err = datasets.Open(f.dataName, f.dataDir, datasets.OpenOptions{Split: datasets.SplitTrain})
+	if err != nil {
+		return nil, nil, nil, usageError{err}
+	}
+	test, err = datasets.Open(f.dataName, f.dataDir, datasets.OpenOptions{Split: datasets.SplitTest})
+	if err != nil {
+		return nil, nil, nil, usageError{err}
+	}
+	train, test = train.Subset(f.trainN), test.Subset(f.testN)
+	trainer, err = mvmr.LoadTrainer(f.checkpoint, train)
+	if err != nil {
+		return nil, nil, nil, usageError{err}
+	}
+	return trainer, train, test, nil
+}
+
+// evalOptions are the protocols' options the flags set.
+func evalOptions(f evalFlags, progress io.Writer) mvmr.EvalOptions {
 	opts := mvmr.DefaultEvalOptions()
-	opts.Features, opts.Seed, opts.Checkpoint, opts.Progress = *features, *seed, *checkpoint, stdout
-	opts.Semi.Steps = *semiSteps
-	opts.Probe.Epochs = *probeEpochs
-	if *officialSampling {
+	opts.Features, opts.Seed, opts.Checkpoint, opts.Progress = f.features, f.seed, f.checkpoint, progress
+	opts.Semi.Steps = f.semiSteps
+	opts.Probe.Epochs = f.probeEpochs
+	if f.officialSampling {
 		opts.Semi.Sampling = mvmr.SampleOfficial
 	}
-	opts.TSNEPoints = *tsnePoints
+	opts.TSNEPoints = f.tsnePoints
+	return opts
+}
+
+// runProtocols runs the protocols in order; each one's results are appended to
+// OUT/results.{json,csv} as soon as it ends, and a t-SNE map is saved as figure and coordinates.
+func runProtocols(trainer *mvmr.Trainer, test *datasets.Dataset, f evalFlags, stdout io.Writer) ([]mvmr.Result, error) {
+	opts := evalOptions(f, stdout)
 	var results []mvmr.Result
-	for _, protocol := range list {
+	for _, protocol := range f.protocols {
 		rs, emb, err := trainer.Evaluate(protocol, test, opts)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := mvmr.AppendResults(filepath.Join(*out, "results.json"), rs...); err != nil {
-			return err
+		if err := mvmr.AppendResults(filepath.Join(f.out, "results.json"), rs...); err != nil {
+			return nil, err
 		}
-		if err := mvmr.AppendResults(filepath.Join(*out, "results.csv"), rs...); err != nil {
-			return err
+		if err := mvmr.AppendResults(filepath.Join(f.out, "results.csv"), rs...); err != nil {
+			return nil, err
 		}
 		results = append(results, rs...)
 		if emb != nil {
-			files, err := saveTSNE(*out, *features, emb, test)
+			files, err := saveTSNE(f.out, f.features, emb, test)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			fmt.Fprintf(stdout, "t-SNE of %d test images: KL %.3f, trustworthiness (k = %d) %.4f; wrote %s\n",
 				emb.N, emb.KL, mvmr.TrustworthinessK, emb.Trustworthiness, strings.Join(files, ", "))
 		}
 	}
-	if *export {
-		paths, err := trainer.ExportEmbeddings(test, filepath.Join(*out, "export"))
+	return results, nil
+}
+
+// writeEvalOutputs exports the test set's h and z if -export asks, and prints the results table.
+func writeEvalOutputs(trainer *mvmr.Trainer, test *datasets.Dataset, f evalFlags, results []mvmr.Result, stdout io.Writer) error {
+	if f.export {
+		paths, err := trainer.ExportEmbeddings(test, filepath.Join(f.out, "export"))
 		if err != nil {
 			return err
 		}
@@ -134,7 +186,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	printResults(stdout, results)
-	fmt.Fprintf(stdout, "\nresults appended to %s/results.{json,csv}\n", *out)
+	fmt.Fprintf(stdout, "\nresults appended to %s/results.{json,csv}\n", f.out)
 	return nil
 }
 

@@ -33,6 +33,50 @@ type quickstartResult struct {
 
 func runQuickstart(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
+	q, err := parseQuickstartFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	train, test, err := datasets.LoadMNISTTrainTest()
+	if err != nil {
+		return err
+	}
+	if q.batch > train.Len() { // config.Validate checked the least batch
+		return badInput("-batch = %d; expected %d..%d", q.batch, mvmr.MinBatchSize, train.Len())
+	}
+	trainer, err := mvmr.NewTrainer(q.config, train)
+	if err != nil {
+		return err
+	}
+	defer trainer.Close()
+	fmt.Fprintf(stdout, "MV-MR quickstart: MNIST %d train / %d test images, backend %s, encoder %v → h %d-d, projector %s, %d steps of %d\n",
+		train.Len(), test.Len(), mvmr.BackendConfig(), q.config.Encoder.Channels, q.config.Encoder.HDim(train.Height, train.Width),
+		q.config.Encoder.Projector, q.steps, q.batch)
+
+	trainer.Progress = stdout
+	done, err := runs.Execute(context.Background(), trainer, q.job(train, test, stdout))
+	if err != nil {
+		return err
+	}
+	result, err := q.writeResult(trainer, done.Rows, start)
+	if err != nil {
+		return err
+	}
+	q.printSummary(stdout, trainer, result, done, start)
+	return nil
+}
+
+// quickstart is one quickstart: its settings, from the command line, with the config and probe
+// they make.
+type quickstart struct {
+	steps, batch int
+	out          string
+	config       mvmr.Config
+	probe        mvmr.ProbeConfig
+}
+
+// parseQuickstartFlags reads and checks quickstart's command line.
+func parseQuickstartFlags(args []string, stderr io.Writer) (*quickstart, error) {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	steps := fs.Int("steps", mvmr.QuickstartSteps, "training steps")
 	batch := fs.Int("batch", 256, "batch size (images per step, each seen in two views)")
@@ -44,73 +88,66 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return badInput("unexpected arguments %q", fs.Args())
+		return nil, badInput("unexpected arguments %q", fs.Args())
 	}
 	if *steps < 1 {
-		return badInput("-steps = %d; expected at least 1", *steps)
+		return nil, badInput("-steps = %d; expected at least 1", *steps)
 	}
 	config := mvmr.QuickstartConfig(int64(*steps))
 	config.BatchSize = *batch
 	config.Seed = *seed
 	if err := config.Validate(); err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	probe := mvmr.DefaultProbeConfig()
 	probe.Seed = *seed
+	return &quickstart{steps: *steps, batch: *batch, out: *out, config: config, probe: probe}, nil
+}
 
-	train, test, err := datasets.LoadMNISTTrainTest()
-	if err != nil {
-		return err
-	}
-	if *batch > train.Len() { // config.Validate checked the least batch
-		return badInput("-batch = %d; expected %d..%d", *batch, mvmr.MinBatchSize, train.Len())
-	}
-	trainer, err := mvmr.NewTrainer(config, train)
-	if err != nil {
-		return err
-	}
-	defer trainer.Close()
-	fmt.Fprintf(stdout, "MV-MR quickstart: MNIST %d train / %d test images, backend %s, encoder %v → h %d-d, projector %s, %d steps of %d\n",
-		train.Len(), test.Len(), mvmr.BackendConfig(), config.Encoder.Channels, config.Encoder.HDim(train.Height, train.Width),
-		config.Encoder.Projector, *steps, *batch)
-
-	trainer.Progress = stdout
-	done, err := runs.Execute(context.Background(), trainer, runs.Job{
+// job probes raw pixels and the random encoder, trains, saves the checkpoint, history and
+// figure in -out, and probes the trained encoder, printing each probe as it ends.
+func (q *quickstart) job(train, test *datasets.Dataset, stdout io.Writer) runs.Job {
+	return runs.Job{
 		Label: runs.Row{Run: "quickstart"},
-		Steps: int64(*steps),
+		Steps: int64(q.steps),
 		Before: []runs.Evaluation{
-			runs.PixelProbe("raw pixels", train, test, probe),
-			runs.Calibrated(runs.LinearProbe("random encoder", train, test, probe)),
+			runs.PixelProbe("raw pixels", train, test, q.probe),
+			runs.Calibrated(runs.LinearProbe("random encoder", train, test, q.probe)),
 		},
-		After: []runs.Evaluation{runs.LinearProbe("MV-MR encoder", train, test, probe)},
+		After: []runs.Evaluation{runs.LinearProbe("MV-MR encoder", train, test, q.probe)},
 		Report: func(r runs.Row) {
 			fmt.Fprintf(stdout, "linear probe on %-15s top-1 %.2f %%  (%.0f s)\n", r.Run+":", 100*r.Top1, r.Seconds)
 		},
-		Dir: *out, FigureTitle: fmt.Sprintf("MV-MR on MNIST: loss components (%d steps)", *steps), Log: stdout,
-		Checkpoint: filepath.Join(*out, "checkpoint.mvmr"),
-	})
-	if err != nil {
-		return err
+		Dir: q.out, FigureTitle: fmt.Sprintf("MV-MR on MNIST: loss components (%d steps)", q.steps), Log: stdout,
+		Checkpoint: filepath.Join(q.out, "checkpoint.mvmr"),
 	}
-	pixels, random, trained := done.Rows[0], done.Rows[1], done.Rows[2]
-	result := quickstartResult{Config: config, Backend: mvmr.BackendConfig(), Steps: *steps, Probe: probe,
+}
+
+// writeResult writes -out/results.json: the settings, the timings and the three probes (raw
+// pixels, random encoder, trained encoder, the job's rows in order).
+func (q *quickstart) writeResult(trainer *mvmr.Trainer, rows []runs.Row, start time.Time) (quickstartResult, error) {
+	trained := rows[2]
+	result := quickstartResult{Config: q.config, Backend: mvmr.BackendConfig(), Steps: q.steps, Probe: q.probe,
 		TrainSeconds: trained.TrainSeconds, DataWaitSecs: trainer.DataWait().Seconds()}
-	result.StepsPerSecond = float64(*steps) / result.TrainSeconds
-	for _, r := range done.Rows {
+	result.StepsPerSecond = float64(q.steps) / result.TrainSeconds
+	for _, r := range rows {
 		result.Probes = append(result.Probes, probeEvaluation(r))
 	}
 	result.TotalSeconds = time.Since(start).Seconds()
 	resultJSON, err := json.MarshalIndent(result, "", "  ")
 	if err != nil {
-		return err
+		return result, err
 	}
-	if err := atomicfile.WriteBytes(filepath.Join(*out, "results.json"), append(resultJSON, '\n')); err != nil {
-		return err
-	}
+	return result, atomicfile.WriteBytes(filepath.Join(q.out, "results.json"), append(resultJSON, '\n'))
+}
 
+// printSummary prints the probes as a table, what training gained over the random encoder and
+// the raw pixels, the timings and the files written.
+func (q *quickstart) printSummary(stdout io.Writer, trainer *mvmr.Trainer, result quickstartResult, done *runs.Executed, start time.Time) {
+	pixels, random, trained := done.Rows[0], done.Rows[1], done.Rows[2]
 	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "features\tdim\ttop-1 %\ttop-5 %\t")
@@ -120,11 +157,10 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 	tw.Flush()
 	fmt.Fprintf(stdout, "\nMV-MR over random encoder: %+.2f points; over raw pixels: %+.2f points\n",
 		100*(trained.Top1-random.Top1), 100*(trained.Top1-pixels.Top1))
-	fmt.Fprintf(stdout, "training: %d steps in %s (%.2f steps/s, %s waiting for data); total %s\n", *steps,
+	fmt.Fprintf(stdout, "training: %d steps in %s (%.2f steps/s, %s waiting for data); total %s\n", q.steps,
 		time.Duration(result.TrainSeconds*float64(time.Second)).Round(time.Second), result.StepsPerSecond,
 		trainer.DataWait().Round(time.Millisecond), time.Since(start).Round(time.Second))
-	fmt.Fprintf(stdout, "wrote %s, %s/{history.csv,results.json,checkpoint.mvmr}\n", strings.Join(done.Figures, ", "), *out)
-	return nil
+	fmt.Fprintf(stdout, "wrote %s, %s/{history.csv,results.json,checkpoint.mvmr}\n", strings.Join(done.Figures, ", "), q.out)
 }
 
 // probeEvaluation is a linear-probe row as results.json lists it (mvmr.ProbeEvaluation's keys).
