@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -369,7 +370,8 @@ func (r *ConfigRun) TimeSteps(w io.Writer, steps int) (RunTiming, error) {
 	for i, d := range timing.Steps {
 		seconds[i] = d.Seconds()
 	}
-	timing.Median = time.Duration(mvmr.NewStepTiming(timing.First.Seconds(), seconds).Median * float64(time.Second))
+	// Rounded, not truncated: the median is one of the steps, which a float64 of seconds holds to the nanosecond.
+	timing.Median = time.Duration(math.Round(mvmr.NewStepTiming(timing.First.Seconds(), seconds).Median * float64(time.Second)))
 	timing.Estimate = time.Duration(timing.TotalSteps) * timing.Median
 	if w != nil {
 		fmt.Fprintf(w, "first step (builds and compiles the graph): %s; %d more steps: median %s/step, %.2f steps/s, %.0f images/s\n",
