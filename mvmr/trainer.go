@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -219,8 +221,8 @@ type NonFiniteLossError struct {
 
 func (e *NonFiniteLossError) Error() string {
 	parts := make([]string, 0, len(e.Terms))
-	for name, v := range e.Terms {
-		parts = append(parts, fmt.Sprintf("%s = %v", name, v))
+	for _, name := range slices.Sorted(maps.Keys(e.Terms)) { // one order, so the message is reproducible
+		parts = append(parts, fmt.Sprintf("%s = %v", name, e.Terms[name]))
 	}
 	return fmt.Sprintf("mvmr: loss is not finite at step %d (%s); the step was not applied",
 		e.Step, strings.Join(parts, ", "))

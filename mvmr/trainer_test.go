@@ -270,3 +270,13 @@ func TestTrainerBFloat16KeepsFloat32MasterWeights(t *testing.T) {
 	}
 
 }
+
+func TestNonFiniteLossErrorNamesTermsInOneOrder(t *testing.T) {
+	err := &NonFiniteLossError{Step: 7, Terms: map[string]float64{"total": math.NaN(), "dcor/hog": math.Inf(1), "mse": math.NaN()}}
+	want := "mvmr: loss is not finite at step 7 (dcor/hog = +Inf, mse = NaN, total = NaN); the step was not applied"
+	for range 20 { // map iteration order changes from one range to the next
+		if got := err.Error(); got != want {
+			t.Fatalf("got %q\nwant %q", got, want)
+		}
+	}
+}
