@@ -18,6 +18,9 @@ func Show(f Figure) error {
 		return err
 	}
 	gonbui.DisplayPNG(png)
+	// Wait until GoNB has the image: a cell whose program ends right after Show lost it now and then
+	// (its last output still in the pipe when the program exited; seen in the notebook test).
+	gonbui.Sync()
 	return gonbui.Error()
 }
 
@@ -32,5 +35,8 @@ func ShowSVG(f Figure) error {
 		return err
 	}
 	gonbui.DisplaySVG(string(svg))
+	// Wait until GoNB has the image: a cell whose program ends right after Show lost it now and then
+	// (its last output still in the pipe when the program exited; seen in the notebook test).
+	gonbui.Sync()
 	return gonbui.Error()
 }

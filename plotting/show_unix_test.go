@@ -100,6 +100,7 @@ func TestShowInNotebook(t *testing.T) {
 	}()
 	type result struct {
 		messages []protocol.DisplayData
+		syncs    int
 		err      error
 	}
 	readCh := make(chan result, 1)
@@ -112,6 +113,7 @@ func TestShowInNotebook(t *testing.T) {
 		defer reader.Close()
 		var r result
 		dec := gob.NewDecoder(reader)
+		var enc *gob.Encoder
 		for {
 			var msg protocol.DisplayData
 			if err := dec.Decode(&msg); err != nil {
@@ -119,6 +121,20 @@ func TestShowInNotebook(t *testing.T) {
 					r.err = err
 				}
 				break
+			}
+			// Answer gonbui.Sync as GoNB does (internal/jpyexec): an ack with the request's id.
+			if v, ok := msg.Data[protocol.MIMECommValue].(protocol.CommValue); ok && v.Address == protocol.GonbuiSyncAddress {
+				if enc == nil {
+					back := <-backCh
+					defer func() { backCh <- back }() // the test closes it below
+					enc = gob.NewEncoder(back)
+				}
+				if err := enc.Encode(&protocol.CommValue{Address: protocol.GonbuiSyncAckAddress, Value: v.Value}); err != nil {
+					r.err = err
+					break
+				}
+				r.syncs++
+				continue
 			}
 			r.messages = append(r.messages, msg)
 		}
@@ -151,6 +167,9 @@ func TestShowInNotebook(t *testing.T) {
 		t.Fatalf("decoding the cell's output: %v", r.err)
 	}
 	messages := r.messages
+	if r.syncs != len(messages) {
+		t.Errorf("the cell synced with the kernel %d times for %d outputs; want one sync per Show, so that no output is lost when the program ends", r.syncs, len(messages))
+	}
 	figs := allFigures(t)
 	t.Logf("the cell sent %d outputs", len(messages))
 	if len(messages) != len(figureOrder)+1 {
