@@ -35,14 +35,9 @@ func LoadHistory(dir string) (*history.History, error) {
 // and one row per step, empty cells for missing values). A malformed cell is an error naming
 // the file, the line and the column.
 func ReadHistoryCSV(path string) (*history.History, error) {
-	f, err := os.Open(path)
+	records, err := readCSV(path)
 	if err != nil {
-		return nil, fmt.Errorf("runs: %w", err)
-	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("runs: %s: %w", path, err)
+		return nil, err
 	}
 	if len(records) == 0 || len(records[0]) == 0 || records[0][0] != "step" {
 		return nil, fmt.Errorf("runs: %s: expected a header starting with \"step\"", path)
@@ -68,4 +63,18 @@ func ReadHistoryCSV(path string) (*history.History, error) {
 		}
 	}
 	return h, nil
+}
+
+// readCSV reads every record of the CSV file at path; errors name the file.
+func readCSV(path string) ([][]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("runs: %w", err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("runs: %s: %w", path, err)
+	}
+	return records, nil
 }

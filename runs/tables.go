@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -164,14 +163,9 @@ func (l distillLine) rows() []Row {
 // notebooks/data/distillation.csv) into rows: per model its linear row and its kNN rows. Errors
 // name the file, the line and the column.
 func ReadDistillCSV(path string) ([]Row, error) {
-	f, err := os.Open(path)
+	records, err := readCSV(path)
 	if err != nil {
-		return nil, fmt.Errorf("runs: %w", err)
-	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("runs: %s: %w", path, err)
+		return nil, err
 	}
 	header := make([]string, len(distillColumns))
 	for i, c := range distillColumns {
