@@ -12,17 +12,19 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
-// The fixture under testdata/legacy was written by the code at commit 26a6be5 (2026-12-02, before
-// issue 14 moved the layers and representations into mvmr/nn and mvmr/reps) with
+// The fixtures under testdata/legacy and testdata/v1 were written by older code with
 //
-//	MVMR_WRITE_LEGACY_FIXTURE=1 go test -run TestLegacyCheckpointLoadsAndEvaluates ./mvmr
+//	MVMR_WRITE_LEGACY_FIXTURE=testdata/DIR go test -run TestLegacyCheckpointLoadsAndEvaluates ./mvmr
 //
-// It is a small CNN trained 3 steps with image, std (graph) and hog, lbp (host) terms and Adam.
+// testdata/legacy by commit 26a6be5 (2026-12-02, before issue 14 moved the layers and
+// representations into mvmr/nn and mvmr/reps); testdata/v1 by commit a4da28b (2026-12-03, the
+// last checkpoint format version 1, before issue 20 added the header checksum of version 2).
+// Each is a small CNN trained 3 steps with image, std (graph) and hog, lbp (host) terms and Adam.
 // The test loads it with today's code and checks that the checkpoint format, Config JSON keys,
 // variable paths, optimizer scopes and history series names still read back into the same
 // numbers: the history, the encoder's features of 64 test digits, kNN accuracy, and the loss
 // of one more training step (which needs the optimizer state and the representations).
-const legacyFixtureDir = "testdata/legacy"
+var legacyFixtureDirs = []string{"testdata/legacy", "testdata/v1"}
 
 // legacyFixtureConfig is the configuration the fixture was trained with.
 func legacyFixtureConfig() Config {
@@ -104,9 +106,21 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 		t.Skip("trains a small encoder")
 	}
 	train, test := legacyData(t)
-	ckpt := filepath.Join(legacyFixtureDir, "small.mvmr")
-	want := filepath.Join(legacyFixtureDir, "small_readings.json")
-	if os.Getenv("MVMR_WRITE_LEGACY_FIXTURE") == "1" {
+	if dir := os.Getenv("MVMR_WRITE_LEGACY_FIXTURE"); dir != "" {
+		writeLegacyFixture(t, dir, train, test)
+		return
+	}
+	for _, dir := range legacyFixtureDirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) { checkLegacyFixture(t, dir, train, test) })
+	}
+}
+
+// writeLegacyFixture trains the fixture's encoder 3 steps and writes its checkpoint and readings
+// into dir.
+func writeLegacyFixture(t *testing.T, dir string, train, test *datasets.Dataset) {
+	ckpt := filepath.Join(dir, "small.mvmr")
+	want := filepath.Join(dir, "small_readings.json")
+	{
 		trainer, err := NewTrainerWithBackend(testBackend(t), legacyFixtureConfig(), train)
 		if err != nil {
 			t.Fatal(err)
@@ -116,7 +130,7 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 		if err := trainer.Train(3); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.MkdirAll(legacyFixtureDir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := trainer.Save(ckpt); err != nil {
@@ -135,8 +149,13 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("wrote %s and %s", ckpt, want)
-		return
 	}
+}
+
+// checkLegacyFixture loads the checkpoint in dir and compares its readings with the fixture's.
+func checkLegacyFixture(t *testing.T, dir string, train, test *datasets.Dataset) {
+	ckpt := filepath.Join(dir, "small.mvmr")
+	want := filepath.Join(dir, "small_readings.json")
 	b, err := os.ReadFile(want)
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +166,7 @@ func TestLegacyCheckpointLoadsAndEvaluates(t *testing.T) {
 	}
 	trainer, err := LoadTrainerWithBackend(testBackend(t), ckpt, train)
 	if err != nil {
-		t.Fatalf("the checkpoint written before issue 14 no longer loads: %v", err)
+		t.Fatalf("the checkpoint %s no longer loads: %v", ckpt, err)
 	}
 	trainer.Cache = reps.NewFeatureCache("") // memory only
 	defer trainer.Close()
