@@ -24,11 +24,15 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
-// Checkpoint file format, version 1: the 8-byte magic "MVMRCKPT", a little-endian uint32 format
-// version and uint64 header length, the JSON header (checkpointHeader), then the variables' raw
-// little-endian bytes, back to back, whose SHA-256 the header records. The header's optional
-// "monitors" field lists the variables of the trainer's StatefulMonitors, by state key, in the same
-// bytes; a checkpoint without it (written before monitor states were saved) still loads.
+// Checkpoint file format, version 2: the 8-byte magic "MVMRCKPT", a little-endian uint32 format
+// version and uint64 header length, the 32-byte SHA-256 of the header, the JSON header
+// (checkpointHeader), then the variables' raw little-endian bytes, back to back, whose SHA-256
+// the header records. Version 1 (written until 2026-12-03, still read) has no header checksum.
+// The header is decoded strictly (checkpoint_header.go): an unknown key, a missing required key
+// or a header that does not match its checksum is a corruption error naming the damage. The
+// header's optional "monitors" field lists the variables of the trainer's StatefulMonitors, by
+// state key, in the same bytes; a checkpoint without it (written before monitor states were
+// saved) still loads.
 //
 // GoMLX's ml/model/checkpoint package is not used because it writes its files in place (a kill
 // during a save leaves a truncated checkpoint that is then picked as the latest); this format is
@@ -36,9 +40,12 @@ import (
 // resumed run continues the same loss curve.
 const (
 	checkpointMagic   = "MVMRCKPT"
-	checkpointVersion = 1
+	checkpointVersion = 2
 )
 
+// checkpointHeader is the JSON header. Every field whose tag lacks omitempty is required (a header
+// without it is corrupt); a field added later must be omitempty, so that the checkpoints written
+// before it, which lack it, still load (TestLegacyCheckpointLoadsAndEvaluates).
 type checkpointHeader struct {
 	Version   int                  `json:"format_version"`
 	Step      int64                `json:"step"`
@@ -92,15 +99,7 @@ func (t *Trainer) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("mvmr: saving %s: %w", path, err)
 	}
-	err = atomicfile.Write(path, func(w io.Writer) error {
-		bw := bufio.NewWriter(w)
-		bw.WriteString(checkpointMagic)
-		binary.Write(bw, binary.LittleEndian, uint32(checkpointVersion))
-		binary.Write(bw, binary.LittleEndian, uint64(len(headerJSON)))
-		bw.Write(headerJSON)
-		bw.Write(payload.Bytes())
-		return bw.Flush()
-	})
+	err = atomicfile.Write(path, func(w io.Writer) error { return writeCheckpoint(w, headerJSON, payload.Bytes()) })
 	if err != nil {
 		return fmt.Errorf("mvmr: saving checkpoint: %w", err)
 	}
@@ -129,29 +128,66 @@ func appendVariables(payload *bytes.Buffer, store *model.Store) ([]checkpointVar
 	return out, nil
 }
 
+// writeCheckpoint writes the file's bytes: magic, version, header length, header checksum,
+// header and data.
+func writeCheckpoint(w io.Writer, headerJSON, payload []byte) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(checkpointMagic)
+	binary.Write(bw, binary.LittleEndian, uint32(checkpointVersion))
+	binary.Write(bw, binary.LittleEndian, uint64(len(headerJSON)))
+	sum := sha256.Sum256(headerJSON)
+	bw.Write(sum[:])
+	bw.Write(headerJSON)
+	bw.Write(payload)
+	return bw.Flush()
+}
+
 // readCheckpoint reads and verifies a checkpoint file.
 func readCheckpoint(path string) (*checkpointHeader, []byte, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("mvmr: reading checkpoint: %w", err)
 	}
+	return decodeCheckpoint(path, raw)
+}
+
+// decodeCheckpoint reads and verifies the bytes of a checkpoint file (path names it in errors):
+// the header's checksum (version 2), its strict decoding and the data's checksum.
+func decodeCheckpoint(path string, raw []byte) (*checkpointHeader, []byte, error) {
 	const prefix = len(checkpointMagic) + 4 + 8
 	if len(raw) < prefix || string(raw[:len(checkpointMagic)]) != checkpointMagic {
 		return nil, nil, fmt.Errorf("mvmr: %s is not an mvmr checkpoint (expected it to start with %q)", path, checkpointMagic)
 	}
 	version := binary.LittleEndian.Uint32(raw[8:])
-	if version != checkpointVersion {
-		return nil, nil, fmt.Errorf("mvmr: %s: checkpoint format_version %d; this program reads version %d", path, version, checkpointVersion)
+	if version != 1 && version != checkpointVersion {
+		return nil, nil, fmt.Errorf("mvmr: %s: checkpoint format_version %d; this program reads versions 1 and %d", path, version, checkpointVersion)
 	}
 	headerLen := binary.LittleEndian.Uint64(raw[12:])
-	if headerLen > uint64(len(raw)-prefix) {
-		return nil, nil, fmt.Errorf("mvmr: %s: truncated: header length %d but only %d bytes follow", path, headerLen, len(raw)-prefix)
+	rest := raw[prefix:]
+	var headerSum []byte
+	if version >= 2 {
+		if len(rest) < sha256.Size {
+			return nil, nil, fmt.Errorf("mvmr: %s: truncated: %d bytes after the header length; expected a %d-byte header checksum", path, len(rest), sha256.Size)
+		}
+		headerSum, rest = rest[:sha256.Size], rest[sha256.Size:]
 	}
-	var header checkpointHeader
-	if err := json.Unmarshal(raw[prefix:prefix+int(headerLen)], &header); err != nil {
+	if headerLen > uint64(len(rest)) {
+		return nil, nil, fmt.Errorf("mvmr: %s: truncated: header length %d but only %d bytes follow", path, headerLen, len(rest))
+	}
+	headerJSON, payload := rest[:headerLen], rest[headerLen:]
+	header, err := decodeCheckpointHeader(headerJSON, int(version))
+	if headerSum != nil {
+		if sum := sha256.Sum256(headerJSON); !bytes.Equal(sum[:], headerSum) {
+			if err != nil {
+				return nil, nil, fmt.Errorf("mvmr: %s: corrupt header (its SHA-256 does not match the one recorded): %w", path, err)
+			}
+			return nil, nil, fmt.Errorf("mvmr: %s: corrupt header: its SHA-256 %x does not match the %x recorded before it: the header was changed after it was written",
+				path, sum[:6], headerSum[:6])
+		}
+	}
+	if err != nil {
 		return nil, nil, fmt.Errorf("mvmr: %s: corrupt header: %w", path, err)
 	}
-	payload := raw[prefix+int(headerLen):]
 	sum := sha256.Sum256(payload)
 	if got := hex.EncodeToString(sum[:]); got != header.DataSHA {
 		return nil, nil, fmt.Errorf("mvmr: %s: data_sha256 mismatch (file holds %d data bytes, checksum %s, header says %s): truncated or corrupt",
@@ -160,7 +196,7 @@ func readCheckpoint(path string) (*checkpointHeader, []byte, error) {
 	if header.History == nil {
 		header.History = history.New()
 	}
-	return &header, payload, nil
+	return header, payload, nil
 }
 
 // LoadTrainer restores a trainer saved with Save, on data (which must have the image shape the
@@ -202,6 +238,37 @@ func LoadTrainerWithBackend(backend compute.Backend, path string, data *datasets
 	return t, nil
 }
 
+// checkVariableBytes checks, before anything is allocated, that the dims of cv are
+// non-negative, that dtype×dims is cv.Length bytes and that those bytes lie within the n data
+// bytes: a header claiming 10¹² elements fails here.
+func checkVariableBytes(cv checkpointVariable, dtype dtypes.DType, n int) error {
+	if cv.Offset < 0 || cv.Length < 0 || cv.Offset > int64(n) || cv.Length > int64(n)-cv.Offset {
+		return fmt.Errorf("%d bytes at offset %d; expected them within the %d data bytes", cv.Length, cv.Offset, n)
+	}
+	var size int64
+	switch dtype {
+	case dtypes.Float16, dtypes.BFloat16, dtypes.Float32, dtypes.Float64, dtypes.Bool,
+		dtypes.Int8, dtypes.Int16, dtypes.Int32, dtypes.Int64, dtypes.Uint8, dtypes.Uint16, dtypes.Uint32, dtypes.Uint64:
+		size = int64(dtype.Size())
+	default:
+		return fmt.Errorf("dtype %s; expected a float, integer or bool dtype", dtype)
+	}
+	count := int64(1)
+	for _, d := range cv.Dims {
+		if d < 0 {
+			return fmt.Errorf("dims %v: negative dimension %d", cv.Dims, d)
+		}
+		if d > 0 && count > int64(n)/int64(d) {
+			return fmt.Errorf("dims %v of %s need more than the %d data bytes", cv.Dims, dtype, n)
+		}
+		count *= int64(d)
+	}
+	if want := count * size; want != cv.Length {
+		return fmt.Errorf("%d bytes at offset %d; expected %d bytes for %s%v", cv.Length, cv.Offset, want, dtype, cv.Dims)
+	}
+	return nil
+}
+
 // restoreVariables sets (or creates) in store every variable a checkpoint holds.
 func restoreVariables(store *model.Store, path string, header *checkpointHeader, payload []byte) error {
 	return restoreVariableList(store, path, "variables", header.Variables, payload)
@@ -215,11 +282,10 @@ func restoreVariableList(store *model.Store, path, field string, variables []che
 		if err != nil {
 			return fmt.Errorf("mvmr: %s: %s[%d] (%s): dtype %q: %w", path, field, i, cv.Path, cv.DType, err)
 		}
-		shape := shapes.Make(dtype, cv.Dims...)
-		if int64(shape.ByteSize()) != cv.Length || cv.Offset < 0 || cv.Offset+cv.Length > int64(len(payload)) {
-			return fmt.Errorf("mvmr: %s: %s[%d] (%s): %d bytes at offset %d; expected %d bytes for %s within %d data bytes",
-				path, field, i, cv.Path, cv.Length, cv.Offset, shape.ByteSize(), shape, len(payload))
+		if err := checkVariableBytes(cv, dtype, len(payload)); err != nil {
+			return fmt.Errorf("mvmr: %s: %s[%d] (%s): %w", path, field, i, cv.Path, err)
 		}
+		shape := shapes.Make(dtype, cv.Dims...)
 		value := tensors.FromShape(shape)
 		if err := value.MutableBytes(func(b []byte) { copy(b, payload[cv.Offset:cv.Offset+cv.Length]) }); err != nil {
 			return fmt.Errorf("mvmr: %s: %s[%d] (%s): %w", path, field, i, cv.Path, err)

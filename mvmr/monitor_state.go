@@ -41,7 +41,7 @@ func savedMonitorStates(path string, header *checkpointHeader, payload []byte) *
 	for _, key := range slices.Sorted(maps.Keys(header.Monitors)) {
 		var vars []checkpointVariable
 		for _, cv := range header.Monitors[key] {
-			if cv.Offset < 0 || cv.Length < 0 || cv.Offset+cv.Length > int64(len(payload)) {
+			if cv.Offset < 0 || cv.Length < 0 || cv.Offset > int64(len(payload)) || cv.Length > int64(len(payload))-cv.Offset {
 				vars = append(vars, cv) // restoreVariableList reports it
 				continue
 			}
