@@ -2,12 +2,12 @@ package mvmr
 
 import (
 	"fmt"
-	"math"
 	"sync"
 
 	"github.com/gomlx/compute"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/finite"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 )
 
@@ -51,12 +51,12 @@ func (t *npyTeacher) load() (*npyTable, error) {
 			t.err = fmt.Errorf("teacher %s %s: shape (%d, %d): D = 0; expected at least one feature per row", TeacherNPY, t.Path, rows, dim)
 			return
 		}
+		if err := finite.Check(fmt.Sprintf("teacher %s %s (row, column)", TeacherNPY, t.Path), a.Shape, a.Data); err != nil {
+			t.err = err
+			return
+		}
 		data := make([]float32, len(a.Data))
 		for i, v := range a.Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				t.err = fmt.Errorf("teacher %s %s: row %d, column %d is %v; expected finite embeddings", TeacherNPY, t.Path, i/dim, i%dim, v)
-				return
-			}
 			data[i] = float32(v)
 		}
 		t.table = &npyTable{rows: rows, dim: dim, data: scaled(data, t.Scale), sha: sha}

@@ -1,7 +1,11 @@
 package mvmr
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/gomlx/compute"
@@ -51,18 +55,39 @@ func (t *onnxTeacher) load() (*onnxState, error) {
 }
 
 func (t *onnxTeacher) open() (*onnxState, error) {
-	sha, err := fileSHA256(t.Path)
+	raw, err := os.ReadFile(t.Path)
+	if err != nil {
+		return nil, fmt.Errorf("teacher: %w", err)
+	}
+	sum := sha256.Sum256(raw)
+	m, err := parseONNX(t.Path, raw)
 	if err != nil {
 		return nil, err
 	}
-	var m onnx.Model
-	parseErr := exceptions.TryCatch[error](func() { m, err = parser.ParseFile(t.Path) })
-	if err == nil {
-		err = parseErr
-	}
+	s, err := t.describe(m, hex.EncodeToString(sum[:]))
 	if err != nil {
-		return nil, fmt.Errorf("teacher %s %s: not a readable ONNX model: %w", TeacherONNX, t.Path, err)
+		return nil, err
 	}
+	// The embedding size: run the model once on a zero image (this also reports unsupported
+	// operations now, naming the file, rather than at the first training step).
+	backend, err := defaultBackend()
+	if err != nil {
+		return nil, err
+	}
+	out, err := t.run(backend, s, tensors.FromShape(shapes.Make(dtypes.Float32, 1, s.height, s.width, s.channels)))
+	if err != nil {
+		return nil, err
+	}
+	s.dim = out.Shape().Size()
+	if s.dim == 0 {
+		return nil, fmt.Errorf("teacher %s %s: output %q is empty (shape %s); expected at least one feature per image", TeacherONNX, t.Path, s.output, out.Shape())
+	}
+	return s, nil
+}
+
+// describe checks the parsed model's input (one (N, C, H, W) image input, of a size the
+// teacher's parameters agree with) and output against the teacher's parameters.
+func (t *onnxTeacher) describe(m onnx.Model, sha string) (*onnxState, error) {
 	s := &onnxState{model: m, sha: sha, input: t.Input, output: t.Output}
 	names, inShapes := m.Inputs()
 	idx := 0
@@ -98,6 +123,9 @@ func (t *onnxTeacher) open() (*onnxState, error) {
 	case s.height <= 0 || s.width <= 0:
 		return nil, fmt.Errorf("teacher %s %s: input %q has a dynamic size (%s); set %s", TeacherONNX, t.Path, s.input, shape, ParamTeacherSize)
 	}
+	if err := checkONNXInput(t.Path, s.input, s.channels, s.height, s.width); err != nil {
+		return nil, err
+	}
 	outNames, _ := m.Outputs()
 	if s.output == "" {
 		if len(outNames) == 0 {
@@ -105,21 +133,25 @@ func (t *onnxTeacher) open() (*onnxState, error) {
 		}
 		s.output = outNames[0]
 	}
-	// The embedding size: run the model once on a zero image (this also reports unsupported
-	// operations now, naming the file, rather than at the first training step).
-	backend, err := defaultBackend()
-	if err != nil {
-		return nil, err
-	}
-	out, err := t.run(backend, s, tensors.FromShape(shapes.Make(dtypes.Float32, 1, s.height, s.width, s.channels)))
-	if err != nil {
-		return nil, err
-	}
-	s.dim = out.Shape().Size()
-	if s.dim == 0 {
-		return nil, fmt.Errorf("teacher %s %s: output %q is empty (shape %s); expected at least one feature per image", TeacherONNX, t.Path, s.output, out.Shape())
-	}
 	return s, nil
+}
+
+// parseONNX checks (checkONNXModel) and parses the ONNX file path read into raw; external data
+// is read from the file's folder.
+func parseONNX(path string, raw []byte) (onnx.Model, error) {
+	if err := checkONNXModel(path, raw); err != nil {
+		return nil, err
+	}
+	var m onnx.Model
+	var err error
+	parseErr := exceptions.TryCatch[error](func() { m, err = parser.Parse(raw) })
+	if err == nil {
+		err = parseErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("teacher %s %s: not a readable ONNX model: %w", TeacherONNX, path, err)
+	}
+	return m.WithBaseDir(filepath.Dir(path)), nil
 }
 
 // graph builds the teacher on a batch of normalised NHWC images: resize, channels, NCHW, model,

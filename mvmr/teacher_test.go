@@ -77,7 +77,7 @@ func TestNPYTeacherRejectsBadTables(t *testing.T) {
 		{"D = 0", writeNPY(t, "empty.npy", nil, 64, 0), []string{"empty.npy", "D = 0", "at least one feature"}},
 		{"rank 1", writeNPY(t, "flat.npy", make([]float64, 64), 64), []string{"flat.npy", "expected (N, D)"}},
 		{"truncated", truncated, []string{"truncated.npy", "needs 768 bytes", "holds 763"}},
-		{"NaN", writeNPY(t, "nan.npy", nan, 64, 3), []string{"nan.npy", "row 7, column 2 is NaN"}},
+		{"NaN", writeNPY(t, "nan.npy", nan, 64, 3), []string{"nan.npy", "(row, column): value at index (7, 2) is NaN; expected a finite number"}},
 		{"missing", filepath.Join(t.TempDir(), "absent.npy"), []string{"absent.npy", "no such file"}},
 	} {
 		rep := newTeacherRep(t, TeacherNPY, tc.path, nil)

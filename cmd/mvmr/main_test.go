@@ -156,6 +156,17 @@ func TestRepCommand(t *testing.T) {
 		t.Errorf("rep -list: exit %d, %q", code, stdout)
 	}
 	flat := writeNpy(t, dir, "flat.npy", 4, 10, func(i, j int) float64 { return float64(i + j) }, false)
+	// Images holding a NaN are refused, naming the file and the (B, C, H, W) index.
+	nanImages := filepath.Join(dir, "nan_images.npy")
+	pixels := make([]float64, 3*8*8)
+	pixels[(2*8+3)*8+4] = math.NaN()
+	var buf bytes.Buffer
+	if err := npy.WriteArray(&buf, pixels, []int{1, 3, 8, 8}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(nanImages, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -164,6 +175,7 @@ func TestRepCommand(t *testing.T) {
 		{[]string{"rep", "-param", "bins=9", "hog", in, out}, `unknown parameter "bins"`},
 		{[]string{"rep", "-param", "mode=fancy", "hog", in, out}, "mode = fancy"},
 		{[]string{"rep", "hog", flat, out}, "expected (B, C, H, W)"},
+		{[]string{"rep", "hog", nanImages, out}, "nan_images.npy (images, C-order index): value at index (0, 2, 3, 4) is NaN; expected a finite number"},
 		{[]string{"rep", "augmented", in, out}, "fresh augmentation"},
 		{[]string{"rep", "-list", "-shape", "28x28"}, "expected HxWxC"},
 		{[]string{"rep", "hog", in}, "expected NAME IN.npy OUT.npy"},

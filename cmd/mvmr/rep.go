@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
+	"github.com/mvmr-ssl/mvmr-go/internal/finite"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
@@ -62,6 +63,9 @@ func runRep(args []string, stdout, stderr io.Writer) error {
 	}
 	images, err := npy.ReadArrayFile(fs.Arg(1))
 	if err != nil {
+		return usageError{err}
+	}
+	if err := finite.Check(fs.Arg(1)+" (images, C-order index)", images.Shape, images.Data); err != nil {
 		return usageError{err}
 	}
 	backend, err := mvmr.NewBackend()
