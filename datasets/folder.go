@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -160,24 +161,58 @@ func readSubsetFile(path string) (classes, names []string, err error) {
 	return classes, names, nil
 }
 
+// MaxImagePixels bounds the width × height of an image file LoadFolder decodes, and of the
+// image resized from it before the centre crop: 2²⁵ pixels (a 8192×4096 photo). The size is read
+// from the file's header (image.DecodeConfig) before anything is allocated, so a header claiming
+// a gigapixel image (a few bytes of PNG can) fails at once, naming the file.
+const MaxImagePixels = 1 << 25
+
 // loadImageFile decodes an image file, resizes its shorter side to resizeTo, centre-crops it
 // to size×size and writes the RGB pixels (HWC) into dst.
 func loadImageFile(dst []uint8, path string, resizeTo, size int) error {
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
+	return decodeImage(dst, raw, resizeTo, size)
+}
+
+// decodeImage is loadImageFile on the file's bytes: the header's size is checked against
+// MaxImagePixels before the image is decoded.
+func decodeImage(dst []uint8, raw []byte, resizeTo, size int) error {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(raw))
 	if err != nil {
 		return fmt.Errorf("decoding: %w", err)
 	}
-	rgb, h, w := imageToRGB(img)
-	if h == 0 || w == 0 {
-		return fmt.Errorf("empty image")
+	h, w := cfg.Height, cfg.Width
+	if h <= 0 || w <= 0 {
+		return fmt.Errorf("%s image of %dx%d pixels; expected a non-empty image", format, w, h)
 	}
+	outH, outW := resizedSize(h, w, resizeTo)
+	if int64(h)*int64(w) > MaxImagePixels || outH*outW > MaxImagePixels {
+		return fmt.Errorf("%s image of %dx%d pixels (%dx%d once resized to a shorter side of %d); expected at most %d pixels",
+			format, w, h, outW, outH, resizeTo, MaxImagePixels)
+	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return fmt.Errorf("decoding: %w", err)
+	}
+	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+		return fmt.Errorf("%s image decodes to %dx%d pixels but its header says %dx%d", format, b.Dx(), b.Dy(), w, h)
+	}
+	rgb, h, w := imageToRGB(img)
 	ResizeCenterCrop(dst, rgb, h, w, 3, resizeTo, size)
 	return nil
+}
+
+// resizedSize is the size ResizeCenterCrop resizes a height×width image to before its crop:
+// shorter side resizeTo, the longer int(resizeTo·long/short) (saturating, for the bound check).
+func resizedSize(height, width, resizeTo int) (outH, outW int64) {
+	long := func(l, s int) int64 { return int64(math.Min(float64(resizeTo)*float64(l)/float64(s), 1<<40)) }
+	if height < width {
+		return int64(resizeTo), long(width, height)
+	}
+	return long(height, width), int64(resizeTo)
 }
 
 // imageToRGB converts any image to float32 RGB values on the 0..255 scale, HWC.
@@ -200,12 +235,8 @@ func imageToRGB(img image.Image) ([]float32, int, int) {
 // the central size×size crop (torchvision's CenterCrop offsets, round((side−size)/2)) into dst
 // as rounded uint8. resizeTo must be at least size.
 func ResizeCenterCrop(dst []uint8, src []float32, height, width, channels, resizeTo, size int) {
-	outH, outW := resizeTo, resizeTo
-	if height < width {
-		outW = int(float64(resizeTo) * float64(width) / float64(height))
-	} else {
-		outH = int(float64(resizeTo) * float64(height) / float64(width))
-	}
+	h64, w64 := resizedSize(height, width, resizeTo)
+	outH, outW := int(h64), int(w64)
 	resized := src
 	if outH != height || outW != width {
 		resized = make([]float32, outH*outW*channels)

@@ -21,6 +21,19 @@ import (
 // on (N, 1, 6, 6) float32 images (N dynamic), output (N, 2, 3, 3).
 func convPoolONNX(t *testing.T, w, b []float32) string {
 	t.Helper()
+	raw, err := proto.Marshal(convPoolModel(w, b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "conv_pool.onnx")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// convPoolModel is convPoolONNX's model.
+func convPoolModel(w, b []float32) *protos.ModelProto {
 	dims := func(ds ...any) *protos.TensorShapeProto {
 		s := &protos.TensorShapeProto{}
 		for _, d := range ds {
@@ -42,7 +55,7 @@ func convPoolONNX(t *testing.T, w, b []float32) string {
 	ints := func(name string, v ...int64) *protos.AttributeProto {
 		return &protos.AttributeProto{Name: name, Type: protos.AttributeProto_INTS, Ints: v}
 	}
-	m := &protos.ModelProto{
+	return &protos.ModelProto{
 		IrVersion:    8,
 		OpsetImport:  []*protos.OperatorSetIdProto{{Domain: "", Version: 13}},
 		ProducerName: "mvmr-go test",
@@ -62,15 +75,6 @@ func convPoolONNX(t *testing.T, w, b []float32) string {
 			Output: []*protos.ValueInfoProto{value("embedding", dims("N", 2, 3, 3))},
 		},
 	}
-	raw, err := proto.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "conv_pool.onnx")
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // convPoolReference is the same network in float64 on one 6x6 image.

@@ -76,6 +76,11 @@ func LoadSweep(path string) (*Sweep, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runs: reading sweep: %w", err)
 	}
+	return parseSweep(path, raw)
+}
+
+// parseSweep reads the bytes of the sweep file path.
+func parseSweep(path string, raw []byte) (*Sweep, error) {
 	m, err := parseYAMLMap(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -213,6 +218,10 @@ func label(v any) string {
 	return strings.TrimSpace(show(v))
 }
 
+// MaxSweepRuns bounds the runs of one sweep (the product of its axes' sizes), so that a file of
+// a few lines cannot ask for millions of configs to expand and validate.
+const MaxSweepRuns = 10000
+
 // Runs expands the sweep into its runs, validating each config; every bad value of every run
 // is reported.
 func (s *Sweep) Runs() ([]SweepRun, error) {
@@ -233,6 +242,12 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 		keys[a.Key] = true
 		if axes[i], err = s.expandAxis(i, a, baseLoaded.Config); err != nil {
 			return nil, err
+		}
+	}
+	count := 1
+	for i, a := range axes {
+		if count *= len(a); count > MaxSweepRuns {
+			return nil, fmt.Errorf("the axes up to axes[%d] (%s) make more than %d runs; expected at most %d (split the sweep)", i, s.Axes[i].Key, MaxSweepRuns, MaxSweepRuns)
 		}
 	}
 	var runs []SweepRun

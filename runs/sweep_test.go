@@ -140,3 +140,18 @@ func TestSweepErrorsAreNamed(t *testing.T) {
 		}
 	}
 }
+
+func TestSweepOfTooManyRunsIsRefused(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("axes:\n")
+	for _, key := range []string{"seed", "lr", "wd", "batch_size", "steps"} {
+		body.WriteString("  - key: " + key + "\n    values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n")
+	}
+	s, err := LoadSweep(writeSweep(t, body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Runs(); err == nil || !strings.Contains(err.Error(), "axes[4] (steps) make more than 10000 runs") {
+		t.Errorf("a sweep of 10⁵ runs: error %v", err)
+	}
+}

@@ -118,8 +118,11 @@ func ReadArray(r io.Reader) (*Array, error) {
 	default:
 		return nil, fmt.Errorf("format version %d.%d; expected 1.0, 2.0 or 3.0", major, prefix[7])
 	}
-	header := make([]byte, headerLen)
-	if _, err := io.ReadFull(r, header); err != nil {
+	header, err := io.ReadAll(io.LimitReader(r, int64(headerLen)))
+	if err == nil && len(header) < headerLen {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
 		return nil, fmt.Errorf("header: expected %d bytes: %w", headerLen, err)
 	}
 	h := string(header)
@@ -162,12 +165,19 @@ func ReadArray(r io.Reader) (*Array, error) {
 		}
 	}
 	a := &Array{Shape: dims, DType: descr[1]}
-	raw := make([]byte, count*size64)
-	if n, err := io.ReadFull(r, raw); err != nil {
-		return nil, fmt.Errorf("data: shape %v of %s needs %d bytes, file holds %d", dims, descr[1], len(raw), n)
+	// Read what the stream holds (at most one byte more than the shape needs) before trusting
+	// the shape: the buffer grows with the bytes that arrive, so a header claiming 2³¹ elements
+	// over a short file fails without allocating gigabytes.
+	need := count * size64
+	raw, err := io.ReadAll(io.LimitReader(r, need+1))
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
 	}
-	if extra, _ := io.Copy(io.Discard, r); extra > 0 {
-		return nil, fmt.Errorf("data: %d bytes after the %d bytes that shape %v of %s needs", extra, len(raw), dims, descr[1])
+	if int64(len(raw)) < need {
+		return nil, fmt.Errorf("data: shape %v of %s needs %d bytes, file holds %d", dims, descr[1], need, len(raw))
+	}
+	if extra, _ := io.Copy(io.Discard, r); int64(len(raw)) > need || extra > 0 {
+		return nil, fmt.Errorf("data: %d bytes after the %d bytes that shape %v of %s needs", int64(len(raw))-need+extra, need, dims, descr[1])
 	}
 	a.Data = make([]float64, count)
 	for i := range a.Data {
