@@ -1,6 +1,7 @@
 package notebooks
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -206,8 +207,8 @@ func (f *Flags) Load() (Settings, error) {
 	if err != nil {
 		return Settings{}, fmt.Errorf("notebook %s: %w", f.name, err)
 	}
-	var s Settings
-	if err := json.Unmarshal(raw, &s); err != nil {
+	s, err := decodeSettings(raw)
+	if err != nil {
 		return Settings{}, fmt.Errorf("notebook %s: %s is not a settings file: %w", f.name, path, err)
 	}
 	s, err = f.explicit(s)
@@ -216,6 +217,21 @@ func (f *Flags) Load() (Settings, error) {
 	}
 	if err != nil {
 		return s, fmt.Errorf("notebook %s: %s: %w", f.name, path, err)
+	}
+	return s, nil
+}
+
+// decodeSettings reads a settings file's JSON strictly: an unknown key (a damaged or foreign
+// file) or bytes after the object are errors.
+func decodeSettings(raw []byte) (Settings, error) {
+	var s Settings
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return Settings{}, err
+	}
+	if dec.More() {
+		return Settings{}, errors.New("bytes after the settings object")
 	}
 	return s, nil
 }
