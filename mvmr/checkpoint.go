@@ -80,7 +80,12 @@ type checkpointVariable struct {
 // Save writes the trainer's full state (Config, step, History, weights, BatchNorm statistics,
 // optimizer state and the state of its StatefulMonitors, such as the online probe) to path
 // atomically: a kill during Save leaves the previous file intact.
-func (t *Trainer) Save(path string) error {
+func (t *Trainer) Save(path string) error { return t.SaveKeeping(path, "") }
+
+// SaveKeeping is Save that keeps the checkpoint at path (if any) as keep once the new one is
+// complete (atomicfile.WriteKeeping): a save that fails, a full disk say, leaves both files as
+// they were. An empty keep is Save.
+func (t *Trainer) SaveKeeping(path, keep string) error {
 	header := checkpointHeader{
 		Version: checkpointVersion, Step: t.Step(), Config: t.config, History: t.history, TrainSeconds: t.TrainTime().Seconds(),
 		Data: checkpointData{Name: t.data.Name, Len: t.data.Len(), Height: t.data.Height, Width: t.data.Width, Channels: t.data.Channels},
@@ -99,7 +104,7 @@ func (t *Trainer) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("mvmr: saving %s: %w", path, err)
 	}
-	err = atomicfile.Write(path, func(w io.Writer) error { return writeCheckpoint(w, headerJSON, payload.Bytes()) })
+	err = atomicfile.WriteKeeping(path, keep, func(w io.Writer) error { return writeCheckpoint(w, headerJSON, payload.Bytes()) })
 	if err != nil {
 		return fmt.Errorf("mvmr: saving checkpoint: %w", err)
 	}

@@ -49,17 +49,15 @@ func ReadResolved(dir string) (mvmr.Config, error) {
 	return resolved, nil
 }
 
-// saveCheckpoint keeps the current checkpoint as the previous one and writes a new one. A kill
-// at any moment leaves at least one complete checkpoint: the rename is atomic and Save writes
-// through a temporary file.
+// saveCheckpoint writes a new checkpoint and, once it is complete, keeps the current one as the
+// previous one. A kill at any moment leaves at least one complete checkpoint (Save writes through
+// a temporary file and the renames are atomic), and a save that fails (a full disk, a folder that
+// cannot be written) leaves both checkpoints as they were.
 func saveCheckpoint(tr *mvmr.Trainer, dir string) error {
-	path := filepath.Join(dir, FileCheckpoint)
-	if _, err := os.Stat(path); err == nil {
-		if err := os.Rename(path, filepath.Join(dir, FilePrevCheckpoint)); err != nil {
-			return fmt.Errorf("runs: keeping the previous checkpoint: %w", err)
-		}
+	if err := tr.SaveKeeping(filepath.Join(dir, FileCheckpoint), filepath.Join(dir, FilePrevCheckpoint)); err != nil {
+		return fmt.Errorf("runs: %s: checkpoint of step %d not saved (the previous checkpoints are kept): %w", dir, tr.Step(), err)
 	}
-	return tr.Save(path)
+	return nil
 }
 
 // hasCheckpoint reports whether dir holds a checkpoint (latest or previous).

@@ -13,7 +13,15 @@ import (
 // Write writes path through write: the bytes go to a temporary file in the same folder, which
 // is synced, renamed over path, and the folder is synced. On error the temporary file is removed
 // and path is left as it was.
-func Write(path string, write func(w io.Writer) error) (err error) {
+func Write(path string, write func(w io.Writer) error) error {
+	return WriteKeeping(path, "", write)
+}
+
+// WriteKeeping is Write that, once the new content is complete and synced, renames the file at
+// path (if any) to keep before renaming the new one into place: a full disk or a failing writer
+// leaves both path and keep as they were, and a crash between the two renames leaves the
+// previous content at keep. An empty keep is Write.
+func WriteKeeping(path, keep string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("creating folder for %s: %w", path, err)
@@ -28,10 +36,21 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	if err = write(tmp); err != nil {
+	var w io.Writer = tmp
+	var fault *faultWriter
+	if f := injected.Load(); f != nil {
+		if ferr := (*f)(path); ferr != nil {
+			fault = &faultWriter{w: tmp, err: ferr}
+			w = fault
+		}
+	}
+	if err = write(w); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err = tmp.Sync(); err != nil {
+	if err = tmp.Sync(); err == nil && fault != nil {
+		err = fault.err // a file shorter than FaultBytes: the disk reports it full at the sync
+	}
+	if err != nil {
 		return fmt.Errorf("syncing %s: %w", path, err)
 	}
 	if err = tmp.Close(); err != nil {
@@ -39,6 +58,13 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	}
 	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if keep != "" {
+		if _, statErr := os.Stat(path); statErr == nil {
+			if err = os.Rename(path, keep); err != nil {
+				return fmt.Errorf("keeping %s as %s: %w", path, keep, err)
+			}
+		}
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("renaming into %s: %w", path, err)
