@@ -50,26 +50,9 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 
 // writeMergedResults collects the rows under paths and writes the merged table and figures.
 func writeMergedResults(dir, title string, stdout io.Writer, paths []string) error {
-	rows, missing, err := runs.CollectRows(paths...)
+	rows, missing, err := mergeResultFiles(dir, title, paths)
 	if err != nil {
-		return usageError{err}
-	}
-	if len(rows) == 0 {
-		return badInput("no finished run under %v (%d unfinished)", paths, len(missing))
-	}
-	writers := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{"results.jsonl", func(w io.Writer) error { return runs.WriteJSONL(w, rows) }},
-		{"results.csv", func(w io.Writer) error { return runs.WriteCSV(w, rows) }},
-		{"results.md", func(w io.Writer) error { return runs.WriteMarkdown(w, rows) }},
-		{"results.html", func(w io.Writer) error { return runs.WriteHTML(w, title, rows) }},
-	}
-	for _, wr := range writers {
-		if err := atomicfile.Write(filepath.Join(dir, wr.name), wr.write); err != nil {
-			return err
-		}
+		return err
 	}
 	written := []string{"results.{jsonl,csv,md,html}"}
 	if fig, err := ablationFigure(title, rows); err == nil {
@@ -98,6 +81,61 @@ func writeMergedResults(dir, title string, stdout io.Writer, paths []string) err
 	}
 	fmt.Fprintf(stdout, "\n\n%s\nwrote %s in %s\n", md.String(), strings.Join(written, ", "), dir)
 	return nil
+}
+
+// mergeCollected, when set (by a test), is called between collecting the rows and writing the
+// merged files: where another shard's merge can slip in.
+var mergeCollected func()
+
+// maxMergeRounds bounds how often mergeResultFiles rewrites the files while the rows keep
+// changing under it.
+const maxMergeRounds = 20
+
+// mergeResultFiles collects the rows under paths and writes them to results.{jsonl,csv,md,html}
+// in dir, each file atomically. Two shards of a sweep that finish at the same moment merge at
+// the same time, and the one that collected first can write last, dropping the other's run; so
+// after writing, the rows are collected again and the files rewritten until they hold what was
+// collected after they were written. The last files written are then those of a merge that
+// collected after every other merge wrote, which holds every finished run.
+func mergeResultFiles(dir, title string, paths []string) (rows []runs.Row, missing []string, err error) {
+	var written []byte
+	for round := 0; ; round++ {
+		rows, missing, err = runs.CollectRows(paths...)
+		if err != nil {
+			return nil, nil, usageError{err}
+		}
+		if len(rows) == 0 {
+			return nil, nil, badInput("no finished run under %v (%d unfinished)", paths, len(missing))
+		}
+		var jsonl bytes.Buffer
+		if err := runs.WriteJSONL(&jsonl, rows); err != nil {
+			return nil, nil, err
+		}
+		if written != nil && bytes.Equal(jsonl.Bytes(), written) {
+			return rows, missing, nil
+		}
+		if round == maxMergeRounds {
+			return nil, nil, fmt.Errorf("the results under %v changed during each of %d merges; run mvmr report again once the shards are done", paths, maxMergeRounds)
+		}
+		if mergeCollected != nil {
+			mergeCollected()
+		}
+		writers := []struct {
+			name  string
+			write func(io.Writer) error
+		}{
+			{"results.jsonl", func(w io.Writer) error { _, err := w.Write(jsonl.Bytes()); return err }},
+			{"results.csv", func(w io.Writer) error { return runs.WriteCSV(w, rows) }},
+			{"results.md", func(w io.Writer) error { return runs.WriteMarkdown(w, rows) }},
+			{"results.html", func(w io.Writer) error { return runs.WriteHTML(w, title, rows) }},
+		}
+		for _, wr := range writers {
+			if err := atomicfile.Write(filepath.Join(dir, wr.name), wr.write); err != nil {
+				return nil, nil, err
+			}
+		}
+		written = jsonl.Bytes()
+	}
 }
 
 // ablationResults groups the rows of one protocol (with its variant) by every axis except the
