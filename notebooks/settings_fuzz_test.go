@@ -55,7 +55,7 @@ func TestSettingsFileIsDecodedStrictly(t *testing.T) {
 	path := filepath.Join(f.defaults.Dir, SettingsFile)
 	for body, want := range map[string]string{
 		`{"steps":10,"batch":32,"reps":[],"seeds":1,"dir":"x","stepz":3}`: `unknown field "stepz"`,
-		`{"steps":10,"batch":32,"reps":[],"seeds":1,"dir":"x"} {}`:         "bytes after the settings object",
+		`{"steps":10,"batch":32,"reps":[],"seeds":1,"dir":"x"} {}`:        "bytes after the settings object",
 	} {
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 			t.Fatal(err)

@@ -82,8 +82,10 @@ func TestFaultLeavesTheOldFiles(t *testing.T) {
 	})
 	defer remove()
 	for name, write := range map[string]func() error{
-		"Write":        func() error { return WriteBytes(path, big) },
-		"WriteKeeping": func() error { return WriteKeeping(path, keep, func(w io.Writer) error { _, err := w.Write(big); return err }) },
+		"Write": func() error { return WriteBytes(path, big) },
+		"WriteKeeping": func() error {
+			return WriteKeeping(path, keep, func(w io.Writer) error { _, err := w.Write(big); return err })
+		},
 	} {
 		err := write()
 		if !errors.Is(err, full) || err.Error() != "writing "+path+": no space left on device" {
