@@ -14,6 +14,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/internal/finite"
 )
 
 // Distillation: a pretrained teacher's embedding of the original image is one more MV-MR
@@ -173,6 +174,13 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("teacher: reading %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// finiteTeacherFeatures refuses features (n rows) of the teacher of kind at path that hold a NaN
+// or Inf (weights or operations of the teacher that produce them), naming the image and feature.
+func finiteTeacherFeatures(kind, path string, features []float32, n int) error {
+	shape := []int{n, len(features) / max(n, 1)}
+	return finite.Check(fmt.Sprintf("teacher %s %s: output (image, feature)", kind, path), shape, features)
 }
 
 // scaled divides features by scale in place and returns them.

@@ -102,5 +102,8 @@ func (t *checkpointTeacher) DatasetFeatures(backend compute.Backend, data *datas
 	if err != nil {
 		return nil, fmt.Errorf("teacher %s %s: %w", TeacherCheckpoint, t.Path, err)
 	}
+	if err := finiteTeacherFeatures(TeacherCheckpoint, t.Path, features, data.Len()); err != nil {
+		return nil, err
+	}
 	return scaled(features, t.Scale), nil
 }

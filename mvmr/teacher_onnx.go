@@ -231,5 +231,8 @@ func (t *onnxTeacher) DatasetFeatures(backend compute.Backend, data *datasets.Da
 	if err != nil {
 		return nil, fmt.Errorf("teacher %s %s: %w", TeacherONNX, t.Path, err)
 	}
+	if err := finiteTeacherFeatures(TeacherONNX, t.Path, features, data.Len()); err != nil {
+		return nil, err
+	}
 	return scaled(features, t.Scale), nil
 }

@@ -1,6 +1,8 @@
 package mvmr
 
 import (
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/fuzzseed"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 // TestONNXSizesAreCheckedBeforeParsing gives the conv-pool model tensors whose dims claim 10¹²
@@ -75,6 +78,19 @@ func TestONNXSizesAreCheckedBeforeParsing(t *testing.T) {
 	if _, err := (&onnxTeacher{teacherCommon: teacherCommon{Path: "big.onnx"}}).describe(parsed, ""); err == nil ||
 		!strings.Contains(err.Error(), "1 channels of 1048576x1048576") {
 		t.Errorf("huge input: error %v", err)
+	}
+}
+
+// TestONNXTeacherRefusesNonFiniteFeatures gives the conv-pool model a NaN weight: the
+// teacher's features are refused, naming the file, the image and the feature.
+func TestONNXTeacherRefusesNonFiniteFeatures(t *testing.T) {
+	w := make([]float32, 18)
+	w[4] = float32(math.NaN())
+	path := convPoolONNX(t, w, make([]float32, 2))
+	rep := newTeacherRep(t, TeacherONNX, path, nil)
+	_, err := reps.NewFeatureCache("").RepresentationFeatures(testBackend(t), rep, randomDataset(rand.New(rand.NewPCG(1, 2)), 2, 6))
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "output (image, feature): value at index (0, 0) is NaN") {
+		t.Errorf("error %v; want one naming %s and the first NaN feature", err, path)
 	}
 }
 
