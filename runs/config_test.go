@@ -200,6 +200,9 @@ func TestUnknownKeysAreReported(t *testing.T) {
 func TestBadValuesAreNamed(t *testing.T) {
 	cases := []struct{ set, want string }{
 		{"lr=-1", `lr = -1: expected a positive finite number`},
+		{"std_margin=.nan", `std_margin = .nan: expected a finite number`},
+		{"dcor_scale=NaN", `dcor_scale = .nan: expected a finite number`},
+		{"std_epsilon=-Inf", `std_epsilon = -.inf: expected a finite number`},
 		{"batch_size=abc", `batch_size = "abc": expected an integer`},
 		{"batch_size=1", `batch_size = 1: expected an integer >= 2`},
 		{"optimizer=rmsprop", `optimizer = "rmsprop": expected one of adam, adamw, `},

@@ -131,6 +131,10 @@ func (d *decoder) decodeValue(key string, value any, dst reflect.Value) {
 			d.failf("%s = %s: expected a number", key, show(value))
 			return
 		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			d.failf("%s = %s: expected a finite number", key, show(value))
+			return
+		}
 		dst.SetFloat(f)
 	case reflect.Slice:
 		list, ok := value.([]any)
