@@ -15,8 +15,9 @@
 //     devices; steptimer.go timing; paramcount.go parameter counts.
 //   - optimizer.go (config, schedule and dispatcher), optimizer_adam.go, optimizer_sgd.go (SGD
 //     and LARS).
-//   - checkpoint.go, checkpoint_history.go, session.go, export.go: Save, LoadTrainer,
-//     ResumeOrNew and the exported encoder.
+//   - checkpoint.go, checkpoint_header.go (the header's checksum and strict decoding),
+//     checkpoint_history.go, session.go, export.go: Save, LoadTrainer, ResumeOrNew and the
+//     exported encoder.
 //   - monitor.go (Monitor, AddDefaultMonitors), step_view.go (StepView: all a monitor sees of a
 //     step), monitor_state.go (checkpointed monitor state), dcor_monitor.go, collapse_monitor.go,
 //     collapse.go, online_probe.go: monitors run during training, and the collapse measures.
@@ -24,7 +25,8 @@
 //     semisup.go, semisup_sample.go, results.go: linear probe, kNN, semi-supervised
 //     fine-tuning, t-SNE, and their result rows.
 //   - representations.go, teacher*.go, distill.go: the registry of representations and the
-//     distillation teacher (a checkpoint, an .npy table or an ONNX model).
+//     distillation teacher (a checkpoint, an .npy table or an ONNX model; teacher_onnx_check.go
+//     checks an ONNX file's sizes before it is parsed).
 //   - backend.go, backend_xla.go: NewBackend and the environment variables read at the edge
 //     (GOMLX_BACKEND, MVMR_CONV); arrays.go dCor and representations of .npy arrays.
 package mvmr
