@@ -243,6 +243,19 @@ func LoadTrainerWithBackend(backend compute.Backend, path string, data *datasets
 	return t, nil
 }
 
+// variableShape returns the shape of variable cv (entry i of the header field named field),
+// once its dtype is known and its bytes are checked against the n data bytes.
+func variableShape(path, field string, i int, cv checkpointVariable, n int) (shapes.Shape, error) {
+	dtype, err := dtypes.DTypeString(cv.DType)
+	if err != nil {
+		return shapes.Shape{}, fmt.Errorf("mvmr: %s: %s[%d] (%s): dtype %q: %w", path, field, i, cv.Path, cv.DType, err)
+	}
+	if err := checkVariableBytes(cv, dtype, n); err != nil {
+		return shapes.Shape{}, fmt.Errorf("mvmr: %s: %s[%d] (%s): %w", path, field, i, cv.Path, err)
+	}
+	return shapes.Make(dtype, cv.Dims...), nil
+}
+
 // checkVariableBytes checks, before anything is allocated, that the dims of cv are
 // non-negative, that dtype×dims is cv.Length bytes and that those bytes lie within the n data
 // bytes: a header claiming 10¹² elements fails here.
@@ -283,14 +296,10 @@ func restoreVariables(store *model.Store, path string, header *checkpointHeader,
 // named field, for errors) with their bytes in payload.
 func restoreVariableList(store *model.Store, path, field string, variables []checkpointVariable, payload []byte) error {
 	for i, cv := range variables {
-		dtype, err := dtypes.DTypeString(cv.DType)
+		shape, err := variableShape(path, field, i, cv, len(payload))
 		if err != nil {
-			return fmt.Errorf("mvmr: %s: %s[%d] (%s): dtype %q: %w", path, field, i, cv.Path, cv.DType, err)
+			return err
 		}
-		if err := checkVariableBytes(cv, dtype, len(payload)); err != nil {
-			return fmt.Errorf("mvmr: %s: %s[%d] (%s): %w", path, field, i, cv.Path, err)
-		}
-		shape := shapes.Make(dtype, cv.Dims...)
 		value := tensors.FromShape(shape)
 		if err := value.MutableBytes(func(b []byte) { copy(b, payload[cv.Offset:cv.Offset+cv.Length]) }); err != nil {
 			return fmt.Errorf("mvmr: %s: %s[%d] (%s): %w", path, field, i, cv.Path, err)
