@@ -119,6 +119,14 @@ func TestCheckpointRequiredKeysFollowTheStruct(t *testing.T) {
 			t.Errorf("required keys %v hold the optional %q", got, k)
 		}
 	}
+	// A field added to the header after version 1 must be optional (omitempty): the checkpoints
+	// written before it lack it and must still load.
+	version1 := []string{"format_version", "step", "config", "data", "history", "variables", "data_sha256"}
+	for _, k := range got {
+		if !slices.Contains(version1, k) {
+			t.Errorf("header key %q is required (its field has no omitempty) but checkpoints of version 1 lack it: make it omitempty", k)
+		}
+	}
 	if got := checkpointRequiredKeys(reflect.TypeFor[checkpointData]()); !slices.Equal(got, []string{"name", "len", "Height", "Width", "Channels"}) {
 		t.Errorf("data keys %v", got)
 	}
