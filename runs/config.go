@@ -64,11 +64,20 @@ type Config struct {
 	LR float64 `yaml:"lr"`
 	// WD is the weight decay.
 	WD float64 `yaml:"wd"`
-	// MinLR is the learning rate at the end of the cosine.
+	// MinLR is the learning rate at the end of the cosine (not an official key: the official
+	// code hard-codes 1e-6 for warmup_cosine and cosine, the default of those two here; the
+	// kit's warmup_cosine_kit defaults to 0).
 	MinLR float64 `yaml:"min_lr"`
-	// Scheduler is "cosine" (linear warmup then half cosine, the official
-	// CosineWarmupScheduler) or "constant" (linear warmup then LR).
+	// Scheduler is the learning-rate schedule (Schedulers, mvmr/schedule.go): the official
+	// warmup_cosine (CosineAnnealingWarmupRestarts), cosine (CosineAnnealingLR, no warmup) and
+	// multistep (MultiStepLR per epoch), or this kit's warmup_cosine_kit (linear warmup from
+	// lr/warmup then half cosine; the default, named "cosine" before the official names came)
+	// and constant (the kit's warmup then lr).
 	Scheduler string `yaml:"scheduler"`
+	// Milestones are the epochs at which multistep multiplies the learning rate by Gamma
+	// (official keys milestones and gamma, gamma 0.1 when absent).
+	Milestones []int64 `yaml:"milestones,flow"`
+	Gamma      float64 `yaml:"gamma"`
 	// StdMargin is the margin of the variance hinge (official std_margin).
 	StdMargin float64 `yaml:"std_margin"`
 	// StdEpsilon is added to the variance in the hinge (0 as torch.std).
@@ -228,8 +237,9 @@ var (
 	// AugPolicyNames are the augmentation policies: "default" (the data set's usual one) and
 	// those of datasets.NewPolicy.
 	AugPolicyNames = append([]string{AugPolicyDefault}, datasets.PolicyNames...)
-	// Schedulers are the learning-rate schedules.
-	Schedulers = []string{"cosine", "constant"}
+	// Schedulers are the learning-rate schedules: the official ones (mvmr.ScheduleWarmupCosine,
+	// mvmr.ScheduleCosine, mvmr.ScheduleMultiStep) and this kit's.
+	Schedulers = []string{mvmr.ScheduleWarmupCosine, mvmr.ScheduleCosine, mvmr.ScheduleMultiStep, mvmr.ScheduleWarmupCosineKit, SchedulerConstant}
 )
 
 // DatasetNames returns the data sets OpenData can load: datasets.Names, those datasets.Open knows.
@@ -256,7 +266,7 @@ func defaults() Config {
 	knn := mvmr.DefaultKNNConfig()
 	c := Config{
 		Seed: 1, BatchSize: 256, Steps: mvmr.QuickstartSteps, WarmupSteps: -1,
-		Optimizer: opt.Name, Momentum: 0.9, AccumulateGradBatches: 1, LR: mvmr.QuickstartLR, WD: opt.WeightDecay, MinLR: opt.MinLR, Scheduler: "cosine",
+		Optimizer: opt.Name, Momentum: 0.9, AccumulateGradBatches: 1, LR: mvmr.QuickstartLR, WD: opt.WeightDecay, MinLR: opt.MinLR, Scheduler: mvmr.ScheduleWarmupCosineKit, Gamma: 0.1,
 		StdMargin: loss.StdMargin, StdEpsilon: loss.StdEpsilon, NormalizeZ: loss.NormalizeZ, DCorScale: loss.DCorScale,
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
@@ -327,6 +337,29 @@ func Load(path string, overrides ...string) (Loaded, error) {
 		return l, fmt.Errorf("%s: %w", path, err)
 	}
 	return l, err
+}
+
+// LoadRunConfig reads the config.yaml of a run folder. A file written before the official
+// schedules existed (every key written, but no gamma) names the kit's schedule "cosine": it is
+// read as warmup_cosine_kit, what that run trained with.
+func LoadRunConfig(path string) (Loaded, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Loaded{}, fmt.Errorf("runs: reading config: %w", err)
+	}
+	m, err := parseYAMLMap(raw)
+	if err != nil {
+		return Loaded{}, fmt.Errorf("%s: %w", path, err)
+	}
+	_, hasGamma := m["gamma"]
+	if _, kitWritten := m["checkpoint_every"]; kitWritten && !hasGamma && m["scheduler"] == mvmr.ScheduleCosine {
+		m["scheduler"] = mvmr.ScheduleWarmupCosineKit
+	}
+	l, err := FromMap(m)
+	if err != nil {
+		return l, fmt.Errorf("%s: %w", path, err)
+	}
+	return l, nil
 }
 
 // Parse reads a YAML config from bytes, as Load does.
@@ -438,9 +471,20 @@ func FromMap(m map[string]any) (Loaded, error) {
 	if d.present["warmup_epochs"] && !d.present["warmup_steps"] {
 		c.WarmupSteps = -1
 	}
+	// The official code's eta_min and min_lr for cosine and warmup_cosine.
+	if !d.present["min_lr"] && (c.Scheduler == mvmr.ScheduleWarmupCosine || c.Scheduler == mvmr.ScheduleCosine) {
+		c.MinLR = OfficialMinLR
+	}
 	l.Config = c.complete()
 	return l, nil
 }
+
+// SchedulerConstant is the kit's warmup to lr, then lr.
+const SchedulerConstant = "constant"
+
+// OfficialMinLR is the final learning rate the official configure_optimizers hard-codes for
+// warmup_cosine (min_lr) and cosine (eta_min): min_lr's default for those schedules.
+const OfficialMinLR = 1e-6
 
 // officialRunKeys are keys every official config sets and this kit's own configs do not: a
 // config holding one of them is an official config.
