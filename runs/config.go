@@ -148,7 +148,7 @@ type DatasetConfig struct {
 	// Name is the data set; see DatasetNames() (datasets.Open).
 	Name string `yaml:"name"`
 	// Size is the image side the config expects; 0 takes the data set's own. Only the folder
-	// data set is resampled to it; for the others a size that differs is an error.
+	// and ImageNet data sets are resampled to it; for the others a size that differs is an error.
 	Size int `yaml:"size"`
 	// NClasses is the number of classes the config expects; 0 takes the data set's own.
 	NClasses int `yaml:"n_classes"`
@@ -312,6 +312,7 @@ var officialUnused = map[string]string{
 	"fine_tune_from":     "use mvmr train --resume to continue a run",
 	"clip":               "no CLIP teacher in this build",
 	"dataset.percentage": "semi-supervised label fractions are not set here",
+	"num_features":       "the feature size follows encoder.type",
 }
 
 // Loaded is a Config with what loading it noticed.
@@ -414,6 +415,9 @@ func ParseOverride(kv string) (string, any, error) {
 func FromMap(m map[string]any) (Loaded, error) {
 	m = deepCopy(m).(map[string]any)
 	var l Loaded
+	if data, ok := m["dataset"].(map[string]any); ok && data["name"] == "voc" {
+		return l, errors.New(`dataset.name = "voc": not supported: the official VOC07 linear evaluation (imagenet_voc.yaml, voc_linear_eval_module.py) needs a PASCAL VOC loader and a multi-label linear probe, which this kit does not have`)
+	}
 	official, semi := false, false
 	for _, k := range officialRunKeys {
 		_, has := m[k]

@@ -270,7 +270,7 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	if c.BatchSize > train.Len() {
 		errs = append(errs, fmt.Errorf("batch_size = %d: expected at most the %d training images of %s", c.BatchSize, train.Len(), train.Name))
 	}
-	if s := c.Dataset.Size; s != 0 && c.Dataset.Name != "folder" && (s != train.Height || s != train.Width) {
+	if s := c.Dataset.Size; s != 0 && !datasets.Resizes(c.Dataset.Name) && (s != train.Height || s != train.Width) {
 		errs = append(errs, fmt.Errorf("dataset.size = %d: %s has %dx%d images (not resized); expected %d or 0", s, train.Name, train.Height, train.Width, train.Height))
 	}
 	if n := c.Dataset.NClasses; n != 0 && n != train.NumClasses {
