@@ -15,9 +15,9 @@ const (
 	// RandomApply([ColorJitter(0.8, 0.8, 0.8, 0.2)], p=0.8), RandomGrayscale(p=0.2),
 	// GaussianBlur(2·⌊0.05·size⌋+1, σ ∈ [0.1, 2.0]).
 	PolicyCustom = "custom"
-	// PolicyCIFAR20 is RandomResizedCrop(size, scale=(0.2, 1), ratio=(3/4, 4/3), bicubic),
-	// RandomHorizontalFlip, RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8),
-	// RandomGrayscale(p=0.1).
+	// PolicyCIFAR20 is, in the official order, RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)],
+	// p=0.8), RandomGrayscale(p=0.1), RandomResizedCrop(size, scale=(0.2, 1), ratio=(3/4,
+	// 4/3), bicubic), RandomHorizontalFlip.
 	PolicyCIFAR20 = "cifar20"
 	// PolicyCIFAR is RandomCrop(size, padding=4), RandomHorizontalFlip.
 	PolicyCIFAR = "cifar"
@@ -83,11 +83,12 @@ func NewPolicy(name string, size int) (Augmenter, error) {
 			RandomGaussianBlur{Kernel: BlurKernelSize(size), Sigma: [2]float64{BlurSigmaMin, BlurSigmaMax}},
 		}}, nil
 	case PolicyCIFAR20:
+		// The official order (src/transform/transform.py): colour first, on the full image.
 		return &Pipeline{Name: name, Steps: []Transform{
-			RandomResizedCrop{Size: size, Scale: [2]float64{CIFAR20CropScaleMin, 1}, Ratio: [2]float64{DefaultCropRatioMin, DefaultCropRatioMax}, Interpolation: Bicubic},
-			RandomHorizontalFlip{P: FlipProb},
 			RandomApply{Transform: ColorJitter{0.4, 0.4, 0.4, 0.1}, P: 0.8},
 			RandomGrayscale{P: 0.1},
+			RandomResizedCrop{Size: size, Scale: [2]float64{CIFAR20CropScaleMin, 1}, Ratio: [2]float64{DefaultCropRatioMin, DefaultCropRatioMax}, Interpolation: Bicubic},
+			RandomHorizontalFlip{P: FlipProb},
 		}}, nil
 	case PolicyCIFAR:
 		return &Pipeline{Name: name, Steps: []Transform{
