@@ -97,6 +97,10 @@ type Config struct {
 	// representations once per batch, as the official code transforms its whole batch tensor;
 	// false: each image draws its own (mvmr.Config.FreshPerBatch).
 	FreshPerBatch bool `yaml:"fresh_per_batch"`
+	// FreshOfficial makes that fresh view the official one: the custom policy applied to the
+	// normalised image (its colour jitter clamping to [0, 1]) whatever aug_policy is; false: a
+	// second draw of aug_policy on the image (mvmr.Config.FreshOfficial).
+	FreshOfficial bool `yaml:"fresh_official"`
 	// Dataset selects the data.
 	Dataset DatasetConfig `yaml:"dataset"`
 	// Encoder is the backbone and projector.
@@ -508,8 +512,9 @@ const officialSTL10Split = "train+unlabeled"
 //     step adds for every config (self_supervised_module.py, hard-coded): full_img,
 //     full_img_scatnet, full_img_augment, full_img_hog and full_img_std, each as +dCor, that is
 //     image, scatnet, augmented, hog and std with l3_mode official (scatnet and hog read the
-//     config's scatnet and hog sections), and fresh_per_batch (its transform of the whole batch
-//     tensor draws one set of parameters).
+//     config's scatnet and hog sections), fresh_per_batch (its transform of the whole batch
+//     tensor draws one set of parameters) and fresh_official (that transform is the custom
+//     policy on the normalised tensor).
 //
 // This kit's configs keep the cnn, the train split and the image and std terms in maximize mode.
 func officialDefaults(m map[string]any, l *Loaded, semi bool) {
@@ -540,9 +545,13 @@ func officialDefaults(m map[string]any, l *Loaded, semi bool) {
 			m["fresh_per_batch"] = true
 			extra = ", fresh_per_batch = true"
 		}
+		if _, set := m["fresh_official"]; !set {
+			m["fresh_official"] = true
+			extra += ", fresh_official = true"
+		}
 		l.Notices = append(l.Notices, fmt.Sprintf("representations = %s, l3_mode = %s%s: the official step's L3 terms "+
 			"(full_img, full_img_scatnet, full_img_augment, full_img_hog, full_img_std, each +dCor; the augmented view "+
-			"drawn once per batch)", strings.Join(OfficialRepresentations, ","), mvmr.ModeOfficial, extra))
+			"drawn once per batch with the official transform of the normalised image)", strings.Join(OfficialRepresentations, ","), mvmr.ModeOfficial, extra))
 	}
 }
 

@@ -383,6 +383,9 @@ func TestOfficialConfigsTrainTheOfficialRepresentations(t *testing.T) {
 	if !mc.FreshPerBatch {
 		t.Error("stl10: the official augmented view is drawn once per batch; resolved fresh_per_batch false")
 	}
+	if !mc.FreshOfficial || Default().FreshOfficial {
+		t.Errorf("fresh_official: stl10 %v, the kit's default %v; want the official view for the official config only", mc.FreshOfficial, Default().FreshOfficial)
+	}
 	for i, term := range mc.Loss.Representations {
 		if term.Name != OfficialRepresentations[i] || term.Mode != mvmr.ModeOfficial || term.Weight != 1 {
 			t.Errorf("resolved term %d: %+v; want %s, official, weight 1", i, term, OfficialRepresentations[i])

@@ -291,7 +291,8 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	loss.MSEWeight, loss.StdWeight, loss.DCorZZWeight = c.Weights.MSE, c.Weights.Std, c.Weights.DCorZZ
 	loss.Representations = c.lossTerms()
 	mc := mvmr.Config{Seed: c.Seed, BatchSize: c.BatchSize, Encoder: c.mvmrEncoder(), Loss: loss, Optimizer: opt,
-		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset), Parallel: c.mvmrParallel(), FreshPerBatch: c.FreshPerBatch}
+		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset), Parallel: c.mvmrParallel(), FreshPerBatch: c.FreshPerBatch,
+		FreshOfficial: c.FreshOfficial}
 	if err := mc.Validate(); err != nil {
 		return mvmr.Config{}, fmt.Errorf("runs: the resolved mvmr config: %w", err)
 	}
