@@ -435,16 +435,16 @@ func TestDatasetNamesIsACopy(t *testing.T) {
 	if !slices.Equal(got, datasets.Names) || !slices.Contains(got, "mnist") {
 		t.Fatalf("DatasetNames() = %v; want datasets.Names %v, with mnist", got, datasets.Names)
 	}
-	got[0] = "imagenet"
-	if datasets.Names[0] == "imagenet" || DatasetNames()[0] == "imagenet" {
+	got[0] = "tinyimagenet"
+	if datasets.Names[0] == "tinyimagenet" || DatasetNames()[0] == "tinyimagenet" {
 		t.Errorf("changing DatasetNames()'s result changed the data sets: %v, %v", datasets.Names, DatasetNames())
 	}
-	l, err := Parse(nil, "dataset.name=imagenet")
+	l, err := Parse(nil, "dataset.name=tinyimagenet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Config.Validate(); err == nil || !strings.Contains(err.Error(), `dataset.name = "imagenet": expected one of`) {
-		t.Errorf("dataset.name=imagenet after changing a copy: %v", err)
+	if err := l.Config.Validate(); err == nil || !strings.Contains(err.Error(), `dataset.name = "tinyimagenet": expected one of`) {
+		t.Errorf("dataset.name=tinyimagenet after changing a copy: %v", err)
 	}
 }
 
