@@ -110,7 +110,7 @@ func TestLoadCIFARBadFiles(t *testing.T) {
 	if _, err := Open("cifar100", root, OpenOptions{Split: "validation"}); err == nil || !strings.Contains(err.Error(), `split "validation"`) {
 		t.Errorf("bad split: error %v", err)
 	}
-	if _, err := Open("imagenet", root, OpenOptions{}); err == nil || !strings.Contains(err.Error(), "cifar20") {
+	if _, err := Open("voc", root, OpenOptions{}); err == nil || !strings.Contains(err.Error(), "cifar20") {
 		t.Errorf("unknown data set: error %v; want the list of names", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // registers the JPEG decoder for image.Decode
 	_ "image/png"  // registers the PNG decoder for image.Decode
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -32,6 +33,9 @@ type FolderOptions struct {
 	// Dipper"): only those classes are read, labelled in the file's order, and the rest of each
 	// line becomes the class name.
 	SubsetFile string
+	// Subset, when set, is the text of such a class list (used instead of SubsetFile; named
+	// in errors by SubsetFile).
+	Subset string
 }
 
 // imageExtensions are the file types LoadFolder reads (case-insensitive).
@@ -61,8 +65,8 @@ func LoadFolder(root string, opts FolderOptions) (*Dataset, error) {
 			classes = append(classes, e.Name())
 		}
 	}
-	if opts.SubsetFile != "" {
-		if classes, names, err = readSubsetFile(opts.SubsetFile); err != nil {
+	if opts.SubsetFile != "" || opts.Subset != "" {
+		if classes, names, err = readSubsetFile(opts.SubsetFile, opts.Subset); err != nil {
 			return nil, err
 		}
 	}
@@ -130,13 +134,17 @@ func listImages(dir string) ([]string, error) {
 
 // readSubsetFile reads a class list: the first word of each non-empty line is a folder name,
 // the rest its display name.
-func readSubsetFile(path string) (classes, names []string, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("datasets: %w", err)
+func readSubsetFile(path, text string) (classes, names []string, err error) {
+	var r io.Reader = strings.NewReader(text)
+	if text == "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("datasets: %w", err)
+		}
+		defer f.Close()
+		r = f
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	for line := 1; sc.Scan(); line++ {
 		fields := strings.Fields(sc.Text())
 		if len(fields) == 0 {

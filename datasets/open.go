@@ -8,14 +8,14 @@ import (
 )
 
 // Names lists the data sets [Open] knows.
-var Names = []string{"mnist", "cifar10", "cifar100", "cifar20", "stl10", "folder"}
+var Names = []string{"mnist", "cifar10", "cifar100", "cifar20", "stl10", "folder", "imagenet", "imagenet50", "imagenet100", "imagenet200"}
 
 // OpenOptions sets what [Open] reads.
 type OpenOptions struct {
 	// Split is "train" (the default) or "test"; STL-10 also has "unlabeled" and
 	// "train+unlabeled" (streamed from disk).
 	Split string
-	// Size is the image side for "folder" (default 96).
+	// Size is the image side for "folder" (default 96) and the ImageNet sets (default 224).
 	Size int
 	// ResizeTo is the shorter side before the centre crop for "folder" (0: Size).
 	ResizeTo int
@@ -29,14 +29,17 @@ const DefaultFolderSize = 96
 // Open reads data set name from dir, which holds the data set's standard files as distributed
 // (or their archive's top folder): mnist (dir "" for the embedded copy; the four idx .gz
 // files), cifar10 (cifar-10-batches-bin), cifar100 and cifar20 (cifar-100-binary, fine or
-// coarse labels), stl10 (stl10_binary), folder (root/<class>/*.png|jpg|jpeg or a flat folder).
+// coarse labels), stl10 (stl10_binary), folder (root/<class>/*.png|jpg|jpeg or a flat folder
+// for the training split only; root/train/<class>/ and root/val/ or root/test/ for both
+// splits), imagenet, imagenet50, imagenet100, imagenet200 (root/train/<wnid>/ and
+// root/val/<wnid>/, LoadImageNet).
 // Class names are read from the archives' name files when present.
 func Open(name, dir string, opts OpenOptions) (*Dataset, error) {
 	split := opts.Split
 	if split == "" {
 		split = SplitTrain
 	}
-	if name != "stl10" && name != "folder" && split != SplitTrain && split != SplitTest {
+	if name != "stl10" && split != SplitTrain && split != SplitTest {
 		return nil, fmt.Errorf("datasets: %s split %q; expected %q or %q", name, split, SplitTrain, SplitTest)
 	}
 	var (
@@ -71,11 +74,23 @@ func Open(name, dir string, opts OpenOptions) (*Dataset, error) {
 		if size == 0 {
 			size = DefaultFolderSize
 		}
-		d, err = LoadFolder(dir, FolderOptions{Size: size, ResizeTo: opts.ResizeTo, SubsetFile: opts.SubsetFile})
+		var sub string
+		if sub, err = folderSplitDir(dir, split); err == nil {
+			d, err = LoadFolder(sub, FolderOptions{Size: size, ResizeTo: opts.ResizeTo, SubsetFile: opts.SubsetFile})
+		}
+	case "imagenet", "imagenet50", "imagenet100", "imagenet200":
+		d, err = LoadImageNet(name, dir, split, opts.Size)
 	default:
 		return nil, fmt.Errorf("datasets: unknown data set %q; expected one of %s", name, strings.Join(Names, ", "))
 	}
 	return d, err
+}
+
+// Resizes reports whether Open resamples data set name to OpenOptions.Size (folder and the
+// ImageNet sets); the others keep their files' size.
+func Resizes(name string) bool {
+	_, subset := imagenetSubsetNames[name]
+	return name == "folder" || name == "imagenet" || subset
 }
 
 // readClassNames reads a names file (one name a line) from dir or dir/folder, returning nil

@@ -15,9 +15,9 @@ const (
 	// RandomApply([ColorJitter(0.8, 0.8, 0.8, 0.2)], p=0.8), RandomGrayscale(p=0.2),
 	// GaussianBlur(2·⌊0.05·size⌋+1, σ ∈ [0.1, 2.0]).
 	PolicyCustom = "custom"
-	// PolicyCIFAR20 is RandomResizedCrop(size, scale=(0.2, 1), ratio=(3/4, 4/3), bicubic),
-	// RandomHorizontalFlip, RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8),
-	// RandomGrayscale(p=0.1).
+	// PolicyCIFAR20 is, in the official order, RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)],
+	// p=0.8), RandomGrayscale(p=0.1), RandomResizedCrop(size, scale=(0.2, 1), ratio=(3/4,
+	// 4/3), bicubic), RandomHorizontalFlip.
 	PolicyCIFAR20 = "cifar20"
 	// PolicyCIFAR is RandomCrop(size, padding=4), RandomHorizontalFlip.
 	PolicyCIFAR = "cifar"
@@ -83,11 +83,12 @@ func NewPolicy(name string, size int) (Augmenter, error) {
 			RandomGaussianBlur{Kernel: BlurKernelSize(size), Sigma: [2]float64{BlurSigmaMin, BlurSigmaMax}},
 		}}, nil
 	case PolicyCIFAR20:
+		// The official order (src/transform/transform.py): colour first, on the full image.
 		return &Pipeline{Name: name, Steps: []Transform{
-			RandomResizedCrop{Size: size, Scale: [2]float64{CIFAR20CropScaleMin, 1}, Ratio: [2]float64{DefaultCropRatioMin, DefaultCropRatioMax}, Interpolation: Bicubic},
-			RandomHorizontalFlip{P: FlipProb},
 			RandomApply{Transform: ColorJitter{0.4, 0.4, 0.4, 0.1}, P: 0.8},
 			RandomGrayscale{P: 0.1},
+			RandomResizedCrop{Size: size, Scale: [2]float64{CIFAR20CropScaleMin, 1}, Ratio: [2]float64{DefaultCropRatioMin, DefaultCropRatioMax}, Interpolation: Bicubic},
+			RandomHorizontalFlip{P: FlipProb},
 		}}, nil
 	case PolicyCIFAR:
 		return &Pipeline{Name: name, Steps: []Transform{
@@ -132,10 +133,15 @@ func (p *Pipeline) Apply(data *Dataset, i int, rng *rand.Rand) *Picture {
 	for k, v := range src {
 		pic.Pix[k] = float32(v) / 255
 	}
+	p.run(pic, rng)
+	return pic
+}
+
+// run applies the steps to pic in order.
+func (p *Pipeline) run(pic *Picture, rng *rand.Rand) {
 	for _, t := range p.Steps {
 		t.Apply(pic, rng)
 	}
-	return pic
 }
 
 // Augment implements Augmenter. A step that leaves the picture at another size than the data
@@ -143,17 +149,48 @@ func (p *Pipeline) Apply(data *Dataset, i int, rng *rand.Rand) *Picture {
 // picture is resized back so that nothing panics.
 func (p *Pipeline) Augment(dst []float32, data *Dataset, i int, rng *rand.Rand) {
 	pic := p.Apply(data, i, rng)
-	if pic.Height != data.Height || pic.Width != data.Width {
-		out := make([]float32, data.Height*data.Width*pic.Channels)
-		Resample(out, data.Height, data.Width, pic.Pix, pic.Height, pic.Width, pic.Channels,
-			0, 0, float64(pic.Height), float64(pic.Width), Bilinear)
-		pic.Pix = out
-	}
+	p.fitTo(pic, data)
 	c := data.Channels
 	for k, v := range pic.Pix {
 		ch := k % c
 		dst[k] = (v - data.Mean[ch]) / data.Std[ch]
 	}
+}
+
+// fitTo resizes pic back to the data set's size when a step changed it.
+func (p *Pipeline) fitTo(pic *Picture, data *Dataset) {
+	if pic.Height != data.Height || pic.Width != data.Width {
+		out := make([]float32, data.Height*data.Width*pic.Channels)
+		Resample(out, data.Height, data.Width, pic.Pix, pic.Height, pic.Width, pic.Channels,
+			0, 0, float64(pic.Height), float64(pic.Width), Bilinear)
+		pic.Pix = out
+		pic.Height, pic.Width = data.Height, data.Width
+	}
+}
+
+// OnNormalized is a Pipeline applied as the official self-supervised module applies its
+// self._transform for the full_img_augment and aug_* representations: to the normalised image
+// tensor (ToTensor + Normalize done), with nothing after. Its colour operations then clamp the
+// normalised values to [0, 1], as torchvision's do on any float tensor.
+type OnNormalized struct{ Pipeline *Pipeline }
+
+// Augment implements Augmenter: dst is the pipeline applied to the normalised image i.
+func (o OnNormalized) Augment(dst []float32, data *Dataset, i int, rng *rand.Rand) {
+	pic := &Picture{Height: data.Height, Width: data.Width, Channels: data.Channels, Pix: make([]float32, data.ImageSize())}
+	data.Normalize(pic.Pix, i)
+	o.Pipeline.run(pic, rng)
+	o.Pipeline.fitTo(pic, data)
+	copy(dst, pic.Pix)
+}
+
+// OfficialFreshView returns the official self._transform (self_supervised_module.py
+// get_feature_extraction: the custom policy at the image side) on the normalised image.
+func OfficialFreshView(size int) (Augmenter, error) {
+	p, err := NewPolicy(PolicyCustom, size)
+	if err != nil {
+		return nil, err
+	}
+	return OnNormalized{Pipeline: p.(*Pipeline)}, nil
 }
 
 // CheckShape reports whether the policy produces images of the data set's shape.

@@ -27,7 +27,7 @@ func colourDataset(n, side int) *Dataset {
 func TestNewPolicyNamesAndSteps(t *testing.T) {
 	wants := map[string]string{
 		PolicyCustom:             "custom: RandomResizedCrop(32, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), RandomHorizontalFlip(p=0.5), RandomApply([ColorJitter(0.8, 0.8, 0.8, 0.2)], p=0.8), RandomGrayscale(p=0.2), GaussianBlur(3, sigma=[0.1 2])",
-		PolicyCIFAR20:            "cifar20: RandomResizedCrop(32, scale=[0.2 1], ratio=(0.75, 1.333), bicubic), RandomHorizontalFlip(p=0.5), RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8), RandomGrayscale(p=0.1)",
+		PolicyCIFAR20:            "cifar20: RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8), RandomGrayscale(p=0.1), RandomResizedCrop(32, scale=[0.2 1], ratio=(0.75, 1.333), bicubic), RandomHorizontalFlip(p=0.5)",
 		PolicyCIFAR:              "cifar: RandomCrop(32, padding=4), RandomHorizontalFlip(p=0.5)",
 		PolicyNone:               "none: ",
 		PolicyRandAugment:        "randaugment: RandomResizedCrop(32, scale=[0.08 1], ratio=(0.75, 1.333), bilinear), RandAugment(num_ops=4, magnitude=10, num_magnitude_bins=31)",

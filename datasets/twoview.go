@@ -51,6 +51,7 @@ type TwoViewSource struct {
 
 	fresh         bool
 	freshPerBatch bool
+	freshAugment  Augmenter
 
 	mu        sync.Mutex
 	permEpoch int64
@@ -60,6 +61,10 @@ type TwoViewSource struct {
 // SetFreshView makes every batch also carry Fresh, a second independent augmentation of each
 // image (drawn from a generator seeded by (seed, step, position, 1), so x~ is unchanged).
 func (s *TwoViewSource) SetFreshView(fresh bool) { s.fresh = fresh }
+
+// SetFreshAugmenter makes the fresh view use a instead of the pair's augmenter (nil: the
+// pair's), such as OfficialFreshView.
+func (s *TwoViewSource) SetFreshAugmenter(a Augmenter) { s.freshAugment = a }
 
 // SetFreshPerBatch makes the fresh view draw one set of augmentation parameters per batch,
 // shared by all its images, as the official code does when it augments the whole batch tensor
@@ -144,7 +149,11 @@ func (s *TwoViewSource) Batch(step int64) *TwoViewBatch {
 				position = 0
 			}
 			rng := rand.New(rand.NewPCG(s.seed^0xf7e5, mix(uint64(step), position)))
-			s.augment.Augment(b.Fresh[j*size:(j+1)*size], d, idx, rng)
+			fresh := s.augment
+			if s.freshAugment != nil {
+				fresh = s.freshAugment
+			}
+			fresh.Augment(b.Fresh[j*size:(j+1)*size], d, idx, rng)
 		}
 	})
 	return b

@@ -30,6 +30,10 @@ type Config struct {
 	// FreshPerBatch draws the fresh view's augmentation once per batch, as the official code
 	// does for its augmented-image representations; off, each image draws its own.
 	FreshPerBatch bool `json:"fresh_per_batch,omitempty"`
+	// FreshOfficial makes the fresh view the official one (datasets.OfficialFreshView): the
+	// custom policy applied to the normalised image, its colour jitter clamping to [0, 1],
+	// whatever Policy the pair uses; off, the fresh view is another draw of the pair's policy.
+	FreshOfficial bool `json:"fresh_official,omitempty"`
 	// Parallel spreads the step over several devices and sets the official multi-GPU loss
 	// grouping; the zero value is one device and one loss on the whole batch.
 	Parallel ParallelConfig `json:"parallel,omitempty"`

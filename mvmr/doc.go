@@ -13,8 +13,8 @@
 //     and the distance correlation.
 //   - trainer.go: Trainer (NewTrainer, Train, Features, Embeddings); dataparallel.go several
 //     devices; steptimer.go timing; paramcount.go parameter counts.
-//   - optimizer.go (config, schedule and dispatcher), optimizer_adam.go, optimizer_sgd.go (SGD
-//     and LARS).
+//   - optimizer.go (config and dispatcher), schedule.go (the kit's and the official
+//     learning-rate schedules), optimizer_adam.go, optimizer_sgd.go (SGD and LARS).
 //   - checkpoint.go, checkpoint_header.go (the header's checksum and strict decoding),
 //     checkpoint_history.go, session.go, export.go: Save, LoadTrainer, ResumeOrNew and the
 //     exported encoder.

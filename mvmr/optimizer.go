@@ -22,7 +22,7 @@ const (
 	OptimizerAdamW = "adamw"
 )
 
-// OptimizerConfig configures the optimizer and its warmup-cosine learning-rate schedule.
+// OptimizerConfig configures the optimizer and its learning-rate schedule (schedule.go).
 type OptimizerConfig struct {
 	// Name is OptimizerAdam, OptimizerAdamW, OptimizerSGD or OptimizerLARS.
 	Name string `json:"name"`
@@ -34,9 +34,12 @@ type OptimizerConfig struct {
 	Beta1   float64 `json:"beta1"`
 	Beta2   float64 `json:"beta2"`
 	Epsilon float64 `json:"epsilon"`
-	// WarmupSteps is the length of the linear warmup.
+	// WarmupSteps is the length of the linear warmup, in updates (the official schedules
+	// compute it in batches, and step once per update, as Lightning does).
 	WarmupSteps int64 `json:"warmup_steps"`
-	// TotalSteps is the step at which the cosine reaches MinLR; later steps stay at MinLR.
+	// TotalSteps is the step at which the cosine reaches MinLR; later steps stay at MinLR
+	// (the kit's schedule) or follow the official formula (ScheduleWarmupCosine restarts,
+	// ScheduleCosine continues its cosine).
 	TotalSteps int64 `json:"total_steps"`
 	// MinLR is the learning rate at the end of the cosine (eta_min).
 	MinLR float64 `json:"min_lr"`
@@ -49,6 +52,17 @@ type OptimizerConfig struct {
 	// config uses 8 batches of 32). Each batch still has its own loss (dCor over its own samples)
 	// and BatchNorm statistics; the learning-rate schedule counts updates.
 	AccumulateSteps int `json:"accumulate_steps,omitempty"`
+	// Schedule is the learning-rate schedule (schedule.go): "" the kit's warmup cosine
+	// (ScheduleWarmupCosineKit), or one of the official ScheduleWarmupCosine, ScheduleCosine,
+	// ScheduleMultiStep. Empty in the JSON of the kit's schedule, so checkpoints written before
+	// the official schedules existed read back unchanged.
+	Schedule string `json:"schedule,omitempty"`
+	// UpdatesPerEpoch, BatchesPerEpoch, Milestones and Gamma are ScheduleMultiStep's: the
+	// learning rate is multiplied by Gamma at the start of each epoch listed in Milestones
+	// (torch's MultiStepLR stepped once per epoch); an update's epoch is that of its last batch.
+	BatchesPerEpoch int64   `json:"batches_per_epoch,omitempty"`
+	Milestones      []int64 `json:"milestones,omitempty"`
+	Gamma           float64 `json:"gamma,omitempty"`
 }
 
 // DefaultOptimizerConfig returns Adam at lr 1e-3 with weight decay 1e-6 (the official wd),
@@ -87,37 +101,7 @@ func (c OptimizerConfig) Validate() error {
 	case c.MinLR < 0 || c.MinLR > c.LR:
 		return fmt.Errorf("optimizer.min_lr = %g; expected 0..lr (%g)", c.MinLR, c.LR)
 	}
-	return nil
-}
-
-// LearningRate returns the learning rate of update number t (1 for the first step): linear
-// warmup t/WarmupSteps while t < WarmupSteps, then a half cosine from LR to MinLR reached at
-// TotalSteps, as the official CosineWarmupScheduler computes it.
-func (c OptimizerConfig) LearningRate(t int64) float64 {
-	var factor float64
-	if t < c.WarmupSteps {
-		factor = float64(t) / float64(c.WarmupSteps)
-	} else {
-		progress := 1.0
-		if c.TotalSteps > c.WarmupSteps {
-			progress = min(float64(t-c.WarmupSteps)/float64(c.TotalSteps-c.WarmupSteps), 1)
-		}
-		factor = 0.5 * (1 + math.Cos(math.Pi*progress))
-	}
-	return c.MinLR + (c.LR-c.MinLR)*factor
-}
-
-// learningRateGraph is LearningRate in the graph, for t a float scalar node.
-func (c OptimizerConfig) learningRateGraph(t *Node) *Node {
-	g := t.Graph()
-	warm := DivScalar(t, float64(max(c.WarmupSteps, 1)))
-	progress := OnePlus(ZerosLike(t))
-	if c.TotalSteps > c.WarmupSteps {
-		progress = MinScalar(DivScalar(AddScalar(t, -float64(c.WarmupSteps)), float64(c.TotalSteps-c.WarmupSteps)), 1)
-	}
-	cosine := MulScalar(OnePlus(Cos(MulScalar(progress, math.Pi))), 0.5)
-	factor := Where(LessThan(t, Scalar(g, t.DType(), float64(c.WarmupSteps))), warm, cosine)
-	return AddScalar(MulScalar(factor, c.LR-c.MinLR), c.MinLR)
+	return c.validateSchedule()
 }
 
 // optimizerScope holds the optimizer's step counter and moments.

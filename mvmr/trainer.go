@@ -122,6 +122,13 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	t.Cache = reps.NewFeatureCache(processCacheDir())
 	source.SetFreshView(loss.UsesFreshView())
 	source.SetFreshPerBatch(config.FreshPerBatch)
+	if config.FreshOfficial {
+		fresh, err := datasets.OfficialFreshView(data.Height)
+		if err != nil {
+			return nil, fmt.Errorf("mvmr: the official fresh view: %w", err)
+		}
+		source.SetFreshAugmenter(fresh)
+	}
 	// Representations of the fresh view computed on the host are computed with the batch, by the
 	// prefetcher, in the background.
 	var freshHost []datasets.ImageFeatures

@@ -64,11 +64,20 @@ type Config struct {
 	LR float64 `yaml:"lr"`
 	// WD is the weight decay.
 	WD float64 `yaml:"wd"`
-	// MinLR is the learning rate at the end of the cosine.
+	// MinLR is the learning rate at the end of the cosine (not an official key: the official
+	// code hard-codes 1e-6 for warmup_cosine and cosine, the default of those two here; the
+	// kit's warmup_cosine_kit defaults to 0).
 	MinLR float64 `yaml:"min_lr"`
-	// Scheduler is "cosine" (linear warmup then half cosine, the official
-	// CosineWarmupScheduler) or "constant" (linear warmup then LR).
+	// Scheduler is the learning-rate schedule (Schedulers, mvmr/schedule.go): the official
+	// warmup_cosine (CosineAnnealingWarmupRestarts), cosine (CosineAnnealingLR, no warmup) and
+	// multistep (MultiStepLR per epoch), or this kit's warmup_cosine_kit (linear warmup from
+	// lr/warmup then half cosine; the default, named "cosine" before the official names came)
+	// and constant (the kit's warmup then lr).
 	Scheduler string `yaml:"scheduler"`
+	// Milestones are the epochs at which multistep multiplies the learning rate by Gamma
+	// (official keys milestones and gamma, gamma 0.1 when absent).
+	Milestones []int64 `yaml:"milestones,flow"`
+	Gamma      float64 `yaml:"gamma"`
 	// StdMargin is the margin of the variance hinge (official std_margin).
 	StdMargin float64 `yaml:"std_margin"`
 	// StdEpsilon is added to the variance in the hinge (0 as torch.std).
@@ -88,6 +97,10 @@ type Config struct {
 	// representations once per batch, as the official code transforms its whole batch tensor;
 	// false: each image draws its own (mvmr.Config.FreshPerBatch).
 	FreshPerBatch bool `yaml:"fresh_per_batch"`
+	// FreshOfficial makes that fresh view the official one: the custom policy applied to the
+	// normalised image (its colour jitter clamping to [0, 1]) whatever aug_policy is; false: a
+	// second draw of aug_policy on the image (mvmr.Config.FreshOfficial).
+	FreshOfficial bool `yaml:"fresh_official"`
 	// Dataset selects the data.
 	Dataset DatasetConfig `yaml:"dataset"`
 	// Encoder is the backbone and projector.
@@ -139,7 +152,7 @@ type DatasetConfig struct {
 	// Name is the data set; see DatasetNames() (datasets.Open).
 	Name string `yaml:"name"`
 	// Size is the image side the config expects; 0 takes the data set's own. Only the folder
-	// data set is resampled to it; for the others a size that differs is an error.
+	// and ImageNet data sets are resampled to it; for the others a size that differs is an error.
 	Size int `yaml:"size"`
 	// NClasses is the number of classes the config expects; 0 takes the data set's own.
 	NClasses int `yaml:"n_classes"`
@@ -228,8 +241,9 @@ var (
 	// AugPolicyNames are the augmentation policies: "default" (the data set's usual one) and
 	// those of datasets.NewPolicy.
 	AugPolicyNames = append([]string{AugPolicyDefault}, datasets.PolicyNames...)
-	// Schedulers are the learning-rate schedules.
-	Schedulers = []string{"cosine", "constant"}
+	// Schedulers are the learning-rate schedules: the official ones (mvmr.ScheduleWarmupCosine,
+	// mvmr.ScheduleCosine, mvmr.ScheduleMultiStep) and this kit's.
+	Schedulers = []string{mvmr.ScheduleWarmupCosine, mvmr.ScheduleCosine, mvmr.ScheduleMultiStep, mvmr.ScheduleWarmupCosineKit, SchedulerConstant}
 )
 
 // DatasetNames returns the data sets OpenData can load: datasets.Names, those datasets.Open knows.
@@ -256,7 +270,7 @@ func defaults() Config {
 	knn := mvmr.DefaultKNNConfig()
 	c := Config{
 		Seed: 1, BatchSize: 256, Steps: mvmr.QuickstartSteps, WarmupSteps: -1,
-		Optimizer: opt.Name, Momentum: 0.9, AccumulateGradBatches: 1, LR: mvmr.QuickstartLR, WD: opt.WeightDecay, MinLR: opt.MinLR, Scheduler: "cosine",
+		Optimizer: opt.Name, Momentum: 0.9, AccumulateGradBatches: 1, LR: mvmr.QuickstartLR, WD: opt.WeightDecay, MinLR: opt.MinLR, Scheduler: mvmr.ScheduleWarmupCosineKit, Gamma: 0.1,
 		StdMargin: loss.StdMargin, StdEpsilon: loss.StdEpsilon, NormalizeZ: loss.NormalizeZ, DCorScale: loss.DCorScale,
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
@@ -302,6 +316,7 @@ var officialUnused = map[string]string{
 	"fine_tune_from":     "use mvmr train --resume to continue a run",
 	"clip":               "no CLIP teacher in this build",
 	"dataset.percentage": "semi-supervised label fractions are not set here",
+	"num_features":       "the feature size follows encoder.type",
 }
 
 // Loaded is a Config with what loading it noticed.
@@ -327,6 +342,29 @@ func Load(path string, overrides ...string) (Loaded, error) {
 		return l, fmt.Errorf("%s: %w", path, err)
 	}
 	return l, err
+}
+
+// LoadRunConfig reads the config.yaml of a run folder. A file written before the official
+// schedules existed (every key written, but no gamma) names the kit's schedule "cosine": it is
+// read as warmup_cosine_kit, what that run trained with.
+func LoadRunConfig(path string) (Loaded, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Loaded{}, fmt.Errorf("runs: reading config: %w", err)
+	}
+	m, err := parseYAMLMap(raw)
+	if err != nil {
+		return Loaded{}, fmt.Errorf("%s: %w", path, err)
+	}
+	_, hasGamma := m["gamma"]
+	if _, kitWritten := m["checkpoint_every"]; kitWritten && !hasGamma && m["scheduler"] == mvmr.ScheduleCosine {
+		m["scheduler"] = mvmr.ScheduleWarmupCosineKit
+	}
+	l, err := FromMap(m)
+	if err != nil {
+		return l, fmt.Errorf("%s: %w", path, err)
+	}
+	return l, nil
 }
 
 // Parse reads a YAML config from bytes, as Load does.
@@ -381,6 +419,9 @@ func ParseOverride(kv string) (string, any, error) {
 func FromMap(m map[string]any) (Loaded, error) {
 	m = deepCopy(m).(map[string]any)
 	var l Loaded
+	if data, ok := m["dataset"].(map[string]any); ok && data["name"] == "voc" {
+		return l, errors.New(`dataset.name = "voc": not supported: the official VOC07 linear evaluation (imagenet_voc.yaml, voc_linear_eval_module.py) needs a PASCAL VOC loader and a multi-label linear probe, which this kit does not have`)
+	}
 	official, semi := false, false
 	for _, k := range officialRunKeys {
 		_, has := m[k]
@@ -438,9 +479,20 @@ func FromMap(m map[string]any) (Loaded, error) {
 	if d.present["warmup_epochs"] && !d.present["warmup_steps"] {
 		c.WarmupSteps = -1
 	}
+	// The official code's eta_min and min_lr for cosine and warmup_cosine.
+	if !d.present["min_lr"] && (c.Scheduler == mvmr.ScheduleWarmupCosine || c.Scheduler == mvmr.ScheduleCosine) {
+		c.MinLR = OfficialMinLR
+	}
 	l.Config = c.complete()
 	return l, nil
 }
+
+// SchedulerConstant is the kit's warmup to lr, then lr.
+const SchedulerConstant = "constant"
+
+// OfficialMinLR is the final learning rate the official configure_optimizers hard-codes for
+// warmup_cosine (min_lr) and cosine (eta_min): min_lr's default for those schedules.
+const OfficialMinLR = 1e-6
 
 // officialRunKeys are keys every official config sets and this kit's own configs do not: a
 // config holding one of them is an official config.
@@ -460,8 +512,9 @@ const officialSTL10Split = "train+unlabeled"
 //     step adds for every config (self_supervised_module.py, hard-coded): full_img,
 //     full_img_scatnet, full_img_augment, full_img_hog and full_img_std, each as +dCor, that is
 //     image, scatnet, augmented, hog and std with l3_mode official (scatnet and hog read the
-//     config's scatnet and hog sections), and fresh_per_batch (its transform of the whole batch
-//     tensor draws one set of parameters).
+//     config's scatnet and hog sections), fresh_per_batch (its transform of the whole batch
+//     tensor draws one set of parameters) and fresh_official (that transform is the custom
+//     policy on the normalised tensor).
 //
 // This kit's configs keep the cnn, the train split and the image and std terms in maximize mode.
 func officialDefaults(m map[string]any, l *Loaded, semi bool) {
@@ -492,9 +545,13 @@ func officialDefaults(m map[string]any, l *Loaded, semi bool) {
 			m["fresh_per_batch"] = true
 			extra = ", fresh_per_batch = true"
 		}
+		if _, set := m["fresh_official"]; !set {
+			m["fresh_official"] = true
+			extra += ", fresh_official = true"
+		}
 		l.Notices = append(l.Notices, fmt.Sprintf("representations = %s, l3_mode = %s%s: the official step's L3 terms "+
 			"(full_img, full_img_scatnet, full_img_augment, full_img_hog, full_img_std, each +dCor; the augmented view "+
-			"drawn once per batch)", strings.Join(OfficialRepresentations, ","), mvmr.ModeOfficial, extra))
+			"drawn once per batch with the official transform of the normalised image)", strings.Join(OfficialRepresentations, ","), mvmr.ModeOfficial, extra))
 	}
 }
 

@@ -42,20 +42,35 @@ func hasNotice(notices []string, key string) bool {
 	return slices.ContainsFunc(notices, func(n string) bool { return strings.HasPrefix(n, key+" = ") })
 }
 
+// officialConfigs are the eight configs of the official repository at HEAD (7136f70), names as
+// they are there.
+var officialConfigs = []string{
+	"cifar100_clip_self_supervised.yaml", "cifar20_self_supervsised.yaml", "imagenet_clip_self_supervised.yaml",
+	"imagenet_self_supervised.yaml", "imagenet_semi_supervised.yaml", "imagenet_voc.yaml",
+	"stl10_clip_self_supervised.yaml", "stl10_self_supervised.yaml",
+}
+
 func TestOfficialConfigsLoad(t *testing.T) {
 	files, err := filepath.Glob("testdata/official/*.yaml")
-	if err != nil || len(files) < 5 {
-		t.Fatalf("expected the official configs in testdata/official, found %v (%v)", files, err)
+	if err != nil || len(files) != len(officialConfigs) {
+		t.Fatalf("expected the %d official configs in testdata/official, found %v (%v)", len(officialConfigs), files, err)
 	}
-	for _, f := range files {
+	for _, name := range officialConfigs {
+		f := filepath.Join("testdata/official", name)
 		l, err := Load(f)
+		if name == "imagenet_voc.yaml" {
+			if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "not supported") {
+				t.Errorf("%s: %v; want one line saying VOC linear evaluation is not supported", f, err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
 		c := l.Config
-		if c.WD != 1e-6 || !(c.LR == 1e-4 || c.LR == 5e-4) || c.Epochs <= 0 || c.Steps != 0 {
-			t.Errorf("%s: wd %g lr %g epochs %g steps %d; expected the file's wd 1e-6, lr 1e-4, its epochs and steps 0", f, c.WD, c.LR, c.Epochs, c.Steps)
+		if c.WD != 1e-6 || !(c.LR == 1e-4 || c.LR == 2e-4) || c.Epochs <= 0 || c.Steps != 0 {
+			t.Errorf("%s: wd %g lr %g epochs %g steps %d; expected the file's wd 1e-6, lr 1e-4 or 2e-4, its epochs and steps 0", f, c.WD, c.LR, c.Epochs, c.Steps)
 		}
 		for _, key := range []string{"fp16", "n_workers", "eval_every"} {
 			if !hasNotice(l.Notices, key) {
@@ -69,20 +84,18 @@ func TestOfficialConfigsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := l.Config
-	want := Config{BatchSize: 64, Epochs: 10, WarmupEpochs: 10, WarmupSteps: -1, LR: 1e-4, WD: 1e-6, StdMargin: 1,
-		Comment: "stl10_self_supervised_scale_z"}
-	if c.BatchSize != want.BatchSize || c.Epochs != want.Epochs || c.WarmupEpochs != want.WarmupEpochs || c.WarmupSteps != -1 ||
-		c.StdMargin != 1 || c.NormalizeZ || c.Comment != want.Comment {
-		t.Errorf("stl10: got batch %d epochs %g warmup_epochs %g warmup_steps %d std_margin %g normalize_z %v comment %q",
-			c.BatchSize, c.Epochs, c.WarmupEpochs, c.WarmupSteps, c.StdMargin, c.NormalizeZ, c.Comment)
+	if c.BatchSize != 256 || c.Epochs != 1000 || c.WarmupEpochs != 10 || c.WarmupSteps != -1 || c.Scheduler != mvmr.ScheduleWarmupCosine ||
+		c.MinLR != 1e-6 || c.StdMargin != 1 || c.NormalizeZ || c.Comment != "stl10_self_supervised_scale_z" {
+		t.Errorf("stl10: got batch %d epochs %g warmup_epochs %g warmup_steps %d scheduler %q min_lr %g std_margin %g normalize_z %v comment %q",
+			c.BatchSize, c.Epochs, c.WarmupEpochs, c.WarmupSteps, c.Scheduler, c.MinLR, c.StdMargin, c.NormalizeZ, c.Comment)
 	}
-	if c.Dataset.Name != "stl10" || c.Dataset.Size != 96 || c.Dataset.NClasses != 10 || c.Dataset.Path != "" {
+	if c.Dataset.Name != "stl10" || c.Dataset.Size != 96 || c.Dataset.NClasses != 10 || c.Dataset.Path != "" || c.Dataset.AugPolicy != "custom" {
 		t.Errorf("stl10 dataset: %+v", c.Dataset)
 	}
 	if c.Scatnet.J != 2 || c.Scatnet.L != 8 || !slices.Equal(c.Scatnet.Shape, []int{96, 96}) || c.HOG != (HOGConfig{24, 8}) {
 		t.Errorf("stl10 scatnet %+v hog %+v", c.Scatnet, c.HOG)
 	}
-	if c.Encoder.OutDim != "8192-8192-8192" || !c.Encoder.SmallKernel {
+	if c.Encoder.OutDim != "8192-8192-8192" || !c.Encoder.SmallKernel || c.Encoder.Type != nn.ArchResNet50 {
 		t.Errorf("stl10 encoder: %+v", c.Encoder)
 	}
 	if !hasNotice(l.Notices, "log_every") || hasNotice(l.Notices, "fine_tune_from") {
@@ -94,20 +107,23 @@ func TestOfficialConfigsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = l.Config
-	if c.Encoder.Type != nn.ArchResNet50 || c.Encoder.Head != string(nn.HeadAvgPool) || c.Optimizer != "adam" ||
-		c.Scheduler != "cosine" || c.Dataset.AugPolicy != "custom" || c.BatchSize != 256 || c.Epochs != 1000 {
-		t.Errorf("cifar20: encoder %+v optimizer %q scheduler %q aug_policy %q batch %d epochs %g", c.Encoder, c.Optimizer,
-			c.Scheduler, c.Dataset.AugPolicy, c.BatchSize, c.Epochs)
+	if c.Encoder.Type != nn.ArchResNet50 || c.Encoder.Head != string(nn.HeadAvgPool) || !c.Encoder.SmallKernel || c.Optimizer != "adam" ||
+		c.Scheduler != mvmr.ScheduleWarmupCosine || c.Dataset.AugPolicy != "cifar20" || c.BatchSize != 512 || c.Epochs != 1000 || c.LR != 2e-4 {
+		t.Errorf("cifar20: encoder %+v optimizer %q scheduler %q aug_policy %q batch %d epochs %g lr %g", c.Encoder, c.Optimizer,
+			c.Scheduler, c.Dataset.AugPolicy, c.BatchSize, c.Epochs, c.LR)
 	}
-	if l, err := Load("testdata/official/cifar20_clip_self_supervised.yaml"); err != nil || !hasNotice(l.Notices, "clip") {
-		t.Errorf("cifar20 clip: %v, notices %q: expected a notice for clip", err, l.Notices)
-	}
-	if l, err := Load("testdata/official/stl10_semi_supervised.yaml"); err != nil || !hasNotice(l.Notices, "dataset.percentage") {
-		t.Errorf("stl10 semi: %v, notices %q: expected a notice for dataset.percentage", err, l.Notices)
+	if l, err := Load("testdata/official/imagenet_semi_supervised.yaml"); err != nil || !hasNotice(l.Notices, "num_features") {
+		t.Errorf("imagenet semi: %v, notices %q: expected a notice for num_features", err, l.Notices)
 	}
 	if l, err := Load("testdata/official/imagenet_self_supervised.yaml"); err != nil || l.Config.Dataset.Path != "<>" ||
-		l.Config.AccumulateGradBatches != 8 {
-		t.Errorf("imagenet: %v, path %q, accumulate_grad_batches %d; want <> and 8", err, l.Config.Dataset.Path, l.Config.AccumulateGradBatches)
+		l.Config.AccumulateGradBatches != 8 || l.Config.Dataset.Name != "imagenet" || l.Config.Scheduler != mvmr.ScheduleWarmupCosine {
+		t.Errorf("imagenet: %v, %+v, accumulate_grad_batches %d; want imagenet at <>, 8, warmup_cosine", err, l.Config.Dataset, l.Config.AccumulateGradBatches)
+	}
+	// A config without encoder_type (the official configs before it existed) gets the official
+	// code's encoder, with a notice.
+	l, err = Parse([]byte("n_workers: 16\nfp16: True\nlr: 1e-4\ndataset: {name: cifar10}\n"))
+	if err != nil || l.Config.Encoder.Type != nn.ArchResNet50 || !hasNotice(l.Notices, "encoder.type") {
+		t.Errorf("an official config without encoder_type: %v, encoder %q, notices %q; want resnet50 with a notice", err, l.Config.Encoder.Type, l.Notices)
 	}
 }
 
@@ -116,7 +132,7 @@ func TestOfficialConfigsLoad(t *testing.T) {
 func TestOfficialConfigResolves(t *testing.T) {
 	l, err := Load("testdata/official/stl10_self_supervised.yaml",
 		"dataset.name=mnist", "dataset.size=28", "scatnet.shape=[28, 28]", "encoder.type=resnet18",
-		"representations=image,hog,scatnet", "l3_mode=official", "warmup_epochs=2")
+		"representations=image,hog,scatnet", "l3_mode=official", "warmup_epochs=2", "batch_size=64", "epochs=10")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,8 +142,9 @@ func TestOfficialConfigResolves(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := mc.Optimizer
-	if o.Name != "adam" || o.LR != 1e-4 || o.WeightDecay != 1e-6 || o.TotalSteps != 100 || o.WarmupSteps != 20 || o.MinLR != 0 {
-		t.Errorf("optimizer %+v; expected adam, lr 1e-4, wd 1e-6, 100 steps (10 epochs of 10), warmup 20", o)
+	if o.Name != "adam" || o.LR != 1e-4 || o.WeightDecay != 1e-6 || o.TotalSteps != 100 || o.WarmupSteps != 20 || o.MinLR != 1e-6 ||
+		o.Schedule != mvmr.ScheduleWarmupCosine {
+		t.Errorf("optimizer %+v; expected adam, lr 1e-4, wd 1e-6, warmup_cosine over 100 steps (10 epochs of 10), warmup 20, min_lr 1e-6", o)
 	}
 	if mc.BatchSize != 64 || mc.Loss.StdMargin != 1 || mc.Loss.DCorScale != 32 {
 		t.Errorf("batch %d std_margin %g dcor_scale %g", mc.BatchSize, mc.Loss.StdMargin, mc.Loss.DCorScale)
@@ -146,7 +163,8 @@ func TestOfficialConfigResolves(t *testing.T) {
 	}
 	// Gradient accumulation: steps and epochs count batches, the schedule updates.
 	l, err = Load("testdata/official/imagenet_self_supervised.yaml", "dataset.name=mnist", "dataset.size=28",
-		"dataset.n_classes=10", "scatnet.shape=[28, 28]", "dataset.path=", "warmup_epochs=1", "optimizer=lars", "momentum=0.8")
+		"dataset.n_classes=10", "scatnet.shape=[28, 28]", "dataset.path=", "warmup_epochs=1", "optimizer=lars", "momentum=0.8",
+		"batch_size=32", "epochs=10")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +172,26 @@ func TestOfficialConfigResolves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := mc.Optimizer; o.AccumulateSteps != 8 || o.TotalSteps != 25 || o.WarmupSteps != 2 || o.Name != "lars" || o.Momentum != 0.8 {
-		t.Errorf("imagenet on digits: optimizer %+v; want 8 batches per update, 200/8 = 25 updates, warmup 20/8 = 2, lars, momentum 0.8", o)
+	// The official schedule's lengths are in batches (epochs · len(train_dataloader)) and it
+	// steps once per update: the run's 25 updates cover the first eighth of it.
+	if o := mc.Optimizer; o.AccumulateSteps != 8 || o.TotalSteps != 200 || o.WarmupSteps != 20 || o.Name != "lars" || o.Momentum != 0.8 {
+		t.Errorf("imagenet on digits: optimizer %+v; want 8 batches per update, warmup_cosine over 200 with warmup 20 (batches, stepped per update), lars, momentum 0.8", o)
+	}
+	// The kit's schedule counts updates.
+	l, err = Load("testdata/official/imagenet_self_supervised.yaml", "dataset.name=mnist", "dataset.size=28",
+		"dataset.n_classes=10", "scatnet.shape=[28, 28]", "dataset.path=", "warmup_epochs=1", "batch_size=32", "epochs=10",
+		"scheduler=warmup_cosine_kit", "min_lr=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mc, err = l.Config.Resolve(fakeDigits(640)); err != nil {
+		t.Fatal(err)
+	}
+	if o := mc.Optimizer; o.TotalSteps != 25 || o.WarmupSteps != 2 || o.Schedule != "" {
+		t.Errorf("warmup_cosine_kit with accumulation: optimizer %+v; want 200/8 = 25 updates, warmup 20/8 = 2", o)
 	}
 	// The original sizes do not fit 28×28 digits: each mismatch is named.
-	l, err = Load("testdata/official/stl10_self_supervised.yaml", "dataset.name=mnist", "encoder.type=resnet18")
+	l, err = Load("testdata/official/stl10_self_supervised.yaml", "dataset.name=mnist", "encoder.type=resnet18", "batch_size=64")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +241,7 @@ func TestBadValuesAreNamed(t *testing.T) {
 		{"optimizer=rmsprop", `optimizer = "rmsprop": expected one of adam, adamw, `},
 		{"momentum=1", `momentum = 1: expected a number in [0, 1)`},
 		{"accumulate_grad_batches=0", `accumulate_grad_batches = 0: expected an integer >= 1`},
-		{"scheduler=step", `scheduler = "step": expected one of cosine, constant`},
+		{"scheduler=step", `scheduler = "step": expected one of warmup_cosine, cosine, multistep, warmup_cosine_kit, constant`},
 		{"l3_mode=minimize", `l3_mode = "minimize": expected one of maximize, official`},
 		{"representations=image,foo", `representations[1].name = "foo": expected one of `},
 		{"representations=image,image", `representations[1].name = "image": expected each representation once`},
@@ -336,7 +369,7 @@ func TestParallelAndPrecisionResolve(t *testing.T) {
 // An official self-supervised config trains the official step's L3 terms (+dCor) unless the file
 // or a --set names representations or l3_mode; this kit's configs keep theirs.
 func TestOfficialConfigsTrainTheOfficialRepresentations(t *testing.T) {
-	l, err := Load("testdata/official/stl10_self_supervised.yaml")
+	l, err := Load("testdata/official/stl10_self_supervised.yaml", "batch_size=64")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,6 +386,9 @@ func TestOfficialConfigsTrainTheOfficialRepresentations(t *testing.T) {
 	if !mc.FreshPerBatch {
 		t.Error("stl10: the official augmented view is drawn once per batch; resolved fresh_per_batch false")
 	}
+	if !mc.FreshOfficial || Default().FreshOfficial {
+		t.Errorf("fresh_official: stl10 %v, the kit's default %v; want the official view for the official config only", mc.FreshOfficial, Default().FreshOfficial)
+	}
 	for i, term := range mc.Loss.Representations {
 		if term.Name != OfficialRepresentations[i] || term.Mode != mvmr.ModeOfficial || term.Weight != 1 {
 			t.Errorf("resolved term %d: %+v; want %s, official, weight 1", i, term, OfficialRepresentations[i])
@@ -367,8 +403,8 @@ func TestOfficialConfigsTrainTheOfficialRepresentations(t *testing.T) {
 			t.Errorf("--set %s: representations %v, notices %q; want %v and no notice", set, got, l.Notices, want)
 		}
 	}
-	if l, err := Load("testdata/official/stl10_semi_supervised.yaml"); err != nil || hasNotice(l.Notices, "representations") {
-		t.Errorf("stl10 semi-supervised: %v, notices %q; the official representations are for self-supervised configs", err, l.Notices)
+	if l, err := Load("testdata/official/imagenet_semi_supervised.yaml"); err != nil || hasNotice(l.Notices, "representations") {
+		t.Errorf("imagenet semi-supervised: %v, notices %q; the official representations are for self-supervised configs", err, l.Notices)
 	}
 	if got := Default().Representations.Names(); !slices.Equal(got, []string{"image", "std"}) || Default().L3Mode != string(mvmr.ModeMaximize) {
 		t.Errorf("the kit's default: representations %v, l3_mode %q; want image,std maximize", got, Default().L3Mode)
@@ -402,16 +438,16 @@ func TestDatasetNamesIsACopy(t *testing.T) {
 	if !slices.Equal(got, datasets.Names) || !slices.Contains(got, "mnist") {
 		t.Fatalf("DatasetNames() = %v; want datasets.Names %v, with mnist", got, datasets.Names)
 	}
-	got[0] = "imagenet"
-	if datasets.Names[0] == "imagenet" || DatasetNames()[0] == "imagenet" {
+	got[0] = "tinyimagenet"
+	if datasets.Names[0] == "tinyimagenet" || DatasetNames()[0] == "tinyimagenet" {
 		t.Errorf("changing DatasetNames()'s result changed the data sets: %v, %v", datasets.Names, DatasetNames())
 	}
-	l, err := Parse(nil, "dataset.name=imagenet")
+	l, err := Parse(nil, "dataset.name=tinyimagenet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Config.Validate(); err == nil || !strings.Contains(err.Error(), `dataset.name = "imagenet": expected one of`) {
-		t.Errorf("dataset.name=imagenet after changing a copy: %v", err)
+	if err := l.Config.Validate(); err == nil || !strings.Contains(err.Error(), `dataset.name = "tinyimagenet": expected one of`) {
+		t.Errorf("dataset.name=tinyimagenet after changing a copy: %v", err)
 	}
 }
 

@@ -372,7 +372,7 @@ func sameFinishedConfig(path string, config Config) bool {
 	if err != nil {
 		return false
 	}
-	saved, err := Load(path)
+	saved, err := LoadRunConfig(path)
 	if err != nil {
 		return false
 	}
@@ -402,6 +402,10 @@ func sameConfig(saved, want mvmr.Config) error {
 	}
 	if len(diffs) > 5 {
 		diffs = append(diffs[:5], fmt.Sprintf("and %d more", len(diffs)-5))
+	}
+	if saved.Optimizer.Schedule == "" && want.Optimizer.Schedule == mvmr.ScheduleCosine {
+		diffs = append(diffs, "a run started before the official schedules trained with the kit's schedule, "+
+			"then named cosine: set scheduler: "+mvmr.ScheduleWarmupCosineKit+" to resume it")
 	}
 	return fmt.Errorf("the checkpoint was trained with another config: %s", strings.Join(diffs, "; "))
 }

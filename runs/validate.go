@@ -89,6 +89,17 @@ func (c Config) validateOptimization(v *checker) {
 		v.bad("min_lr", c.MinLR, fmt.Sprintf("a number in [0, lr = %g]", c.LR))
 	}
 	v.oneOf("scheduler", c.Scheduler, Schedulers)
+	if c.Scheduler == mvmr.ScheduleMultiStep {
+		if len(c.Milestones) == 0 {
+			v.bad("milestones", c.Milestones, "the epochs at which multistep multiplies lr by gamma, as [30, 60] (the official code requires the key)")
+		}
+		for i, m := range c.Milestones {
+			if m < 0 {
+				v.bad(fmt.Sprintf("milestones[%d]", i), m, "an epoch >= 0")
+			}
+		}
+		v.positive("gamma", c.Gamma)
+	}
 }
 
 // validateLoss checks the loss terms: the std hinge, the dCor scale, the weights and modes, and
@@ -259,7 +270,7 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	if c.BatchSize > train.Len() {
 		errs = append(errs, fmt.Errorf("batch_size = %d: expected at most the %d training images of %s", c.BatchSize, train.Len(), train.Name))
 	}
-	if s := c.Dataset.Size; s != 0 && c.Dataset.Name != "folder" && (s != train.Height || s != train.Width) {
+	if s := c.Dataset.Size; s != 0 && !datasets.Resizes(c.Dataset.Name) && (s != train.Height || s != train.Width) {
 		errs = append(errs, fmt.Errorf("dataset.size = %d: %s has %dx%d images (not resized); expected %d or 0", s, train.Name, train.Height, train.Width, train.Height))
 	}
 	if n := c.Dataset.NClasses; n != 0 && n != train.NumClasses {
@@ -271,41 +282,68 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	if len(errs) > 0 {
 		return mvmr.Config{}, errors.Join(errs...)
 	}
-	total := c.TotalSteps(train.Len())
-	perEpoch := float64(train.Len() / c.BatchSize)
-	warmup := c.WarmupSteps
-	switch {
-	case warmup >= 0:
-	case c.WarmupEpochs > 0:
-		warmup = int64(math.Round(c.WarmupEpochs * perEpoch))
-	default:
-		warmup = min(50, total/10)
-	}
-	// The official configs set warmup_epochs: 10 with epochs: 10: the warmup cannot exceed the run.
-	warmup = min(warmup, total)
-	// The schedule counts optimizer updates: one per accumulate_grad_batches batches.
-	k := int64(c.AccumulateGradBatches)
-	opt := mvmr.DefaultOptimizerConfig(max(1, total/k))
-	opt.Name, opt.LR, opt.WeightDecay, opt.MinLR, opt.WarmupSteps = c.Optimizer, c.LR, c.WD, c.MinLR, warmup/k
-	if c.Optimizer == mvmr.OptimizerSGD || c.Optimizer == mvmr.OptimizerLARS {
-		opt.Momentum, opt.LARSEta = c.Momentum, c.LARSEta
-	}
-	if k > 1 {
-		opt.AccumulateSteps = int(k)
-	}
-	if c.Scheduler == "constant" {
-		opt.MinLR = c.LR
+	opt, err := c.optimizerConfig(train.Len())
+	if err != nil {
+		return mvmr.Config{}, err
 	}
 	loss := mvmr.DefaultLossConfig()
 	loss.StdMargin, loss.StdEpsilon, loss.NormalizeZ, loss.DCorScale = c.StdMargin, c.StdEpsilon, c.NormalizeZ, c.DCorScale
 	loss.MSEWeight, loss.StdWeight, loss.DCorZZWeight = c.Weights.MSE, c.Weights.Std, c.Weights.DCorZZ
 	loss.Representations = c.lossTerms()
 	mc := mvmr.Config{Seed: c.Seed, BatchSize: c.BatchSize, Encoder: c.mvmrEncoder(), Loss: loss, Optimizer: opt,
-		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset), Parallel: c.mvmrParallel(), FreshPerBatch: c.FreshPerBatch}
+		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset), Parallel: c.mvmrParallel(), FreshPerBatch: c.FreshPerBatch,
+		FreshOfficial: c.FreshOfficial}
 	if err := mc.Validate(); err != nil {
 		return mvmr.Config{}, fmt.Errorf("runs: the resolved mvmr config: %w", err)
 	}
 	return mc, nil
+}
+
+// optimizerConfig returns the optimizer and its schedule for a training set of n images. The
+// kit's schedules count updates: warmup and length in batches divided by
+// accumulate_grad_batches. The official ones count as the official configure_optimizers and
+// Lightning do: lengths in batches (epochs · len(train_dataloader)), stepped once per update.
+func (c Config) optimizerConfig(n int) (mvmr.OptimizerConfig, error) {
+	total := c.TotalSteps(n)
+	perEpoch := int64(n / c.BatchSize)
+	warmup := c.WarmupSteps
+	switch {
+	case warmup >= 0:
+	case c.WarmupEpochs > 0:
+		warmup = int64(math.Round(c.WarmupEpochs * float64(perEpoch)))
+	default:
+		warmup = min(50, total/10)
+	}
+	k := int64(c.AccumulateGradBatches)
+	opt := mvmr.DefaultOptimizerConfig(max(1, total/k))
+	opt.Name, opt.LR, opt.WeightDecay, opt.MinLR = c.Optimizer, c.LR, c.WD, c.MinLR
+	if c.Optimizer == mvmr.OptimizerSGD || c.Optimizer == mvmr.OptimizerLARS {
+		opt.Momentum, opt.LARSEta = c.Momentum, c.LARSEta
+	}
+	if k > 1 {
+		opt.AccumulateSteps = int(k)
+	}
+	switch c.Scheduler {
+	case mvmr.ScheduleWarmupCosine:
+		opt.Schedule, opt.TotalSteps, opt.WarmupSteps = c.Scheduler, total, warmup
+		if warmup >= total {
+			return opt, fmt.Errorf("warmup_epochs = %g (%d batches): expected fewer than the run's %d batches, as the official CosineAnnealingWarmupRestarts asserts",
+				c.WarmupEpochs, warmup, total)
+		}
+	case mvmr.ScheduleCosine:
+		opt.Schedule, opt.TotalSteps, opt.WarmupSteps = c.Scheduler, total, 0
+	case mvmr.ScheduleMultiStep:
+		opt.Schedule, opt.WarmupSteps, opt.BatchesPerEpoch = c.Scheduler, 0, max(1, perEpoch)
+		opt.Milestones, opt.Gamma = slices.Clone(c.Milestones), c.Gamma
+	default:
+		// The official configs once set warmup_epochs: 10 with epochs: 10: the kit's warmup
+		// cannot exceed the run.
+		opt.WarmupSteps = min(warmup, total) / k
+		if c.Scheduler == SchedulerConstant {
+			opt.MinLR = c.LR
+		}
+	}
+	return opt, nil
 }
 
 // KNNConfig returns the kNN settings.

@@ -209,7 +209,7 @@ func dcorTracesFigure(title string, rows []runs.Row, paths []string) (plotting.F
 		if !ok {
 			continue
 		}
-		loaded, err := runs.Load(filepath.Join(dir, runs.FileConfig))
+		loaded, err := runs.LoadRunConfig(filepath.Join(dir, runs.FileConfig))
 		if err != nil {
 			return nil, err
 		}

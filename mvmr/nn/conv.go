@@ -25,6 +25,7 @@ type ConvBuilder struct {
 	filters, kernel, stride int
 	padding                 int
 	bias                    bool
+	torchDefault            bool
 }
 
 // Conv starts a convolution of x ([batch, height, width, channels]) with the given number of
@@ -58,6 +59,16 @@ func (b *ConvBuilder) Bias(bias bool) *ConvBuilder {
 	return b
 }
 
+// TorchDefaultInit initialises the weights as PyTorch does a fresh nn.Conv2d:
+// kaiming_uniform_(a=√5), that is U(−1/√fanIn, 1/√fanIn) with fanIn = k·k·Cin, instead of
+// torchvision's ResNet initialisation kaiming_normal_(mode="fan_out") (the default). The
+// official small_kernel stem is such a fresh nn.Conv2d, created after the ResNet's own
+// initialisation.
+func (b *ConvBuilder) TorchDefaultInit(on bool) *ConvBuilder {
+	b.torchDefault = on
+	return b
+}
+
 // OutputSize returns the output spatial size for an input of the given size.
 func (b *ConvBuilder) OutputSize(in int) int {
 	return (in+2*b.padding-b.kernel)/b.stride + 1
@@ -79,7 +90,12 @@ func (b *ConvBuilder) Done() *Node {
 		exceptions.Panicf("nn.Conv: kernel %d with padding %d does not fit a %dx%d input", b.kernel, b.padding, height, width)
 	}
 	fanIn := b.kernel * b.kernel * channels
-	weights := b.scope.WithInitializer(kaimingNormalFanOut(b.kernel*b.kernel*b.filters)).
+	init := kaimingNormalFanOut(b.kernel * b.kernel * b.filters)
+	if b.torchDefault {
+		bound := 1 / math.Sqrt(float64(fanIn))
+		init = uniformInit(-bound, bound)
+	}
+	weights := b.scope.WithInitializer(init).
 		VariableWithShape("weights", shapes.Make(masterDType(x.DType()), fanIn, b.filters)).NodeValue(x.Graph())
 	weights = castLike(weights, x)
 	var out *Node

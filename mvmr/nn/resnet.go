@@ -110,8 +110,10 @@ func (c EncoderConfig) resnetBackbone(scope *model.Scope, images *Node) *Node {
 	spec := resnetSpecs[c.Arch]
 	x := images
 	if spec.cifar || c.SmallKernel {
-		// Official small_kernel: nn.Conv2d(3, 64, 3, 1, 1, bias=False) replaces conv1.
-		x = Conv(scope.In("conv1"), x, spec.stemWidth).Kernel(3).Stride(1).Done()
+		// Official small_kernel: nn.Conv2d(3, 64, 3, 1, 1, bias=False) replaces conv1 after
+		// torchvision's initialisation, so it keeps PyTorch's default one; the CIFAR ResNets
+		// initialise their 3×3 stem as every other convolution.
+		x = Conv(scope.In("conv1"), x, spec.stemWidth).Kernel(3).Stride(1).TorchDefaultInit(!spec.cifar).Done()
 	} else {
 		x = Conv(scope.In("conv1"), x, spec.stemWidth).Kernel(7).Stride(2).Done()
 	}

@@ -105,6 +105,27 @@ func TestResNetZeroInitResidualAndStem(t *testing.T) {
 	if w := store.GetVariable("/encoder/backbone/conv1/weights"); w.Shape().Dim(0) != 27 {
 		t.Errorf("small_kernel conv1 kernel %s, want [27, 64] (3×3×3)", w.Shape())
 	}
+	// The replaced stem is a fresh nn.Conv2d: PyTorch's default U(±1/√27), standard deviation
+	// (1/√27)/√3 = 0.111, not torchvision's kaiming_normal_(fan_out = 576), 0.059; a 3×3 layer
+	// conv is still the latter.
+	for _, tc := range []struct {
+		path       string
+		maxAbs, sd float64
+	}{
+		{"/encoder/backbone/conv1/weights", 1 / math.Sqrt(27), 1 / math.Sqrt(27*3)},
+		{"/encoder/backbone/layer1/0/conv1/weights", math.Inf(1), math.Sqrt(2.0 / (9 * 64))},
+	} {
+		values := testutil.Flat32(store.GetVariable(tc.path))
+		var sum2, maxAbs float64
+		for _, v := range values {
+			sum2 += float64(v) * float64(v)
+			maxAbs = max(maxAbs, math.Abs(float64(v)))
+		}
+		sd := math.Sqrt(sum2 / float64(len(values)))
+		if maxAbs > tc.maxAbs || math.Abs(sd-tc.sd) > 0.1*tc.sd {
+			t.Errorf("%s: max |w| %.4f, rms %.4f; want at most %.4f and about %.4f", tc.path, maxAbs, sd, tc.maxAbs, tc.sd)
+		}
+	}
 	// Spatial sizes: 32 → conv1 16 → maxpool 8 → 8, 4, 2, 1; small_kernel keeps the max pool
 	// (as the official code does), NoMaxPool drops it.
 	for _, tc := range []struct {
