@@ -82,6 +82,13 @@ func (t *Trainer) Evaluate(protocol string, test *datasets.Dataset, opts EvalOpt
 	if !ok {
 		return nil, nil, fmt.Errorf("mvmr: protocol %q; expected one of %s", protocol, strings.Join(Protocols, ", "))
 	}
+	if protocol != ProtocolTSNE { // t-SNE reads labels only to colour its map
+		for _, d := range []*datasets.Dataset{train, test} {
+			if err := d.CheckLabeled("mvmr: protocol " + protocol); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
 	e := &evaluation{t: t, protocol: protocol, train: train, test: test, opts: opts, start: start,
 		base: Result{Protocol: protocol, Features: opts.Features, Dataset: datasetFamily(train.Name), TrainSplit: train.Name,
 			TestSplit: test.Name, Checkpoint: opts.Checkpoint, Step: t.Step(), TrainSeed: t.config.Seed, EvalSeed: opts.Seed}}

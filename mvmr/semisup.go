@@ -73,6 +73,11 @@ func (t *Trainer) FineTune(test *datasets.Dataset, config SemiSupConfig, progres
 		return SemiSupResult{}, err
 	}
 	train := t.data
+	for _, d := range []*datasets.Dataset{train, test} {
+		if err := d.CheckLabeled("mvmr: semi-supervised fine-tuning"); err != nil {
+			return SemiSupResult{}, err
+		}
+	}
 	labelled, err := SampleLabelled(train.Labels, train.NumClasses, config.Fraction, config.Sampling, config.Seed)
 	if err != nil {
 		return SemiSupResult{}, err
