@@ -97,6 +97,9 @@ type Config struct {
 	Scatnet ScatnetConfig `yaml:"scatnet"`
 	// HOG holds the official HOG parameters, the defaults of the hog representations.
 	HOG HOGConfig `yaml:"hog"`
+	// CLIP distils from CLIP's image encoder instead of the self-supervised L3 terms (official
+	// clip.* keys; see CLIPConfig).
+	CLIP CLIPConfig `yaml:"clip,omitempty"`
 	// Eval lists the evaluation protocols run after training.
 	Eval EvalConfig `yaml:"eval"`
 	// CheckpointEvery is the number of steps between checkpoints (and after the last step).
@@ -300,7 +303,6 @@ var officialUnused = map[string]string{
 	"n_workers":          "data loading uses every core",
 	"fp16":               "set encoder.precision: bfloat16 for mixed precision (fast with XLA on a GPU)",
 	"fine_tune_from":     "use mvmr train --resume to continue a run",
-	"clip":               "no CLIP teacher in this build",
 	"dataset.percentage": "semi-supervised label fractions are not set here",
 }
 
@@ -421,6 +423,7 @@ func FromMap(m map[string]any) (Loaded, error) {
 			enc["type"] = v
 		}
 	}
+	clipBeforeDecode(m)
 	if official {
 		officialDefaults(m, &l, semi)
 	}
@@ -437,6 +440,10 @@ func FromMap(m map[string]any) (Loaded, error) {
 	}
 	if d.present["warmup_epochs"] && !d.present["warmup_steps"] {
 		c.WarmupSteps = -1
+	}
+	c, err := c.withCLIP(&l)
+	if err != nil {
+		return l, err
 	}
 	l.Config = c.complete()
 	return l, nil

@@ -99,8 +99,10 @@ func TestOfficialConfigsLoad(t *testing.T) {
 		t.Errorf("cifar20: encoder %+v optimizer %q scheduler %q aug_policy %q batch %d epochs %g", c.Encoder, c.Optimizer,
 			c.Scheduler, c.Dataset.AugPolicy, c.BatchSize, c.Epochs)
 	}
-	if l, err := Load("testdata/official/cifar20_clip_self_supervised.yaml"); err != nil || !hasNotice(l.Notices, "clip") {
-		t.Errorf("cifar20 clip: %v, notices %q: expected a notice for clip", err, l.Notices)
+	if l, err := Load("testdata/official/cifar20_clip_self_supervised.yaml"); err != nil || !hasNotice(l.Notices, "clip.model_name") ||
+		l.Config.Representations.Label() != mvmr.TeacherName {
+		t.Errorf("cifar20 clip: %v, notices %q, representations %s: expected the CLIP distillation (teacher term alone) and its notice",
+			err, l.Notices, l.Config.Representations.Label())
 	}
 	if l, err := Load("testdata/official/stl10_semi_supervised.yaml"); err != nil || !hasNotice(l.Notices, "dataset.percentage") {
 		t.Errorf("stl10 semi: %v, notices %q: expected a notice for dataset.percentage", err, l.Notices)

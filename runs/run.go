@@ -183,6 +183,9 @@ func (r *runFolder) skipFinished() (*Outcome, error) {
 // prepare opens the config's data, resolves the config on its training split, counts the run's
 // steps and creates the run folder.
 func (r *runFolder) prepare() error {
+	if err := r.config.checkCLIPTeacher(); err != nil {
+		return err
+	}
 	var err error
 	if r.data, err = OpenData(r.config.Dataset); err != nil {
 		return err

@@ -255,6 +255,9 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	if err := c.Validate(); err != nil {
 		return mvmr.Config{}, err
 	}
+	if err := c.checkCLIPTeacher(); err != nil {
+		return mvmr.Config{}, err
+	}
 	var errs []error
 	if c.BatchSize > train.Len() {
 		errs = append(errs, fmt.Errorf("batch_size = %d: expected at most the %d training images of %s", c.BatchSize, train.Len(), train.Name))
