@@ -222,7 +222,10 @@ func (e *evaluation) semi() ([]Result, *TSNEEmbedding, error) {
 	res.Variant = string(semi.Sampling)
 	res.Top1, res.Top5 = r.Top1, r.Top5
 	res.Metrics = map[string]float64{"label_fraction": semi.Fraction, "labelled": float64(r.Labelled),
-		"steps": float64(semi.Steps), "final_loss": r.FinalLoss}
+		"steps": float64(r.Steps), "final_loss": r.FinalLoss}
+	if semi.Epochs > 0 {
+		res.Metrics["epochs"] = float64(semi.Epochs)
+	}
 	res.Stamp(e.start)
 	return []Result{res}, nil, nil
 }

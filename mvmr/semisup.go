@@ -53,6 +53,13 @@ type SemiSupConfig struct {
 	Policy string `json:"policy,omitempty"`
 }
 
+// The official semi-supervised configs' learning rate and weight decay
+// (configs/imagenet_semi_supervised.yaml: lr 1e-4, wd 1e-6).
+const (
+	OfficialSemiLR = 1e-4
+	OfficialSemiWD = 1e-6
+)
+
 // OfficialSemiSupConfig returns the official semi-supervised fine-tune of fraction of the labels
 // (main_semi_supervised.py with a config's dataset.percentage = 100·fraction): indices drawn
 // uniformly with replacement (SampleOfficial), batchSize images per step, epochs epochs, Adam at

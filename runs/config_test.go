@@ -215,7 +215,7 @@ func TestBadValuesAreNamed(t *testing.T) {
 		{"encoder.type=vgg", `encoder.type = "vgg": expected one of cnn, `},
 		{"encoder.out_dim=abc", `encoder.out_dim`},
 		{"encoder.small_kernel=true", `encoder.small_kernel = true: expected false for encoder.type cnn`},
-		{"eval.protocols=linear,svm", `eval.protocols[1] = "svm": expected one of linear, knn, semi1, semi10, tsne`},
+		{"eval.protocols=linear,svm", `eval.protocols[1] = "svm": expected one of linear, linear_official, knn, semi1, semi10, tsne`},
 		{"dataset.name=cifar99", `dataset.name = "cifar99": expected one of mnist, cifar10`},
 		{"dataset.aug_policy=wild", `dataset.aug_policy = "wild": expected one of default, custom, cifar20`},
 		{"min_lr=1", `min_lr = 1: expected a number in [0, lr = 0.006]`},

@@ -24,6 +24,7 @@ func (c Config) Validate() error {
 	c.validateRepresentationSettings(&v)
 	c.validateEval(&v)
 	c.validateRun(&v)
+	c.validateSemi(&v)
 	return errors.Join(v.errs...)
 }
 
@@ -203,6 +204,12 @@ func (c Config) validateEval(v *checker) {
 	v.positive("eval.knn.temperature", c.Eval.KNN.Temperature)
 	if c.Eval.SemiSteps < 1 {
 		v.bad("eval.semi_steps", c.Eval.SemiSteps, "an integer >= 1")
+	}
+	if c.Eval.SemiOfficialEpochs < 0 {
+		v.bad("eval.semi_official_epochs", c.Eval.SemiOfficialEpochs, "an integer >= 0 (0: the kit's fast fine-tune)")
+	}
+	if c.Eval.OfficialLinear.Epochs < 1 {
+		v.bad("eval.official_linear.epochs", c.Eval.OfficialLinear.Epochs, "an integer >= 1 (official 100)")
 	}
 }
 
