@@ -67,7 +67,7 @@ const (
 // custom policy's augmented views, BatchNorm in training mode.
 func OfficialSemiSupConfig(fraction float64, batchSize, epochs int, lr, wd float64) SemiSupConfig {
 	return SemiSupConfig{Fraction: fraction, Sampling: SampleOfficial, BatchSize: batchSize, Epochs: epochs, Augment: true,
-		Policy: datasets.PolicyCustom, Seed: 1, Steps: 1,
+		Policy: datasets.PolicyCustom, Seed: 1, Steps: 1, // Steps is unused in Epochs mode: the learning rate is fed per epoch
 		Optimizer: OptimizerConfig{Name: OptimizerAdam, LR: lr, WeightDecay: wd, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, TotalSteps: 1}}
 }
 
@@ -212,6 +212,7 @@ type fineTuning struct {
 	epochExec          *model.Exec // the step at a fed learning rate (Epochs mode)
 
 	steps   int       // updates applied
+	recent  []float64 // the cross-entropy of the last 10 updates
 	epochLR []float64 // the learning rate of each epoch (Epochs mode)
 
 	rng   *rand.Rand // shuffles order
@@ -269,7 +270,6 @@ func (f *fineTuning) run(start time.Time, progress io.Writer) (float64, error) {
 	batch := min(config.BatchSize, len(f.labelled))
 	f.order = append([]int(nil), f.labelled...)
 	f.pos = len(f.order)
-	var recent []float64
 	lastReport := start
 	for step := range config.Steps {
 		images, labels := f.nextBatch(step, batch)
@@ -282,13 +282,8 @@ func (f *fineTuning) run(start time.Time, progress io.Writer) (float64, error) {
 		if err != nil {
 			return 0, fmt.Errorf("mvmr: semi-supervised step %d: %w", step, err)
 		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return 0, fmt.Errorf("mvmr: semi-supervised step %d: cross-entropy is %v (the step was not applied)", step, loss)
-		}
-		f.steps++
-		recent = append(recent, loss)
-		if len(recent) > 10 {
-			recent = recent[1:]
+		if err := f.record(loss, fmt.Sprintf("step %d", step)); err != nil {
+			return 0, err
 		}
 		if progress != nil && (time.Since(lastReport) >= 10*time.Second || step == config.Steps-1) {
 			lastReport = time.Now()
@@ -298,11 +293,7 @@ func (f *fineTuning) run(start time.Time, progress io.Writer) (float64, error) {
 				(time.Duration(float64(config.Steps-step-1)/rate) * time.Second).Round(time.Second))
 		}
 	}
-	var final float64
-	for _, l := range recent {
-		final += l / float64(len(recent))
-	}
-	return final, nil
+	return f.finalLoss(), nil
 }
 
 // runEpochs trains config.Epochs epochs as the official module (SemiSupConfig.Epochs) and returns
@@ -315,7 +306,6 @@ func (f *fineTuning) runEpochs(start time.Time, progress io.Writer) (float64, er
 			len(f.labelled), 100*config.Fraction, train.Len(), config.BatchSize)
 	}
 	order := append([]int(nil), f.labelled...)
-	var recent []float64
 	lastReport := start
 	for epoch := range config.Epochs {
 		lr := OfficialSemiSupLR(config.Optimizer.LR, epoch, perEpoch)
@@ -332,26 +322,40 @@ func (f *fineTuning) runEpochs(start time.Time, progress io.Writer) (float64, er
 			if err != nil {
 				return 0, fmt.Errorf("mvmr: semi-supervised epoch %d, step %d: %w", epoch, b, err)
 			}
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return 0, fmt.Errorf("mvmr: semi-supervised epoch %d, step %d: cross-entropy is %v (the step was not applied)", epoch, b, loss)
-			}
-			f.steps++
-			recent = append(recent, loss)
-			if len(recent) > 10 {
-				recent = recent[1:]
+			if err := f.record(loss, fmt.Sprintf("epoch %d, step %d", epoch, b)); err != nil {
+				return 0, err
 			}
 		}
 		if progress != nil && (time.Since(lastReport) >= 10*time.Second || epoch == config.Epochs-1) {
 			lastReport = time.Now()
 			fmt.Fprintf(progress, "semi-supervised %g %% (official): epoch %d/%d | lr %.3g | cross-entropy %.4f | %s\n",
-				100*config.Fraction, epoch+1, config.Epochs, lr, recent[len(recent)-1], time.Since(start).Round(time.Second))
+				100*config.Fraction, epoch+1, config.Epochs, lr, f.recent[len(f.recent)-1], time.Since(start).Round(time.Second))
 		}
 	}
-	var final float64
-	for _, l := range recent {
-		final += l / float64(len(recent))
+	return f.finalLoss(), nil
+}
+
+// record checks the cross-entropy of an update (at, such as "step 3", names it in the error)
+// and keeps it among the last 10.
+func (f *fineTuning) record(loss float64, at string) error {
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return fmt.Errorf("mvmr: semi-supervised %s: cross-entropy is %v (the step was not applied)", at, loss)
 	}
-	return final, nil
+	f.steps++
+	f.recent = append(f.recent, loss)
+	if len(f.recent) > 10 {
+		f.recent = f.recent[1:]
+	}
+	return nil
+}
+
+// finalLoss is the mean cross-entropy of the last 10 updates.
+func (f *fineTuning) finalLoss() float64 {
+	var final float64
+	for _, l := range f.recent {
+		final += l / float64(len(f.recent))
+	}
+	return final
 }
 
 // batchOf returns the images (augmented views, or the normalised originals) and labels of the

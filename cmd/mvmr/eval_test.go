@@ -11,8 +11,10 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
-func TestEvalCommand(t *testing.T) {
-	dir := t.TempDir()
+// tinyEvalTrainer is an untrained 4-8 channel CNN on the first n MNIST training digits, closed
+// when the test ends.
+func tinyEvalTrainer(t *testing.T, n int) *mvmr.Trainer {
+	t.Helper()
 	train, err := datasets.LoadMNIST(datasets.SplitTrain)
 	if err != nil {
 		t.Fatal(err)
@@ -21,11 +23,17 @@ func TestEvalCommand(t *testing.T) {
 	config.BatchSize = 32
 	config.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
 	config.Optimizer.WarmupSteps = 1
-	trainer, err := mvmr.NewTrainer(config, train.Subset(512))
+	trainer, err := mvmr.NewTrainer(config, train.Subset(n))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer trainer.Close()
+	t.Cleanup(trainer.Close)
+	return trainer
+}
+
+func TestEvalCommand(t *testing.T) {
+	dir := t.TempDir()
+	trainer := tinyEvalTrainer(t, 512)
 	if err := trainer.Train(2); err != nil {
 		t.Fatal(err)
 	}
@@ -89,19 +97,7 @@ func TestEvalCommand(t *testing.T) {
 // protocols; the table names the best epoch and the official sampling.
 func TestEvalOfficialProtocols(t *testing.T) {
 	dir := t.TempDir()
-	train, err := datasets.LoadMNIST(datasets.SplitTrain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	config := mvmr.DefaultConfig(4)
-	config.BatchSize = 32
-	config.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
-	config.Optimizer.WarmupSteps = 1
-	trainer, err := mvmr.NewTrainer(config, train.Subset(300))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer trainer.Close()
+	trainer := tinyEvalTrainer(t, 300)
 	if err := trainer.Save(filepath.Join(dir, "checkpoint.mvmr")); err != nil {
 		t.Fatal(err)
 	}
