@@ -2,6 +2,7 @@ package mvmr
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
@@ -31,7 +32,8 @@ const OnlineProbeLR = 1e-4
 // representation h, trained with its own Adam (lr OnlineProbeLR, no weight decay, PyTorch's
 // nn.Linear initialisation) after every training step, on the original (un-augmented) views of
 // the step's batch and their labels, the labelled ones only: the rows of unlabelled images
-// (STL-10's train+unlabeled) are masked out of its loss and accuracy. It never changes the encoder. Every Every steps it records
+// (STL-10's train+unlabeled) are masked out of its loss and accuracy; with SetLabelled it reads
+// batches of a labelled split instead, as the official callback does. It never changes the encoder. Every Every steps it records
 // its accuracy in History. Differences from the official callback, both deliberate: it reads the
 // step's own batch rather than a second shuffled loader of the same training images, and h is
 // computed with BatchNorm in evaluation mode (the official one runs the encoder in training
@@ -45,6 +47,8 @@ type OnlineProbe struct {
 	LR float64
 
 	classes          int
+	seed             int64
+	labelled         *datasets.Dataset // SetLabelled's split, or nil: the step's batch
 	store            *model.Store
 	stepExec, logits *model.Exec
 	testImages       []float32
@@ -58,7 +62,7 @@ func NewOnlineProbe(numClasses, every int, heldOut *datasets.Dataset, seed int64
 	if every < 1 || numClasses < 2 {
 		return nil, fmt.Errorf("mvmr: online probe every = %d, classes = %d; expected >= 1 and >= 2", every, numClasses)
 	}
-	p := &OnlineProbe{Every: every, LR: OnlineProbeLR, classes: numClasses, store: model.NewStore()}
+	p := &OnlineProbe{Every: every, LR: OnlineProbeLR, classes: numClasses, seed: seed, store: model.NewStore()}
 	if err := p.store.SetRNGStateFromSeed(seed); err != nil {
 		return nil, fmt.Errorf("mvmr: online probe: %w", err)
 	}
@@ -107,13 +111,19 @@ func (p *OnlineProbe) Observe(v StepView) (map[string]float64, error) {
 		}
 	}
 	step, batch := v.Step(), v.Batch()
+	hFor := v.BatchFeatures
+	if p.labelled != nil {
+		var images []float32
+		batch, images = p.labelledBatch(step, batch.Size)
+		hFor = func() ([]float32, int, error) { return v.Features(images, batch.Size) }
+	}
 	mask, labeled := labeledMask(batch)
 	counts, err := p.counts()
 	if err != nil {
 		return nil, err
 	}
 	if labeled > 0 {
-		h, dim, err := v.BatchFeatures()
+		h, dim, err := hFor()
 		if err != nil {
 			return nil, err
 		}
@@ -158,6 +168,41 @@ func (p *OnlineProbe) Observe(v StepView) (map[string]float64, error) {
 		out[HistoryOnlineTestTop1], out[HistoryOnlineTestTop5] = TopKAccuracy(logits, p.testLabels, p.classes)
 	}
 	return out, nil
+}
+
+// SetLabelled makes the probe train, at each step, on the next batch (of the step's size) of a
+// labelled split instead of the step's own batch, as the official OnlineFineTuner reads its own
+// loader of the labelled training images (DataLoader(shuffle=True, drop_last=True), restarted at
+// its end, the original views): for a training set mostly unlabelled, such as STL-10's
+// train+unlabeled, where the step's batch holds few labelled images. The batches are a function
+// of the step and the probe's seed, so a resumed run draws the same ones.
+func (p *OnlineProbe) SetLabelled(d *datasets.Dataset) error {
+	if err := d.CheckLabeled("mvmr: online probe training split"); err != nil {
+		return err
+	}
+	if d.Len() < 1 {
+		return fmt.Errorf("mvmr: online probe training split %s is empty", d.Name)
+	}
+	p.labelled = d
+	return nil
+}
+
+// labelledBatch returns batch `step` of SetLabelled's split: epoch e = step / (N / size) of a
+// permutation seeded by (seed, e), its batch step mod (N / size), the original views normalised.
+func (p *OnlineProbe) labelledBatch(step int64, size int) (*datasets.TwoViewBatch, []float32) {
+	d := p.labelled
+	size = min(size, d.Len())
+	perEpoch := int64(d.Len() / size)
+	epoch, k := step/perEpoch, int(step%perEpoch)
+	order := rand.New(rand.NewPCG(uint64(p.seed), 0x0171e^uint64(epoch))).Perm(d.Len())
+	b := &datasets.TwoViewBatch{Step: step, Size: size, Height: d.Height, Width: d.Width, Channels: d.Channels,
+		Indices: order[k*size : (k+1)*size], Labels: make([]int32, size)}
+	images := make([]float32, size*d.ImageSize())
+	for j, idx := range b.Indices {
+		b.Labels[j] = d.Labels[idx]
+		d.Normalize(images[j*d.ImageSize():(j+1)*d.ImageSize()], idx)
+	}
+	return b, images
 }
 
 // labeledMask returns 1 for each row of batch whose label is real and 0 for an unlabelled image

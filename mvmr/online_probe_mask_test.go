@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +21,8 @@ type fakeStepView struct {
 	batch   *datasets.TwoViewBatch
 	h       []float32
 	dim     int
+	// features, when set, computes h of any images (Features).
+	features func(images []float32, n int) []float32
 }
 
 func (v *fakeStepView) Step() int64                   { return 0 }
@@ -27,8 +30,11 @@ func (v *fakeStepView) Batch() *datasets.TwoViewBatch { return v.batch }
 func (v *fakeStepView) Config() Config                { return Config{} }
 func (v *fakeStepView) Backend() compute.Backend      { return v.backend }
 func (v *fakeStepView) Warnings() io.Writer           { return io.Discard }
-func (v *fakeStepView) Features([]float32, int) ([]float32, int, error) {
-	panic("fakeStepView: Features not used")
+func (v *fakeStepView) Features(images []float32, n int) ([]float32, int, error) {
+	if v.features == nil {
+		panic("fakeStepView: Features not used")
+	}
+	return v.features(images, n), v.dim, nil
 }
 func (v *fakeStepView) Embeddings([]float32, int) ([]float32, int, error) {
 	panic("fakeStepView: Embeddings not used")
@@ -118,5 +124,59 @@ func TestLabelUsingStepsRefuseUnlabelledImages(t *testing.T) {
 	}
 	if _, err := NewOnlineProbe(10, 1, &mixed, 1); err == nil || !strings.Contains(err.Error(), "held-out") {
 		t.Errorf("NewOnlineProbe: %v; want the held-out set refused", err)
+	}
+}
+
+// TestOnlineProbeReadsItsLabelledSplit: with SetLabelled the probe trains on its own batches of
+// the labelled split, even when the step's batch holds no labelled image; each epoch's batches
+// cover the split once (drop_last), and batch k is the same whenever it is drawn (resume).
+func TestOnlineProbeReadsItsLabelledSplit(t *testing.T) {
+	train, _ := testutil.MNIST(t, 64, 8)
+	p, err := NewOnlineProbe(10, 1, nil, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetLabelled(train); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]int{}
+	for step := range int64(4) { // 64 images, batches of 16: one epoch
+		b, _ := p.labelledBatch(step, 16)
+		for j, idx := range b.Indices {
+			seen[idx]++
+			if b.Labels[j] != train.Labels[idx] {
+				t.Fatalf("step %d row %d: label %d; image %d is labelled %d", step, j, b.Labels[j], idx, train.Labels[idx])
+			}
+		}
+	}
+	if len(seen) != 64 {
+		t.Errorf("one epoch of batches covered %d distinct images; want all 64 once", len(seen))
+	}
+	a, _ := p.labelledBatch(5, 16)
+	b, _ := p.labelledBatch(5, 16)
+	if !slices.Equal(a.Indices, b.Indices) {
+		t.Errorf("batch 5 drawn twice: %v then %v", a.Indices, b.Indices)
+	}
+	unlabelled := &datasets.TwoViewBatch{Size: 16, Labels: make([]int32, 16), Labeled: make([]bool, 16)}
+	const dim = 4
+	view := &fakeStepView{backend: testBackend(t), batch: unlabelled, dim: dim, features: func(images []float32, n int) []float32 {
+		h := make([]float32, n*dim)
+		size := len(images) / n
+		for i := range n {
+			copy(h[i*dim:(i+1)*dim], images[i*size+300:i*size+300+dim])
+		}
+		return h
+	}}
+	out, err := p.Observe(view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := out[HistoryOnlineTop1]; !ok {
+		t.Errorf("record %v after a step on an unlabelled batch: want the probe trained on its labelled split", out)
+	}
+	mixed := *train
+	mixed.Unlabeled, mixed.LabeledMask = true, make([]bool, train.Len())
+	if err := p.SetLabelled(&mixed); err == nil {
+		t.Error("SetLabelled accepted a split holding unlabelled images")
 	}
 }
