@@ -41,7 +41,8 @@ func semiBeforeDecode(m map[string]any, l *Loaded) {
 		return
 	}
 	l.Notices = append(l.Notices, fmt.Sprintf("dataset.percentage = %s: a semi-supervised fine-tune of semi.checkpoint on that %% of the "+
-		"training labels, as the official main_semi_supervised.py (no self-supervised training)", show(data["percentage"])))
+		"training labels, as the official main_semi_supervised.py (no self-supervised training; the encoder is the checkpoint's, "+
+		"encoder.* and the loss keys are not used)", show(data["percentage"])))
 }
 
 // semiSupervised says whether the config is a semi-supervised fine-tune (dataset.percentage set).
