@@ -125,11 +125,11 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	if err := config.Validate(); err != nil {
 		return nil, err
 	}
-	if config.semiSupervised() {
-		return runSemiSupervised(config, dir, r.logw)
-	}
 	if Finished(dir) {
 		return r.skipFinished()
+	}
+	if config.semiSupervised() {
+		return runSemiSupervised(config, dir, r.logw)
 	}
 	if err := r.prepare(); err != nil {
 		return nil, err

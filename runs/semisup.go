@@ -80,7 +80,8 @@ func semiProtocol(percentage float64) string {
 }
 
 // runSemiSupervised executes a semi-supervised config in dir: config.yaml, then results.jsonl with
-// one row.
+// one row, then status.json done (so that Run skips the finished folder, as a finished training
+// run's). An interrupted fine-tune has no checkpoint: it reruns from its start.
 func runSemiSupervised(config Config, dir string, logw io.Writer) (*Outcome, error) {
 	if config.Semi.Checkpoint == "" {
 		return nil, fmt.Errorf("%w: dataset.percentage = %g fine-tunes a trained encoder, as the official main_semi_supervised.py --path_ckpt: "+
@@ -129,6 +130,11 @@ func runSemiSupervised(config Config, dir string, logw io.Writer) (*Outcome, err
 		return nil, err
 	}
 	if err := atomicfile.WriteBytes(filepath.Join(dir, FileResults), buf.Bytes()); err != nil {
+		return nil, err
+	}
+	// Done last: Run skips the folder from now on (an interrupted fine-tune reruns from its start).
+	status := Status{State: StateDone, Step: int64(r.Steps), TotalSteps: int64(r.Steps), Updated: time.Now().UTC()}
+	if err := atomicfile.WriteJSON(filepath.Join(dir, FileStatus), status); err != nil {
 		return nil, err
 	}
 	return &Outcome{Rows: rows}, nil

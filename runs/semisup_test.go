@@ -81,6 +81,10 @@ func TestSemiSupervisedConfigRunsTheOfficialFineTune(t *testing.T) {
 		r.Metrics["steps"] != 2 || r.Metrics["epochs"] != 2 || r.Metrics["label_fraction"] != 0.1 || r.Top1 < 0 || r.Top1 > 1 {
 		t.Errorf("row %+v; want semi10, official sampling, 9 labelled, 2 epochs of 1 step", r)
 	}
+	again, err := Run(context.Background(), l.Config, filepath.Join(dir, "semi"), Options{})
+	if err != nil || !again.Skipped || again.Rows[0].Top1 != r.Top1 {
+		t.Errorf("running the finished semi folder again: %v, skipped %v; want its row back, skipped", err, again != nil && again.Skipped)
+	}
 	rows, err := ReadRows(filepath.Join(dir, "semi", FileResults))
 	if err != nil || len(rows) != 1 || rows[0].Protocol != mvmr.ProtocolSemi10 {
 		t.Errorf("results.jsonl: %v, %+v; want the semi10 row", err, rows)
