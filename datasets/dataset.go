@@ -37,9 +37,37 @@ type Dataset struct {
 	Stream RecordReader
 	// ClassNames optionally names the classes (len NumClasses), for display.
 	ClassNames []string
-	// Unlabeled marks a data set whose labels are placeholders (0), such as STL-10's unlabeled
-	// split or a flat image folder: fit for self-supervised training, not for a probe.
+	// Unlabeled marks a data set whose labels are, all or in part, placeholders (0), such as
+	// STL-10's unlabeled split or a flat image folder: fit for self-supervised training, not
+	// for a probe. LabeledMask says which images of such a data set carry a real label.
 	Unlabeled bool
+	// LabeledMask, for an Unlabeled data set that mixes labelled and unlabelled images (STL-10's
+	// train+unlabeled), is true for each image whose label is real; nil: none is (see HasLabel).
+	LabeledMask []bool
+}
+
+// HasLabel says whether image i carries a real label: every image of a labelled data set, the
+// images LabeledMask marks in an Unlabeled one. Label-using steps (the online probe, the
+// probes, kNN, fine-tuning) read only such images.
+func (d *Dataset) HasLabel(i int) bool {
+	if !d.Unlabeled {
+		return true
+	}
+	return d.LabeledMask != nil && d.LabeledMask[i]
+}
+
+// CheckLabeled returns an error naming the data set and its first unlabelled image when any
+// image of d has a placeholder label: the guard of every step that fits or scores on labels.
+func (d *Dataset) CheckLabeled(step string) error {
+	if !d.Unlabeled {
+		return nil
+	}
+	for i := range d.Len() {
+		if !d.HasLabel(i) {
+			return fmt.Errorf("%s: data set %s holds unlabelled images (image %d has a placeholder label); expected a labelled split such as train or test", step, d.Name, i)
+		}
+	}
+	return nil
 }
 
 // Len returns the number of images.
@@ -89,6 +117,10 @@ func (d *Dataset) Validate() error {
 		return fmt.Errorf("dataset %s: image shape %dx%dx%d; expected positive dimensions", d.Name, d.Height, d.Width, d.Channels)
 	case d.Stream == nil && len(d.Images) != len(d.Labels)*size:
 		return fmt.Errorf("dataset %s: %d pixel values for %d labels of %d pixels each", d.Name, len(d.Images), len(d.Labels), size)
+	case d.LabeledMask != nil && len(d.LabeledMask) != len(d.Labels):
+		return fmt.Errorf("dataset %s: %d labelled-image marks for %d images", d.Name, len(d.LabeledMask), len(d.Labels))
+	case d.LabeledMask != nil && !d.Unlabeled:
+		return fmt.Errorf("dataset %s: LabeledMask set on a data set not marked Unlabeled", d.Name)
 	case len(d.Mean) != d.Channels || len(d.Std) != d.Channels:
 		return fmt.Errorf("dataset %s: %d means and %d stds for %d channels", d.Name, len(d.Mean), len(d.Std), d.Channels)
 	}
@@ -116,6 +148,9 @@ func (d *Dataset) Subset(n int) *Dataset {
 		s.Images = d.Images[:n*d.ImageSize()]
 	}
 	s.Labels = d.Labels[:n]
+	if d.LabeledMask != nil {
+		s.LabeledMask = d.LabeledMask[:n]
+	}
 	s.Name = fmt.Sprintf("%s[:%d]", d.Name, n)
 	return &s
 }

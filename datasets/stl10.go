@@ -126,6 +126,13 @@ func LoadSTL10(dir, split string) (*Dataset, error) {
 		return fail(err)
 	}
 	stream.segments = append(stream.segments, seg)
+	if split == "train+unlabeled" {
+		// The 5 000 labelled training images keep their labels; the unlabelled ones are marked.
+		d.LabeledMask = make([]bool, len(d.Labels)+seg.count)
+		for i := range d.Labels {
+			d.LabeledMask[i] = true
+		}
+	}
 	d.Labels = append(d.Labels, make([]int32, seg.count)...)
 	d.Stream, d.Unlabeled = stream, true
 	return d, d.Validate()

@@ -100,6 +100,36 @@ func TestLoadSTL10Splits(t *testing.T) {
 			t.Errorf("train+unlabeled image %d is not source image %d", i, first)
 		}
 	}
+	// The labelled training images keep their labels; the unlabelled ones are marked as such,
+	// and every label-using step refuses the mixed set.
+	for i, want := range []bool{true, true, false, false, false} {
+		if both.HasLabel(i) != want {
+			t.Errorf("train+unlabeled HasLabel(%d) = %v; want %v", i, both.HasLabel(i), want)
+		}
+	}
+	if head := both.Subset(2); head.CheckLabeled("probe") != nil {
+		t.Errorf("the first 2 (labelled) images of train+unlabeled: %v; want no error", head.CheckLabeled("probe"))
+	}
+	if err := both.CheckLabeled("probe"); err == nil || !strings.Contains(err.Error(), "image 2 has a placeholder label") {
+		t.Errorf("CheckLabeled on train+unlabeled: %v; want an error naming image 2", err)
+	}
+	if unl.HasLabel(0) || train.CheckLabeled("probe") != nil {
+		t.Errorf("unlabeled HasLabel(0) = %v, train CheckLabeled = %v; want false, nil", unl.HasLabel(0), train.CheckLabeled("probe"))
+	}
+	augment, err := NewPolicy(PolicyCustom, STL10Side)
+	if err != nil {
+		t.Fatal(err)
+	}
+	source, err := NewTwoViewSource(both, 5, 1, augment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := source.Batch(0)
+	for j, idx := range batch.Indices {
+		if batch.Labeled[j] != (idx < 2) {
+			t.Errorf("batch row %d (image %d): Labeled %v; want %v", j, idx, batch.Labeled[j], idx < 2)
+		}
+	}
 	// Normalised views of a streamed data set go through the same path as in memory.
 	sub := unl.Subset(2)
 	norm := sub.NormalizedImages()

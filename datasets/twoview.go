@@ -23,9 +23,11 @@ type TwoViewBatch struct {
 	// one (SetFreshView): the input of representations of "an augmented view of the original"
 	// such as the official full_img_augment. Nil otherwise.
 	Fresh []float32
-	// Indices are the images' positions in the data set, Labels their labels.
+	// Indices are the images' positions in the data set, Labels their labels and Labeled whether
+	// each label is real (Dataset.HasLabel): a label-using step reads only the Labeled rows.
 	Indices []int
 	Labels  []int32
+	Labeled []bool
 	// FreshFeatures holds the features of the fresh views that a Prefetcher computed with the
 	// batch (ComputeOnFreshViews); nil otherwise.
 	FreshFeatures Features
@@ -133,13 +135,14 @@ func (s *TwoViewSource) Batch(step int64) *TwoViewBatch {
 		Augmented: make([]float32, s.batchSize*size),
 		Indices:   s.Indices(step),
 		Labels:    make([]int32, s.batchSize),
+		Labeled:   make([]bool, s.batchSize),
 	}
 	if s.fresh {
 		b.Fresh = make([]float32, s.batchSize*size)
 	}
 	parallel.For(s.batchSize, func(j int) {
 		idx := b.Indices[j]
-		b.Labels[j] = d.Labels[idx]
+		b.Labels[j], b.Labeled[j] = d.Labels[idx], d.HasLabel(idx)
 		d.Normalize(b.Original[j*size:(j+1)*size], idx)
 		rng := rand.New(rand.NewPCG(s.seed, mix(uint64(step), uint64(j))))
 		s.augment.Augment(b.Augmented[j*size:(j+1)*size], d, idx, rng)

@@ -26,6 +26,9 @@ func AugmentedViews(d *Dataset, a Augmenter, indices []int, views int, seed uint
 	for row, i := range indices {
 		out.Images = append(out.Images, d.Image(i)...)
 		out.Labels = append(out.Labels, d.Labels[i])
+		if d.LabeledMask != nil {
+			out.LabeledMask = append(out.LabeledMask, d.HasLabel(i))
+		}
 		for v := range views {
 			a.Augment(buf, d, i, rand.New(rand.NewPCG(seed, uint64(row)<<20|uint64(v))))
 			for k, x := range buf {
@@ -34,6 +37,9 @@ func AugmentedViews(d *Dataset, a Augmenter, indices []int, views int, seed uint
 				out.Images = append(out.Images, uint8(min(max(level, 0), 255)))
 			}
 			out.Labels = append(out.Labels, d.Labels[i])
+			if d.LabeledMask != nil {
+				out.LabeledMask = append(out.LabeledMask, d.HasLabel(i))
+			}
 		}
 	}
 	return out, d.Err()

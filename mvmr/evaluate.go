@@ -12,7 +12,7 @@ import (
 
 // Protocols lists the evaluation protocols Evaluate runs (each a line of protocolRunners), in the
 // order `mvmr eval` documents them.
-var Protocols = []string{ProtocolLinear, ProtocolKNN, ProtocolSemi1, ProtocolSemi10, ProtocolTSNE}
+var Protocols = []string{ProtocolLinear, ProtocolLinearOfficial, ProtocolKNN, ProtocolSemi1, ProtocolSemi10, ProtocolTSNE}
 
 // TrustworthinessK is the neighbourhood size of the t-SNE trustworthiness score.
 const TrustworthinessK = 10
@@ -27,6 +27,8 @@ type EvalOptions struct {
 	Probe ProbeConfig
 	KNN   KNNConfig
 	Semi  SemiSupConfig
+	// OfficialLinear configures ProtocolLinearOfficial (its Seed and Progress are set by Evaluate).
+	OfficialLinear OfficialLinearConfig
 	// TSNE configures t-SNE, run on the first TSNEPoints test images (trustworthiness at k = 10).
 	TSNE       tsne.Options
 	TSNEPoints int
@@ -39,7 +41,7 @@ type EvalOptions struct {
 // DefaultEvalOptions returns h, seed 1, and each protocol's defaults; t-SNE on 2 000 test images.
 func DefaultEvalOptions() EvalOptions {
 	return EvalOptions{Features: "h", Seed: 1, Probe: DefaultProbeConfig(), KNN: DefaultKNNConfig(),
-		Semi: DefaultSemiSupConfig(0.01), TSNE: tsne.DefaultOptions(), TSNEPoints: 2000}
+		Semi: DefaultSemiSupConfig(0.01), OfficialLinear: DefaultOfficialLinearConfig(), TSNE: tsne.DefaultOptions(), TSNEPoints: 2000}
 }
 
 // TSNEEmbedding is a 2-D t-SNE map of encoded images with its quality scores.
@@ -56,11 +58,12 @@ type TSNEEmbedding struct {
 // protocolRunners is the table of the protocols Evaluate runs, one line each, as GoMLX's
 // KnownOptimizers; Protocols lists the same names in the order `mvmr eval` documents them.
 var protocolRunners = map[string]func(*evaluation) ([]Result, *TSNEEmbedding, error){
-	ProtocolLinear: (*evaluation).linear,
-	ProtocolKNN:    (*evaluation).knn,
-	ProtocolSemi1:  (*evaluation).semi,
-	ProtocolSemi10: (*evaluation).semi,
-	ProtocolTSNE:   (*evaluation).tsne,
+	ProtocolLinear:         (*evaluation).linear,
+	ProtocolLinearOfficial: (*evaluation).linearOfficial,
+	ProtocolKNN:            (*evaluation).knn,
+	ProtocolSemi1:          (*evaluation).semi,
+	ProtocolSemi10:         (*evaluation).semi,
+	ProtocolTSNE:           (*evaluation).tsne,
 }
 
 // semiFractions are the labelled fractions of the semi-supervised protocols.
@@ -81,6 +84,13 @@ func (t *Trainer) Evaluate(protocol string, test *datasets.Dataset, opts EvalOpt
 	run, ok := protocolRunners[protocol]
 	if !ok {
 		return nil, nil, fmt.Errorf("mvmr: protocol %q; expected one of %s", protocol, strings.Join(Protocols, ", "))
+	}
+	if protocol != ProtocolTSNE { // t-SNE reads labels only to colour its map
+		for _, d := range []*datasets.Dataset{train, test} {
+			if err := d.CheckLabeled("mvmr: protocol " + protocol); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
 	e := &evaluation{t: t, protocol: protocol, train: train, test: test, opts: opts, start: start,
 		base: Result{Protocol: protocol, Features: opts.Features, Dataset: datasetFamily(train.Name), TrainSplit: train.Name,
@@ -151,6 +161,29 @@ func (e *evaluation) linear() ([]Result, *TSNEEmbedding, error) {
 	return []Result{res}, nil, nil
 }
 
+// linearOfficial is the official linear evaluation (ProtocolLinearOfficial, OfficialLinear): its
+// best epoch's accuracy, with that epoch and the ten-crop score of the online head it started
+// from (when it did) as metrics; it always reads h.
+func (e *evaluation) linearOfficial() ([]Result, *TSNEEmbedding, error) {
+	config := e.opts.OfficialLinear
+	config.Seed, config.Progress = e.opts.Seed, e.opts.Progress
+	r, err := e.t.OfficialLinear(e.train, e.test, config)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := e.base
+	res.Features = "h"
+	res.Top1, res.Top5 = r.Top1, r.Top5
+	res.Metrics = map[string]float64{"best_epoch": float64(r.BestEpoch), "epochs": float64(config.Epochs),
+		"last_top1": r.EpochTop1[len(r.EpochTop1)-1]}
+	if config.StartHead != nil {
+		res.Variant = "from_online_head"
+		res.Metrics["tencrop_top1"], res.Metrics["tencrop_top5"] = r.TenCropTop1, r.TenCropTop5
+	}
+	res.Stamp(e.start)
+	return []Result{res}, nil, nil
+}
+
 // knn classifies the test features by their weighted nearest training features, one result per k
 // (ProtocolKNN).
 func (e *evaluation) knn() ([]Result, *TSNEEmbedding, error) {
@@ -189,7 +222,10 @@ func (e *evaluation) semi() ([]Result, *TSNEEmbedding, error) {
 	res.Variant = string(semi.Sampling)
 	res.Top1, res.Top5 = r.Top1, r.Top5
 	res.Metrics = map[string]float64{"label_fraction": semi.Fraction, "labelled": float64(r.Labelled),
-		"steps": float64(semi.Steps), "final_loss": r.FinalLoss}
+		"steps": float64(r.Steps), "final_loss": r.FinalLoss}
+	if semi.Epochs > 0 {
+		res.Metrics["epochs"] = float64(semi.Epochs)
+	}
 	res.Stamp(e.start)
 	return []Result{res}, nil, nil
 }

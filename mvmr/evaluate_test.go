@@ -33,8 +33,8 @@ func TestEvaluateRejectsUnknownProtocolAndFeatures(t *testing.T) {
 	for _, tc := range []struct {
 		protocol, features, want string
 	}{
-		{"cluster", "h", `mvmr: protocol "cluster"; expected one of linear, knn, semi1, semi10, tsne`},
-		{"", "", `mvmr: protocol ""; expected one of linear, knn, semi1, semi10, tsne`},
+		{"cluster", "h", `mvmr: protocol "cluster"; expected one of linear, linear_official, knn, semi1, semi10, tsne`},
+		{"", "", `mvmr: protocol ""; expected one of linear, linear_official, knn, semi1, semi10, tsne`},
 		{"cluster", "y", `mvmr: features "y"; expected "h" or "z"`},
 	} {
 		opts := DefaultEvalOptions()

@@ -2,7 +2,7 @@ package mvmr
 
 import (
 	"fmt"
-	"math"
+	"math/rand/v2"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
@@ -31,7 +31,9 @@ const OnlineProbeLR = 1e-4
 // OnlineProbe is the official code's online fine-tuner: a linear head on the detached
 // representation h, trained with its own Adam (lr OnlineProbeLR, no weight decay, PyTorch's
 // nn.Linear initialisation) after every training step, on the original (un-augmented) views of
-// the step's batch and their labels. It never changes the encoder. Every Every steps it records
+// the step's batch and their labels, the labelled ones only: the rows of unlabelled images
+// (STL-10's train+unlabeled) are masked out of its loss and accuracy; with SetLabelled it reads
+// batches of a labelled split instead, as the official callback does. It never changes the encoder. Every Every steps it records
 // its accuracy in History. Differences from the official callback, both deliberate: it reads the
 // step's own batch rather than a second shuffled loader of the same training images, and h is
 // computed with BatchNorm in evaluation mode (the official one runs the encoder in training
@@ -45,6 +47,8 @@ type OnlineProbe struct {
 	LR float64
 
 	classes          int
+	seed             int64
+	labelled         *datasets.Dataset // SetLabelled's split, or nil: the step's batch
 	store            *model.Store
 	stepExec, logits *model.Exec
 	testImages       []float32
@@ -58,11 +62,14 @@ func NewOnlineProbe(numClasses, every int, heldOut *datasets.Dataset, seed int64
 	if every < 1 || numClasses < 2 {
 		return nil, fmt.Errorf("mvmr: online probe every = %d, classes = %d; expected >= 1 and >= 2", every, numClasses)
 	}
-	p := &OnlineProbe{Every: every, LR: OnlineProbeLR, classes: numClasses, store: model.NewStore()}
+	p := &OnlineProbe{Every: every, LR: OnlineProbeLR, classes: numClasses, seed: seed, store: model.NewStore()}
 	if err := p.store.SetRNGStateFromSeed(seed); err != nil {
 		return nil, fmt.Errorf("mvmr: online probe: %w", err)
 	}
 	if heldOut != nil {
+		if err := heldOut.CheckLabeled("mvmr: online probe held-out images"); err != nil {
+			return nil, err
+		}
 		p.testImages, p.testN = heldOutImages(heldOut, MonitorHeldOut)
 		p.testLabels = heldOut.Labels[:p.testN]
 	}
@@ -78,10 +85,10 @@ func (p *OnlineProbe) build(backend compute.Backend) error {
 	head := func(scope *model.Scope, h *Node) *Node {
 		return nn.Linear(scope.In("online_probe"), h, numClasses, true)
 	}
-	p.stepExec, err = model.NewExec(backend, p.store, func(scope *model.Scope, h, labels *Node) *Node {
+	p.stepExec, err = model.NewExec(backend, p.store, func(scope *model.Scope, h, labels, labeled *Node) *Node {
 		g := h.Graph()
 		logits := head(scope, h)
-		loss := crossEntropy(logits, labels)
+		loss := maskedCrossEntropy(logits, labels, labeled)
 		vars, params := trainableInUse(scope.Store(), g)
 		opt.applyAdam(scope.Store(), g, vars, Gradient(loss, params...), Const(g, true))
 		return logits
@@ -104,28 +111,38 @@ func (p *OnlineProbe) Observe(v StepView) (map[string]float64, error) {
 		}
 	}
 	step, batch := v.Step(), v.Batch()
-	h, dim, err := v.BatchFeatures()
-	if err != nil {
-		return nil, err
+	hFor := v.BatchFeatures
+	if p.labelled != nil {
+		var images []float32
+		batch, images = p.labelledBatch(step, batch.Size)
+		hFor = func() ([]float32, int, error) { return v.Features(images, batch.Size) }
 	}
-	var logits []float32
-	err = exceptions.TryCatch[error](func() {
-		out := p.stepExec.MustExec(tensors.FromFlatDataAndDimensions(h, batch.Size, dim), tensors.FromFlatDataAndDimensions(batch.Labels, batch.Size))
-		logits = tensors.MustCopyFlatData[float32](out[0])
-	})
-	if err != nil {
-		return nil, fmt.Errorf("online probe step: %w", err)
-	}
-	top1, top5 := TopKAccuracy(logits, batch.Labels, p.classes)
+	mask, labeled := labeledMask(batch)
 	counts, err := p.counts()
 	if err != nil {
 		return nil, err
 	}
-	counts[0] += int64(math.Round(top1 * float64(batch.Size)))
-	counts[1] += int64(math.Round(top5 * float64(batch.Size)))
-	counts[2] += int64(batch.Size)
+	if labeled > 0 {
+		h, dim, err := hFor()
+		if err != nil {
+			return nil, err
+		}
+		var logits []float32
+		err = exceptions.TryCatch[error](func() {
+			out := p.stepExec.MustExec(tensors.FromFlatDataAndDimensions(h, batch.Size, dim),
+				tensors.FromFlatDataAndDimensions(batch.Labels, batch.Size), tensors.FromFlatDataAndDimensions(mask, batch.Size))
+			logits = tensors.MustCopyFlatData[float32](out[0])
+		})
+		if err != nil {
+			return nil, fmt.Errorf("online probe step: %w", err)
+		}
+		hit1, hit5 := labeledHits(logits, batch, p.classes)
+		counts[0] += hit1
+		counts[1] += hit5
+		counts[2] += int64(labeled)
+	}
 	var out map[string]float64
-	if due(step, p.Every) {
+	if due(step, p.Every) && counts[2] > 0 {
 		out = map[string]float64{HistoryOnlineTop1: float64(counts[0]) / float64(counts[2]), HistoryOnlineTop5: float64(counts[1]) / float64(counts[2])}
 		counts = []int64{0, 0, 0}
 	}
@@ -136,10 +153,11 @@ func (p *OnlineProbe) Observe(v StepView) (map[string]float64, error) {
 		return nil, nil
 	}
 	if p.testN > 0 {
-		ht, _, err := v.Features(p.testImages, p.testN)
+		ht, dim, err := v.Features(p.testImages, p.testN)
 		if err != nil {
 			return nil, err
 		}
+		var logits []float32
 		err = exceptions.TryCatch[error](func() {
 			res := p.logits.MustExec(tensors.FromFlatDataAndDimensions(ht, p.testN, dim))
 			logits = tensors.MustCopyFlatData[float32](res[0])
@@ -150,6 +168,80 @@ func (p *OnlineProbe) Observe(v StepView) (map[string]float64, error) {
 		out[HistoryOnlineTestTop1], out[HistoryOnlineTestTop5] = TopKAccuracy(logits, p.testLabels, p.classes)
 	}
 	return out, nil
+}
+
+// SetLabelled makes the probe train, at each step, on the next batch (of the step's size) of a
+// labelled split instead of the step's own batch, as the official OnlineFineTuner reads its own
+// loader of the labelled training images (DataLoader(shuffle=True, drop_last=True), restarted at
+// its end, the original views): for a training set mostly unlabelled, such as STL-10's
+// train+unlabeled, where the step's batch holds few labelled images. The batches are a function
+// of the step and the probe's seed, so a resumed run draws the same ones.
+func (p *OnlineProbe) SetLabelled(d *datasets.Dataset) error {
+	if err := d.CheckLabeled("mvmr: online probe training split"); err != nil {
+		return err
+	}
+	if d.Len() < 1 {
+		return fmt.Errorf("mvmr: online probe training split %s is empty", d.Name)
+	}
+	p.labelled = d
+	return nil
+}
+
+// labelledBatch returns batch `step` of SetLabelled's split: epoch e = step / (N / size) of a
+// permutation seeded by (seed, e), its batch step mod (N / size), the original views normalised.
+func (p *OnlineProbe) labelledBatch(step int64, size int) (*datasets.TwoViewBatch, []float32) {
+	d := p.labelled
+	size = min(size, d.Len())
+	perEpoch := int64(d.Len() / size)
+	epoch, k := step/perEpoch, int(step%perEpoch)
+	order := rand.New(rand.NewPCG(uint64(p.seed), 0x0171e^uint64(epoch))).Perm(d.Len())
+	b := &datasets.TwoViewBatch{Step: step, Size: size, Height: d.Height, Width: d.Width, Channels: d.Channels,
+		Indices: order[k*size : (k+1)*size], Labels: make([]int32, size)}
+	images := make([]float32, size*d.ImageSize())
+	for j, idx := range b.Indices {
+		b.Labels[j] = d.Labels[idx]
+		d.Normalize(images[j*d.ImageSize():(j+1)*d.ImageSize()], idx)
+	}
+	return b, images
+}
+
+// labeledMask returns 1 for each row of batch whose label is real and 0 for an unlabelled image
+// (datasets.Dataset.HasLabel), and how many rows are labelled. A batch without marks (made by
+// hand) counts as labelled.
+func labeledMask(batch *datasets.TwoViewBatch) (mask []float32, labeled int) {
+	mask = make([]float32, batch.Size)
+	for i := range mask {
+		if batch.Labeled == nil || batch.Labeled[i] {
+			mask[i], labeled = 1, labeled+1
+		}
+	}
+	return mask, labeled
+}
+
+// labeledHits counts the top-1 and top-5 hits of logits on the labelled rows of batch.
+func labeledHits(logits []float32, batch *datasets.TwoViewBatch, classes int) (hit1, hit5 int64) {
+	for i := range batch.Size {
+		if batch.Labeled != nil && !batch.Labeled[i] {
+			continue
+		}
+		top1, top5 := TopKAccuracy(logits[i*classes:(i+1)*classes], batch.Labels[i:i+1], classes)
+		hit1 += int64(top1)
+		hit5 += int64(top5)
+	}
+	return hit1, hit5
+}
+
+// maskedCrossEntropy is crossEntropy averaged over the rows whose mask is 1 only: rows of
+// unlabelled images (mask 0) add nothing to the loss nor to its gradient. The caller ensures at
+// least one row is labelled.
+func maskedCrossEntropy(logits, labels, mask *Node) *Node {
+	classes := logits.Shape().Dim(1)
+	maxLogit := StopGradient(ReduceAndKeep(logits, ReduceMax, 1))
+	shifted := Sub(logits, maxLogit)
+	logSumExp := Log(ReduceSum(Exp(shifted), 1))
+	picked := ReduceSum(Mul(OneHot(labels, classes, logits.DType()), shifted), 1)
+	mask = ConvertDType(mask, logits.DType())
+	return Div(ReduceAllSum(Mul(mask, Sub(logSumExp, picked))), ReduceAllSum(mask))
 }
 
 // onlineProbeCounts is the store variable holding the top-1 hits, top-5 hits and images seen since

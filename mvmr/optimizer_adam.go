@@ -10,6 +10,12 @@ import (
 // scalar: when false every variable, moment and the step counter keep their values). It returns
 // the learning rate used.
 func (c OptimizerConfig) applyAdam(store *model.Store, g *Graph, vars []*model.Variable, grads []*Node, apply *Node) *Node {
+	return c.applyAdamAt(store, g, vars, grads, apply, nil)
+}
+
+// applyAdamAt is applyAdam at the learning rate lr (a scalar node: a schedule the caller feeds,
+// such as a per-epoch cosine), or at the config's schedule when lr is nil.
+func (c OptimizerConfig) applyAdamAt(store *model.Store, g *Graph, vars []*model.Variable, grads []*Node, apply, lr *Node) *Node {
 	stepVar := stepVariable(store)
 	step := stepVar.NodeValue(g)
 	nextStep := AddScalar(step, 1)
@@ -17,7 +23,11 @@ func (c OptimizerConfig) applyAdam(store *model.Store, g *Graph, vars []*model.V
 
 	dtype := grads[0].DType()
 	t := ConvertDType(nextStep, dtype)
-	lr := c.learningRateGraph(t)
+	if lr == nil {
+		lr = c.learningRateGraph(t)
+	} else {
+		lr = ConvertDType(lr, dtype)
+	}
 	debias1 := OneMinus(Pow(Scalar(g, dtype, c.Beta1), t))
 	debias2 := OneMinus(Pow(Scalar(g, dtype, c.Beta2), t))
 	momentScope := store.Scope("/" + optimizerScope + "/moments")

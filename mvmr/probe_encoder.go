@@ -42,6 +42,9 @@ type ProbeEvaluation struct {
 // ProbeEncoder extracts h for train and test with the trainer's encoder and fits a linear probe.
 func (t *Trainer) ProbeEncoder(name string, train, test *datasets.Dataset, config ProbeConfig) (ProbeEvaluation, error) {
 	start := time.Now()
+	if err := checkProbeData(train, test); err != nil {
+		return ProbeEvaluation{}, err
+	}
 	trainF, err := t.EncoderFeatures(train)
 	if err != nil {
 		return ProbeEvaluation{}, err
@@ -56,7 +59,18 @@ func (t *Trainer) ProbeEncoder(name string, train, test *datasets.Dataset, confi
 // ProbePixels fits the linear probe on the normalised pixels.
 func ProbePixels(trainer *Trainer, train, test *datasets.Dataset, config ProbeConfig) (ProbeEvaluation, error) {
 	start := time.Now()
+	if err := checkProbeData(train, test); err != nil {
+		return ProbeEvaluation{}, err
+	}
 	return probeFeatures(trainer.backend, "raw pixels", PixelFeatures(train), PixelFeatures(test), config, start)
+}
+
+// checkProbeData refuses train or test sets holding unlabelled images (datasets.Dataset.CheckLabeled).
+func checkProbeData(train, test *datasets.Dataset) error {
+	if err := train.CheckLabeled("mvmr: linear probe"); err != nil {
+		return err
+	}
+	return test.CheckLabeled("mvmr: linear probe")
 }
 
 func probeFeatures(backend compute.Backend, name string, train, test Features, config ProbeConfig, start time.Time) (ProbeEvaluation, error) {

@@ -110,6 +110,11 @@ type Config struct {
 	Scatnet ScatnetConfig `yaml:"scatnet"`
 	// HOG holds the official HOG parameters, the defaults of the hog representations.
 	HOG HOGConfig `yaml:"hog"`
+	// Semi holds the encoder a semi-supervised config (dataset.percentage) fine-tunes.
+	Semi SemiConfig `yaml:"semi,omitempty"`
+	// CLIP distils from CLIP's image encoder instead of the self-supervised L3 terms (official
+	// clip.* keys; see CLIPConfig).
+	CLIP CLIPConfig `yaml:"clip,omitempty"`
 	// Eval lists the evaluation protocols run after training.
 	Eval EvalConfig `yaml:"eval"`
 	// CheckpointEvery is the number of steps between checkpoints (and after the last step).
@@ -167,6 +172,10 @@ type DatasetConfig struct {
 	Limit int `yaml:"limit"`
 	// TestLimit keeps the first TestLimit test images (0: all).
 	TestLimit int `yaml:"test_limit"`
+	// Percentage (official key of the semi-supervised configs), when set, makes the config a
+	// semi-supervised fine-tune of semi.checkpoint on that percentage of the training labels
+	// (SemiConfig) instead of a self-supervised run.
+	Percentage float64 `yaml:"percentage,omitempty"`
 }
 
 // EncoderConfig is the backbone and projector (official encoder.* keys).
@@ -217,6 +226,23 @@ type EvalConfig struct {
 	// SemiSteps is the number of fine-tuning steps of the semi1 and semi10 protocols (the
 	// other settings are mvmr.DefaultSemiSupConfig's).
 	SemiSteps int `yaml:"semi_steps"`
+	// SemiOfficialEpochs > 0 runs semi1 and semi10 as the official semi-supervised module for
+	// that many epochs (mvmr.OfficialSemiSupConfig: with-replacement sampling, Adam lr 1e-4 and
+	// weight decay 1e-6 on backbone and head, batch_size images, the per-epoch cosine, the custom
+	// policy) instead of SemiSteps of the kit's fast fine-tune; 0: the fast one.
+	SemiOfficialEpochs int `yaml:"semi_official_epochs"`
+	// OfficialLinear configures the linear_official protocol (mvmr.OfficialLinearConfig; the
+	// batch size is the run's batch_size, as the official script reads the config's).
+	OfficialLinear OfficialLinearSettings `yaml:"official_linear"`
+}
+
+// OfficialLinearSettings are the linear_official protocol's settings.
+type OfficialLinearSettings struct {
+	// Epochs is the official script's --epochs (100).
+	Epochs int `yaml:"epochs"`
+	// FromOnlineHead starts the head from the online probe's when the run trained one, as the
+	// official script starts from the checkpoint's online_finetuner (default true).
+	FromOnlineHead bool `yaml:"from_online_head"`
 }
 
 // KNNSettings are the kNN protocol's settings (mvmr.KNNConfig).
@@ -280,7 +306,8 @@ func defaults() Config {
 		HOG:     HOGConfig{NBins: 24, Pool: 8},
 		Eval: EvalConfig{Protocols: []string{"linear"}, Features: "h", Probe: ProbeSettings{
 			Epochs: probe.Epochs, BatchSize: probe.BatchSize, LR: probe.LR, WeightDecay: probe.WeightDecay},
-			KNN: KNNSettings{Ks: knn.Ks, Temperature: knn.Temperature}, SemiSteps: mvmr.DefaultSemiSupConfig(0.01).Steps},
+			KNN: KNNSettings{Ks: knn.Ks, Temperature: knn.Temperature}, SemiSteps: mvmr.DefaultSemiSupConfig(0.01).Steps,
+			OfficialLinear: OfficialLinearSettings{Epochs: mvmr.DefaultOfficialLinearConfig().Epochs, FromOnlineHead: true}},
 		CheckpointEvery: 100, MonitorEvery: DefaultMonitorEvery, Monitors: slices.Clone(DefaultMonitors),
 	}
 	for _, t := range loss.Representations {
@@ -309,14 +336,12 @@ func (c Config) complete() Config {
 // officialUnused are keys of the official configs that this kit reads and does not use, with
 // why; Load reports each one present as a notice.
 var officialUnused = map[string]string{
-	"log_every":          "progress is printed every 10 s",
-	"eval_every":         "the evaluation protocols run after training",
-	"n_workers":          "data loading uses every core",
-	"fp16":               "set encoder.precision: bfloat16 for mixed precision (fast with XLA on a GPU)",
-	"fine_tune_from":     "use mvmr train --resume to continue a run",
-	"clip":               "no CLIP teacher in this build",
-	"dataset.percentage": "semi-supervised label fractions are not set here",
-	"num_features":       "the feature size follows encoder.type",
+	"log_every":      "progress is printed every 10 s",
+	"eval_every":     "the evaluation protocols run after training",
+	"n_workers":      "data loading uses every core",
+	"fp16":           "set encoder.precision: bfloat16 for mixed precision (fast with XLA on a GPU)",
+	"fine_tune_from": "use mvmr train --resume to continue a run",
+	"num_features":   "the head reads h of the checkpoint's encoder, whatever its size",
 }
 
 // Loaded is a Config with what loading it noticed.
@@ -462,6 +487,8 @@ func FromMap(m map[string]any) (Loaded, error) {
 			enc["type"] = v
 		}
 	}
+	clipBeforeDecode(m)
+	semiBeforeDecode(m, &l)
 	if official {
 		officialDefaults(m, &l, semi)
 	}
@@ -482,6 +509,10 @@ func FromMap(m map[string]any) (Loaded, error) {
 	// The official code's eta_min and min_lr for cosine and warmup_cosine.
 	if !d.present["min_lr"] && (c.Scheduler == mvmr.ScheduleWarmupCosine || c.Scheduler == mvmr.ScheduleCosine) {
 		c.MinLR = OfficialMinLR
+	}
+	c, err := c.withCLIP(&l)
+	if err != nil {
+		return l, err
 	}
 	l.Config = c.complete()
 	return l, nil

@@ -112,6 +112,11 @@ func TestOfficialConfigsLoad(t *testing.T) {
 		t.Errorf("cifar20: encoder %+v optimizer %q scheduler %q aug_policy %q batch %d epochs %g lr %g", c.Encoder, c.Optimizer,
 			c.Scheduler, c.Dataset.AugPolicy, c.BatchSize, c.Epochs, c.LR)
 	}
+	if l, err := Load("testdata/official/cifar100_clip_self_supervised.yaml"); err != nil || !hasNotice(l.Notices, "clip.model_name") ||
+		l.Config.Representations.Label() != mvmr.TeacherName {
+		t.Errorf("cifar100 clip: %v, notices %q, representations %s: expected the CLIP distillation (teacher term alone) and its notice",
+			err, l.Notices, l.Config.Representations.Label())
+	}
 	if l, err := Load("testdata/official/imagenet_semi_supervised.yaml"); err != nil || !hasNotice(l.Notices, "num_features") {
 		t.Errorf("imagenet semi: %v, notices %q: expected a notice for num_features", err, l.Notices)
 	}
@@ -249,7 +254,7 @@ func TestBadValuesAreNamed(t *testing.T) {
 		{"encoder.type=vgg", `encoder.type = "vgg": expected one of cnn, `},
 		{"encoder.out_dim=abc", `encoder.out_dim`},
 		{"encoder.small_kernel=true", `encoder.small_kernel = true: expected false for encoder.type cnn`},
-		{"eval.protocols=linear,svm", `eval.protocols[1] = "svm": expected one of linear, knn, semi1, semi10, tsne`},
+		{"eval.protocols=linear,svm", `eval.protocols[1] = "svm": expected one of linear, linear_official, knn, semi1, semi10, tsne`},
 		{"dataset.name=cifar99", `dataset.name = "cifar99": expected one of mnist, cifar10`},
 		{"dataset.aug_policy=wild", `dataset.aug_policy = "wild": expected one of default, custom, cifar20`},
 		{"min_lr=1", `min_lr = 1: expected a number in [0, lr = 0.006]`},

@@ -65,7 +65,13 @@ func addMonitors(trainer *mvmr.Trainer, data Data, config Config, logw io.Writer
 		case MonitorDCorDiag:
 			m, err = mvmr.NewDCorMonitor(trainer, data.Test, every, dcorDiagNames(config, logw))
 		case MonitorOnlineProbe:
-			m, err = mvmr.NewOnlineProbe(data.Train.NumClasses, every, data.Test, config.Seed)
+			var probe *mvmr.OnlineProbe
+			probe, err = mvmr.NewOnlineProbe(data.Train.NumClasses, every, data.Test, config.Seed)
+			if err == nil && data.SSL.Unlabeled {
+				// As the official OnlineFineTuner: its own batches of the labelled training split.
+				err = probe.SetLabelled(data.Train)
+			}
+			m = probe
 		}
 		if err != nil {
 			return fail(err)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomlx/gomlx/ml/model"
+
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
@@ -126,6 +128,9 @@ func Run(ctx context.Context, config Config, dir string, opts Options) (*Outcome
 	if Finished(dir) {
 		return r.skipFinished()
 	}
+	if config.semiSupervised() {
+		return runSemiSupervised(config, dir, r.logw)
+	}
 	if err := r.prepare(); err != nil {
 		return nil, err
 	}
@@ -183,6 +188,9 @@ func (r *runFolder) skipFinished() (*Outcome, error) {
 // prepare opens the config's data, resolves the config on its training split, counts the run's
 // steps and creates the run folder.
 func (r *runFolder) prepare() error {
+	if err := r.config.checkCLIPTeacher(); err != nil {
+		return err
+	}
 	var err error
 	if r.data, err = OpenData(r.config.Dataset); err != nil {
 		return err
@@ -341,6 +349,17 @@ func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw 
 	if len(config.Eval.Protocols) == 0 {
 		return nil, nil
 	}
+	opts := mvmr.DefaultEvalOptions()
+	opts.Features, opts.Seed, opts.Checkpoint, opts.Progress = config.Eval.Features, config.Seed, FileCheckpoint, logw
+	opts.Probe, opts.KNN = config.ProbeConfig(), config.KNNConfig()
+	opts.Semi.Steps = config.Eval.SemiSteps
+	if n := config.Eval.SemiOfficialEpochs; n > 0 {
+		opts.Semi = mvmr.OfficialSemiSupConfig(0, config.BatchSize, n, mvmr.OfficialSemiLR, mvmr.OfficialSemiWD)
+	}
+	opts.OfficialLinear.Epochs, opts.OfficialLinear.BatchSize = config.Eval.OfficialLinear.Epochs, config.BatchSize
+	if config.Eval.OfficialLinear.FromOnlineHead {
+		opts.OfficialLinear.StartHead = onlineHead(trainer)
+	}
 	if data.SSL != data.Train {
 		loaded, err := mvmr.LoadTrainer(filepath.Join(dir, FileCheckpoint), data.Train)
 		if err != nil {
@@ -349,10 +368,6 @@ func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw 
 		defer loaded.Close()
 		trainer = loaded
 	}
-	opts := mvmr.DefaultEvalOptions()
-	opts.Features, opts.Seed, opts.Checkpoint, opts.Progress = config.Eval.Features, config.Seed, FileCheckpoint, logw
-	opts.Probe, opts.KNN = config.ProbeConfig(), config.KNNConfig()
-	opts.Semi.Steps = config.Eval.SemiSteps
 	var out []Row
 	for _, protocol := range config.Eval.Protocols {
 		rows, err := Protocol(protocol, data.Test, opts)(trainer)
@@ -362,6 +377,17 @@ func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw 
 		out = append(out, rows...)
 	}
 	return out, nil
+}
+
+// onlineHead returns the state of the trainer's online probe (its head, as the official
+// checkpoint's online_finetuner), or nil when the run has none.
+func onlineHead(trainer *mvmr.Trainer) *model.Store {
+	for _, m := range trainer.Monitors() {
+		if p, ok := m.(*mvmr.OnlineProbe); ok {
+			return p.StateStore()
+		}
+	}
+	return nil
 }
 
 // sameFinishedConfig reports whether the config.yaml at path describes config: it is read with

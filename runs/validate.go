@@ -24,6 +24,7 @@ func (c Config) Validate() error {
 	c.validateRepresentationSettings(&v)
 	c.validateEval(&v)
 	c.validateRun(&v)
+	c.validateSemi(&v)
 	return errors.Join(v.errs...)
 }
 
@@ -215,6 +216,12 @@ func (c Config) validateEval(v *checker) {
 	if c.Eval.SemiSteps < 1 {
 		v.bad("eval.semi_steps", c.Eval.SemiSteps, "an integer >= 1")
 	}
+	if c.Eval.SemiOfficialEpochs < 0 {
+		v.bad("eval.semi_official_epochs", c.Eval.SemiOfficialEpochs, "an integer >= 0 (0: the kit's fast fine-tune)")
+	}
+	if c.Eval.OfficialLinear.Epochs < 1 {
+		v.bad("eval.official_linear.epochs", c.Eval.OfficialLinear.Epochs, "an integer >= 1 (official 100)")
+	}
 }
 
 // validateRun checks how the run is watched and carried out: its monitors, devices and
@@ -264,6 +271,9 @@ func (c Config) TotalSteps(n int) int64 {
 // trains with.
 func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	if err := c.Validate(); err != nil {
+		return mvmr.Config{}, err
+	}
+	if err := c.checkCLIPTeacher(); err != nil {
 		return mvmr.Config{}, err
 	}
 	var errs []error

@@ -28,6 +28,9 @@ type evalFlags struct {
 	semiSteps, tsnePoints, trainN, testN         int
 	probeEpochs                                  int
 	officialSampling, export                     bool
+	// officialLinearEpochs, semiOfficialEpochs and officialBatch set the official protocols
+	// (linear_official; semi1/semi10 as the official module when semiOfficialEpochs > 0).
+	officialLinearEpochs, semiOfficialEpochs, officialBatch int
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
@@ -61,6 +64,9 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	seed := fs.Int64("seed", 1, "seed of the probe, the label sampling, fine-tuning and t-SNE")
 	semiSteps := fs.Int("semi-steps", mvmr.DefaultSemiSupConfig(0.01).Steps, "fine-tuning steps for semi1/semi10")
 	officialSampling := fs.Bool("semi-official-sampling", false, "draw the labelled subset as the official code does (uniform, with replacement) instead of per class without replacement")
+	officialLinearEpochs := fs.Int("official-linear-epochs", mvmr.DefaultOfficialLinearConfig().Epochs, "epochs of linear_official (the official --epochs)")
+	semiOfficialEpochs := fs.Int("semi-official-epochs", 0, "run semi1/semi10 as the official semi-supervised module for this many epochs (0: the kit's fast fine-tune)")
+	officialBatch := fs.Int("official-batch", mvmr.DefaultOfficialLinearConfig().BatchSize, "batch size of linear_official and the official fine-tune (the official config's batch_size)")
 	tsnePoints := fs.Int("tsne-n", 2000, "test images embedded by t-SNE")
 	trainN := fs.Int("train-n", 0, "use only the first N training images (0: all)")
 	testN := fs.Int("test-n", 0, "use only the first N test images (0: all)")
@@ -106,12 +112,17 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	if *trainN < 0 || *testN < 0 {
 		return evalFlags{}, badInput("-train-n = %d, -test-n = %d; expected >= 0", *trainN, *testN)
 	}
+	if *officialLinearEpochs < 1 || *semiOfficialEpochs < 0 || *officialBatch < 2 {
+		return evalFlags{}, badInput("-official-linear-epochs = %d, -semi-official-epochs = %d, -official-batch = %d; expected >= 1, >= 0 and >= 2",
+			*officialLinearEpochs, *semiOfficialEpochs, *officialBatch)
+	}
 	if *semiSteps < 1 || *tsnePoints < 30 || *probeEpochs < 1 {
 		return evalFlags{}, badInput("-semi-steps = %d, -tsne-n = %d, -probe-epochs = %d; expected >= 1, >= 30 and >= 1", *semiSteps, *tsnePoints, *probeEpochs)
 	}
 	return evalFlags{checkpoint: *checkpoint, features: *features, dataName: *dataName, dataDir: *dataDir, out: *out,
 		protocols: list, seed: *seed, semiSteps: *semiSteps, tsnePoints: *tsnePoints, trainN: *trainN, testN: *testN,
-		probeEpochs: *probeEpochs, officialSampling: *officialSampling, export: *export}, nil
+		probeEpochs: *probeEpochs, officialSampling: *officialSampling, export: *export,
+		officialLinearEpochs: *officialLinearEpochs, semiOfficialEpochs: *semiOfficialEpochs, officialBatch: *officialBatch}, nil
 }
 
 // loadEval opens the data set's training and test splits (cut to -train-n and -test-n) and
@@ -141,6 +152,10 @@ func evalOptions(f evalFlags, progress io.Writer) mvmr.EvalOptions {
 	opts.Probe.Epochs = f.probeEpochs
 	if f.officialSampling {
 		opts.Semi.Sampling = mvmr.SampleOfficial
+	}
+	opts.OfficialLinear.Epochs, opts.OfficialLinear.BatchSize = f.officialLinearEpochs, f.officialBatch
+	if f.semiOfficialEpochs > 0 {
+		opts.Semi = mvmr.OfficialSemiSupConfig(0, f.officialBatch, f.semiOfficialEpochs, mvmr.OfficialSemiLR, mvmr.OfficialSemiWD)
 	}
 	opts.TSNEPoints = f.tsnePoints
 	return opts
@@ -205,6 +220,8 @@ func printResults(w io.Writer, results []mvmr.Result) {
 			other = fmt.Sprintf("%d labelled", int(r.Metrics["labelled"]))
 		case mvmr.ProtocolLinear:
 			other = fmt.Sprintf("train %.2f %%", 100*r.Metrics["train_top1"])
+		case mvmr.ProtocolLinearOfficial:
+			other = fmt.Sprintf("best epoch %d of %d", int(r.Metrics["best_epoch"]), int(r.Metrics["epochs"]))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t\n", r.Protocol, r.Variant, r.Features, top1, top5, other, r.Seconds)
 	}

@@ -11,8 +11,10 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
-func TestEvalCommand(t *testing.T) {
-	dir := t.TempDir()
+// tinyEvalTrainer is an untrained 4-8 channel CNN on the first n MNIST training digits, closed
+// when the test ends.
+func tinyEvalTrainer(t *testing.T, n int) *mvmr.Trainer {
+	t.Helper()
 	train, err := datasets.LoadMNIST(datasets.SplitTrain)
 	if err != nil {
 		t.Fatal(err)
@@ -21,11 +23,17 @@ func TestEvalCommand(t *testing.T) {
 	config.BatchSize = 32
 	config.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
 	config.Optimizer.WarmupSteps = 1
-	trainer, err := mvmr.NewTrainer(config, train.Subset(512))
+	trainer, err := mvmr.NewTrainer(config, train.Subset(n))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer trainer.Close()
+	t.Cleanup(trainer.Close)
+	return trainer
+}
+
+func TestEvalCommand(t *testing.T) {
+	dir := t.TempDir()
+	trainer := tinyEvalTrainer(t, 512)
 	if err := trainer.Train(2); err != nil {
 		t.Fatal(err)
 	}
@@ -82,5 +90,28 @@ func TestEvalCommand(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, tc.want) {
 			t.Errorf("mvmr %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
 		}
+	}
+}
+
+// TestEvalOfficialProtocols: -protocol linear_official and -semi-official-epochs run the official
+// protocols; the table names the best epoch and the official sampling.
+func TestEvalOfficialProtocols(t *testing.T) {
+	dir := t.TempDir()
+	trainer := tinyEvalTrainer(t, 300)
+	if err := trainer.Save(filepath.Join(dir, "checkpoint.mvmr")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI("eval", "-checkpoint", dir, "-protocol", "linear_official,semi10", "-train-n", "300", "-test-n", "100",
+		"-official-linear-epochs", "2", "-semi-official-epochs", "1", "-official-batch", "16", "-out", filepath.Join(dir, "eval"))
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	for _, want := range []string{"linear_official", "best epoch", "of 2", "semi10", "official", "31 labelled"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, stderr := runCLI("eval", "-checkpoint", dir, "-official-linear-epochs", "0"); code == 0 || !strings.Contains(stderr, "-official-linear-epochs = 0") {
+		t.Errorf("-official-linear-epochs 0: exit %d, %s", code, stderr)
 	}
 }
