@@ -19,7 +19,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 		return badInput("expected the subcommand inspect: mvmr data inspect NAME DIR [-out grid.png]")
 	}
 	fs := flag.NewFlagSet("data inspect", flag.ContinueOnError)
-	split := fs.String("split", "train", "split: train or test; stl10 also unlabeled and train+unlabeled")
+	split := fs.String("split", "", "split: train or test; stl10 also unlabeled and train+unlabeled (empty: check every split's files, describe train)")
 	size := fs.Int("size", datasets.DefaultFolderSize, "image side for the folder data set")
 	resizeTo := fs.Int("resize-to", 0, "folder: shorter side before the centre crop (0: -size; the ImageNet view is 256 with -size 224)")
 	subset := fs.String("subset", "", "class list file for the folder data set (official imagenet_{50,100,200}.txt format)")
@@ -34,19 +34,10 @@ func runData(args []string, stdout, stderr io.Writer) error {
 			"(mnist without DIR reads the embedded copy).\n\nflags:\n", strings.Join(datasets.Names, ", "))
 		fs.PrintDefaults()
 	}
-	// Flags may come before or after the positional arguments.
-	var pos []string
-	rest := args[1:]
-	for {
-		if err := parseFlags(fs, rest, stderr); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+	if err := parseFlags(fs, args[1:], stderr); err != nil {
+		return err
 	}
+	pos := fs.Args()
 	if len(pos) < 1 || len(pos) > 2 || (len(pos) == 1 && pos[0] != "mnist") {
 		return badInput("expected NAME DIR (DIR optional for mnist), got %d arguments", len(pos))
 	}
@@ -57,7 +48,14 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	if len(pos) == 2 {
 		dir = pos[1]
 	}
-	d, err := datasets.Open(pos[0], dir, datasets.OpenOptions{Split: *split, Size: *size, ResizeTo: *resizeTo, SubsetFile: *subset})
+	opts := datasets.OpenOptions{Split: *split, Size: *size, ResizeTo: *resizeTo, SubsetFile: *subset}
+	if *split == "" {
+		if err := checkSplits(pos[0], dir, opts, stdout); err != nil {
+			return err
+		}
+		opts.Split = datasets.SplitTrain
+	}
+	d, err := datasets.Open(pos[0], dir, opts)
 	if err != nil {
 		return usageError{err}
 	}
@@ -105,6 +103,23 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	} else if *policy != "" {
 		return badInput("-policy %s previews views in the -out grid; expected -out FILE.png", *policy)
 	}
+	return nil
+}
+
+// checkSplits opens every split of the data set (datasets.Splits), so that a missing or truncated
+// file of any split is reported, and prints one line with each split's size.
+func checkSplits(name, dir string, opts datasets.OpenOptions, stdout io.Writer) error {
+	var sizes []string
+	for _, split := range datasets.Splits(name) {
+		opts.Split = split
+		d, err := datasets.Open(name, dir, opts)
+		if err != nil {
+			return usageError{fmt.Errorf("split %s: %w", split, err)}
+		}
+		sizes = append(sizes, fmt.Sprintf("%s %d", split, d.Len()))
+		d.Close()
+	}
+	fmt.Fprintf(stdout, "splits    %s (every split's files read; -split S describes S)\n", strings.Join(sizes, ", "))
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -79,18 +78,9 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	if fs.NArg() > 0 {
 		return evalFlags{}, badInput("unexpected arguments %q", fs.Args())
 	}
-	if *checkpoint == "" {
-		return evalFlags{}, badInput("-checkpoint is required (a file written by Trainer.Save, such as mvmr-quickstart/checkpoint.mvmr)")
-	}
-	info, err := os.Stat(*checkpoint)
-	if err != nil {
-		return evalFlags{}, badInput("-checkpoint: %v", err)
-	}
-	if info.IsDir() {
-		*checkpoint = filepath.Join(*checkpoint, checkpointFile)
-		if _, err := os.Stat(*checkpoint); err != nil {
-			return evalFlags{}, badInput("-checkpoint: the folder holds no %s: %v", checkpointFile, err)
-		}
+	var err error
+	if *checkpoint, err = checkpointPath(*checkpoint); err != nil {
+		return evalFlags{}, err
 	}
 	var list []string
 	for p := range strings.SplitSeq(*protocols, ",") {
