@@ -160,8 +160,8 @@ type DatasetConfig struct {
 type EncoderConfig struct {
 	// Type is the backbone family; see EncoderTypes.
 	Type string `yaml:"type"`
-	// Channels and Strides are the convolution blocks of the "cnn" backbone (empty: the
-	// quickstart's 32-64-128, strides 2); ResNets take none.
+	// Channels and Strides are the convolution blocks of the "cnn" backbone (both empty: the
+	// quickstart's 32-64-128; Strides empty: 2 for every block, the quickstart's); ResNets take none.
 	Channels []int `yaml:"channels,flow"`
 	Strides  []int `yaml:"strides,flow"`
 	// Head is how the last feature map becomes h: flatten or avgpool (empty: flatten for cnn,
@@ -280,8 +280,14 @@ func defaults() Config {
 func (c Config) complete() Config {
 	if c.Encoder.Type == nn.ArchCNN {
 		def := nn.DefaultEncoderConfig()
-		if len(c.Encoder.Channels) == 0 && len(c.Encoder.Strides) == 0 {
+		switch {
+		case len(c.Encoder.Channels) == 0 && len(c.Encoder.Strides) == 0:
 			c.Encoder.Channels, c.Encoder.Strides = slices.Clone(def.Channels), slices.Clone(def.Strides)
+		case len(c.Encoder.Strides) == 0:
+			// Channels without strides: the quickstart's stride (2) for every block.
+			for range c.Encoder.Channels {
+				c.Encoder.Strides = append(c.Encoder.Strides, def.Strides[0])
+			}
 		}
 		if c.Encoder.Head == "" {
 			c.Encoder.Head = string(def.Head)
