@@ -212,6 +212,9 @@ type KNNSettings struct {
 	Ks []int `yaml:"ks,flow"`
 	// Temperature is T in the vote weight exp(cos/T).
 	Temperature float64 `yaml:"temperature"`
+	// Temperatures, when set, replace Temperature by a grid: one result row per (k, T), as
+	// solo-learn's offline kNN.
+	Temperatures []float64 `yaml:"temperatures,flow,omitempty"`
 }
 
 // ProbeSettings are the linear-probe settings (mvmr.ProbeConfig; the seed is the run's).

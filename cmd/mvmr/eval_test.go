@@ -67,10 +67,32 @@ func TestEvalCommand(t *testing.T) {
 			t.Errorf("missing output: %v", err)
 		}
 	}
+	// A kNN grid (solo-learn's offline kNN): one row per (k, T), flags after the others.
+	code, stdout, stderr = runCLI("eval", "-checkpoint", dir, "-protocol", "knn", "-train-n", "1000", "-test-n", "300",
+		"-out", filepath.Join(dir, "grid"), "-knn-k", "10,20,200", "-knn-t", "0.07,0.1")
+	if code != 0 {
+		t.Fatalf("kNN grid: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	rows := 0
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == mvmr.ProtocolKNN {
+			rows++
+		}
+	}
+	for _, want := range []string{"k=10 T=0.07", "k=10 T=0.1", "k=20 T=0.07", "k=200 T=0.1", "T 0.1"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("kNN grid output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if rows != 6 {
+		t.Errorf("kNN grid: %d knn rows; want 6 (3 k × 2 T):\n%s", rows, stdout)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"eval", "-checkpoint", ckpt, "-knn-k", "10,0"}, `-knn-k "10,0": item "0"`},
+		{[]string{"eval", "-checkpoint", ckpt, "-knn-t", "0.1,x"}, `-knn-t "0.1,x": item "x"`},
 		{[]string{"eval"}, "-checkpoint is required"},
 		{[]string{"eval", "-checkpoint", filepath.Join(dir, "missing.mvmr")}, "missing.mvmr"},
 		{[]string{"eval", "-checkpoint", out}, "holds no checkpoint.mvmr"},
