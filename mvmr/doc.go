@@ -15,8 +15,8 @@
 //     devices; steptimer.go timing; paramcount.go parameter counts.
 //   - optimizer.go (config, schedule and dispatcher), optimizer_adam.go, optimizer_sgd.go (SGD
 //     and LARS).
-//   - checkpoint.go, checkpoint_history.go, session.go, export.go: Save, LoadTrainer,
-//     ResumeOrNew and the exported encoder.
+//   - checkpoint.go, checkpoint_history.go, session.go, export.go, export_onnx.go: Save,
+//     LoadTrainer, ResumeOrNew, the exported embeddings (.npy) and the encoder as an ONNX model.
 //   - monitor.go (Monitor, AddDefaultMonitors), step_view.go (StepView: all a monitor sees of a
 //     step), monitor_state.go (checkpointed monitor state), dcor_monitor.go, collapse_monitor.go,
 //     collapse.go, online_probe.go: monitors run during training, and the collapse measures.

@@ -25,7 +25,7 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
