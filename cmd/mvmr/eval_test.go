@@ -11,28 +11,36 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 )
 
-func TestEvalCommand(t *testing.T) {
-	dir := t.TempDir()
+// tinyCheckpoint trains the tiny cnn encoder (4-8 channels, projector 32-16) for steps steps
+// on the first n MNIST training images, batch batch, and saves it as dir/checkpoint.mvmr.
+func tinyCheckpoint(t *testing.T, dir string, n, batch, steps int) string {
+	t.Helper()
 	train, err := datasets.LoadMNIST(datasets.SplitTrain)
 	if err != nil {
 		t.Fatal(err)
 	}
 	config := mvmr.DefaultConfig(4)
-	config.BatchSize = 32
+	config.BatchSize = batch
 	config.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
 	config.Optimizer.WarmupSteps = 1
-	trainer, err := mvmr.NewTrainer(config, train.Subset(512))
+	trainer, err := mvmr.NewTrainer(config, train.Subset(n))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer trainer.Close()
-	if err := trainer.Train(2); err != nil {
+	if err := trainer.Train(steps); err != nil {
 		t.Fatal(err)
 	}
-	ckpt := filepath.Join(dir, "checkpoint.mvmr")
+	ckpt := filepath.Join(dir, checkpointFile)
 	if err := trainer.Save(ckpt); err != nil {
 		t.Fatal(err)
 	}
+	return ckpt
+}
+
+func TestEvalCommand(t *testing.T) {
+	dir := t.TempDir()
+	ckpt := tinyCheckpoint(t, dir, 512, 32, 2)
 	out := filepath.Join(dir, "eval")
 	code, stdout, stderr := runCLI("eval", "-checkpoint", dir, "-protocol", "linear,knn,semi1,tsne", "-train-n", "1000",
 		"-test-n", "300", "-tsne-n", "100", "-semi-steps", "5", "-probe-epochs", "2", "-export", "-out", out)

@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
-	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 )
 
@@ -16,25 +14,7 @@ import (
 // refuses a bad format or a missing checkpoint.
 func TestExportCommand(t *testing.T) {
 	dir := t.TempDir()
-	train, err := datasets.LoadMNIST(datasets.SplitTrain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	config := mvmr.DefaultConfig(4)
-	config.BatchSize = 16
-	config.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
-	config.Optimizer.WarmupSteps = 1
-	trainer, err := mvmr.NewTrainer(config, train.Subset(64))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer trainer.Close()
-	if err := trainer.Train(1); err != nil {
-		t.Fatal(err)
-	}
-	if err := trainer.Save(filepath.Join(dir, checkpointFile)); err != nil {
-		t.Fatal(err)
-	}
+	tinyCheckpoint(t, dir, 64, 16, 1)
 	onnxPath := filepath.Join(dir, "encoder.onnx")
 	code, stdout, stderr := runCLI("export", onnxPath, "-checkpoint", dir, "-z")
 	if code != 0 {
