@@ -19,6 +19,7 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
@@ -264,4 +265,77 @@ func exportConfig() Config {
 	c := tinyConfig(4)
 	c.BatchSize = 4
 	return c
+}
+
+// The exported model run by an independent interpreter, PyTorch's operators in float64
+// (testdata/onnx_torch_run.py), gives the trainer's h and z within 1e-5: the ONNX semantics of
+// the graph (pads, inference BatchNormalization, Flatten order) are the kit's, not only as
+// onnx-gomlx reads them. Skipped where /usr/bin/python3 lacks onnx or torch.
+func TestExportONNXMatchesTorch(t *testing.T) {
+	const python = "/usr/bin/python3"
+	if err := exec.Command(python, "-c", "import onnx, torch").Run(); err != nil {
+		t.Skipf("%s lacks onnx or torch (Debian's python3-onnx, python3-torch): %v", python, err)
+	}
+	_, test := testutil.MNIST(t, 0, 8)
+	resnet := exportConfig()
+	resnet.Encoder = nn.ResNetConfig(nn.ArchResNet18, false, "32-16")
+	for _, tc := range []struct {
+		name   string
+		config Config
+	}{
+		{"cnn flatten", exportConfig()},
+		{"resnet18", resnet},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if testing.Short() && tc.name == "resnet18" {
+				t.Skip("ResNet-18 through PyTorch in -short")
+			}
+			tr, path, _ := exportedEncoder(t, tc.config, test)
+			n, c, hh, ww := test.Len(), test.Channels, test.Height, test.Width
+			nhwc := test.NormalizedImages()
+			nchw := make([]float64, len(nhwc))
+			for i := range n {
+				for y := range hh {
+					for x := range ww {
+						for ch := range c {
+							nchw[((i*c+ch)*hh+y)*ww+x] = float64(nhwc[((i*hh+y)*ww+x)*c+ch])
+						}
+					}
+				}
+			}
+			dir := t.TempDir()
+			images := filepath.Join(dir, "images.npy")
+			f, err := os.Create(images)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := npy.WriteArray(f, nchw, []int{n, c, hh, ww}, true); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			prefix := filepath.Join(dir, "out_")
+			if out, err := exec.Command(python, filepath.Join("testdata", "onnx_torch_run.py"), path, images, prefix).CombinedOutput(); err != nil {
+				t.Fatalf("onnx_torch_run.py: %v\n%s", err, out)
+			}
+			for _, o := range []struct {
+				name string
+				want func(*datasets.Dataset) ([]float32, int, error)
+			}{{nn.ONNXOutputH, tr.Features}, {nn.ONNXOutputZ, tr.Embeddings}} {
+				want, _, err := o.want(test)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := npy.ReadArrayFile(prefix + o.name + ".npy")
+				if err != nil {
+					t.Fatal(err)
+				}
+				g32 := make([]float32, len(got.Data))
+				for i, v := range got.Data {
+					g32[i] = float32(v)
+				}
+				d := assertClose(t, "torch "+o.name, g32, want, 1e-5)
+				t.Logf("%s: max |torch float64 - kit| %.2g", o.name, d)
+			}
+		})
+	}
 }
