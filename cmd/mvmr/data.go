@@ -49,10 +49,8 @@ func runData(args []string, stdout, stderr io.Writer) error {
 		dir = pos[1]
 	}
 	opts := datasets.OpenOptions{Split: *split, Size: *size, ResizeTo: *resizeTo, SubsetFile: *subset}
-	if *split == "" {
-		if err := checkSplits(pos[0], dir, opts, stdout); err != nil {
-			return err
-		}
+	every := *split == ""
+	if every {
 		opts.Split = datasets.SplitTrain
 	}
 	d, err := datasets.Open(pos[0], dir, opts)
@@ -60,6 +58,11 @@ func runData(args []string, stdout, stderr io.Writer) error {
 		return usageError{err}
 	}
 	defer d.Close()
+	if every {
+		if err := checkSplits(d, pos[0], dir, opts, stdout); err != nil {
+			return err
+		}
+	}
 	storage := fmt.Sprintf("in memory, %.1f MB", float64(len(d.Images))/1e6)
 	if d.Stream != nil && d.Images == nil {
 		storage = fmt.Sprintf("streamed from disk (%.1f MB of files), read on demand", float64(d.Len())*float64(d.ImageSize())/1e6)
@@ -106,18 +109,22 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// checkSplits opens every split of the data set (datasets.Splits), so that a missing or truncated
-// file of any split is reported, and prints one line with each split's size.
-func checkSplits(name, dir string, opts datasets.OpenOptions, stdout io.Writer) error {
-	var sizes []string
+// checkSplits opens every other split of the data set than d's (datasets.Splits), so that a
+// missing or truncated file of any split is reported, and prints one line with each split's size.
+func checkSplits(d *datasets.Dataset, name, dir string, opts datasets.OpenOptions, stdout io.Writer) error {
+	sizes := []string{fmt.Sprintf("%s %d", opts.Split, d.Len())}
+	described := opts.Split
 	for _, split := range datasets.Splits(name) {
+		if split == described {
+			continue
+		}
 		opts.Split = split
-		d, err := datasets.Open(name, dir, opts)
+		other, err := datasets.Open(name, dir, opts)
 		if err != nil {
 			return usageError{fmt.Errorf("split %s: %w", split, err)}
 		}
-		sizes = append(sizes, fmt.Sprintf("%s %d", split, d.Len()))
-		d.Close()
+		sizes = append(sizes, fmt.Sprintf("%s %d", split, other.Len()))
+		other.Close()
 	}
 	fmt.Fprintf(stdout, "splits    %s (every split's files read; -split S describes S)\n", strings.Join(sizes, ", "))
 	return nil
