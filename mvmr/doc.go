@@ -16,8 +16,8 @@
 //   - optimizer.go (config and dispatcher), schedule.go (the kit's and the official
 //     learning-rate schedules), optimizer_adam.go, optimizer_sgd.go (SGD and LARS).
 //   - checkpoint.go, checkpoint_header.go (the header's checksum and strict decoding),
-//     checkpoint_history.go, session.go, export.go: Save, LoadTrainer, ResumeOrNew and the
-//     exported encoder.
+//     checkpoint_history.go, session.go, export.go, export_onnx.go: Save,
+//     LoadTrainer, ResumeOrNew, the exported embeddings (.npy) and the encoder as an ONNX model.
 //   - monitor.go (Monitor, AddDefaultMonitors), step_view.go (StepView: all a monitor sees of a
 //     step), monitor_state.go (checkpointed monitor state), dcor_monitor.go, collapse_monitor.go,
 //     collapse.go, online_probe.go: monitors run during training, and the collapse measures.

@@ -185,7 +185,7 @@ func (e *evaluation) linearOfficial() ([]Result, *TSNEEmbedding, error) {
 }
 
 // knn classifies the test features by their weighted nearest training features, one result per k
-// (ProtocolKNN).
+// and temperature (ProtocolKNN); the variant names T too when several temperatures are evaluated.
 func (e *evaluation) knn() ([]Result, *TSNEEmbedding, error) {
 	trainF, testF, err := e.encodeTrainTest()
 	if err != nil {
@@ -199,8 +199,11 @@ func (e *evaluation) knn() ([]Result, *TSNEEmbedding, error) {
 	for _, r := range rs {
 		res := e.base
 		res.Variant = fmt.Sprintf("k=%d", r.K)
+		if len(e.opts.KNN.Temperatures) > 1 {
+			res.Variant = fmt.Sprintf("k=%d T=%g", r.K, r.Temperature)
+		}
 		res.Top1, res.Top5 = r.Top1, r.Top5
-		res.Metrics = map[string]float64{"temperature": e.opts.KNN.Temperature, "dim": float64(trainF.Dim)}
+		res.Metrics = map[string]float64{"temperature": r.Temperature, "dim": float64(trainF.Dim)}
 		res.Stamp(e.start)
 		out = append(out, res)
 	}

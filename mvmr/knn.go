@@ -33,6 +33,9 @@ type KNNConfig struct {
 	Ks []int `json:"ks"`
 	// Temperature is T in the vote weight exp(cos/T) of each neighbour.
 	Temperature float64 `json:"temperature"`
+	// Temperatures, when not empty, replace Temperature by a grid: one result per (k, T), as
+	// solo-learn's offline kNN (main_knn.py) sweeps k and T over the same neighbours.
+	Temperatures []float64 `json:"temperatures,omitempty"`
 	// QueryBlock is the number of test rows per similarity block.
 	QueryBlock int `json:"query_block"`
 }
@@ -42,11 +45,20 @@ func DefaultKNNConfig() KNNConfig {
 	return KNNConfig{Ks: append([]int(nil), KNNDefaultKs...), Temperature: KNNTemperature, QueryBlock: KNNQueryBlock}
 }
 
-// KNNResult is the accuracy of the kNN classifier for one k, in [0, 1].
+// temperatures returns the temperatures to evaluate: Temperatures, or Temperature alone.
+func (c KNNConfig) temperatures() []float64 {
+	if len(c.Temperatures) > 0 {
+		return c.Temperatures
+	}
+	return []float64{c.Temperature}
+}
+
+// KNNResult is the accuracy of the kNN classifier for one k and temperature, in [0, 1].
 type KNNResult struct {
-	K    int     `json:"k"`
-	Top1 float64 `json:"top1"`
-	Top5 float64 `json:"top5"`
+	K           int     `json:"k"`
+	Temperature float64 `json:"temperature"`
+	Top1        float64 `json:"top1"`
+	Top5        float64 `json:"top5"`
 }
 
 // KNN classifies each test row by a temperature-weighted vote of its nearest training rows under
@@ -54,8 +66,9 @@ type KNNResult struct {
 // with distance_fx "cosine"): rows are L2-normalised, the similarities of a block of test rows to
 // every training row are one matrix product on backend, the k most similar training rows vote
 // for their class with weight exp(sim/T), and the classes are ranked by total vote (ties broken
-// by the lower class index). It returns one result per k in config.Ks; progress (when not nil)
-// receives a line every few seconds.
+// by the lower class index). It returns one result per k in config.Ks and temperature (k-major
+// order: every temperature of the first k, then the next k); progress (when not nil) receives a
+// line every few seconds.
 func KNN(backend compute.Backend, train, test Features, config KNNConfig, progress io.Writer) ([]KNNResult, error) {
 	if err := train.Validate("train"); err != nil {
 		return nil, fmt.Errorf("mvmr: kNN: %w", err)
@@ -67,9 +80,15 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 		return nil, fmt.Errorf("mvmr: kNN: train has %d features and %d classes, test %d and %d",
 			train.Dim, train.NumClasses, test.Dim, test.NumClasses)
 	}
-	if len(config.Ks) == 0 || !(config.Temperature > 0) || config.QueryBlock < 1 {
-		return nil, fmt.Errorf("mvmr: kNN: ks = %v, temperature = %g, query_block = %d; expected at least one k, "+
-			"a positive temperature and query block", config.Ks, config.Temperature, config.QueryBlock)
+	temps := config.temperatures()
+	if len(config.Ks) == 0 || config.QueryBlock < 1 {
+		return nil, fmt.Errorf("mvmr: kNN: ks = %v, query_block = %d; expected at least one k and a positive query block",
+			config.Ks, config.QueryBlock)
+	}
+	for i, temp := range temps {
+		if !(temp > 0) || math.IsInf(temp, 1) {
+			return nil, fmt.Errorf("mvmr: kNN: temperature %d of %v is %g; expected a finite positive temperature", i+1, temps, temp)
+		}
 	}
 	kMax := 0
 	for i, k := range config.Ks {
@@ -91,9 +110,10 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 		return nil, fmt.Errorf("mvmr: kNN: %w", err)
 	}
 	classes := train.NumClasses
-	hits1 := make([][]bool, len(config.Ks))
-	hits5 := make([][]bool, len(config.Ks))
-	for i := range config.Ks {
+	grid := len(config.Ks) * len(temps) // (k, T) pairs, k-major
+	hits1 := make([][]bool, grid)
+	hits5 := make([][]bool, grid)
+	for i := range grid {
 		hits1[i] = make([]bool, test.N)
 		hits5[i] = make([]bool, test.N)
 	}
@@ -107,13 +127,15 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 				votes := make([]float64, classes)
 				label := int(test.Labels[lo+r])
 				for ki, k := range config.Ks {
-					clear(votes)
-					for _, nb := range neighbours[:k] {
-						votes[train.Labels[nb.index]] += math.Exp(float64(nb.sim) / config.Temperature)
+					for ti, temp := range temps {
+						clear(votes)
+						for _, nb := range neighbours[:k] {
+							votes[train.Labels[nb.index]] += math.Exp(float64(nb.sim) / temp)
+						}
+						rank := voteRank(votes, label)
+						hits1[ki*len(temps)+ti][lo+r] = rank < 1
+						hits5[ki*len(temps)+ti][lo+r] = rank < 5
 					}
-					rank := voteRank(votes, label)
-					hits1[ki][lo+r] = rank < 1
-					hits5[ki][lo+r] = rank < 5
 				}
 			})
 		}
@@ -132,9 +154,12 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 				(time.Duration(float64(test.N-done)/rate) * time.Second).Round(time.Second))
 		}
 	}
-	results := make([]KNNResult, len(config.Ks))
+	results := make([]KNNResult, 0, grid)
 	for ki, k := range config.Ks {
-		results[ki] = KNNResult{K: k, Top1: fraction(hits1[ki]), Top5: fraction(hits5[ki])}
+		for ti, temp := range temps {
+			i := ki*len(temps) + ti
+			results = append(results, KNNResult{K: k, Temperature: temp, Top1: fraction(hits1[i]), Top5: fraction(hits5[i])})
+		}
 	}
 	return results, nil
 }

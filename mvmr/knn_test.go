@@ -159,3 +159,42 @@ func BenchmarkKNN10kx60k(b *testing.B) {
 		})
 	}
 }
+
+// A grid of k and T (solo-learn's offline kNN) gives one result per (k, T), k-major, each equal
+// to the brute-force float64 weighted kNN with that k and T; the temperature changes the vote.
+func TestKNNGridMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	train, test := randomLabelled(rng, 90, 6), randomLabelled(rng, 40, 6)
+	config := DefaultKNNConfig()
+	config.Ks = []int{1, 10, 40}
+	config.Temperatures = []float64{0.02, 0.5, 5}
+	config.QueryBlock = 16
+	results, err := KNN(testBackend(t), train, test, config, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != len(config.Ks)*len(config.Temperatures) {
+		t.Fatalf("%d results; want one per (k, T): %d", len(results), len(config.Ks)*len(config.Temperatures))
+	}
+	differs := false
+	for ki, k := range config.Ks {
+		for ti, temp := range config.Temperatures {
+			r := results[ki*len(config.Temperatures)+ti]
+			want1, want5 := knnReference(train, test, k, temp)
+			if r.K != k || r.Temperature != temp || r.Top1 != want1 || r.Top5 != want5 {
+				t.Errorf("result %d: k=%d T=%g top-1 %.4f top-5 %.4f; brute force k=%d T=%g: %.4f %.4f",
+					ki*len(config.Temperatures)+ti, r.K, r.Temperature, r.Top1, r.Top5, k, temp, want1, want5)
+			}
+			if r.Top1 != results[ki*len(config.Temperatures)].Top1 || r.Top5 != results[ki*len(config.Temperatures)].Top5 {
+				differs = true
+			}
+		}
+	}
+	if !differs {
+		t.Error("every temperature gave the same accuracies: the grid does not exercise T")
+	}
+	config.Temperatures = []float64{0.1, -1}
+	if _, err := KNN(testBackend(t), train, test, config, nil); err == nil {
+		t.Error("temperature -1 in the grid was accepted")
+	}
+}

@@ -25,7 +25,7 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/nn"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
@@ -182,8 +182,8 @@ type DatasetConfig struct {
 type EncoderConfig struct {
 	// Type is the backbone family; see EncoderTypes.
 	Type string `yaml:"type"`
-	// Channels and Strides are the convolution blocks of the "cnn" backbone (empty: the
-	// quickstart's 32-64-128, strides 2); ResNets take none.
+	// Channels and Strides are the convolution blocks of the "cnn" backbone (both empty: the
+	// quickstart's 32-64-128; Strides empty: 2 for every block, the quickstart's); ResNets take none.
 	Channels []int `yaml:"channels,flow"`
 	Strides  []int `yaml:"strides,flow"`
 	// Head is how the last feature map becomes h: flatten or avgpool (empty: flatten for cnn,
@@ -251,6 +251,9 @@ type KNNSettings struct {
 	Ks []int `yaml:"ks,flow"`
 	// Temperature is T in the vote weight exp(cos/T).
 	Temperature float64 `yaml:"temperature"`
+	// Temperatures, when set, replace Temperature by a grid: one result row per (k, T), as
+	// solo-learn's offline kNN.
+	Temperatures []float64 `yaml:"temperatures,flow,omitempty"`
 }
 
 // ProbeSettings are the linear-probe settings (mvmr.ProbeConfig; the seed is the run's).
@@ -321,8 +324,14 @@ func defaults() Config {
 func (c Config) complete() Config {
 	if c.Encoder.Type == nn.ArchCNN {
 		def := nn.DefaultEncoderConfig()
-		if len(c.Encoder.Channels) == 0 && len(c.Encoder.Strides) == 0 {
+		switch {
+		case len(c.Encoder.Channels) == 0 && len(c.Encoder.Strides) == 0:
 			c.Encoder.Channels, c.Encoder.Strides = slices.Clone(def.Channels), slices.Clone(def.Strides)
+		case len(c.Encoder.Strides) == 0:
+			// Channels without strides: the quickstart's stride (2) for every block.
+			for range c.Encoder.Channels {
+				c.Encoder.Strides = append(c.Encoder.Strides, def.Strides[0])
+			}
 		}
 		if c.Encoder.Head == "" {
 			c.Encoder.Head = string(def.Head)

@@ -502,3 +502,60 @@ func TestRepresentationListSyntax(t *testing.T) {
 		t.Errorf("two bad names: %v; want one error each", err)
 	}
 }
+
+// A cnn config naming encoder.channels but no strides keeps the default stride (2) for every
+// block; both named are taken as given, and a length mismatch is still an error.
+func TestEncoderChannelsKeepDefaultStrides(t *testing.T) {
+	l, err := Parse([]byte("encoder: {type: cnn, channels: [8, 16, 32, 64]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Config.Validate(); err != nil {
+		t.Fatalf("channels without strides: %v", err)
+	}
+	if got := l.Config.Encoder.Strides; !reflect.DeepEqual(got, []int{2, 2, 2, 2}) {
+		t.Errorf("strides %v; want [2 2 2 2]", got)
+	}
+	y, err := l.Config.YAML()
+	if err != nil || !strings.Contains(string(y), "strides: [2, 2, 2, 2]") {
+		t.Errorf("printed config lacks the strides used (%v):\n%s", err, y)
+	}
+	l, err = Parse([]byte("encoder: {type: cnn, channels: [8, 16], strides: [1, 2]}\n"))
+	if err != nil || !reflect.DeepEqual(l.Config.Encoder.Strides, []int{1, 2}) {
+		t.Errorf("named strides: %v, %v; want [1 2]", l.Config.Encoder.Strides, err)
+	}
+	l, err = Parse([]byte("encoder: {type: cnn, channels: [8, 16], strides: [2]}\n"))
+	if err == nil {
+		err = l.Config.Validate()
+	}
+	if err == nil || !strings.Contains(err.Error(), "strides") {
+		t.Errorf("one stride for two blocks: %v; want an error naming strides", err)
+	}
+}
+
+// eval.knn.temperatures is a grid of T for the kNN protocol, each checked, printed back and
+// passed to mvmr.KNNConfig.
+func TestKNNTemperatureGrid(t *testing.T) {
+	l, err := Parse([]byte("eval: {knn: {ks: [10, 20, 200], temperatures: [0.07, 0.1]}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Config.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	k := l.Config.KNNConfig()
+	if !reflect.DeepEqual(k.Ks, []int{10, 20, 200}) || !reflect.DeepEqual(k.Temperatures, []float64{0.07, 0.1}) {
+		t.Errorf("KNNConfig ks %v temperatures %v", k.Ks, k.Temperatures)
+	}
+	y, err := l.Config.YAML()
+	if err != nil || !strings.Contains(string(y), "temperatures: [0.07, 0.1]") {
+		t.Errorf("printed config lacks the temperatures (%v):\n%s", err, y)
+	}
+	l, err = Parse([]byte("eval: {knn: {temperatures: [0.1, 0]}}\n"))
+	if err == nil {
+		err = l.Config.Validate()
+	}
+	if err == nil || !strings.Contains(err.Error(), "eval.knn.temperatures[1]") {
+		t.Errorf("temperature 0 in the grid: %v; want an error naming eval.knn.temperatures[1]", err)
+	}
+}

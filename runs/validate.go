@@ -213,6 +213,9 @@ func (c Config) validateEval(v *checker) {
 		}
 	}
 	v.positive("eval.knn.temperature", c.Eval.KNN.Temperature)
+	for i, temp := range c.Eval.KNN.Temperatures {
+		v.positive(fmt.Sprintf("eval.knn.temperatures[%d]", i), temp)
+	}
 	if c.Eval.SemiSteps < 1 {
 		v.bad("eval.semi_steps", c.Eval.SemiSteps, "an integer >= 1")
 	}
@@ -360,6 +363,7 @@ func (c Config) optimizerConfig(n int) (mvmr.OptimizerConfig, error) {
 func (c Config) KNNConfig() mvmr.KNNConfig {
 	k := mvmr.DefaultKNNConfig()
 	k.Ks, k.Temperature = slices.Clone(c.Eval.KNN.Ks), c.Eval.KNN.Temperature
+	k.Temperatures = slices.Clone(c.Eval.KNN.Temperatures)
 	return k
 }
 

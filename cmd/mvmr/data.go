@@ -19,7 +19,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 		return badInput("expected the subcommand inspect: mvmr data inspect NAME DIR [-out grid.png]")
 	}
 	fs := flag.NewFlagSet("data inspect", flag.ContinueOnError)
-	split := fs.String("split", "train", "split: train or test; stl10 also unlabeled and train+unlabeled")
+	split := fs.String("split", "", "split: train or test; stl10 also unlabeled and train+unlabeled (empty: check every split's files, describe train)")
 	size := fs.Int("size", datasets.DefaultFolderSize, "image side for the folder data set")
 	resizeTo := fs.Int("resize-to", 0, "folder: shorter side before the centre crop (0: -size; the ImageNet view is 256 with -size 224)")
 	subset := fs.String("subset", "", "class list file for the folder data set (official imagenet_{50,100,200}.txt format)")
@@ -34,19 +34,10 @@ func runData(args []string, stdout, stderr io.Writer) error {
 			"(mnist without DIR reads the embedded copy).\n\nflags:\n", strings.Join(datasets.Names, ", "))
 		fs.PrintDefaults()
 	}
-	// Flags may come before or after the positional arguments.
-	var pos []string
-	rest := args[1:]
-	for {
-		if err := parseFlags(fs, rest, stderr); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+	if err := parseFlags(fs, args[1:], stderr); err != nil {
+		return err
 	}
+	pos := fs.Args()
 	if len(pos) < 1 || len(pos) > 2 || (len(pos) == 1 && pos[0] != "mnist") {
 		return badInput("expected NAME DIR (DIR optional for mnist), got %d arguments", len(pos))
 	}
@@ -57,11 +48,21 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	if len(pos) == 2 {
 		dir = pos[1]
 	}
-	d, err := datasets.Open(pos[0], dir, datasets.OpenOptions{Split: *split, Size: *size, ResizeTo: *resizeTo, SubsetFile: *subset})
+	opts := datasets.OpenOptions{Split: *split, Size: *size, ResizeTo: *resizeTo, SubsetFile: *subset}
+	every := *split == ""
+	if every {
+		opts.Split = datasets.SplitTrain
+	}
+	d, err := datasets.Open(pos[0], dir, opts)
 	if err != nil {
 		return usageError{err}
 	}
 	defer d.Close()
+	if every {
+		if err := checkSplits(d, pos[0], dir, opts, stdout); err != nil {
+			return err
+		}
+	}
 	storage := fmt.Sprintf("in memory, %.1f MB", float64(len(d.Images))/1e6)
 	if d.Stream != nil && d.Images == nil {
 		storage = fmt.Sprintf("streamed from disk (%.1f MB of files), read on demand", float64(d.Len())*float64(d.ImageSize())/1e6)
@@ -105,6 +106,27 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	} else if *policy != "" {
 		return badInput("-policy %s previews views in the -out grid; expected -out FILE.png", *policy)
 	}
+	return nil
+}
+
+// checkSplits opens every other split of the data set than d's (datasets.Splits), so that a
+// missing or truncated file of any split is reported, and prints one line with each split's size.
+func checkSplits(d *datasets.Dataset, name, dir string, opts datasets.OpenOptions, stdout io.Writer) error {
+	sizes := []string{fmt.Sprintf("%s %d", opts.Split, d.Len())}
+	described := opts.Split
+	for _, split := range datasets.Splits(name) {
+		if split == described {
+			continue
+		}
+		opts.Split = split
+		other, err := datasets.Open(name, dir, opts)
+		if err != nil {
+			return usageError{fmt.Errorf("split %s: %w", split, err)}
+		}
+		sizes = append(sizes, fmt.Sprintf("%s %d", split, other.Len()))
+		other.Close()
+	}
+	fmt.Fprintf(stdout, "splits    %s (every split's files read; -split S describes S)\n", strings.Join(sizes, ", "))
 	return nil
 }
 

@@ -109,3 +109,31 @@ func TestDataInspectCommand(t *testing.T) {
 		}
 	}
 }
+
+// Without -split, data inspect reads every split's files: a truncated test file is reported
+// (naming it) even though the train split it describes is whole; -split train still describes
+// train alone.
+func TestDataInspectChecksEverySplit(t *testing.T) {
+	root := t.TempDir()
+	dir := writeCIFAR10(t, root)
+	code, out, errOut := runCLI("data", "inspect", "cifar10", root)
+	if code != 0 || !strings.Contains(out, "splits    train 10, test 1 (every split's files read") {
+		t.Fatalf("whole files: exit %d, stderr %q, output\n%s", code, errOut, out)
+	}
+	test := filepath.Join(dir, datasets.CIFAR10TestFile)
+	raw, err := os.ReadFile(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(test, raw[:len(raw)-100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI("data", "inspect", "cifar10", root)
+	if code != 2 || !strings.Contains(errOut, "split test") || !strings.Contains(errOut, datasets.CIFAR10TestFile) {
+		t.Errorf("truncated %s: exit %d, stderr %q; want exit 2 naming the split and the file", datasets.CIFAR10TestFile, code, errOut)
+	}
+	code, out, errOut = runCLI("data", "inspect", "cifar10", root, "-split", "train")
+	if code != 0 || strings.Contains(out, "splits") || !strings.Contains(out, "cifar10/train") {
+		t.Errorf("-split train: exit %d, stderr %q, output\n%s", code, errOut, out)
+	}
+}

@@ -4,9 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -27,6 +28,8 @@ type evalFlags struct {
 	seed                                         int64
 	semiSteps, tsnePoints, trainN, testN         int
 	probeEpochs                                  int
+	knnKs                                        []int
+	knnTs                                        []float64
 	officialSampling, export                     bool
 	// officialLinearEpochs, semiOfficialEpochs and officialBatch set the official protocols
 	// (linear_official; semi1/semi10 as the official module when semiOfficialEpochs > 0).
@@ -71,6 +74,8 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	trainN := fs.Int("train-n", 0, "use only the first N training images (0: all)")
 	testN := fs.Int("test-n", 0, "use only the first N test images (0: all)")
 	probeEpochs := fs.Int("probe-epochs", mvmr.DefaultProbeConfig().Epochs, "linear-probe epochs")
+	knnK := fs.String("knn-k", strings.ReplaceAll(strings.Trim(fmt.Sprint(mvmr.KNNDefaultKs), "[]"), " ", ","), "knn: comma-separated neighbourhood sizes k")
+	knnT := fs.String("knn-t", fmt.Sprint(mvmr.KNNTemperature), "knn: comma-separated temperatures T of the vote weights exp(cos/T); one row per (k, T), as solo-learn's offline kNN")
 	export := fs.Bool("export", false, "also write h, z, labels and indices of the test set as .npy files into -out")
 	out := fs.String("out", "mvmr-eval", "output folder: results.json and results.csv (appended), t-SNE figure and coordinates, exports")
 	fs.Usage = func() {
@@ -85,18 +90,9 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	if fs.NArg() > 0 {
 		return evalFlags{}, badInput("unexpected arguments %q", fs.Args())
 	}
-	if *checkpoint == "" {
-		return evalFlags{}, badInput("-checkpoint is required (a file written by Trainer.Save, such as mvmr-quickstart/checkpoint.mvmr)")
-	}
-	info, err := os.Stat(*checkpoint)
-	if err != nil {
-		return evalFlags{}, badInput("-checkpoint: %v", err)
-	}
-	if info.IsDir() {
-		*checkpoint = filepath.Join(*checkpoint, checkpointFile)
-		if _, err := os.Stat(*checkpoint); err != nil {
-			return evalFlags{}, badInput("-checkpoint: the folder holds no %s: %v", checkpointFile, err)
-		}
+	var err error
+	if *checkpoint, err = checkpointPath(*checkpoint); err != nil {
+		return evalFlags{}, err
 	}
 	var list []string
 	for p := range strings.SplitSeq(*protocols, ",") {
@@ -119,7 +115,16 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	if *semiSteps < 1 || *tsnePoints < 30 || *probeEpochs < 1 {
 		return evalFlags{}, badInput("-semi-steps = %d, -tsne-n = %d, -probe-epochs = %d; expected >= 1, >= 30 and >= 1", *semiSteps, *tsnePoints, *probeEpochs)
 	}
-	return evalFlags{checkpoint: *checkpoint, features: *features, dataName: *dataName, dataDir: *dataDir, out: *out,
+	ks, err := parseList(*knnK, "-knn-k", strconv.Atoi, func(k int) bool { return k >= 1 }, "integers >= 1")
+	if err != nil {
+		return evalFlags{}, err
+	}
+	ts, err := parseList(*knnT, "-knn-t", func(s string) (float64, error) { return strconv.ParseFloat(s, 64) },
+		func(t float64) bool { return t > 0 && !math.IsInf(t, 1) }, "finite temperatures > 0")
+	if err != nil {
+		return evalFlags{}, err
+	}
+	return evalFlags{knnKs: ks, knnTs: ts, checkpoint: *checkpoint, features: *features, dataName: *dataName, dataDir: *dataDir, out: *out,
 		protocols: list, seed: *seed, semiSteps: *semiSteps, tsnePoints: *tsnePoints, trainN: *trainN, testN: *testN,
 		probeEpochs: *probeEpochs, officialSampling: *officialSampling, export: *export,
 		officialLinearEpochs: *officialLinearEpochs, semiOfficialEpochs: *semiOfficialEpochs, officialBatch: *officialBatch}, nil
@@ -158,6 +163,12 @@ func evalOptions(f evalFlags, progress io.Writer) mvmr.EvalOptions {
 		opts.Semi = mvmr.OfficialSemiSupConfig(0, f.officialBatch, f.semiOfficialEpochs, mvmr.OfficialSemiLR, mvmr.OfficialSemiWD)
 	}
 	opts.TSNEPoints = f.tsnePoints
+	if len(f.knnKs) > 0 {
+		opts.KNN.Ks = f.knnKs
+	}
+	if len(f.knnTs) > 0 {
+		opts.KNN.Temperature, opts.KNN.Temperatures = f.knnTs[0], f.knnTs
+	}
 	return opts
 }
 
@@ -205,6 +216,20 @@ func writeEvalOutputs(trainer *mvmr.Trainer, test *datasets.Dataset, f evalFlags
 	return nil
 }
 
+// parseList parses a comma-separated flag value, each item checked by ok (expected describes the
+// items for the error).
+func parseList[T any](value, flagName string, parse func(string) (T, error), ok func(T) bool, expected string) ([]T, error) {
+	var out []T
+	for item := range strings.SplitSeq(value, ",") {
+		v, err := parse(strings.TrimSpace(item))
+		if err != nil || !ok(v) {
+			return nil, badInput("%s %q: item %q; expected comma-separated %s", flagName, value, item, expected)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // printResults prints the results as a table: accuracies in percent, t-SNE scores as they are.
 func printResults(w io.Writer, results []mvmr.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -222,6 +247,8 @@ func printResults(w io.Writer, results []mvmr.Result) {
 			other = fmt.Sprintf("train %.2f %%", 100*r.Metrics["train_top1"])
 		case mvmr.ProtocolLinearOfficial:
 			other = fmt.Sprintf("best epoch %d of %d", int(r.Metrics["best_epoch"]), int(r.Metrics["epochs"]))
+		case mvmr.ProtocolKNN:
+			other = fmt.Sprintf("T %g", r.Metrics["temperature"])
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t\n", r.Protocol, r.Variant, r.Features, top1, top5, other, r.Seconds)
 	}

@@ -14,13 +14,19 @@ import (
 // tinyEvalTrainer is an untrained 4-8 channel CNN on the first n MNIST training digits, closed
 // when the test ends.
 func tinyEvalTrainer(t *testing.T, n int) *mvmr.Trainer {
+	return tinyTrainer(t, n, 32)
+}
+
+// tinyTrainer is the tiny cnn encoder (4-8 channels, projector 32-16) on the first n MNIST
+// training images, batch batch, closed when the test ends.
+func tinyTrainer(t *testing.T, n, batch int) *mvmr.Trainer {
 	t.Helper()
 	train, err := datasets.LoadMNIST(datasets.SplitTrain)
 	if err != nil {
 		t.Fatal(err)
 	}
 	config := mvmr.DefaultConfig(4)
-	config.BatchSize = 32
+	config.BatchSize = batch
 	config.Encoder = nn.EncoderConfig{Channels: []int{4, 8}, Strides: []int{2, 2}, Head: nn.HeadFlatten, Projector: "32-16"}
 	config.Optimizer.WarmupSteps = 1
 	trainer, err := mvmr.NewTrainer(config, train.Subset(n))
@@ -31,16 +37,24 @@ func tinyEvalTrainer(t *testing.T, n int) *mvmr.Trainer {
 	return trainer
 }
 
-func TestEvalCommand(t *testing.T) {
-	dir := t.TempDir()
-	trainer := tinyEvalTrainer(t, 512)
-	if err := trainer.Train(2); err != nil {
+// tinyCheckpoint trains the tiny cnn encoder (4-8 channels, projector 32-16) for steps steps
+// on the first n MNIST training images, batch batch, and saves it as dir/checkpoint.mvmr.
+func tinyCheckpoint(t *testing.T, dir string, n, batch, steps int) string {
+	t.Helper()
+	trainer := tinyTrainer(t, n, batch)
+	if err := trainer.Train(steps); err != nil {
 		t.Fatal(err)
 	}
-	ckpt := filepath.Join(dir, "checkpoint.mvmr")
+	ckpt := filepath.Join(dir, checkpointFile)
 	if err := trainer.Save(ckpt); err != nil {
 		t.Fatal(err)
 	}
+	return ckpt
+}
+
+func TestEvalCommand(t *testing.T) {
+	dir := t.TempDir()
+	ckpt := tinyCheckpoint(t, dir, 512, 32, 2)
 	out := filepath.Join(dir, "eval")
 	code, stdout, stderr := runCLI("eval", "-checkpoint", dir, "-protocol", "linear,knn,semi1,tsne", "-train-n", "1000",
 		"-test-n", "300", "-tsne-n", "100", "-semi-steps", "5", "-probe-epochs", "2", "-export", "-out", out)
@@ -75,10 +89,32 @@ func TestEvalCommand(t *testing.T) {
 			t.Errorf("missing output: %v", err)
 		}
 	}
+	// A kNN grid (solo-learn's offline kNN): one row per (k, T), flags after the others.
+	code, stdout, stderr = runCLI("eval", "-checkpoint", dir, "-protocol", "knn", "-train-n", "1000", "-test-n", "300",
+		"-out", filepath.Join(dir, "grid"), "-knn-k", "10,20,200", "-knn-t", "0.07,0.1")
+	if code != 0 {
+		t.Fatalf("kNN grid: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	rows := 0
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == mvmr.ProtocolKNN {
+			rows++
+		}
+	}
+	for _, want := range []string{"k=10 T=0.07", "k=10 T=0.1", "k=20 T=0.07", "k=200 T=0.1", "T 0.1"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("kNN grid output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if rows != 6 {
+		t.Errorf("kNN grid: %d knn rows; want 6 (3 k × 2 T):\n%s", rows, stdout)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"eval", "-checkpoint", ckpt, "-knn-k", "10,0"}, `-knn-k "10,0": item "0"`},
+		{[]string{"eval", "-checkpoint", ckpt, "-knn-t", "0.1,x"}, `-knn-t "0.1,x": item "x"`},
 		{[]string{"eval"}, "-checkpoint is required"},
 		{[]string{"eval", "-checkpoint", filepath.Join(dir, "missing.mvmr")}, "missing.mvmr"},
 		{[]string{"eval", "-checkpoint", out}, "holds no checkpoint.mvmr"},

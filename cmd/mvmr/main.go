@@ -4,6 +4,7 @@
 //	mvmr train CONFIG.yaml       one run in a run folder (--set key=value, --out, --resume)
 //	mvmr sweep SWEEP.yaml        the runs of a sweep, or one shard of them (--shard i/n)
 //	mvmr eval -checkpoint PATH   evaluate a checkpoint with the named protocols
+//	mvmr export -checkpoint RUN  the encoder as an ONNX model (-format onnx) or h, z as .npy
 //	mvmr report DIR...           merge run and sweep results into one table and figures
 //	mvmr notebook NB.ipynb OUT   execute a GoNB notebook headless into one HTML page
 //	mvmr data inspect NAME DIR   counts, shape, class histogram and sample grids of a data set
@@ -50,6 +51,7 @@ var commands = []command{
 	{"train", "train one run from a YAML config (official mv-mr configs too): mvmr train CONFIG [--set key=value] [--out DIR] [--resume]", runTrain},
 	{"sweep", "run a sweep (representation subsets, L3 mode, seeds, any key): mvmr sweep SWEEP.yaml [--shard i/n] [--list]", runSweep},
 	{"eval", "evaluate a checkpoint: mvmr eval -checkpoint PATH -protocol linear,knn,semi1,semi10,tsne (prints a table, writes results)", runEval},
+	{"export", "write a trained encoder as an ONNX model, or its h and z of a split as .npy: mvmr export -checkpoint RUN [-format onnx|npy] [-z] OUT", runExport},
 	{"report", "merge the results of runs and sweeps (all shards) into one table and figures: mvmr report [--out DIR] RUN_OR_SWEEP_DIR...", runReport},
 	{"notebook", "execute a GoNB notebook headless and export it as one HTML page with its figures embedded: mvmr notebook NOTEBOOK.ipynb OUT.html", runNotebook},
 
@@ -113,14 +115,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-// parseFlags parses args with fs, turning flag errors into usage errors.
+// parseFlags parses args with fs, turning flag errors into usage errors. Every command takes its
+// flags before or after its positional arguments (mvmr rep hog IN.npy OUT.npy -param nbins=9 is
+// mvmr rep -param nbins=9 hog IN.npy OUT.npy), which the flag package alone stops at; "--" ends
+// the flags. fs.Args() then holds the positional arguments, in order.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err}
 		}
-		return usageError{err}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if stopped := len(args) - len(rest); stopped > 0 && args[stopped-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	// Leave the positional arguments in fs.Args(); after "--" nothing is parsed as a flag.
+	return fs.Parse(append([]string{"--"}, positional...))
 }

@@ -27,10 +27,10 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 			"and dcor_traces.{png,svg} (every run's L3 terms) to the output folder; prints the markdown table.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	paths, err := parseInterspersed(fs, args, stderr)
-	if err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
+	paths := fs.Args()
 	if len(paths) == 0 {
 		return badInput("expected at least one run or sweep folder")
 	}

@@ -39,10 +39,10 @@ func newSweepFlags(stderr io.Writer) *sweepFlags {
 
 func runSweep(args []string, stdout, stderr io.Writer) error {
 	f := newSweepFlags(stderr)
-	positional, err := parseInterspersed(f.fs, args, stderr)
-	if err != nil {
+	if err := parseFlags(f.fs, args, stderr); err != nil {
 		return err
 	}
+	positional := f.fs.Args()
 	if len(positional) != 1 {
 		return badInput("expected one sweep file, got %q", positional)
 	}

@@ -16,23 +16,6 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
-// parseInterspersed parses flags placed before or after the positional arguments
-// (mvmr train CONFIG --resume), which the flag package alone stops at.
-func parseInterspersed(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
-	var positional []string
-	for {
-		if err := parseFlags(fs, args, stderr); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
-	}
-}
-
 // signalContext is cancelled by SIGINT (Ctrl-C) or SIGTERM (Slurm, Kubernetes): runs then
 // finish their step, save a checkpoint and stop. A second signal kills the process.
 func signalContext() (context.Context, func()) {
@@ -58,10 +41,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			"and status.json. Ctrl-C or SIGTERM saves a checkpoint and exits with status 130; --resume continues.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	positional, err := parseInterspersed(fs, args, stderr)
-	if err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
+	positional := fs.Args()
 	switch {
 	case len(positional) > 1:
 		return badInput("expected one config file, got %q", positional)

@@ -17,6 +17,8 @@
 //   - state.go: DeferStateUpdates and CommitStateUpdates, so that a training step whose loss is
 //     not finite leaves the BatchNorm statistics as they were.
 //   - precision.go, init.go: bfloat16 mixed precision and PyTorch's initialisations.
+//   - onnx.go: EncoderConfig.ONNXGraph, the encoder in evaluation mode as a standard ONNX graph
+//     (NCHW input, outputs h and z) built from trained weights.
 //
 // Variable names and scopes ("backbone/block_0/conv/weights", "layer1/0/bn1/running_mean", ...)
 // are part of the checkpoint format: they must not change.

@@ -5,6 +5,18 @@
 //
 // GoMLX's core/tensors/numpy reader is not used: it silently converts Fortran-order arrays and
 // reads big-endian data as little-endian, where this kit must refuse them.
+//
+// codeberg.org/sbinet/npyio (v0.14.0, the kept .npy library for Go) is not used either: it
+// cannot give the errors this package promises. Probed on 2026-12-03 with npy.Read into a
+// []float64: a header claiming 10^12 elements ends the process ("fatal error: runtime: out of
+// memory", not recoverable) instead of failing at once; a truncated data section returns a bare
+// "EOF" and trailing bytes are accepted; a Fortran-order array comes back in Fortran order
+// without an error; a header without its newline or closing brace panics (slice bounds out of
+// range); a wrong dtype is "npy: types don't match" without naming it; a negative dimension is
+// accepted; version 3.0 files are refused. Its writer writes only 1-D slices and 2-D float64
+// mat.Dense, so not the kit's float32 (n, d) exports nor (B, C, H, W) image arrays, and pads
+// the header with (its length mod 16) spaces, so the data does not start on the 64-byte boundary
+// the format asks for.
 package npy
 
 import (
