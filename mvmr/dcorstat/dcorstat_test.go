@@ -407,3 +407,34 @@ func TestConstantSampleHasZeroCorrelation(t *testing.T) {
 		near(t, e.String()+" dCor²(x, constant)", must(t)(DCor2(x, c, e)), 0, 0)
 	}
 }
+
+// TestPartialTestIsApproximate reproduces the sentence of PartialTest's documentation: for
+// x = z + e1, y = z + e2 (small independent noise, conditionally independent given z) the
+// permutation p-value is 0.01 for one seed of three at n = 30, 60 and 120.
+func TestPartialTestIsApproximate(t *testing.T) {
+	for _, n := range []int{30, 60, 120} {
+		var small int
+		var ps []float64
+		for seed := uint64(1); seed <= 3; seed++ {
+			rng := rand.New(rand.NewPCG(seed, 4))
+			z, x, y := Sample{N: n, D: 1}, Sample{N: n, D: 1}, Sample{N: n, D: 1}
+			for range n {
+				v := rng.NormFloat64()
+				z.Data = append(z.Data, v)
+				x.Data = append(x.Data, v+0.1*rng.NormFloat64())
+				y.Data = append(y.Data, v+0.1*rng.NormFloat64())
+			}
+			test, err := PartialTest(x, y, z, 99, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps = append(ps, test.PValue)
+			if test.PValue <= 0.01 {
+				small++
+			}
+		}
+		if small != 1 {
+			t.Errorf("n = %d: p-values %v; the documentation says one of three is 0.01", n, ps)
+		}
+	}
+}

@@ -50,8 +50,8 @@ func TestCentred(a, b Centred, permutations int, seed uint64) (Test, error) {
 // PartialDCor.
 //
 // pdCor = 0 is not conditional independence, and permuting the projection makes this test
-// approximate: for x = z + e1, y = z + e2 with small independent noise, n = 30-120, it gives
-// p = 0.01 in one of three seeds. Read a small p-value as "the part of y's distances that z's do
+// approximate: for x = z + e1, y = z + e2 with small independent noise it gives p = 0.01 for one
+// seed of three at n = 30, 60 and 120 (TestPartialTestIsApproximate). Read a small p-value as "the part of y's distances that z's do
 // not explain follows x's", not as a proof that x and y are dependent given z.
 func PartialTest(x, y, z Sample, permutations int, seed uint64) (Test, error) {
 	a, b, c, err := centreTriple(x, y, z)
