@@ -7,12 +7,21 @@ import (
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/parallel"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/dcorstat"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // HistoryDCorDiagPrefix starts the History names of the dCor diagnostics: "dcor_diag/<rep>" is
 // dCor(z, rep) on the held-out batch.
 const HistoryDCorDiagPrefix = history.DCorDiagPrefix
+
+// DCorPermutations is the default number of permutations of the dCor monitor's tests: p-values
+// from 1/200 = 0.005 up.
+const DCorPermutations = 199
+
+// PartialGiven is the representation the dCor monitor's partial dCor conditions on: pdCor(z, rep;
+// image), recorded when it is monitored.
+const PartialGiven = "image"
 
 // DCorMonitor records, every Every steps, the distance correlation between the embedding z of a
 // fixed held-out batch (BatchNorm in evaluation mode, scaled by 1/LossConfig.DCorScale as the
@@ -21,17 +30,29 @@ const HistoryDCorDiagPrefix = history.DCorDiagPrefix
 // loss's (DistanceCorrelation: distances clamped at DistanceClamp, official double centring),
 // computed in float64 on the host. Representations of a fresh augmented view ("augmented",
 // "aug_*") are computed on one fixed augmentation of the held-out images.
+//
+// Next to it, with exact distances (package dcorstat): the bias-corrected dCor²
+// (history.DCorUnbiased, about 0 when z and the representation are independent) and the p-value
+// of its permutation test (history.DCorPValue); and, when PartialGiven ("image") is monitored,
+// for every other representation the partial dCor given the image, pdCor(z, rep; image)
+// (history.PartialDCor), with its p-value (history.PartialDCorPValue): does z follow the
+// representation beyond what the raw pixels' distances explain? The permutations are seeded by
+// the step, so a record is reproducible.
 type DCorMonitor struct {
 	// Every is the interval in steps.
 	Every int
+	// Permutations is the number of permutations of each test (DCorPermutations by default).
+	Permutations int
 	// Skipped names the representations that do not apply to the images, with the reason.
 	Skipped map[string]string
 
-	names   []string
-	centred [][]float64 // per representation, the double-centred distance matrix
-	dVar    []float64   // per representation, mean(A∘A)
-	images  []float32
-	n       int
+	names    []string
+	centred  [][]float64        // per representation, the double-centred distance matrix
+	dVar     []float64          // per representation, mean(A∘A)
+	uCentred []dcorstat.Centred // per representation, the U-centred exact distance matrix
+	given    int                // the index of PartialGiven in names, -1 when not monitored
+	images   []float32
+	n        int
 }
 
 // NewDCorMonitor prepares the diagnostics of the first MonitorHeldOut images of heldOut against
@@ -55,7 +76,7 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 		names = known.Names()
 	}
 	images, n := heldOutImages(heldOut, MonitorHeldOut)
-	m := &DCorMonitor{Every: every, Skipped: map[string]string{}, images: images, n: n}
+	m := &DCorMonitor{Every: every, Permutations: DCorPermutations, Skipped: map[string]string{}, images: images, n: n, given: -1}
 	var augmented []float32
 	for _, name := range names {
 		rep, err := known.New(name, nil)
@@ -88,11 +109,28 @@ func NewDCorMonitor(t *Trainer, heldOut *datasets.Dataset, every int, names []st
 			return nil, fmt.Errorf("mvmr: dCor monitor: %w", err)
 		}
 		a := centredDistances(features, n, len(features)/n)
+		u, err := dcorstat.Centre(sampleOf(features, n), dcorstat.Unbiased)
+		if err != nil {
+			return nil, fmt.Errorf("mvmr: dCor monitor: representation %s: %w", name, err)
+		}
+		if name == PartialGiven {
+			m.given = len(m.names)
+		}
 		m.names = append(m.names, name)
 		m.centred = append(m.centred, a)
 		m.dVar = append(m.dVar, meanProduct(a, a))
+		m.uCentred = append(m.uCentred, u)
 	}
 	return m, nil
+}
+
+// sampleOf is the float64 dcorstat.Sample of the n rows of x.
+func sampleOf(x []float32, n int) dcorstat.Sample {
+	s := dcorstat.Sample{N: n, D: len(x) / n, Data: make([]float64, len(x))}
+	for i, v := range x {
+		s.Data[i] = float64(v)
+	}
+	return s
 }
 
 // Names returns the monitored representations.
@@ -113,11 +151,41 @@ func (m *DCorMonitor) Observe(v StepView) (map[string]float64, error) {
 	}
 	b := centredDistances(z, m.n, zDim)
 	bVar := meanProduct(b, b)
-	out := make(map[string]float64, len(m.names))
+	out := make(map[string]float64, 5*len(m.names))
 	for i, name := range m.names {
 		out[history.DCorDiag(name)] = dcorFromCentred(meanProduct(m.centred[i], b), m.dVar[i], bVar, m.n)
 	}
+	if err := m.observeTests(z, uint64(v.Step()), out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// observeTests adds to out the bias-corrected dCor² of z with each representation, the partial
+// dCor given PartialGiven, and their p-values; NaN for all when z is not finite (a diverged run).
+func (m *DCorMonitor) observeTests(z []float32, seed uint64, out map[string]float64) error {
+	zu, err := dcorstat.Centre(sampleOf(z, m.n), dcorstat.Unbiased)
+	finite := err == nil
+	for i, name := range m.names {
+		test := dcorstat.Test{Estimate: math.NaN(), PValue: math.NaN()}
+		if finite {
+			if test, err = dcorstat.TestCentred(zu, m.uCentred[i], m.Permutations, seed); err != nil {
+				return fmt.Errorf("mvmr: dCor monitor: %s: %w", name, err)
+			}
+		}
+		out[history.DCorUnbiased(name)], out[history.DCorPValue(name)] = test.Estimate, test.PValue
+		if m.given < 0 || i == m.given {
+			continue
+		}
+		partial := dcorstat.Test{Estimate: math.NaN(), PValue: math.NaN()}
+		if finite {
+			if partial, err = dcorstat.PartialTestCentred(zu, m.uCentred[i], m.uCentred[m.given], m.Permutations, seed); err != nil {
+				return fmt.Errorf("mvmr: dCor monitor: %s given %s: %w", name, PartialGiven, err)
+			}
+		}
+		out[history.PartialDCor(name)], out[history.PartialDCorPValue(name)] = partial.Estimate, partial.PValue
+	}
+	return nil
 }
 
 // fixedAugmentation returns one augmentation of each of the first n images of data, drawn from

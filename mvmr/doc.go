@@ -4,7 +4,8 @@
 //
 // The encoder's layers are in the sub-package nn, the representations (the targets of the L3
 // terms) and their feature cache in reps; Representations returns reps' table with the
-// distillation teacher added. Where to look here:
+// distillation teacher added; the distance-correlation statistics of the diagnostics (unbiased,
+// partial, permutation tests) in dcorstat. Where to look here:
 //
 //   - config.go, augment.go: Config, everything that defines a run, and its augmentation;
 //     quickstart.go the quickstart's settings.

@@ -12,6 +12,8 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/testutil"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/dcorstat"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 func TestMonitorsWriteHistory(t *testing.T) {
@@ -43,7 +45,13 @@ func TestMonitorsWriteHistory(t *testing.T) {
 	names := []string{HistoryZStdMin, HistoryZStdMean, HistoryZBelowMargin, HistoryZRankMe, HistoryHStdMin,
 		HistoryHStdMean, HistoryHRankMe, HistoryOnlineTop1, HistoryOnlineTop5, HistoryOnlineTestTop1, HistoryOnlineTestTop5}
 	for _, rep := range reps {
-		names = append(names, HistoryDCorDiagPrefix+rep)
+		names = append(names, HistoryDCorDiagPrefix+rep, history.DCorUnbiased(rep), history.DCorPValue(rep))
+		if rep != PartialGiven {
+			names = append(names, history.PartialDCor(rep), history.PartialDCorPValue(rep))
+		}
+	}
+	if s := h.Series(history.PartialDCor(PartialGiven)); s != nil {
+		t.Errorf("pdCor(z, image; image) recorded: %v", s)
 	}
 	for _, name := range names {
 		s := h.Series(name)
@@ -57,6 +65,13 @@ func TestMonitorsWriteHistory(t *testing.T) {
 	for _, rep := range reps {
 		if v := h.Series(HistoryDCorDiagPrefix + rep)[3]; !(v > 0 && v <= 1) {
 			t.Errorf("dcor_diag/%s = %g outside (0, 1]", rep, v)
+		}
+		if v := h.Series(history.DCorUnbiased(rep))[3]; !(v >= -1 && v <= 1) {
+			t.Errorf("dcor_u/%s = %g outside [-1, 1]", rep, v)
+		}
+		// A p-value is (1 + k) / (1 + permutations) for an integer k.
+		if p := h.Series(history.DCorPValue(rep))[3] * (1 + DCorPermutations); p < 1 || p > 1+DCorPermutations || math.Abs(p-math.Round(p)) > 1e-9 {
+			t.Errorf("dcor_p/%s = %g; not (1 + k)/%d", rep, p/(1+DCorPermutations), 1+DCorPermutations)
 		}
 	}
 	if n := strings.Count(progress.String(), "WARNING: rank collapse at step 1"); n != 1 || strings.Count(progress.String(), "WARNING") != 1 {
@@ -100,6 +115,37 @@ func TestMonitorsWriteHistory(t *testing.T) {
 		testutil.TensorOf(zm, dtypes.Float64), testutil.TensorOf(im, dtypes.Float64)))
 	if got := h.Series(HistoryDCorDiagPrefix + "image")[3]; testutil.RelDiff(got, want) > 1e-4 {
 		t.Errorf("dcor_diag/image = %g; DistanceCorrelation(z/32, image/32) = %g", got, want)
+	}
+	// The unbiased series and the partial dCor are dcorstat's, on the same z and representations.
+	zs, is := dcorstat.Sample{N: 64, D: zDim, Data: zm.Data}, dcorstat.Sample{N: 64, D: test.ImageSize(), Data: im.Data}
+	wantU, err := dcorstat.IndependenceTest(zs, is, dcorstat.Unbiased, DCorPermutations, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Series(history.DCorUnbiased("image"))[3]; testutil.RelDiff(got, wantU.Estimate) > 1e-4 {
+		t.Errorf("dcor_u/image = %g; dcorstat u-dCor² = %g", got, wantU.Estimate)
+	}
+	if got := h.Series(history.DCorPValue("image"))[3]; got != wantU.PValue {
+		t.Errorf("dcor_p/image = %g; dcorstat's test seeded by the step (3) gives %g", got, wantU.PValue)
+	}
+	hog, err := Representations().New("hog", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hogFeatures, err := hog.OnImages(testBackend(t), pixels, 64, test.Height, test.Width, test.Channels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := dcorstat.Sample{N: 64, D: len(hogFeatures) / 64}
+	for _, v := range hogFeatures {
+		hs.Data = append(hs.Data, float64(v))
+	}
+	wantP, err := dcorstat.PartialDCor(zs, hs, is)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Series(history.PartialDCor("hog"))[3]; math.Abs(got-wantP) > 1e-4 {
+		t.Errorf("pdcor/hog = %g; dcorstat pdCor(z, hog; image) = %g", got, wantP)
 	}
 }
 

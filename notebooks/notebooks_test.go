@@ -29,7 +29,9 @@ var expected = map[string]nbexec.Expectation{
 	"03_ablation_K.ipynb": {
 		Images: 3,
 		Texts: []string{`settings: --steps=\d+`, `set: all, official sign`, `none: linear probe top-1 \d+\.\d+ %`,
-			"results.csv", `(?m)^none +\d+\.\d+ +\d+\.\d+`, "ablation.svg", "dcor_traces_all.svg", "dcor_traces_none.svg"},
+			"results.csv", `(?m)^none +\d+\.\d+ +\d+\.\d+`, "ablation.svg", "dcor_traces_all.svg", "dcor_traces_none.svg",
+			`pdCor\(z,hog\|image\)`, `(?m)^none +1 +\d+ +-?\d\.\d{4} +\d\.\d{3} +-?\d\.\d{4} +\d\.\d{3}$`,
+			`answer: (yes, in every run|not shown in any run|in \d+ of \d+ runs)`},
 	},
 	"04_distillation.ipynb": {
 		Images: 2,

@@ -11,7 +11,7 @@
 //	mvmr distill -teacher K:PATH distil a teacher into a small student (distill-demo, distill-seeds)
 //	mvmr rep NAME IN.npy OUT.npy a representation of (B, C, H, W) images, in the official layout
 //	mvmr rep -list               the registered representations and their sizes
-//	mvmr dcor A.npy B.npy        distance correlation of two (n, d) arrays
+//	mvmr dcor A.npy B.npy        distance correlation of two (n, d) arrays (-estimator, -partial C.npy, -test N)
 //	mvmr loss ZORIG.npy ZAUG.npy the trainer's mse, std and dcor_zz terms of two embeddings
 //	mvmr bench -arch ARCH        time training steps of an encoder on random images
 //
@@ -61,7 +61,7 @@ var commands = []command{
 	{"distill-seeds", "over several seeds, train a student three ways (MV-MR alone, distilled, distilled keeping other representations) from one teacher and tabulate mean ± std", runDistillSeeds},
 
 	{"rep", "compute a representation of (B, C, H, W) .npy images, or list them: mvmr rep NAME IN.npy OUT.npy | mvmr rep -list", runRep},
-	{"dcor", "print the distance correlation of two (n, d) .npy arrays: mvmr dcor A.npy B.npy", runDCor},
+	{"dcor", "print the distance correlation of two (n, d) .npy arrays (loss formula, exact, bias-corrected, partial, permutation test): mvmr dcor [flags] A.npy B.npy", runDCor},
 	{"loss", "print mse, std and dcor_zz of two (n, d) .npy embeddings as the trainer computes them: mvmr loss ZORIG.npy ZAUG.npy", runLoss},
 	{"bench", "time training steps of an encoder on random images: mvmr bench -arch resnet18 -batch 128 -size 32", runBench},
 }

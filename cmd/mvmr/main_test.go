@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,15 +54,123 @@ func TestDCorCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(out), 64)
-	if err != nil || math.Abs(v-1) > 1e-6 {
+	if v, ok := printedValues(out)["dcor"]; !ok || math.Abs(v-1) > 1e-6 {
 		t.Errorf("dcor of an affine map printed %q, want 1", out)
+	}
+	if !strings.Contains(out, "official: the training loss's formula") {
+		t.Errorf("the default dcor does not say it is the official formula: %q", out)
 	}
 	// An independent array gives a small value.
 	c := writeNpy(t, dir, "c.npy", 50, 2, func(i, j int) float64 { return rng.NormFloat64() }, false)
 	_, out, _ = runCLI("dcor", a, c)
-	if v, _ := strconv.ParseFloat(strings.TrimSpace(out), 64); !(v > 0 && v < 0.5) {
+	if v := printedValues(out)["dcor"]; !(v > 0 && v < 0.5) {
 		t.Errorf("dcor of independent arrays printed %q, want a small positive value", out)
+	}
+}
+
+// printedValues reads the "name value ..." lines of dcor and loss.
+func printedValues(out string) map[string]float64 {
+	values := map[string]float64{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+			values[f[0]] = v
+		}
+	}
+	return values
+}
+
+// TestDCorEstimatorsPrintThePublishedValues runs dcor on the example of the Python dcor
+// package's documentation, a = [[1,2,3,4],...,[13,14,15,16]], b = [[1],[0],[0],[1]].
+func TestDCorEstimatorsPrintThePublishedValues(t *testing.T) {
+	dir := t.TempDir()
+	a := writeNpy(t, dir, "a.npy", 4, 4, func(i, j int) float64 { return float64(4*i + j + 1) }, true)
+	b := writeNpy(t, dir, "b.npy", 4, 1, func(i, _ int) float64 { return []float64{1, 0, 0, 1}[i] }, true)
+	for _, tc := range []struct {
+		args []string
+		want map[string]float64
+	}{
+		{[]string{"-estimator", "biased"}, map[string]float64{"dcor": 0.5266403, "dcor2": 0.2773500}},
+		{[]string{"-estimator", "unbiased"}, map[string]float64{"u_dcor2": -0.5}},
+	} {
+		code, out, errOut := runCLI(append(append([]string{"dcor"}, tc.args...), a, b)...)
+		if code != 0 {
+			t.Fatalf("dcor %v: exit %d: %s", tc.args, code, errOut)
+		}
+		got := printedValues(out)
+		for name, want := range tc.want {
+			if v, ok := got[name]; !ok || math.Abs(v-want) > 1e-7 {
+				t.Errorf("dcor %v: %s = %v (printed %q); want %v", tc.args, name, v, out, want)
+			}
+		}
+	}
+}
+
+func TestDCorPartialAndPermutationTest(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 60
+	z, x, e, w := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range z {
+		z[i], x[i], e[i], w[i] = rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+	}
+	// y depends on x (not linearly) and on z; w on nothing.
+	zPath := writeNpy(t, dir, "z.npy", n, 1, func(i, _ int) float64 { return z[i] }, true)
+	xPath := writeNpy(t, dir, "x.npy", n, 1, func(i, _ int) float64 { return x[i] }, true)
+	yPath := writeNpy(t, dir, "y.npy", n, 2, func(i, j int) float64 { return []float64{x[i]*x[i] + 0.1*e[i], z[i]}[j] }, true)
+	wPath := writeNpy(t, dir, "w.npy", n, 1, func(i, _ int) float64 { return w[i] }, true)
+	for _, tc := range []struct {
+		args             []string
+		stat             string
+		lo, hi, pLo, pHi float64
+	}{
+		{[]string{"-estimator", "unbiased", "-test", "99", "-seed", "7", xPath, yPath}, "u_dcor2", 0.1, 1, 0.01, 0.01},
+		{[]string{"-estimator", "biased", "-test", "99", xPath, wPath}, "dcor", 0, 0.5, 0.05, 1},
+		{[]string{"-partial", zPath, "-test", "99", xPath, yPath}, "pdcor", 0.1, 1, 0.01, 0.01},
+		{[]string{"-partial", zPath, "-test", "99", xPath, wPath}, "pdcor", -0.2, 0.2, 0.05, 1},
+	} {
+		code, out, errOut := runCLI(append([]string{"dcor"}, tc.args...)...)
+		if code != 0 {
+			t.Fatalf("dcor %v: exit %d: %s", tc.args, code, errOut)
+		}
+		got := printedValues(out)
+		v, ok := got[tc.stat]
+		if p := got["p_value"]; !ok || v < tc.lo || v > tc.hi || p < tc.pLo || p > tc.pHi {
+			t.Errorf("dcor %v printed %q; want %s in [%g, %g] and p_value in [%g, %g]", tc.args, out, tc.stat, tc.lo, tc.hi, tc.pLo, tc.pHi)
+		}
+	}
+}
+
+func TestNonFiniteInputIsAnErrorNamingFileRowAndColumn(t *testing.T) {
+	dir := t.TempDir()
+	good := writeNpy(t, dir, "good.npy", 6, 3, func(i, j int) float64 { return float64(i*j + i) }, false)
+	nan := writeNpy(t, dir, "nan.npy", 6, 3, func(i, j int) float64 {
+		if i == 4 && j == 2 {
+			return math.NaN()
+		}
+		return float64(i - j)
+	}, false)
+	inf := writeNpy(t, dir, "inf.npy", 6, 3, func(i, j int) float64 {
+		if i == 1 && j == 0 {
+			return math.Inf(1)
+		}
+		return float64(i + j)
+	}, true)
+	for _, args := range [][]string{
+		{"dcor", good, nan}, {"dcor", "-estimator", "unbiased", nan, good}, {"dcor", "-partial", nan, good, good},
+		{"loss", nan, good}, {"loss", good, inf},
+	} {
+		code, out, errOut := runCLI(args...)
+		want := nan + ": row 4, column 2 is NaN; expected finite values"
+		if slices.Contains(args, inf) {
+			want = inf + ": row 1, column 0 is +Inf; expected finite values"
+		}
+		if code != 2 || !strings.Contains(errOut, want) || out != "" {
+			t.Errorf("mvmr %v: exit %d, stdout %q, stderr %q; want exit 2, no output and %q", args, code, out, errOut, want)
+		}
 	}
 }
 
@@ -110,6 +219,11 @@ func TestBadInputExitsWithStatus2(t *testing.T) {
 		{[]string{"dcor", a, ints}, `"<i4"`},
 		{[]string{"dcor", a, filepath.Join(dir, "missing.npy")}, "missing.npy"},
 		{[]string{"dcor", a}, "expected two .npy files"},
+		{[]string{"dcor", "-estimator", "v", a, a}, `-estimator "v"; expected one of official, biased, unbiased`},
+		{[]string{"dcor", "-test", "9", a, a}, "add -estimator biased or -estimator unbiased"},
+		{[]string{"dcor", "-test", "0", "-estimator", "biased", a, a}, "-test 0; expected a number of permutations >= 1"},
+		{[]string{"dcor", "-partial", a, "-estimator", "biased", a, a}, "-estimator biased does not apply"},
+		{[]string{"dcor", "-partial", short, a, a}, "expected the same number of samples"},
 		{[]string{"loss", a, wide}, "expected the same shape"},
 		{[]string{"loss", "-margin", "x", a, a}, "invalid value"},
 		{[]string{"loss", "-scale", "0", a, a}, "loss.dcor_scale = 0"},

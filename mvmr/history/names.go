@@ -10,6 +10,14 @@ const (
 	DCorTermPrefix = "dcor/"
 	// DCorDiagPrefix starts the names of the dCor diagnostics: DCorDiag(rep).
 	DCorDiagPrefix = "dcor_diag/"
+	// DCorUnbiasedPrefix starts the names of the bias-corrected dCor² diagnostics: DCorUnbiased(rep).
+	DCorUnbiasedPrefix = "dcor_u/"
+	// DCorPValuePrefix starts the names of the independence tests' p-values: DCorPValue(rep).
+	DCorPValuePrefix = "dcor_p/"
+	// PartialDCorPrefix starts the names of the partial dCor diagnostics: PartialDCor(rep).
+	PartialDCorPrefix = "pdcor/"
+	// PartialDCorPValuePrefix starts the names of the partial tests' p-values: PartialDCorPValue(rep).
+	PartialDCorPValuePrefix = "pdcor_p/"
 )
 
 // DCorTerm is the name of representation rep's loss term, "dcor/<rep>".
@@ -18,6 +26,21 @@ func DCorTerm(rep string) string { return DCorTermPrefix + rep }
 // DCorDiag is the name of the dCor diagnostic of representation rep, "dcor_diag/<rep>": the
 // distance correlation between the embedding z and rep on a fixed held-out batch.
 func DCorDiag(rep string) string { return DCorDiagPrefix + rep }
+
+// DCorUnbiased is "dcor_u/<rep>": the bias-corrected dCor² (U-statistic, exact distances) of the
+// embedding z and rep on the held-out batch of DCorDiag; about 0 when they are independent.
+func DCorUnbiased(rep string) string { return DCorUnbiasedPrefix + rep }
+
+// DCorPValue is "dcor_p/<rep>": the permutation p-value of DCorUnbiased (independence of z and
+// rep).
+func DCorPValue(rep string) string { return DCorPValuePrefix + rep }
+
+// PartialDCor is "pdcor/<rep>": the partial distance correlation pdCor(z, rep; image) on the
+// held-out batch, the dependence of z on rep beyond what the raw image explains.
+func PartialDCor(rep string) string { return PartialDCorPrefix + rep }
+
+// PartialDCorPValue is "pdcor_p/<rep>": the permutation p-value of PartialDCor.
+func PartialDCorPValue(rep string) string { return PartialDCorPValuePrefix + rep }
 
 // The collapse monitor's statistics: each of its series, "collapse/<z|h>_<statistic>", ends with
 // one, which is how plotting.Collapse finds them (also in merged histories, "variant: <name>").
