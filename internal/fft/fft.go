@@ -22,6 +22,7 @@ type Plan struct {
 	M, N       int
 	rows, cols *axis        // transforms of length M (down the columns) and N (along the rows)
 	buf, work  []complex128 // M·N each
+	neg        []int32      // see negatives; built at first use
 }
 
 // NewPlan returns a plan for M×N arrays; M and N must be positive.
@@ -73,21 +74,46 @@ func (p *Plan) transform(x []complex128, inverse bool) {
 // SplitReal turns z = FFT(x + iy) of two real M×N arrays x and y into FFT(x), left in z, and
 // FFT(y), written to other: X[k] = (Z[k] + conj(Z[−k]))/2 and Y[k] = (Z[k] − conj(Z[−k]))/(2i).
 // One FFT so transforms two real arrays.
-func SplitReal(z, other []complex128, M, N int) {
-	for k := range M {
-		km := (M - k) % M
-		for l := range N {
-			i, neg := k*N+l, km*N+(N-l)%N
-			if neg < i {
-				continue
+func (p *Plan) SplitReal(z, other []complex128) {
+	for i, neg := range p.negatives() {
+		if int(neg) < i {
+			continue
+		}
+		zk, zm := z[i], z[neg]
+		xr, xi := (real(zk)+real(zm))/2, (imag(zk)-imag(zm))/2
+		yr, yi := (imag(zk)+imag(zm))/2, (real(zm)-real(zk))/2
+		z[i], other[i] = complex(xr, xi), complex(yr, yi)
+		z[neg], other[neg] = complex(xr, -xi), complex(yr, -yi) // X[−k] = conj(X[k])
+	}
+}
+
+// JoinReal replaces a by H(a) + i·H(b), H(x)[k] = (x[k] + conj(x[−k]))/2 the Hermitian part, so
+// that the inverse FFT of the result is Re IFFT(a) + i·Re IFFT(b): one inverse FFT for two
+// spectra of which only the real part of the inverse is wanted. b is not modified.
+func (p *Plan) JoinReal(a, b []complex128) {
+	for i, neg := range p.negatives() {
+		if int(neg) < i {
+			continue
+		}
+		ak, am, bk, bm := a[i], a[neg], b[i], b[neg]
+		ha := complex((real(ak)+real(am))/2, (imag(ak)-imag(am))/2) // H(a)[−k] = conj(H(a)[k])
+		hb := complex((real(bk)+real(bm))/2, (imag(bk)-imag(bm))/2)
+		a[i] = ha + complex(-imag(hb), real(hb))
+		a[neg] = complex(real(ha), -imag(ha)) + complex(imag(hb), real(hb))
+	}
+}
+
+// negatives returns, for each flat index of (k, l), the flat index of (−k mod M, −l mod N).
+func (p *Plan) negatives() []int32 {
+	if p.neg == nil {
+		p.neg = make([]int32, p.M*p.N)
+		for k := range p.M {
+			for l := range p.N {
+				p.neg[k*p.N+l] = int32((p.M-k)%p.M*p.N + (p.N-l)%p.N)
 			}
-			zk, zm := z[i], z[neg]
-			xr, xi := (real(zk)+real(zm))/2, (imag(zk)-imag(zm))/2
-			yr, yi := (imag(zk)+imag(zm))/2, (real(zm)-real(zk))/2
-			z[i], other[i] = complex(xr, xi), complex(yr, yi)
-			z[neg], other[neg] = complex(xr, -xi), complex(yr, -yi) // X[−k] = conj(X[k])
 		}
 	}
+	return p.neg
 }
 
 // transpose writes the transpose of src (rows×cols) to dst (cols×rows), in 16×16 tiles.

@@ -206,7 +206,7 @@ func (r GaborRepresentation) Compute(dst, image []float32, height, width, channe
 			}
 		}
 		plan.Forward(z)
-		fft.SplitReal(z, pair[1], P, Q)
+		plan.SplitReal(z, pair[1])
 		for c := ch; c < min(ch+2, channels); c++ {
 			spectrum := pair[c-ch]
 			for f := range filters {

@@ -166,14 +166,16 @@ func modulusAll(u [][]complex128, level func(i int) int, M, N int) {
 // forward FFT of z = |IFFT(a)| + i|IFFT(b)|: A[k] = (Z[k] + conj(Z[−k]))/2 and
 // B[k] = (Z[k] − conj(Z[−k]))/(2i).
 func modulusPair(a, b []complex128, m, n int) {
-	fft2(a, m, n, true)
-	fft2(b, m, n, true)
+	p := fft.Get(m, n)
+	defer fft.Put(p)
+	p.Inverse(a)
+	p.Inverse(b)
 	for i, v := range a {
 		w := b[i]
 		a[i] = complex(math.Sqrt(real(v)*real(v)+imag(v)*imag(v)), math.Sqrt(real(w)*real(w)+imag(w)*imag(w)))
 	}
-	fft2(a, m, n, false)
-	fft.SplitReal(a, b, m, n)
+	p.Forward(a)
+	p.SplitReal(a, b)
 }
 
 // realInverse writes the real part of IFFT(x) (m×n) to re; x is overwritten.
@@ -185,24 +187,12 @@ func realInverse(x []complex128, re []float64, m, n int) {
 }
 
 // realInversePair writes the real parts of IFFT(a) and IFFT(b) (m×n) to re and im with one
-// inverse FFT: the real part of IFFT(x) is the IFFT of x's Hermitian part H(x)[k] =
-// (x[k] + conj(x[−k]))/2, so IFFT(H(a) + iH(b)) = Re IFFT(a) + i Re IFFT(b). a and b are overwritten.
+// inverse FFT (fft.Plan.JoinReal). a is overwritten.
 func realInversePair(a, b []complex128, re, im []float64, m, n int) {
-	for k := range m {
-		km := (m - k) % m
-		for l := range n {
-			i, neg := k*n+l, km*n+(n-l)%n
-			if neg < i {
-				continue
-			}
-			ak, am, bk, bm := a[i], a[neg], b[i], b[neg]
-			ha := complex((real(ak)+real(am))/2, (imag(ak)-imag(am))/2) // H(a)[k]; H(a)[−k] = conj
-			hb := complex((real(bk)+real(bm))/2, (imag(bk)-imag(bm))/2)
-			a[i] = ha + complex(-imag(hb), real(hb))                            // H(a)[k] + i·H(b)[k]
-			a[neg] = complex(real(ha), -imag(ha)) + complex(imag(hb), real(hb)) // conj(H(a)[k]) + i·conj(H(b)[k])
-		}
-	}
-	fft2(a, m, n, true)
+	p := fft.Get(m, n)
+	defer fft.Put(p)
+	p.JoinReal(a, b)
+	p.Inverse(a)
 	for i, v := range a {
 		re[i], im[i] = real(v), imag(v)
 	}
