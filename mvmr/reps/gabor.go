@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/fft"
 )
 
 // GaborRepresentation is the energy of a Gabor filter bank on a grid ("gabor", beyond the
@@ -20,7 +22,7 @@ type GaborRepresentation struct {
 	Scales, Orientations, Grid int
 	MinWavelength              float64
 
-	kernels *sync.Map // filled lazily: index s·O+o → gaborKernel
+	kernels *sync.Map // filled lazily: index s·O+o → gaborKernel, [2]int{height, width} → *gaborSpectra
 }
 
 type gaborKernel struct {
@@ -113,49 +115,116 @@ func (r GaborRepresentation) kernel(s, o int) gaborKernel {
 	return kern
 }
 
-// Compute implements HostRepresentation.
+// gaborSpectra holds the filters' FFTs on a P×Q grid: the circular-convolution kernel
+// G[c mod P, d mod Q] = k[r−c, r−d] (|c|, |d| ≤ r), so IFFT(FFT(x)·Ĝ) is Σ_{a,b} x[i+a−r, j+b−r]·k[a, b],
+// the filtered image, wherever the grid leaves r zeros beyond the image (P ≥ H + r).
+type gaborSpectra struct {
+	P, Q    int
+	filters [][]complex128
+}
+
+// fftSize is the power of two the FFT grid uses: the smallest ≥ n.
+func fftSize(n int) int {
+	size := 1
+	for size < n {
+		size *= 2
+	}
+	return size
+}
+
+// spectra returns the filters' FFTs for height×width images (cached per size).
+func (r GaborRepresentation) spectra(height, width int) *gaborSpectra {
+	key := [2]int{height, width}
+	if r.kernels != nil {
+		if s, ok := r.kernels.Load(key); ok {
+			return s.(*gaborSpectra)
+		}
+	}
+	maxRadius := r.kernel(r.Scales-1, 0).radius
+	P, Q := fftSize(height+maxRadius), fftSize(width+maxRadius)
+	spec := &gaborSpectra{P: P, Q: Q}
+	plan := fft.NewPlan(P, Q)
+	for f := range r.Scales * r.Orientations {
+		kern := r.kernel(f/r.Orientations, f%r.Orientations)
+		size := 2*kern.radius + 1
+		g := make([]complex128, P*Q)
+		for a := range size {
+			for b := range size {
+				c, d := (kern.radius-a+P)%P, (kern.radius-b+Q)%Q
+				g[c*Q+d] = complex(kern.re[a*size+b], kern.im[a*size+b])
+			}
+		}
+		plan.Forward(g)
+		spec.filters = append(spec.filters, g)
+	}
+	if r.kernels != nil {
+		actual, _ := r.kernels.LoadOrStore(key, spec)
+		spec = actual.(*gaborSpectra)
+	}
+	return spec
+}
+
+// Compute implements HostRepresentation. Each channel is filtered in the Fourier domain (the
+// filters' FFTs are computed once per image size; two channels share one forward FFT), which
+// gives the zero-padded convolution up to rounding (TestGaborFFTMatchesDirectConvolution).
 func (r GaborRepresentation) Compute(dst, image []float32, height, width, channels int) {
 	g := r.Grid
 	filters := r.Scales * r.Orientations
 	cellOf := func(i, n int) int { return min(i*g/n, g-1) }
 	counts := make([]int, g*g)
+	rowCell, colCell := make([]int, height), make([]int, width)
+	for i := range height {
+		rowCell[i] = cellOf(i, height) * g
+	}
+	for j := range width {
+		colCell[j] = cellOf(j, width)
+	}
 	for i := range height {
 		for j := range width {
-			counts[cellOf(i, height)*g+cellOf(j, width)]++
+			counts[rowCell[i]+colCell[j]]++
 		}
 	}
 	clear(dst)
-	maxRadius := r.kernel(r.Scales-1, 0).radius
-	pw := width + 2*maxRadius
-	padded := make([]float64, (height+2*maxRadius)*pw) // zero border: no bounds checks inside
-	for ch := range channels {
+	spec := r.spectra(height, width)
+	P, Q := spec.P, spec.Q
+	plan := fft.Get(P, Q)
+	defer fft.Put(plan)
+	pair := [2][]complex128{make([]complex128, P*Q), make([]complex128, P*Q)}
+	y := make([]complex128, P*Q)
+	for ch := 0; ch < channels; ch += 2 {
+		// x_ch + i·x_{ch+1}, zero beyond the image.
+		z := pair[0]
+		clear(z)
 		for i := range height {
 			for j := range width {
-				padded[(i+maxRadius)*pw+j+maxRadius] = float64(image[(i*width+j)*channels+ch])
+				re := float64(image[(i*width+j)*channels+ch])
+				var im float64
+				if ch+1 < channels {
+					im = float64(image[(i*width+j)*channels+ch+1])
+				}
+				z[i*Q+j] = complex(re, im)
 			}
 		}
-		for f := range filters {
-			kern := r.kernel(f/r.Orientations, f%r.Orientations)
-			size := 2*kern.radius + 1
-			shift := maxRadius - kern.radius
-			cells := dst[(ch*filters+f)*g*g : (ch*filters+f+1)*g*g]
-			for i := range height {
-				for j := range width {
-					var re, im float64
-					for a := range size {
-						row := padded[(i+shift+a)*pw+j+shift : (i+shift+a)*pw+j+shift+size]
-						kre := kern.re[a*size : (a+1)*size]
-						kim := kern.im[a*size : (a+1)*size]
-						for b, v := range row {
-							re += v * kre[b]
-							im += v * kim[b]
-						}
-					}
-					cells[cellOf(i, height)*g+cellOf(j, width)] += float32(math.Hypot(re, im))
+		plan.Forward(z)
+		plan.SplitReal(z, pair[1])
+		for c := ch; c < min(ch+2, channels); c++ {
+			spectrum := pair[c-ch]
+			for f := range filters {
+				for i, v := range spec.filters[f] {
+					y[i] = spectrum[i] * v
 				}
-			}
-			for c := range g * g {
-				cells[c] /= float32(counts[c])
+				plan.Inverse(y)
+				cells := dst[(c*filters+f)*g*g : (c*filters+f+1)*g*g]
+				for i := range height {
+					row := y[i*Q : i*Q+width]
+					cellRow := cells[rowCell[i]:]
+					for j, v := range row {
+						cellRow[colCell[j]] += float32(math.Sqrt(real(v)*real(v) + imag(v)*imag(v)))
+					}
+				}
+				for k := range g * g {
+					cells[k] /= float32(counts[k])
+				}
 			}
 		}
 	}

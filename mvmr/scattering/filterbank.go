@@ -3,6 +3,8 @@ package scattering
 import (
 	"math"
 	"math/cmplx"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/parallel"
 )
 
 // FilterBank holds the Fourier transforms of the Morlet wavelets ψ_{j,θ} and of the Gaussian
@@ -27,24 +29,28 @@ type FilterBank struct {
 // the imaginary part, zero up to rounding). ψ_{j,θ} has levels r < min(j+1, max(J−1, 1)) and φ_J
 // levels r < J, as kymatio.
 func NewFilterBank(M, N, J, L int) *FilterBank {
-	fb := &FilterBank{M: M, N: N, J: J, L: L}
-	for j := range J {
-		for theta := range L {
-			angle := float64(int(float64(L)-float64(L)/2-1)-theta) * math.Pi / float64(L)
-			psi := morlet2D(M, N, 0.8*math.Pow(2, float64(j)), angle, 3.0/4.0*math.Pi/math.Pow(2, float64(j)), 4.0/float64(L))
-			psiHat := realFFT2(psi, M, N)
-			var levels [][]float64
-			for r := range min(j+1, max(J-1, 1)) {
-				levels = append(levels, periodizeFilter(psiHat, M, N, r))
+	fb := &FilterBank{M: M, N: N, J: J, L: L, Psi: make([][][]float64, J*L)}
+	// The J·L wavelets and φ are independent: build them on all cores (each filter's own
+	// arithmetic, and so its rounding, is unchanged).
+	parallel.For(J*L+1, func(n int) {
+		if n == J*L {
+			phi := gabor2D(M, N, 0.8*math.Pow(2, float64(J-1)), 0, 0, 1)
+			phiHat := realFFT2(phi, M, N)
+			for r := range J {
+				fb.Phi = append(fb.Phi, periodizeFilter(phiHat, M, N, r))
 			}
-			fb.Psi = append(fb.Psi, levels)
+			return
 		}
-	}
-	phi := gabor2D(M, N, 0.8*math.Pow(2, float64(J-1)), 0, 0, 1)
-	phiHat := realFFT2(phi, M, N)
-	for r := range J {
-		fb.Phi = append(fb.Phi, periodizeFilter(phiHat, M, N, r))
-	}
+		j, theta := n/L, n%L
+		angle := float64(int(float64(L)-float64(L)/2-1)-theta) * math.Pi / float64(L)
+		psi := morlet2D(M, N, 0.8*math.Pow(2, float64(j)), angle, 3.0/4.0*math.Pi/math.Pow(2, float64(j)), 4.0/float64(L))
+		psiHat := realFFT2(psi, M, N)
+		var levels [][]float64
+		for r := range min(j+1, max(J-1, 1)) {
+			levels = append(levels, periodizeFilter(psiHat, M, N, r))
+		}
+		fb.Psi[n] = levels
+	})
 	return fb
 }
 
