@@ -28,7 +28,7 @@ The recipe is the kit's `mvmr quickstart` (mvmr.QuickstartConfig), read from the
 Modes:
   --check DIR   recompute one kit step (`go run ./bench/torchcmp step -out DIR`): the loss terms with the
                 kit's weights and batch, compared within 1e-4, and their gradient (the fixture's update is plain
-                SGD, so the kit's gradient is (before - after) / lr), within 1e-2 in relative L2 norm per tensor.
+                SGD, so the kit's gradient is (before - after) / lr), within 2e-2 in relative L2 norm per tensor.
                 Not tighter: a ReLU input within ~1e-5 of 0 can land on either side in two float32
                 implementations, and one such flip moves every gradient below it by up to ~1 % of the
                 tensor's largest element. Both float32 gradients are also compared with PyTorch in float64.
@@ -437,7 +437,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--check", default="", help="folder written by `go run ./bench/torchcmp step`")
     p.add_argument("--tol", type=float, default=1e-4, help="--check: largest accepted |torch - kit| of a loss term")
-    p.add_argument("--grad-tol", type=float, default=1e-2,
+    p.add_argument("--grad-tol", type=float, default=2e-2,
                    help="--check: largest accepted ||torch - kit|| / ||torch|| of a parameter tensor's gradient")
     p.add_argument("--data", default="", help="folder written by `mvmr data export mnist`")
     p.add_argument("--out", default="", help="CSV file to write")
