@@ -252,7 +252,11 @@ func (q *quickstart) job(config mvmr.Config, train, test *datasets.Dataset, out 
 		Before: before,
 		After:  []runs.Evaluation{runs.LinearProbe(featuresTrained, train, test, probe), named(featuresTrained, runs.KNN(test))},
 		Report: func(r runs.Row) {
-			fmt.Fprintf(stdout, "%-10s on %-15s top-1 %.2f %%  (%.0f s)\n", probeLabel(r), r.Run+":", 100*r.Top1, r.Seconds)
+			took := fmt.Sprintf("%.0f s", r.Seconds)
+			if cached != nil && r.Run != featuresTrained {
+				took = "cached"
+			}
+			fmt.Fprintf(stdout, "%-10s on %-15s top-1 %.2f %%  (%s)\n", probeLabel(r), r.Run+":", 100*r.Top1, took)
 		},
 		Dir: out, FigureTitle: fmt.Sprintf("MV-MR on MNIST: loss components (%d steps, seed %d)", q.steps, config.Seed), Log: stdout,
 		Checkpoint: filepath.Join(out, "checkpoint.mvmr"),
