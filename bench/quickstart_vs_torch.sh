@@ -33,7 +33,8 @@ THREADS=${THREADS:-2}
 PROBE_TRAIN=${PROBE_TRAIN:-60000}
 PROBE_TEST=${PROBE_TEST:-10000}
 PROBE_EPOCHS=${PROBE_EPOCHS:-20}
-OUT=${OUT:-bench/results/quickstart_vs_torch_$PRESET}
+OUT=${OUT:-bench/results/quickstart_vs_torch_$PRESET}   # small files to commit: CSVs, check.txt, curve.{png,md}
+DATA=${DATA:-${TMPDIR:-/tmp}/mvmr-mnist-npy}             # the exported MNIST (55 MB), outside the repository
 export GOEXPERIMENT=${GOEXPERIMENT-simd} GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}
 python=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3)
 
@@ -43,13 +44,13 @@ trap 'rm -rf "$bin"' EXIT
 go build -o "$bin/mvmr" ./cmd/mvmr
 go build -o "$bin/torchcmp" ./bench/torchcmp
 
-if [ ! -f "$OUT/data/test_labels.npy" ]; then
-  "$bin/mvmr" data export mnist -out "$OUT/data"
+if [ ! -f "$DATA/test_labels.npy" ]; then
+  "$bin/mvmr" data export mnist -out "$DATA"
 fi
 
 echo "== equivalence check: one quickstart step (batch 256, seed 1) in the kit and in PyTorch"
-"$bin/torchcmp" step -out "$OUT/step" -batch 256 -seed 1 -steps "$STEPS" >/dev/null
-"${python[@]}" bench/torch_quickstart.py --check "$OUT/step" --threads "$THREADS" | tee "$OUT/check.txt"
+"$bin/torchcmp" step -out "$bin/step" -batch 256 -seed 1 -steps "$STEPS" >/dev/null
+"${python[@]}" bench/torch_quickstart.py --check "$bin/step" --threads "$THREADS" | tee "$OUT/check.txt"
 
 csvs=()
 for seed in $SEEDS; do
@@ -57,7 +58,7 @@ for seed in $SEEDS; do
   "$bin/torchcmp" curve -out "$OUT/kit_seed$seed.csv" -steps "$STEPS" -seed "$seed" -budget "${BUDGET}s" -every "${EVERY}s" \
     -probe-train "$PROBE_TRAIN" -probe-test "$PROBE_TEST" -probe-epochs "$PROBE_EPOCHS"
   echo "== seed $seed: PyTorch, $THREADS threads"
-  "${python[@]}" bench/torch_quickstart.py --data "$OUT/data" --out "$OUT/torch_seed$seed.csv" --steps "$STEPS" --seed "$seed" \
+  "${python[@]}" bench/torch_quickstart.py --data "$DATA" --out "$OUT/torch_seed$seed.csv" --steps "$STEPS" --seed "$seed" \
     --budget "$BUDGET" --every "$EVERY" --threads "$THREADS" \
     --probe-train "$PROBE_TRAIN" --probe-test "$PROBE_TEST" --probe-epochs "$PROBE_EPOCHS"
   csvs+=("$OUT/kit_seed$seed.csv" "$OUT/torch_seed$seed.csv")
