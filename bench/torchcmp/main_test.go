@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,5 +40,27 @@ func TestPlotWritesFigureAndTable(t *testing.T) {
 	os.WriteFile(bad, []byte(header+"kit,1,0,x,0.9,0.9,0.9,1\n"), 0o644)
 	if err := run([]string{"plot", "-png", png, "-md", md, bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "train_seconds") {
 		t.Errorf("a CSV with a bad number: %v", err)
+	}
+}
+
+// TestStepMatchesPyTorch is the end-to-end check that the kit implements the method it claims: one
+// quickstart step's loss terms and gradient, recomputed in PyTorch from the kit's weights and batch
+// (bench/torch_quickstart.py --check: terms within 1e-4, gradients within 2e-2 in relative L2 norm).
+// It needs Debian's python3-torch and numpy, and is skipped without them.
+func TestStepMatchesPyTorch(t *testing.T) {
+	const python = "/usr/bin/python3"
+	if err := exec.Command(python, "-c", "import torch, numpy").Run(); err != nil {
+		t.Skipf("%s with torch and numpy is not available (%v): apt-get install python3-torch", python, err)
+	}
+	dir := t.TempDir()
+	if err := run([]string{"step", "-out", dir, "-batch", "64", "-seed", "1"}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(python, filepath.Join("..", "torch_quickstart.py"), "--check", dir, "--threads", "2").CombinedOutput()
+	if err != nil {
+		t.Fatalf("torch_quickstart.py --check: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "loss terms within 0.0001: yes") {
+		t.Errorf("the check did not pass:\n%s", out)
 	}
 }
