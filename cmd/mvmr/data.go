@@ -11,12 +11,15 @@ import (
 )
 
 func runData(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "export" {
+		return runDataExport(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "inspect" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(stderr, "usage: mvmr data inspect NAME [DIR] [flags]")
+			fmt.Fprintln(stderr, "usage: mvmr data inspect NAME [DIR] [flags]\n       mvmr data export NAME [DIR] -out OUTDIR")
 			return flag.ErrHelp
 		}
-		return badInput("expected the subcommand inspect: mvmr data inspect NAME DIR [-out grid.png]")
+		return badInput("expected the subcommand inspect or export: mvmr data inspect NAME DIR [-out grid.png], mvmr data export NAME [DIR] -out OUTDIR")
 	}
 	fs := flag.NewFlagSet("data inspect", flag.ContinueOnError)
 	split := fs.String("split", "", "split: train or test; stl10 also unlabeled and train+unlabeled (empty: check every split's files, describe train)")

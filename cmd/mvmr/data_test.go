@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -135,5 +138,48 @@ func TestDataInspectChecksEverySplit(t *testing.T) {
 	code, out, errOut = runCLI("data", "inspect", "cifar10", root, "-split", "train")
 	if code != 0 || strings.Contains(out, "splits") || !strings.Contains(out, "cifar10/train") {
 		t.Errorf("-split train: exit %d, stderr %q, output\n%s", code, errOut, out)
+	}
+}
+
+func TestDataExportCommand(t *testing.T) {
+	root := t.TempDir()
+	writeCIFAR10(t, root)
+	out := t.TempDir()
+	code, stdout, errOut := runCLI("data", "export", "cifar10", root, "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, split := range []string{"train", "test"} {
+		d, err := datasets.Open("cifar10", root, datasets.OpenOptions{Split: split})
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(filepath.Join(out, split+"_images.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		headerLen := int(binary.LittleEndian.Uint16(raw[8:]))
+		header := string(raw[10 : 10+headerLen])
+		wantShape := fmt.Sprintf("'shape': (%d, 32, 32, 3)", d.Len())
+		if !strings.Contains(header, "'|u1'") || !strings.Contains(header, wantShape) {
+			t.Errorf("%s header %q; want |u1 and %s", split, header, wantShape)
+		}
+		if !bytes.Equal(raw[10+headerLen:], d.Images) {
+			t.Errorf("%s: the exported pixels differ from the data set's", split)
+		}
+		labels, err := os.ReadFile(filepath.Join(out, split+"_labels.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := labels[10+int(binary.LittleEndian.Uint16(labels[8:])):]
+		if len(body) != 8*d.Len() || int32(binary.LittleEndian.Uint64(body[8*(d.Len()-1):])) != d.Labels[d.Len()-1] {
+			t.Errorf("%s labels: %d bytes for %d images, or the last label differs", split, len(body), d.Len())
+		}
+		if !strings.Contains(stdout, "cifar10 "+split+": ") {
+			t.Errorf("output lacks the %s line:\n%s", split, stdout)
+		}
+	}
+	if code, _, errOut := runCLI("data", "export", "cifar10", root); code == 0 || !strings.Contains(errOut, "-out is empty") {
+		t.Errorf("without -out: exit %d, stderr %s", code, errOut)
 	}
 }

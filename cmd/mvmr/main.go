@@ -55,7 +55,7 @@ var commands = []command{
 	{"report", "merge the results of runs and sweeps (all shards) into one table and figures: mvmr report [--out DIR] RUN_OR_SWEEP_DIR...", runReport},
 	{"notebook", "execute a GoNB notebook headless and export it as one HTML page with its figures embedded: mvmr notebook NOTEBOOK.ipynb OUT.html", runNotebook},
 
-	{"data", "inspect a data set: mvmr data inspect NAME DIR [-split S] [-out grid.png] [-policy P] (counts, shape, class histogram, sample grid, augmented views)", runData},
+	{"data", "inspect a data set: mvmr data inspect NAME DIR [-split S] [-out grid.png] [-policy P] (counts, shape, class histogram, sample grid, augmented views); export it as .npy: mvmr data export NAME [DIR] -out OUT", runData},
 	{"distill", "distil a teacher into a small student on the embedded MNIST: mvmr distill -teacher KIND:PATH [-student SPEC]", runDistill},
 	{"distill-demo", "train a teacher, distil it into a 1/16-size student (checkpoint and npy teachers), train the student alone, compare linear probes", runDistillDemo},
 	{"distill-seeds", "over several seeds, train a student three ways (MV-MR alone, distilled, distilled keeping other representations) from one teacher and tabulate mean ± std", runDistillSeeds},

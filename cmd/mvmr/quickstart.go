@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,21 +15,45 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/datasets"
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 	"github.com/mvmr-ssl/mvmr-go/runs"
 )
 
-// quickstartResult is what quickstart writes to results.json: the run's settings and timings
-// and its three linear probes (raw pixels, random encoder, trained encoder).
+// Names of the quickstart's three feature sets, as its rows and table name them.
+const (
+	featuresPixels  = "raw pixels"
+	featuresRandom  = "random encoder"
+	featuresTrained = "MV-MR encoder"
+)
+
+// quickstartKNN is the k whose kNN accuracy the quickstart's reading compares (the first of
+// mvmr.KNNDefaultKs).
+const quickstartKNN = "k=20"
+
+// quickstartResult is what quickstart writes to results.json: the run's settings and timings,
+// its three linear probes (raw pixels, random encoder, trained encoder) and their kNN rows.
 type quickstartResult struct {
-	Config         mvmr.Config            `json:"config"`
-	Backend        string                 `json:"backend"`
-	Steps          int                    `json:"steps"`
-	TrainSeconds   float64                `json:"train_seconds"`
-	StepsPerSecond float64                `json:"steps_per_second"`
-	DataWaitSecs   float64                `json:"data_wait_seconds"`
-	TotalSeconds   float64                `json:"total_seconds"`
-	Probes         []mvmr.ProbeEvaluation `json:"probes"`
-	Probe          mvmr.ProbeConfig       `json:"probe"`
+	Config          mvmr.Config            `json:"config"`
+	Backend         string                 `json:"backend"`
+	Steps           int                    `json:"steps"`
+	TrainSeconds    float64                `json:"train_seconds"`
+	StepsPerSecond  float64                `json:"steps_per_second"`
+	DataWaitSecs    float64                `json:"data_wait_seconds"`
+	TotalSeconds    float64                `json:"total_seconds"`
+	Probes          []mvmr.ProbeEvaluation `json:"probes"`
+	KNN             []quickstartKNNResult  `json:"knn"`
+	Probe           mvmr.ProbeConfig       `json:"probe"`
+	KNNConfig       mvmr.KNNConfig         `json:"knn_config"`
+	BaselinesCached bool                   `json:"baselines_cached"`
+}
+
+// quickstartKNNResult is one kNN row of results.json.
+type quickstartKNNResult struct {
+	Name string  `json:"name"`
+	K    string  `json:"k"`
+	Dim  int     `json:"dim"`
+	Top1 float64 `json:"top1"`
+	Top5 float64 `json:"top5"`
 }
 
 func runQuickstart(args []string, stdout, stderr io.Writer) error {
@@ -44,35 +69,36 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 	if q.batch > train.Len() { // config.Validate checked the least batch
 		return badInput("-batch = %d; expected %d..%d", q.batch, mvmr.MinBatchSize, train.Len())
 	}
-	trainer, err := mvmr.NewTrainer(q.config, train)
-	if err != nil {
-		return err
+	var all []quickstartSeed
+	for _, seed := range q.seeds {
+		s, err := q.runSeed(seed, train, test, stdout, stderr)
+		if err != nil {
+			return err
+		}
+		all = append(all, s)
 	}
-	defer trainer.Close()
-	fmt.Fprintf(stdout, "MV-MR quickstart: MNIST %d train / %d test images, backend %s, encoder %v → h %d-d, projector %s, %d steps of %d\n",
-		train.Len(), test.Len(), mvmr.BackendConfig(), q.config.Encoder.Channels, q.config.Encoder.HDim(train.Height, train.Width),
-		q.config.Encoder.Projector, q.steps, q.batch)
-
-	trainer.Progress = stdout
-	done, err := runs.Execute(context.Background(), trainer, q.job(train, test, stdout))
-	if err != nil {
-		return err
-	}
-	result, err := q.writeResult(trainer, done.Rows, start)
-	if err != nil {
-		return err
-	}
-	q.printSummary(stdout, trainer, result, done, start)
+	q.printSummary(stdout, all, start)
 	return nil
 }
 
-// quickstart is one quickstart: its settings, from the command line, with the config and probe
-// they make.
+// quickstart is one quickstart: its settings, from the command line.
 type quickstart struct {
 	steps, batch int
+	seeds        []int64
 	out          string
-	config       mvmr.Config
-	probe        mvmr.ProbeConfig
+	cache        baselineCache
+}
+
+// quickstartSeed is what one seed's run left: its rows in job order (the baselines, then the
+// trained encoder; each a linear row and one kNN row per k), timings and output folder.
+type quickstartSeed struct {
+	seed            int64
+	rows            []runs.Row
+	result          quickstartResult
+	figures         []string
+	out             string
+	dataWait        time.Duration
+	baselinesCached bool
 }
 
 // parseQuickstartFlags reads and checks quickstart's command line.
@@ -81,10 +107,14 @@ func parseQuickstartFlags(args []string, stderr io.Writer) (*quickstart, error) 
 	steps := fs.Int("steps", mvmr.QuickstartSteps, "training steps")
 	batch := fs.Int("batch", 256, "batch size (images per step, each seen in two views)")
 	seed := fs.Int64("seed", 1, "seed of the weights, the data order, the augmentations and the probe")
-	out := fs.String("out", "mvmr-quickstart", "output folder for the figures, history, results and checkpoint")
+	seedList := fs.String("seeds", "", "comma-separated seeds, one run each (e.g. 1,2,3): the reading then says whether the gains are above the seed-to-seed spread; replaces -seed")
+	out := fs.String("out", "mvmr-quickstart", "output folder for the figures, history, results and checkpoint (one sub-folder seed-N per seed with -seeds)")
+	noCache := fs.Bool("no-baseline-cache", false, "recompute the raw-pixel and random-encoder baselines even when cached")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mvmr quickstart [flags]\n\nTrains an MV-MR encoder on the embedded MNIST on this machine, then compares linear probes\n"+
-			"on raw pixels, on a randomly initialised encoder and on the trained encoder.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: mvmr quickstart [flags]\n\nTrains an MV-MR encoder on the embedded MNIST on this machine, then compares linear probes and\n"+
+			"weighted kNN on raw pixels, on a randomly initialised encoder and on the trained encoder. The two\n"+
+			"baselines are deterministic: they are cached (in the feature cache folder, "+reps.FeatureCacheEnvVar+")\n"+
+			"under a key of everything that determines them.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -96,71 +126,256 @@ func parseQuickstartFlags(args []string, stderr io.Writer) (*quickstart, error) 
 	if *steps < 1 {
 		return nil, badInput("-steps = %d; expected at least 1", *steps)
 	}
-	config := mvmr.QuickstartConfig(int64(*steps))
-	config.BatchSize = *batch
-	config.Seed = *seed
-	if err := config.Validate(); err != nil {
+	seeds := []int64{*seed}
+	if *seedList != "" {
+		var err error
+		if seeds, err = parseSeeds(*seedList); err != nil {
+			return nil, err
+		}
+	}
+	q := &quickstart{steps: *steps, batch: *batch, seeds: seeds, out: *out}
+	if _, err := q.config(seeds[0]); err != nil {
 		return nil, usageError{err}
 	}
-	probe := mvmr.DefaultProbeConfig()
-	probe.Seed = *seed
-	return &quickstart{steps: *steps, batch: *batch, out: *out, config: config, probe: probe}, nil
+	if !*noCache {
+		q.cache = baselineCache{Dir: reps.DefaultFeatureCacheDir()}
+	}
+	return q, nil
 }
 
-// job probes raw pixels and the random encoder, trains, saves the checkpoint, history and
-// figure in -out, and probes the trained encoder, printing each probe as it ends.
-func (q *quickstart) job(train, test *datasets.Dataset, stdout io.Writer) runs.Job {
+// parseSeeds parses -seeds: distinct integers separated by commas.
+func parseSeeds(list string) ([]int64, error) {
+	var seeds []int64
+	seen := map[int64]bool{}
+	for _, s := range strings.Split(list, ",") {
+		v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return nil, badInput("-seeds = %q: %q is not an integer; expected seeds such as 1,2,3", list, s)
+		}
+		if seen[v] {
+			return nil, badInput("-seeds = %q: seed %d appears twice", list, v)
+		}
+		seen[v] = true
+		seeds = append(seeds, v)
+	}
+	return seeds, nil
+}
+
+// config is the quickstart's training configuration for seed.
+func (q *quickstart) config(seed int64) (mvmr.Config, error) {
+	config := mvmr.QuickstartConfig(int64(q.steps))
+	config.BatchSize = q.batch
+	config.Seed = seed
+	return config, config.Validate()
+}
+
+// probe is the linear probe's configuration for seed.
+func (q *quickstart) probe(seed int64) mvmr.ProbeConfig {
+	probe := mvmr.DefaultProbeConfig()
+	probe.Seed = seed
+	return probe
+}
+
+// seedDir is seed's output folder: -out itself for a single seed, -out/seed-N for several.
+func (q *quickstart) seedDir(seed int64) string {
+	if len(q.seeds) == 1 {
+		return q.out
+	}
+	return filepath.Join(q.out, fmt.Sprintf("seed-%d", seed))
+}
+
+// runSeed trains and probes one seed, with the baselines from the cache when it has them.
+func (q *quickstart) runSeed(seed int64, train, test *datasets.Dataset, stdout, stderr io.Writer) (quickstartSeed, error) {
+	start := time.Now()
+	config, err := q.config(seed)
+	if err != nil {
+		return quickstartSeed{}, err
+	}
+	trainer, err := mvmr.NewTrainer(config, train)
+	if err != nil {
+		return quickstartSeed{}, err
+	}
+	defer trainer.Close()
+	fmt.Fprintf(stdout, "MV-MR quickstart: MNIST %d train / %d test images, backend %s, encoder %v → h %d-d, projector %s, %d steps of %d, seed %d\n",
+		train.Len(), test.Len(), mvmr.BackendConfig(), config.Encoder.Channels, config.Encoder.HDim(train.Height, train.Width),
+		config.Encoder.Projector, q.steps, q.batch, seed)
+	key := newBaselineKey(config, q.probe(seed), mvmr.DefaultKNNConfig(), train, test)
+	cached, ok, notice := q.cache.Load(key)
+	if notice != "" {
+		fmt.Fprintln(stderr, "notice:", notice)
+	}
+	if ok {
+		fmt.Fprintf(stdout, "baselines (raw pixels, random encoder) from the cache: %s\n", q.cache.path(key))
+	}
+	trainer.Progress = stdout
+	out := q.seedDir(seed)
+	job := q.job(config, train, test, out, cached, stdout)
+	done, err := runs.Execute(context.Background(), trainer, job)
+	if err != nil {
+		return quickstartSeed{}, err
+	}
+	baselines := len(done.Rows) - q.trainedRows()
+	if !ok {
+		if err := q.cache.Save(key, done.Rows[:baselines]); err != nil {
+			fmt.Fprintf(stderr, "notice: the baselines were not cached: %v\n", err)
+		}
+	}
+	s := quickstartSeed{seed: seed, rows: done.Rows, figures: done.Figures, out: out, dataWait: trainer.DataWait(), baselinesCached: ok}
+	s.result = q.result(config, s, start)
+	if err := writeQuickstartResult(out, s.result); err != nil {
+		return quickstartSeed{}, err
+	}
+	return s, nil
+}
+
+// trainedRows is the number of rows of the trained encoder: the linear probe and one per k.
+func (q *quickstart) trainedRows() int { return 1 + len(mvmr.KNNDefaultKs) }
+
+// job probes raw pixels and the random encoder (or returns their cached rows after the random
+// encoder's BatchNorm calibration, which training starts from either way), trains, saves the
+// checkpoint, history and figure in out, and probes the trained encoder, printing each row as
+// it ends.
+func (q *quickstart) job(config mvmr.Config, train, test *datasets.Dataset, out string, cached []runs.Row, stdout io.Writer) runs.Job {
+	probe := q.probe(config.Seed)
+	before := []runs.Evaluation{
+		runs.PixelProbe(featuresPixels, train, test, probe),
+		pixelKNN(featuresPixels, train, test),
+		runs.Calibrated(runs.LinearProbe(featuresRandom, train, test, probe)),
+		named(featuresRandom, runs.KNN(test)),
+	}
+	if cached != nil {
+		before = []runs.Evaluation{runs.Calibrated(func(*mvmr.Trainer) ([]runs.Row, error) { return cached, nil })}
+	}
 	return runs.Job{
-		Label: runs.Row{Run: "quickstart"},
-		Steps: int64(q.steps),
-		Before: []runs.Evaluation{
-			runs.PixelProbe("raw pixels", train, test, q.probe),
-			runs.Calibrated(runs.LinearProbe("random encoder", train, test, q.probe)),
-		},
-		After: []runs.Evaluation{runs.LinearProbe("MV-MR encoder", train, test, q.probe)},
+		Label:  runs.Row{Run: "quickstart"},
+		Steps:  int64(q.steps),
+		Before: before,
+		After:  []runs.Evaluation{runs.LinearProbe(featuresTrained, train, test, probe), named(featuresTrained, runs.KNN(test))},
 		Report: func(r runs.Row) {
-			fmt.Fprintf(stdout, "linear probe on %-15s top-1 %.2f %%  (%.0f s)\n", r.Run+":", 100*r.Top1, r.Seconds)
+			took := fmt.Sprintf("%.0f s", r.Seconds)
+			if cached != nil && r.Run != featuresTrained {
+				took = "cached"
+			}
+			fmt.Fprintf(stdout, "%-10s on %-15s top-1 %.2f %%  (%s)\n", probeLabel(r), r.Run+":", 100*r.Top1, took)
 		},
-		Dir: q.out, FigureTitle: fmt.Sprintf("MV-MR on MNIST: loss components (%d steps)", q.steps), Log: stdout,
-		Checkpoint: filepath.Join(q.out, "checkpoint.mvmr"),
+		Dir: out, FigureTitle: fmt.Sprintf("MV-MR on MNIST: loss components (%d steps, seed %d)", q.steps, config.Seed), Log: stdout,
+		Checkpoint: filepath.Join(out, "checkpoint.mvmr"),
 	}
 }
 
-// writeResult writes -out/results.json: the settings, the timings and the three probes (raw
-// pixels, random encoder, trained encoder, the job's rows in order).
-func (q *quickstart) writeResult(trainer *mvmr.Trainer, rows []runs.Row, start time.Time) (quickstartResult, error) {
-	trained := rows[2]
-	result := quickstartResult{Config: q.config, Backend: mvmr.BackendConfig(), Steps: q.steps, Probe: q.probe,
-		TrainSeconds: trained.TrainSeconds, DataWaitSecs: trainer.DataWait().Seconds()}
+// probeLabel is "linear" or "kNN k=20" for a row.
+func probeLabel(r runs.Row) string {
+	if r.Protocol == mvmr.ProtocolKNN {
+		return "kNN " + r.Variant
+	}
+	return r.Protocol
+}
+
+// named gives every row of eval the run name name.
+func named(name string, eval runs.Evaluation) runs.Evaluation {
+	return func(t *mvmr.Trainer) ([]runs.Row, error) {
+		rows, err := eval(t)
+		for i := range rows {
+			rows[i].Run = name
+		}
+		return rows, err
+	}
+}
+
+// pixelKNN is the weighted kNN (mvmr.DefaultKNNConfig) on the normalised pixels of train and
+// test: one row per k, features "pixels".
+func pixelKNN(name string, train, test *datasets.Dataset) runs.Evaluation {
+	return func(t *mvmr.Trainer) ([]runs.Row, error) {
+		start := time.Now()
+		config := mvmr.DefaultKNNConfig()
+		results, err := mvmr.KNN(t.Backend(), mvmr.PixelFeatures(train), mvmr.PixelFeatures(test), config, nil)
+		if err != nil {
+			return nil, err
+		}
+		family, _, _ := strings.Cut(train.Name, "/")
+		rows := make([]runs.Row, len(results))
+		for i, r := range results {
+			rows[i] = runs.Row{Run: name, Result: mvmr.Result{
+				Protocol: mvmr.ProtocolKNN, Variant: fmt.Sprintf("k=%d", r.K), Features: "pixels", Dataset: family,
+				TrainSplit: train.Name, TestSplit: test.Name, TrainSeed: t.Config().Seed, Top1: r.Top1, Top5: r.Top5,
+				Metrics: map[string]float64{"temperature": config.Temperature, "dim": float64(train.ImageSize())},
+			}}
+			rows[i].Stamp(start)
+		}
+		return rows, nil
+	}
+}
+
+// result is results.json of one seed: the settings, the timings and every row.
+func (q *quickstart) result(config mvmr.Config, s quickstartSeed, start time.Time) quickstartResult {
+	trained := s.rows[len(s.rows)-q.trainedRows()]
+	result := quickstartResult{Config: config, Backend: mvmr.BackendConfig(), Steps: q.steps, Probe: q.probe(config.Seed),
+		KNNConfig: mvmr.DefaultKNNConfig(), TrainSeconds: trained.TrainSeconds, DataWaitSecs: s.dataWait.Seconds(),
+		BaselinesCached: s.baselinesCached}
 	result.StepsPerSecond = float64(q.steps) / result.TrainSeconds
-	for _, r := range rows {
-		result.Probes = append(result.Probes, probeEvaluation(r))
+	for _, r := range s.rows {
+		if r.Protocol == mvmr.ProtocolKNN {
+			result.KNN = append(result.KNN, quickstartKNNResult{Name: r.Run, K: r.Variant, Dim: r.Dim(), Top1: r.Top1, Top5: r.Top5})
+		} else {
+			result.Probes = append(result.Probes, probeEvaluation(r))
+		}
 	}
 	result.TotalSeconds = time.Since(start).Seconds()
-	resultJSON, err := json.MarshalIndent(result, "", "  ")
-	if err != nil {
-		return result, err
-	}
-	return result, atomicfile.WriteBytes(filepath.Join(q.out, "results.json"), append(resultJSON, '\n'))
+	return result
 }
 
-// printSummary prints the probes as a table, what training gained over the random encoder and
-// the raw pixels, the timings and the files written.
-func (q *quickstart) printSummary(stdout io.Writer, trainer *mvmr.Trainer, result quickstartResult, done *runs.Executed, start time.Time) {
-	pixels, random, trained := done.Rows[0], done.Rows[1], done.Rows[2]
-	fmt.Fprintln(stdout)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "features\tdim\ttop-1 %\ttop-5 %\t")
-	for _, r := range done.Rows {
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t\n", r.Run, r.Dim(), 100*r.Top1, 100*r.Top5)
+// writeQuickstartResult writes out/results.json.
+func writeQuickstartResult(out string, result quickstartResult) error {
+	resultJSON, err := json.MarshalIndent(result, "", "  ")
+	if err != nil {
+		return err
 	}
-	tw.Flush()
-	fmt.Fprintf(stdout, "\nMV-MR over random encoder: %+.2f points; over raw pixels: %+.2f points\n",
-		100*(trained.Top1-random.Top1), 100*(trained.Top1-pixels.Top1))
-	fmt.Fprintf(stdout, "training: %d steps in %s (%.2f steps/s, %s waiting for data); total %s\n", q.steps,
-		time.Duration(result.TrainSeconds*float64(time.Second)).Round(time.Second), result.StepsPerSecond,
-		trainer.DataWait().Round(time.Millisecond), time.Since(start).Round(time.Second))
-	fmt.Fprintf(stdout, "wrote %s, %s/{history.csv,results.json,checkpoint.mvmr}\n", strings.Join(done.Figures, ", "), q.out)
+	return atomicfile.WriteBytes(filepath.Join(out, "results.json"), append(resultJSON, '\n'))
+}
+
+// printSummary prints each seed's table, the reading (what training gained over the raw pixels
+// and the random encoder, linear and kNN, against the seed-to-seed spread), the timings and the
+// files written.
+func (q *quickstart) printSummary(stdout io.Writer, all []quickstartSeed, start time.Time) {
+	for _, s := range all {
+		fmt.Fprintf(stdout, "\nseed %d\n", s.seed)
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "features\tdim\tlinear top-1 %\ttop-5 %\tkNN k=20 %\tkNN k=200 %\t")
+		for _, name := range []string{featuresPixels, featuresRandom, featuresTrained} {
+			lin, _ := findRow(s.rows, name, mvmr.ProtocolLinear, "")
+			k20, _ := findRow(s.rows, name, mvmr.ProtocolKNN, "k=20")
+			k200, _ := findRow(s.rows, name, mvmr.ProtocolKNN, "k=200")
+			fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, lin.Dim(), 100*lin.Top1, 100*lin.Top5, 100*k20.Top1, 100*k200.Top1)
+		}
+		tw.Flush()
+		r := s.result
+		cached := ""
+		if s.baselinesCached {
+			cached = "; baselines from the cache"
+		}
+		fmt.Fprintf(stdout, "training: %d steps in %s (%.2f steps/s, %s waiting for data)%s\n", q.steps,
+			time.Duration(r.TrainSeconds*float64(time.Second)).Round(time.Second), r.StepsPerSecond, s.dataWait.Round(time.Millisecond), cached)
+		fmt.Fprintf(stdout, "wrote %s, %s/{history.csv,results.json,checkpoint.mvmr}\n", strings.Join(s.figures, ", "), s.out)
+	}
+	fmt.Fprintln(stdout)
+	perSeed := make([][]runs.Row, len(all))
+	for i, s := range all {
+		perSeed[i] = s.rows
+	}
+	for _, line := range quickstartReading(perSeed) {
+		fmt.Fprintln(stdout, line)
+	}
+	fmt.Fprintf(stdout, "total %s\n", time.Since(start).Round(time.Second))
+}
+
+// findRow returns the row of features name, protocol and variant.
+func findRow(rows []runs.Row, name, protocol, variant string) (runs.Row, bool) {
+	for _, r := range rows {
+		if r.Run == name && r.Protocol == protocol && r.Variant == variant {
+			return r, true
+		}
+	}
+	return runs.Row{}, false
 }
 
 // probeEvaluation is a linear-probe row as results.json lists it (mvmr.ProbeEvaluation's keys).

@@ -71,3 +71,13 @@ func writeHeader(w io.Writer, descr string, shape []int, values int) error {
 	}
 	return nil
 }
+
+// WriteUint8Array writes bytes of the given C-order shape as a version 1.0 .npy file ('|u1'):
+// images as the data sets hold them (HWC pixels 0..255).
+func WriteUint8Array(w io.Writer, data []uint8, shape []int) error {
+	if err := writeHeader(w, "|u1", shape, len(data)); err != nil {
+		return err
+	}
+	_, err := w.Write(data)
+	return err
+}

@@ -44,3 +44,22 @@ func TestWriteInt64Array(t *testing.T) {
 		t.Errorf("body % x", body)
 	}
 }
+
+func TestWriteUint8Array(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteUint8Array(&buf, []uint8{0, 7, 255, 1, 2, 3}, []int{2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	raw := buf.Bytes()
+	headerLen := int(binary.LittleEndian.Uint16(raw[8:]))
+	header := string(raw[10 : 10+headerLen])
+	if (10+headerLen)%64 != 0 || !strings.Contains(header, "'descr': '|u1'") || !strings.Contains(header, "'shape': (2, 3)") {
+		t.Errorf("header %q (total %d bytes)", header, 10+headerLen)
+	}
+	if body := raw[10+headerLen:]; !bytes.Equal(body, []byte{0, 7, 255, 1, 2, 3}) {
+		t.Errorf("body % x", body)
+	}
+	if err := WriteUint8Array(&buf, []uint8{1, 2}, []int{3}); err == nil {
+		t.Error("2 values written as shape (3,)")
+	}
+}
