@@ -86,11 +86,14 @@ func TermColor(name string) color.Color {
 // logged name alone when Terms has none or it adds nothing.
 func TermLabel(name string) string {
 	t, ok := Terms[termKey(name)]
+	rep, isDiag := strings.CutPrefix(name, history.DCorDiagPrefix)
 	switch {
+	case isDiag && ok:
+		return t.Label // a dCor trace is named by its representation alone
+	case isDiag:
+		return rep
 	case !ok || t.Label == name:
 		return name
-	case strings.HasPrefix(name, history.DCorDiagPrefix):
-		return t.Label // a dCor trace is named by its representation alone
 	}
 	return t.Label + " (" + name + ")"
 }
