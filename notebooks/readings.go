@@ -134,3 +134,13 @@ func WriteStops(w io.Writer, results []VariantResult, variant string, steps int,
 	}
 	return nil
 }
+
+// FindRun returns the first result of the variant named name.
+func FindRun(results []VariantResult, name string) (VariantResult, error) {
+	for _, r := range results {
+		if r.Run == name {
+			return r, nil
+		}
+	}
+	return VariantResult{}, fmt.Errorf("notebooks: no result of variant %q (have %v)", name, variantNames(results))
+}

@@ -64,6 +64,12 @@ func TestWriteComparisonsAndStops(t *testing.T) {
 	if err := WriteStops(&b, results, "c", 3); err == nil {
 		t.Error("a variant without results accepted")
 	}
+	if r, err := FindRun(OfSeed(results, 3), "b"); err != nil || r.TrainSeed != 3 {
+		t.Errorf("FindRun(b) in seed 3 = %v, %v", r.TrainSeed, err)
+	}
+	if _, err := FindRun(results, "c"); err == nil || !strings.Contains(err.Error(), "[a b]") {
+		t.Errorf("FindRun(c): %v; want an error listing a and b", err)
+	}
 	if got := OfSeed(results, 2); len(got) != 2 || got[0].Run != "a" || got[1].TrainSeed != 2 {
 		t.Errorf("OfSeed(2) = %v", got)
 	}
