@@ -182,6 +182,10 @@ func (c *collapsePanels) panel(names []string, yLabel string, logY, integerY boo
 		floor = c.logFloor(names)
 	}
 	yMax, drawn := 0.0, 0
+	hasStat := func(stat string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, stat) })
+	}
+	bothStd := hasStat(history.CollapseStdMin) && hasStat(history.CollapseStdMean)
 	for _, name := range names {
 		values := c.h.Series(name)
 		if values == nil {
@@ -210,8 +214,8 @@ func (c *collapsePanels) panel(names []string, yLabel string, logY, integerY boo
 		line.Color = SeriesColor(c.colours[key])
 		line.Width = vg.Points(1.5)
 		switch {
-		case strings.Contains(name, history.CollapseStdMean):
-			line.Dashes = plotutil.Dashes(1)
+		case strings.Contains(name, history.CollapseStdMean) && bothStd:
+			line.Dashes = plotutil.Dashes(1) // dashed only beside a solid min line
 			c.hasMean = true
 		case strings.Contains(name, history.CollapseStdMin):
 			c.hasMin = true

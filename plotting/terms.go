@@ -133,7 +133,7 @@ func niceStep(raw float64) float64 {
 	return 10 * p
 }
 
-// logTicks labels a logarithmic axis at 1, 2 and 5 × 10^k when it spans at most two decades, at
+// logTicks labels a logarithmic axis at 1, 2 and 5 × 10^k when it spans at most three decades, at
 // the powers of ten beyond that, with minor ticks at the other integers × 10^k.
 type logTicks struct{}
 
@@ -142,7 +142,7 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 		return plot.LogTicks{Prec: -1}.Ticks(max(lo, 1e-12), max(hi, 2*max(lo, 1e-12)))
 	}
 	labelled := []float64{1, 2, 5}
-	if math.Log10(hi/lo) > 2 {
+	if math.Log10(hi/lo) > 3 {
 		labelled = []float64{1}
 	}
 	var ticks []plot.Tick

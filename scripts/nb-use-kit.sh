@@ -11,4 +11,4 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 module=$(go -C "$root" list -m)
 go mod edit -replace "$module=$root" -require "$module@v0.0.0-00010101000000-000000000000"
-echo "cells import $module from $root"
+echo "cells can import $module from this checkout"
