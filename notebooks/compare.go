@@ -106,7 +106,7 @@ func (c Comparison) String() string {
 	var s string
 	switch {
 	case c.N < 2:
-		s = fmt.Sprintf("%s − %s = %+.2f points on %d %s: one %s gives no confidence interval, so no conclusion (use more)",
+		s = fmt.Sprintf("%s against %s: %+.2f points on %d %s: one %s gives no confidence interval, so no conclusion (use more)",
 			c.A, c.B, c.Diff, c.N, unit, unit)
 	case c.Significant():
 		winner, loser, d, lo, hi := c.A, c.B, c.Diff, c.Lo, c.Hi
@@ -116,8 +116,8 @@ func (c Comparison) String() string {
 		s = fmt.Sprintf("%s beats %s by %.2f points over %d %s (paired, %.0f %% CI [%.2f, %.2f])",
 			winner, loser, d, c.N, unit, 100*ConfidenceLevel, lo, hi)
 	default:
-		s = fmt.Sprintf("no difference between %s and %s at this budget: %s − %s = %+.2f points over %d %s (paired %.0f %% CI [%.2f, %.2f] includes 0)",
-			c.A, c.B, c.A, c.B, c.Diff, c.N, unit, 100*ConfidenceLevel, c.Lo, c.Hi)
+		s = fmt.Sprintf("no difference between %s and %s at this budget: the first minus the second is %+.2f points over %d %s (paired %.0f %% CI [%.2f, %.2f] includes 0)",
+			c.A, c.B, c.Diff, c.N, unit, 100*ConfidenceLevel, c.Lo, c.Hi)
 	}
 	if c.Quick {
 		s += " [quick settings: few steps and seeds, not a result]"
