@@ -13,7 +13,8 @@ import (
 const KNNCompareFolds = 5
 
 // EvaluateCheckpoint runs the two standard protocols on the frozen encoder of trainer (loaded
-// from checkpoint) and on raw pixels: the linear probe (mvmr.DefaultProbeConfig) and the
+// from checkpoint) and on raw pixels: the linear probe (mvmr.DefaultProbeConfig, also on the same
+// encoder with random weights: RandomEncoderProbe) and the
 // weighted kNN classifier (mvmr.DefaultKNNConfig, one result per k), fit on train and scored on
 // test. It writes one line per result to w ("h        knn     k=20   top-1  97.36 %  top-5 ...")
 // and, for every k, the paired reading of h against pixels over KNNCompareFolds folds of the test
@@ -32,6 +33,11 @@ func EvaluateCheckpoint(trainer *mvmr.Trainer, checkpoint string, train, test *d
 		return nil, err
 	}
 	add("pixels", mvmr.ProtocolLinear, "", pixels.Top1, pixels.Top5)
+	random, err := RandomEncoderProbe(trainer.Config(), train, test, probe)
+	if err != nil {
+		return nil, err
+	}
+	add("random h", mvmr.ProtocolLinear, "", random.Top1, random.Top5)
 	encoder, err := trainer.ProbeEncoder("h", train, test, probe)
 	if err != nil {
 		return nil, err
@@ -70,4 +76,19 @@ func EvaluateCheckpoint(trainer *mvmr.Trainer, checkpoint string, train, test *d
 		fmt.Fprintln(w, "•", c)
 	}
 	return results, nil
+}
+
+// RandomEncoderProbe is the linear probe of the encoder of config with its random initial
+// weights, its BatchNorm statistics set from mvmr.CalibrationBatches batches of train (as `mvmr
+// quickstart` does): the baseline that shows what training added.
+func RandomEncoderProbe(config mvmr.Config, train, test *datasets.Dataset, probe mvmr.ProbeConfig) (mvmr.ProbeEvaluation, error) {
+	random, err := mvmr.NewTrainer(config, train)
+	if err != nil {
+		return mvmr.ProbeEvaluation{}, err
+	}
+	defer random.Close()
+	if err := random.CalibrateBatchNorm(mvmr.CalibrationBatches); err != nil {
+		return mvmr.ProbeEvaluation{}, err
+	}
+	return random.ProbeEncoder("random encoder", train, test, probe)
 }

@@ -32,8 +32,11 @@ func TestEvaluateCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	ks := mvmr.DefaultKNNConfig().Ks
-	if want := 2 + 2*len(ks); len(results) != want {
-		t.Fatalf("%d results; want %d (two linear, one kNN per k for h and pixels)", len(results), want)
+	if want := 3 + 2*len(ks); len(results) != want {
+		t.Fatalf("%d results; want %d (linear on pixels, random h and h; one kNN per k for h and pixels)", len(results), want)
+	}
+	if results[1].Features != "random h" {
+		t.Errorf("second result %q; want the random encoder's probe", results[1].Features)
 	}
 	// The folds' readings name the comparison and its fold count.
 	if got := strings.Count(b.String(), "over 5 test folds"); got != len(ks) {

@@ -18,7 +18,7 @@ var expected = map[string]nbexec.Expectation{
 	"01_quickstart.ipynb": {
 		Images: 3,
 		Texts: []string{"MNIST: 60000 training images", "atlas.svg", `settings: --steps=\d+`, `step \d+/\d+ \| mse`,
-			`linear probe on raw pixels .*top-1 \d+\.\d+ %`, `linear probe on MV-MR encoder .*top-1 \d+\.\d+ %`, "loss_components.svg", "scatnet"},
+			`linear probe on raw pixels .*top-1 \d+\.\d+ %`, `linear probe on random encoder .*top-1 \d+\.\d+ %`, `linear probe on MV-MR encoder .*top-1 \d+\.\d+ %`, "loss_components.svg", "scatnet"},
 	},
 	"02_loss_anatomy.ipynb": {
 		Images: 3,
@@ -42,7 +42,7 @@ var expected = map[string]nbexec.Expectation{
 	// 05 reads the runs of 01-03, which run before it (the notebooks run in name order).
 	"05_report.ipynb": {
 		Images: 5,
-		Texts: []string{`h +linear +top-1 +\d+\.\d+ %`, `h +knn +k=20 +top-1 +\d+\.\d+ %`, `pixels +knn +k=200`, "evaluation.csv",
+		Texts: []string{`h +linear +top-1 +\d+\.\d+ %`, `h +knn +k=20 +top-1 +\d+\.\d+ %`, `random h +linear +top-1`, `pixels +knn +k=200`, "evaluation.csv",
 			`(beats|no difference between) .*\(kNN k=20\).* over 5 test folds`, `(beats .* by|no difference between) .* over \d+ seeds`,
 			`t-SNE of \d+ digits`, "tsne.svg", "anatomy_collapse.svg", "ablation.svg", "dcor_traces.svg"},
 	},
