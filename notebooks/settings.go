@@ -200,16 +200,9 @@ func (f *Flags) Load() (Settings, error) {
 		}
 	})
 	path := filepath.Join(dir, SettingsFile)
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Settings{}, fmt.Errorf("notebook %s: no settings in %s: run the settings cell first", f.name, path)
-	}
+	s, err := ReadSettings(dir)
 	if err != nil {
 		return Settings{}, fmt.Errorf("notebook %s: %w", f.name, err)
-	}
-	s, err := decodeSettings(raw)
-	if err != nil {
-		return Settings{}, fmt.Errorf("notebook %s: %s is not a settings file: %w", f.name, path, err)
 	}
 	s, err = f.explicit(s)
 	if err == nil {
@@ -232,6 +225,24 @@ func decodeSettings(raw []byte) (Settings, error) {
 	}
 	if dec.More() {
 		return Settings{}, errors.New("bytes after the settings object")
+	}
+	return s, nil
+}
+
+// ReadSettings reads the settings that a notebook's settings cell saved in its run directory dir
+// (SettingsFile): Load's reading, and how 05_report.ipynb learns the settings of the runs it reports.
+func ReadSettings(dir string) (Settings, error) {
+	path := filepath.Join(dir, SettingsFile)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Settings{}, fmt.Errorf("no settings in %s: run the settings cell first", path)
+	}
+	if err != nil {
+		return Settings{}, err
+	}
+	s, err := decodeSettings(raw)
+	if err != nil {
+		return Settings{}, fmt.Errorf("%s is not a settings file: %w", path, err)
 	}
 	return s, nil
 }

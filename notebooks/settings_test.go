@@ -59,6 +59,13 @@ func TestSettingsPrecedence(t *testing.T) {
 	if err != nil || again.Steps != 20 {
 		t.Errorf("Load without flags: steps %d (err %v), want the saved 20", again.Steps, err)
 	}
+	// Another notebook reads them from the run directory (05 reads 03's).
+	if saved, err := ReadSettings(dir); err != nil || saved.String() != s.String() {
+		t.Errorf("ReadSettings: %v (err %v), want %v", saved, err, s)
+	}
+	if _, err := ReadSettings(t.TempDir()); err == nil || !strings.Contains(err.Error(), "run the settings cell first") {
+		t.Errorf("ReadSettings of an empty folder: %v", err)
+	}
 }
 
 func TestSettingsErrors(t *testing.T) {

@@ -47,8 +47,9 @@ type CollapseOptions struct {
 // the per-dimension std of the embeddings (min and mean) on top, their effective rank below, and
 // the fraction of dimensions below the variance margin at the bottom when it was logged.
 // A healthy run keeps the min std near the margin and the rank high; a collapsing one sees the
-// min std fall towards 0 and the rank drop. The legend, beside the panels, carries the series
-// names as History has them.
+// min std fall towards 0 and the rank drop. Each embedding (z, h), or each run of a merged
+// history, has one colour in every panel; the std panel draws the min solid and the mean dashed.
+// The legend, beside the panels, names the colours and the styles.
 func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 	if h == nil || h.Len() == 0 {
 		return nil, fmt.Errorf("plotting: Collapse: the history is empty; train some steps first")
@@ -78,6 +79,7 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 		belowPlot.Y.Min, belowPlot.Y.Max = 0, 1
 		belowPlot.Y.Tick.Marker = percentTicks{}
 	}
+	c.styleKeys()
 	if err := c.reference(stdPlot, opts.Margin, fmt.Sprintf("margin γ = %g", opts.Margin)); err != nil {
 		return nil, err
 	}
@@ -121,6 +123,41 @@ type collapsePanels struct {
 	fig        *Panels
 	colours    map[string]int
 	xMin, xMax float64
+	// hasMin and hasMean say the std panel draws min (solid) and mean (dashed) lines: the
+	// legend then explains the two styles.
+	hasMin, hasMean bool
+}
+
+// familyLabel is the legend text of a family of collapse series: "z (embedding)" and
+// "h (encoder features)" for one run's monitors, the run's name ("mse only") for a merged history.
+func familyLabel(key string) string {
+	key = strings.TrimSuffix(strings.Replace(key, "collapse/", "", 1), "_")
+	run, emb, merged := strings.Cut(key, ": ")
+	if !merged {
+		emb = run
+	}
+	human := map[string]string{"z": "z (embedding)", "h": "h (encoder features)"}[emb]
+	switch {
+	case merged && emb == "z":
+		return run
+	case merged:
+		return run + ": " + emb
+	case human != "":
+		return human
+	}
+	return key
+}
+
+// styleKeys adds grey legend entries for the line styles of the std panel when it has both.
+func (c *collapsePanels) styleKeys() {
+	if !c.hasMin || !c.hasMean {
+		return
+	}
+	for i, label := range []string{"min std over dimensions", "mean std over dimensions"} {
+		entry, _ := plotter.NewLine(plotter.XYs{})
+		entry.Color, entry.Width, entry.Dashes = Palette[7], vg.Points(1.5), plotutil.Dashes(i)
+		c.fig.Legend.Add(label, entry)
+	}
 }
 
 // panel draws the named series in a panel of their own; nil when none has a finite value (or
@@ -131,13 +168,13 @@ func (c *collapsePanels) panel(names []string, yLabel string, logY, integerY boo
 	}
 	p := plot.New()
 	p.Y.Label.Text = yLabel
-	p.X.Tick.Marker = integerTicks{}
+	p.X.Tick.Marker = stepTicks{}
 	if integerY {
 		p.Y.Tick.Marker = integerTicks{}
 	}
 	if logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = logTicks{}
 	}
 	p.Add(plotter.NewGrid())
 	floor := math.Inf(1)
@@ -145,6 +182,10 @@ func (c *collapsePanels) panel(names []string, yLabel string, logY, integerY boo
 		floor = c.logFloor(names)
 	}
 	yMax, drawn := 0.0, 0
+	hasStat := func(stat string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, stat) })
+	}
+	bothStd := hasStat(history.CollapseStdMin) && hasStat(history.CollapseStdMean)
 	for _, name := range names {
 		values := c.h.Series(name)
 		if values == nil {
@@ -166,14 +207,20 @@ func (c *collapsePanels) panel(names []string, yLabel string, logY, integerY boo
 		key := collapseFamily.Replace(name)
 		if _, ok := c.colours[key]; !ok {
 			c.colours[key] = len(c.colours)
+			entry, _ := plotter.NewLine(plotter.XYs{})
+			entry.Color, entry.Width = SeriesColor(c.colours[key]), vg.Points(1.5)
+			c.fig.Legend.Add(familyLabel(key), entry) // one entry per embedding or run: its colour in every panel
 		}
 		line.Color = SeriesColor(c.colours[key])
 		line.Width = vg.Points(1.5)
-		if strings.Contains(name, history.CollapseStdMean) {
-			line.Dashes = plotutil.Dashes(1)
+		switch {
+		case strings.Contains(name, history.CollapseStdMean) && bothStd:
+			line.Dashes = plotutil.Dashes(1) // dashed only beside a solid min line
+			c.hasMean = true
+		case strings.Contains(name, history.CollapseStdMin):
+			c.hasMin = true
 		}
 		p.Add(line)
-		c.fig.Legend.Add(name, line)
 		drawn++
 		for _, pt := range xy {
 			c.xMin, c.xMax, yMax = min(c.xMin, pt.X), max(c.xMax, pt.X), max(yMax, pt.Y)

@@ -18,7 +18,7 @@ import (
 var NotLossNames = []string{history.LR}
 
 // LossComponentsOptions configures LossComponents. The zero value draws every loss term, raw
-// and smoothed, on a linear axis.
+// and smoothed, on a logarithmic axis.
 type LossComponentsOptions struct {
 	// Names are the History series to draw, in legend order; nil means every name but NotLossNames.
 	Names []string
@@ -27,15 +27,16 @@ type LossComponentsOptions struct {
 	Span int
 	// HideRaw draws only the smoothed lines.
 	HideRaw bool
-	// LogY uses a logarithmic loss axis (values ≤ 0 are left out).
-	LogY bool
+	// LinearY uses a linear loss axis from 0; by default the axis is logarithmic (values ≤ 0 are
+	// left out), so that terms of different sizes all show their fall.
+	LinearY bool
 	// Title is the plot title; empty means "MV-MR loss components".
 	Title string
 }
 
 // LossComponents plots every named loss term of h over the training steps: for each name a faint
-// line of the raw values and a solid line of their exponential moving average, whose legend
-// entry carries the name. NaN and Inf values (a logged-only term of weight 0 can be non-finite)
+// line of the raw values and a solid line of their exponential moving average, in the term's
+// fixed colour (Terms), whose legend entry carries its human name and logged name (TermLabel). NaN and Inf values (a logged-only term of weight 0 can be non-finite)
 // are left out of the lines and the axis range; a series with no finite value is left out of the
 // figure and its legend.
 func LossComponents(h *history.History, opts LossComponentsOptions) (*plot.Plot, error) {
@@ -61,25 +62,27 @@ func LossComponents(h *history.History, opts LossComponentsOptions) (*plot.Plot,
 	}
 	p.X.Label.Text = "step"
 	p.Y.Label.Text = "loss term"
-	if opts.LogY {
+	logY := !opts.LinearY
+	if logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = logTicks{}
+		p.Y.Label.Text = "loss term (log scale)"
 	}
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
-	p.X.Tick.Marker = integerTicks{}
+	p.X.Tick.Marker = stepTicks{}
 	steps := h.Steps()
-	maxY := math.Inf(-1)
-	for i, name := range names {
+	maxY, minY := math.Inf(-1), math.Inf(1)
+	for _, name := range names {
 		values := h.Series(name)
 		if values == nil {
 			return nil, fmt.Errorf("plotting: LossComponents: no series %q in the history (it has %v)", name, h.Names())
 		}
-		raw := points(steps, values, opts.LogY)
+		raw := points(steps, values, logY)
 		if raw.Len() == 0 {
 			continue
 		}
-		c := SeriesColor(i)
+		c := TermColor(name)
 		if !opts.HideRaw && span > 1 {
 			line, err := plotter.NewLine(raw)
 			if err != nil {
@@ -90,7 +93,7 @@ func LossComponents(h *history.History, opts LossComponentsOptions) (*plot.Plot,
 			p.Add(line)
 		}
 		for _, pt := range raw {
-			maxY = max(maxY, pt.Y)
+			maxY, minY = max(maxY, pt.Y), min(minY, pt.Y)
 		}
 		smooth, err := plotter.NewLine(ema(raw, span))
 		if err != nil {
@@ -98,11 +101,18 @@ func LossComponents(h *history.History, opts LossComponentsOptions) (*plot.Plot,
 		}
 		smooth.Color = c
 		smooth.Width = vg.Points(1.6)
-		smooth.Dashes = plotutil.Dashes(i / len(Palette))
+		if name == "total" {
+			smooth.Dashes = plotutil.Dashes(1)
+		}
 		p.Add(smooth)
-		p.Legend.Add(name, smooth)
+		p.Legend.Add(TermLabel(name), smooth)
 	}
-	if !opts.LogY && maxY > 0 {
+	switch {
+	case logY && maxY > minY:
+		// Headroom for the legend, the same share of the axis as on a linear one.
+		p.Y.Min = minY
+		p.Y.Max = maxY * math.Pow(maxY/minY, 0.045*float64(len(names)))
+	case !logY && maxY > 0:
 		p.Y.Min = 0
 		p.Y.Max = maxY * (1 + 0.06*float64(len(names))) // headroom for the legend
 	}

@@ -3,6 +3,7 @@ package plotting
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"image/png"
 	"math"
 	"math/rand/v2"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
@@ -92,12 +95,15 @@ func TestLossComponentsFigure(t *testing.T) {
 	if ink < b.Dx()*b.Dy()/100 || len(colours) < 6 {
 		t.Errorf("figure looks blank: %d inked pixels, %d colours", ink, len(colours))
 	}
-	// The legend carries every loss name exactly as the trainer names it, and not "lr".
+	// The legend carries every loss name as the trainer names it, with its human name, and not "lr";
+	// the variance hinge and the local-std representation are told apart.
 	svg, err := Render(p, FormatSVG)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"mse", "std", "dcor_zz", "dcor/image", "dcor/std", "total"} {
+	for _, name := range []string{"invariance MSE (mse)", "variance hinge (std)", "1 − dCor of the views (dcor_zz)", "image (dcor/image)",
+		"local std 3×3 (dcor/std)", "total"} {
+		name = html.EscapeString(name)
 		if !bytes.Contains(svg, []byte(">"+name+"<")) {
 			t.Errorf("legend lacks %q", name)
 		}
@@ -112,7 +118,7 @@ func TestLossComponentsFigure(t *testing.T) {
 	if _, err := LossComponents(h, LossComponentsOptions{Names: []string{"nope"}}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("unknown series: %v", err)
 	}
-	if _, err := LossComponents(h, LossComponentsOptions{LogY: true}); err != nil {
+	if _, err := LossComponents(h, LossComponentsOptions{LinearY: true}); err != nil {
 		t.Errorf("log scale: %v", err)
 	}
 }
@@ -156,7 +162,7 @@ func TestLossComponentsSkipsNonFiniteValues(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p, err := LossComponents(h, LossComponentsOptions{})
+	p, err := LossComponents(h, LossComponentsOptions{LinearY: true})
 	if err != nil {
 		t.Fatalf("history with NaN and Inf terms: %v", err)
 	}
@@ -170,4 +176,17 @@ func TestLossComponentsSkipsNonFiniteValues(t *testing.T) {
 	if !bytes.Contains(svg, []byte(">dcor/inf<")) || bytes.Contains(svg, []byte(">dcor/nan<")) {
 		t.Error("legend: want dcor/inf (finite at some steps) and not dcor/nan (never finite)")
 	}
+}
+
+// TestLossComponentsGolden draws the Example's figure on its default log axis and compares it
+// with the golden image.
+func TestLossComponentsGolden(t *testing.T) {
+	p, err := LossComponents(syntheticHistory(300), LossComponentsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.Y.Scale.(plot.LogScale); !ok {
+		t.Errorf("loss axis scale %T; want a log scale by default", p.Y.Scale)
+	}
+	checkGolden(t, "loss_components", checkFigure(t, p, 0.02, 6, "0.1", "1", "100", "200"))
 }

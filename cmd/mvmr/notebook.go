@@ -19,11 +19,13 @@ func runNotebook(args []string, stdout, stderr io.Writer) error {
 	quick := fs.Bool("quick", false, "run the notebook's quick settings ("+nbexec.QuickEnv+"=1)")
 	timeout := fs.Duration("timeout", 15*time.Minute, "the longest one cell may run")
 	executed := fs.String("executed", "", "also keep the executed notebook (.ipynb) at this path")
+	report := fs.Bool("report", false, "leave the code cells out of the page (as nbconvert --no-input): markdown, outputs and figures only")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mvmr notebook [-quick] [-timeout D] [-executed RUN.ipynb] NOTEBOOK.ipynb OUT.html\n\n"+
+		fmt.Fprintln(stderr, "usage: mvmr notebook [-quick] [-report] [-timeout D] [-executed RUN.ipynb] NOTEBOOK.ipynb OUT.html\n\n"+
 			"Executes the notebook headless on the GoNB kernel (jupyter nbconvert --execute; install both with\n"+
 			"scripts/setup-notebooks.sh), fails on a cell's error, panic or `exit status`, and writes OUT.html with\n"+
-			"every figure embedded. The page is written even when a cell failed, to show where.")
+			"every figure embedded; -report leaves the code cells out. The page is written even when a cell failed,\n"+
+			"to show where.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -76,7 +78,7 @@ func runNotebook(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("saving the executed notebook: %w", err)
 		}
 	}
-	html, err := nbexec.ToHTML(ctx, executedPath)
+	html, err := nbexec.ToHTML(ctx, executedPath, nbexec.HTMLOptions{Report: *report})
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,19 @@ func TestNotebookCommandExportsHTML(t *testing.T) {
 		t.Errorf("executed notebook %s: %v", executed, err)
 	}
 
+	// -report: the page keeps the output and leaves the code out.
+	report := filepath.Join(dir, "report.html")
+	if code, stdout, stderr := runCLI("notebook", "-quick", "-report", good, report); code != 0 {
+		t.Fatalf("-report: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	page, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "the answer is 42") || strings.Contains(string(page), "Println") {
+		t.Errorf("-report page %s: want the output without the code (Println)", report)
+	}
+
 	bad := writeNotebook(t, dir, "bad.ipynb", `panic("boom in a cell")`)
 	code, _, stderr = runCLI("notebook", bad, filepath.Join(dir, "bad.html"))
 	if code != 1 || !strings.Contains(stderr, "boom in a cell") {

@@ -1,7 +1,8 @@
 // Package nbexec executes GoNB notebooks headless and checks what they show: Require checks
 // that Jupyter and the GoNB kernel are installed, Execute runs a notebook with `jupyter nbconvert
 // --execute`, Check lists the failed cells (error outputs, panics, `exit status`) and the missing
-// images and texts of an Expectation, and ToHTML exports an executed notebook as one HTML page.
+// images and texts of an Expectation, and ToHTML exports an executed notebook as one HTML page,
+// with its code or, as a report, without it.
 //
 // `mvmr notebook` and the notebooks' own test (notebooks.TestNotebooksExecute) both use it.
 package nbexec
@@ -107,15 +108,27 @@ func Execute(ctx context.Context, path, outDir string, cellTimeout time.Duration
 	return raw, nil
 }
 
+// HTMLOptions configures ToHTML.
+type HTMLOptions struct {
+	// Report leaves the code cells' source out of the page (nbconvert's --no-input): the
+	// markdown, the printed outputs and the figures remain, a report for readers of the results
+	// rather than of the code.
+	Report bool
+}
+
 // ToHTML converts an (executed) notebook to a standalone HTML page, figures embedded as data
 // URIs, and returns the page.
-func ToHTML(ctx context.Context, path string) ([]byte, error) {
+func ToHTML(ctx context.Context, path string, opts HTMLOptions) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "mvmr-html-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "html", "--output-dir", dir, "--output", "page", path)
+	args := []string{"nbconvert", "--to", "html", "--output-dir", dir, "--output", "page"}
+	if opts.Report {
+		args = append(args, "--no-input")
+	}
+	cmd := exec.CommandContext(ctx, "jupyter", append(args, path)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("jupyter nbconvert --to html %s: %w\n%s", path, err, lastLines(string(out), 40))
 	}
