@@ -14,7 +14,7 @@ func Normalisation(name string) (mean, std []float32, err error) {
 		return []float32{MNISTMean}, []float32{MNISTStd}, nil
 	case "cifar10", "cifar100", "cifar20":
 		return CIFARMean, CIFARStd, nil
-	case "stl10", "folder":
+	case "stl10", "folder", "imagenet", "imagenet50", "imagenet100", "imagenet200":
 		return ImageNetMean, ImageNetStd, nil
 	}
 	return nil, nil, fmt.Errorf("datasets: unknown data set %q; expected one of %s", name, strings.Join(Names, ", "))

@@ -41,8 +41,11 @@ comment: imagenet_semi_supervised_0.10
 // floor(9/8) = 1 step, and records one semi10 row; without semi.checkpoint it stops in one line.
 func TestSemiSupervisedConfigRunsTheOfficialFineTune(t *testing.T) {
 	root := t.TempDir()
-	if err := synthfolder.OneHot(root, 4, 20, 16, 250, 5); err != nil {
-		t.Fatal(err)
+	// The folder data set's layout: root/train/<class>/ and root/val/<class>/.
+	for _, split := range []string{"train", "val"} {
+		if err := synthfolder.OneHot(filepath.Join(root, split), 4, 20, 16, 250, 5); err != nil {
+			t.Fatal(err)
+		}
 	}
 	dir := t.TempDir()
 	ssl, err := Parse(nil, "dataset.name=folder", "dataset.path="+root, "dataset.size=16", "batch_size=16", "steps=2",
