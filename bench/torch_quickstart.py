@@ -54,28 +54,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_step import dcor  # the official DistanceCorrelation.forward (clamp 1e-4), written once in bench/
+
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 DCOR_SCALE = 32
 CALIBRATION_BATCHES = 30
 
 
 # ---- loss: the official formulas (mvmr/dcor.go, loss.go) ----
-
-def dcor(x, y):
-    """The official DistanceCorrelation.forward: pairwise distances clamped at 1e-4, double centred."""
-    def pdist(a):
-        r = torch.sum(a * a, 1).reshape(-1, 1)
-        d = r - 2 * a @ a.t() + r.t()
-        return torch.sqrt(torch.clamp(d, min=1e-4))
-    n = x.shape[0]
-    a, b = pdist(x), pdist(y)
-    A = a - a.mean(1) - a.mean(0).unsqueeze(1) + a.mean()
-    B = b - b.mean(1) - b.mean(0).unsqueeze(1) + b.mean()
-    cov = torch.sqrt((A * B).mean() / n ** 2)
-    vx = torch.sqrt((A * A).mean() / n ** 2)
-    vy = torch.sqrt((B * B).mean() / n ** 2)
-    return cov / torch.sqrt(vx * vy)
-
 
 def std_filter(im):
     """The official std_filter_torch: 3x3 box, reflect borders, sqrt(E[x^2] - E[x]^2 + 1e-8)."""
