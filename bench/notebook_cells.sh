@@ -39,14 +39,14 @@ for r in $(seq "$ROUNDS"); do
     fi
     sed "s/^/$variant $r: /" "$log"
     p=$(sed -n 's/^SUMMARY warm_print=\([0-9.]*\).*/\1/p' "$log")
-    e=$(sed -n 's/^SUMMARY .*train5_extra=\([0-9.]*\).*/\1/p' "$log")
+    e=$(sed -n 's/^SUMMARY .*train5_outside=\([0-9.]*\).*/\1/p' "$log")
     prints[$variant]+="$p "
     extras[$variant]+="$e "
-    echo "round $r $variant: warm print cell $p s, train-5-steps cell $e s beyond its steps (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "round $r $variant: warm print cell $p s, train-5-steps cell $e s outside its steps (load $(cut -d' ' -f1-3 /proc/loadavg))"
   done
 done
 for variant in before after; do
   p=$(echo "${prints[$variant]}" | tr ' ' '\n' | grep . | median)
   e=$(echo "${extras[$variant]}" | tr ' ' '\n' | grep . | median)
-  printf "%-6s median over %d rounds: warm print cell %6.3f s, train-5-steps cell %6.3f s beyond its steps\n" "$variant" "$ROUNDS" "$p" "$e"
+  printf "%-6s median over %d rounds: warm print cell %6.3f s, train-5-steps cell %6.3f s outside its steps\n" "$variant" "$ROUNDS" "$p" "$e"
 done
