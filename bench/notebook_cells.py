@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Times GoNB notebook cells headless (see bench/notebook_cells.sh): writes a small notebook,
-executes it with `jupyter nbconvert --execute` on the GoNB kernel and prints each timed cell's
-wall clock from nbclient's execution timestamps (execute_input → execute_reply).
+executes it with nbclient (what `jupyter nbconvert --execute` uses) on the GoNB kernel and prints
+each cell's wall clock, timed here from request to reply, with its GoNB steps and in-cell phases.
 
 usage: notebook_cells.py KIT_ROOT OUT_DIR [PREAMBLE_LINE ...]
 
@@ -193,4 +193,5 @@ def median(v):
 
 for kind, comp in parts.items():
     print(f"BREAKDOWN {kind} " + " ".join(f"{k}={median(v):.3f}" for k, v in comp.items()))
+print(f"VALUES warm_print={','.join(f'{v:.3f}' for v in prints)} train5_outside={','.join(f'{v:.3f}' for v in extra)}")
 print(f"SUMMARY warm_print={median(prints):.3f} train5_outside={median(extra):.3f}")

@@ -11,7 +11,8 @@
 # three cells that only print, a cell that starts a quickstart run, three that resume it and train
 # 5 more steps) on a kernel spec of its own built from the installed GoNB kernel's (run
 # scripts/setup-notebooks.sh once), and prints every cell's wall clock and the phases measured in
-# the cell; then each variant's medians over the rounds:
+# the cell; then each variant's medians over the cells of all rounds (2 warm print cells and 3
+# train cells a round):
 #   before: BEFORE's kit (scripts/nb-use-kit.sh and packages), GOFLAGS empty (the link writes the
 #           symbol table and DWARF), GoNB's `go get` before every cell's build (its default);
 #   after:  this checkout's kit, GOFLAGS=-ldflags=-s (scripts/setup-notebooks.sh's kernel env) and
@@ -40,13 +41,14 @@ for r in $(seq "$ROUNDS"); do
     sed "s/^/$variant $r: /" "$log"
     p=$(sed -n 's/^SUMMARY warm_print=\([0-9.]*\).*/\1/p' "$log")
     e=$(sed -n 's/^SUMMARY .*train5_outside=\([0-9.]*\).*/\1/p' "$log")
-    prints[$variant]+="$p "
-    extras[$variant]+="$e "
+    # Every cell's value, for the medians over all rounds' cells.
+    prints[$variant]+="$(sed -n 's/^VALUES warm_print=\([0-9.,]*\).*/\1/p' "$log" | tr ',' ' ') "
+    extras[$variant]+="$(sed -n 's/^VALUES .*train5_outside=\([0-9.,]*\).*/\1/p' "$log" | tr ',' ' ') "
     echo "round $r $variant: warm print cell $p s, train-5-steps cell $e s outside its steps (load $(cut -d' ' -f1-3 /proc/loadavg))"
   done
 done
 for variant in before after; do
   p=$(echo "${prints[$variant]}" | tr ' ' '\n' | grep . | median)
   e=$(echo "${extras[$variant]}" | tr ' ' '\n' | grep . | median)
-  printf "%-6s median over %d rounds: warm print cell %6.3f s, train-5-steps cell %6.3f s outside its steps\n" "$variant" "$ROUNDS" "$p" "$e"
+  printf "%-6s median over the cells of %d rounds: warm print cell %6.3f s, train-5-steps cell %6.3f s outside its steps\n" "$variant" "$ROUNDS" "$p" "$e"
 done
