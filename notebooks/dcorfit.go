@@ -2,6 +2,7 @@ package notebooks
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/dcorstat"
+	"github.com/mvmr-ssl/mvmr-go/plotting"
 )
 
 // CloudStep is the cloud y at one step of FitByDCor: its n points (row-major x0 y0 x1 y1 ...)
@@ -131,4 +134,42 @@ func ToyShape(n int, seed uint64) []float64 {
 		out = append(out, s[0]+t*(s[2]-s[0])+0.03*rng.NormFloat64(), s[1]+t*(s[3]-s[1])+0.03*rng.NormFloat64())
 	}
 	return out
+}
+
+// WriteDCorFit prints, for each kept step of FitByDCor, dCor(x, y) from the loss graph, the
+// exact float64 dCor (mvmr/dcorstat, no clamp) and the residual of the best similarity transform
+// of x onto y (FitSimilarity): the reading of what dCor = 1 means, from the numbers.
+func WriteDCorFit(w io.Writer, x []float64, steps []CloudStep) error {
+	n := len(x) / 2
+	if _, err := fmt.Fprintf(w, "%6s  %14s  %14s  %s\n", "step", "dCor (loss)", "dCor (exact)", "similarity fit: residual, scale"); err != nil {
+		return err
+	}
+	for _, s := range steps {
+		exact, err := dcorstat.DCor(dcorstat.Sample{N: n, D: 2, Data: x}, dcorstat.Sample{N: n, D: 2, Data: s.Y})
+		if err != nil {
+			return fmt.Errorf("step %d: %w", s.Step, err)
+		}
+		fit, err := FitSimilarity(x, s.Y, 2)
+		if err != nil {
+			return fmt.Errorf("step %d: %w", s.Step, err)
+		}
+		if _, err := fmt.Fprintf(w, "%6d  %14.5f  %14.5f  %.4f, %.3f\n", s.Step, s.DCor, exact, fit.Residual, fit.Scale); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DCorFitFigure draws x and the kept clouds of FitByDCor side by side (plotting.PointClouds),
+// every point shaded by its height in x so that it can be followed from x to the end.
+func DCorFitFigure(x []float64, steps []CloudStep, title string) (*plotting.Panels, error) {
+	clouds := []plotting.Cloud{{Name: "x (fixed)", Caption: "the target shape", XY: x}}
+	for _, s := range steps {
+		clouds = append(clouds, plotting.Cloud{Name: fmt.Sprintf("y at step %d", s.Step), Caption: fmt.Sprintf("dCor = %.4f", s.DCor), XY: s.Y})
+	}
+	shade := make([]float64, len(x)/2)
+	for i := range shade {
+		shade[i] = x[2*i+1]
+	}
+	return plotting.PointClouds(clouds, plotting.PointCloudsOptions{Title: title, Shade: shade})
 }

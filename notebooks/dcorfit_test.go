@@ -1,7 +1,9 @@
 package notebooks
 
 import (
+	"bytes"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
@@ -55,6 +57,21 @@ func TestFitByDCorReachesASimilarityTransform(t *testing.T) {
 	t.Logf("Procrustes residual %.4f at the start, %.4f at the end (scale %.3f)", start.Residual, end.Residual, end.Scale)
 	if start.Residual < 0.8 || end.Residual > 0.01 {
 		t.Errorf("Procrustes residual %.4f → %.4f; want above 0.8 at the start and below 0.01 at the end", start.Residual, end.Residual)
+	}
+	var out bytes.Buffer
+	if err := WriteDCorFit(&out, x, steps); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", out.String())
+	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 5 || !strings.HasPrefix(strings.TrimSpace(lines[4]), "300 ") {
+		t.Errorf("WriteDCorFit printed %d lines; want a header and 4 steps, the last 300:\n%s", len(lines), out.String())
+	}
+	fig, err := DCorFitFigure(x, steps, "toy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fig.Plots[0]) != 5 {
+		t.Errorf("figure of %d panels; want x and 4 steps", len(fig.Plots[0]))
 	}
 	if _, err := FitByDCor(backend, x[:3], DCorFitOptions{Steps: 1, LR: 0.1}); err == nil {
 		t.Error("FitByDCor accepted an odd number of coordinates")

@@ -11,6 +11,7 @@ import (
 	"github.com/janpfeifer/gonb/gonbui/dom"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr/dcorstat"
 	"github.com/mvmr-ssl/mvmr-go/plotting"
@@ -94,11 +95,7 @@ func Playground(w io.Writer, opts PlaygroundOptions) (bool, error) {
 			return err
 		}
 		last = p
-		fig, err := playgroundFigure(p, noise.Value())
-		if err != nil {
-			return err
-		}
-		png, err := plotting.Render(fig, plotting.FormatPNG)
+		png, err := playgroundPNG(p, noise.Value())
 		if err != nil {
 			return err
 		}
@@ -131,11 +128,13 @@ func Playground(w io.Writer, opts PlaygroundOptions) (bool, error) {
 	dom.SetInnerHtml(root, html.EscapeString("playground closed"))
 	fmt.Fprintf(w, "playground closed; the last sample: %s, noise σ = %.2f, n = %d: Pearson r = %+.3f, dCor = %.3f\n",
 		last.Name, float64(noise.Value())*noiseStep, len(last.X), last.Pearson, last.DCor)
-	fig, err := playgroundFigure(last, noise.Value())
+	png, err := playgroundPNG(last, noise.Value())
 	if err != nil {
 		return true, err
 	}
-	return true, plotting.Show(fig)
+	gonbui.DisplayPNG(png)
+	gonbui.Sync() // the program may end right after: let GoNB have the image first
+	return true, gonbui.Error()
 }
 
 // playgroundSample draws the playground's sample for the widgets' values (a relation's index,
@@ -153,8 +152,17 @@ func playgroundSample(relation, noise, size int) (ToyPair, error) {
 	return p, err
 }
 
-// playgroundFigure draws one sample with its settings (noise is the slider's value), r and dCor.
-func playgroundFigure(p ToyPair, noise int) (plotting.Figure, error) {
-	return plotting.Dependence([]plotting.DependencePanel{{Name: p.Name, X: p.X, Y: p.Y,
-		Caption: fmt.Sprintf("noise σ = %.2f, n = %d: r = %+.3f, dCor = %.3f", float64(noise)*noiseStep, len(p.X), p.Pearson, p.DCor)}}, "")
+// playgroundSide is the side of the playground's square figure.
+const playgroundSide = 4 * vg.Inch
+
+// playgroundPNG draws one sample with its settings (noise is the slider's value), r and dCor,
+// as a square PNG.
+func playgroundPNG(p ToyPair, noise int) ([]byte, error) {
+	fig, err := plotting.DependenceGrid([][]plotting.DependencePanel{{{Name: p.Name, X: p.X, Y: p.Y,
+		Caption: fmt.Sprintf("r = %+.3f, dCor = %.3f", p.Pearson, p.DCor)}}},
+		plotting.DependenceGridOptions{ColNames: []string{fmt.Sprintf("%s, noise σ = %.2f, n = %d", p.Name, float64(noise)*noiseStep, len(p.X))}})
+	if err != nil {
+		return nil, err
+	}
+	return plotting.RenderSize(fig, plotting.FormatPNG, playgroundSide, playgroundSide)
 }
