@@ -138,9 +138,15 @@ func ToyShape(n int, seed uint64) []float64 {
 
 // WriteDCorFit prints, for each kept step of FitByDCor, dCor(x, y) from the loss graph, the
 // exact float64 dCor (mvmr/dcorstat, no clamp) and the residual of the best similarity transform
-// of x onto y (FitSimilarity): the reading of what dCor = 1 means, from the numbers.
+// of x onto y (FitSimilarity), then a reading of the last step: whether y has become a
+// similarity transform of x (residual below SimilarResidual), from the numbers.
 func WriteDCorFit(w io.Writer, x []float64, steps []CloudStep) error {
 	n := len(x) / 2
+	var (
+		last      CloudStep
+		lastExact float64
+		lastFit   Similarity
+	)
 	if _, err := fmt.Fprintf(w, "%6s  %14s  %14s  %s\n", "step", "dCor (loss)", "dCor (exact)", "similarity fit: residual, scale"); err != nil {
 		return err
 	}
@@ -156,8 +162,29 @@ func WriteDCorFit(w io.Writer, x []float64, steps []CloudStep) error {
 		if _, err := fmt.Fprintf(w, "%6d  %14.5f  %14.5f  %.4f, %.3f\n", s.Step, s.DCor, exact, fit.Residual, fit.Scale); err != nil {
 			return err
 		}
+		last, lastExact, lastFit = s, exact, fit
 	}
-	return nil
+	if len(steps) == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "reading: after %d steps dCor(x, y) = %.5f (exact) and %s\n", last.Step, lastExact, similarityReading(lastFit))
+	return err
+}
+
+// SimilarResidual is the Procrustes residual below which WriteDCorFit reads y as a similarity
+// transform of x (1 % of y's spread left unexplained).
+const SimilarResidual = 0.01
+
+// similarityReading says what the best similarity transform fit found, from its numbers.
+func similarityReading(fit Similarity) string {
+	if fit.Residual >= SimilarResidual {
+		return fmt.Sprintf("y is not a similarity transform of x: the best one leaves %.1f %% of y's spread unexplained", 100*fit.Residual)
+	}
+	turn := "rotated"
+	if len(fit.R) == 4 && fit.R[0]*fit.R[3]-fit.R[1]*fit.R[2] < 0 {
+		turn = "rotated and mirrored"
+	}
+	return fmt.Sprintf("y is x %s, scaled by %.3f and shifted, up to a residual of %.2f %% of y's spread", turn, fit.Scale, 100*fit.Residual)
 }
 
 // DCorFitFigure draws x and the kept clouds of FitByDCor side by side (plotting.PointClouds),

@@ -63,8 +63,9 @@ func TestFitByDCorReachesASimilarityTransform(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("\n%s", out.String())
-	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 5 || !strings.HasPrefix(strings.TrimSpace(lines[4]), "300 ") {
-		t.Errorf("WriteDCorFit printed %d lines; want a header and 4 steps, the last 300:\n%s", len(lines), out.String())
+	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 6 || !strings.HasPrefix(strings.TrimSpace(lines[4]), "300 ") ||
+		!strings.Contains(lines[5], "reading: after 300 steps dCor(x, y) = 1.00000 (exact) and y is x rotated") {
+		t.Errorf("WriteDCorFit printed %d lines; want a header, 4 steps (the last 300) and a reading that y is a rotated copy of x:\n%s", len(lines), out.String())
 	}
 	fig, err := DCorFitFigure(x, steps, "toy")
 	if err != nil {

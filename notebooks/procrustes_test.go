@@ -3,6 +3,7 @@ package notebooks
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -45,6 +46,12 @@ func TestFitSimilarityRecoversAKnownTransform(t *testing.T) {
 	}
 	if stretched.Residual < 0.3 {
 		t.Errorf("residual %.3f for a 2 : 0.5 stretch; want a large one", stretched.Residual)
+	}
+	if got := similarityReading(fit); !strings.Contains(got, "rotated and mirrored, scaled by 1.700") {
+		t.Errorf("reading %q; want a mirrored rotation scaled by 1.700", got)
+	}
+	if got := similarityReading(stretched); !strings.Contains(got, "not a similarity transform") {
+		t.Errorf("reading of a stretch: %q", got)
 	}
 	if _, err := FitSimilarity(x, x[:10], 2); err == nil {
 		t.Error("FitSimilarity accepted clouds of different sizes")
