@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"os"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -40,12 +41,19 @@ const (
 // or opts.Idle without a change. It then shows the last sample as a static figure, which stays
 // in the saved notebook.
 //
-// Whether a front-end is there is found out, not guessed: the relation menu is a GoNB widget,
+// Whether a front-end is there is found out, not guessed. The kit's notebook runner
+// (internal/nbexec: the notebook test, `mvmr notebook`) sets HeadlessEnv, and then Playground
+// says so and returns false at once. Otherwise it asks: the relation menu is a GoNB widget,
 // and GoNB widgets report their value from the browser when they start; when none is reported
-// within opts.Wait (nbconvert, or any run without a browser), Playground writes a line saying
-// so to w and returns false, leaving nothing interactive behind. It returns true after a live
+// within opts.Wait (another headless runner), Playground writes a line saying so to w and
+// returns false; GoNB's attempt to connect leaves its script in the cell's saved outputs. It returns true after a live
 // session.
 func Playground(w io.Writer, opts PlaygroundOptions) (bool, error) {
+	if os.Getenv(HeadlessEnv) == "1" {
+		_, err := fmt.Fprintf(w, "playground: executed headless (%s=1: the kit's notebook runner, nbconvert, no browser for widgets): "+
+			"the grid above is its static version; open the notebook in Jupyter to move the sliders\n", HeadlessEnv)
+		return false, err
+	}
 	if !gonbui.IsNotebook {
 		_, err := fmt.Fprintln(w, "playground: not running in a GoNB notebook; nothing to show")
 		return false, err

@@ -37,7 +37,13 @@ func TestPlaygroundSampleMatchesTheSliders(t *testing.T) {
 	if _, err := playgroundSample(len(ToyRelations), 0, 1); err == nil {
 		t.Error("playgroundSample accepted a relation past the menu")
 	}
-	// Outside a notebook the playground says so and returns at once.
+	// Under the kit's runner, and outside a notebook, the playground says so and returns at once.
+	t.Setenv(HeadlessEnv, "1")
+	var headless bytes.Buffer
+	if live, err := Playground(&headless, PlaygroundOptions{}); err != nil || live || !strings.Contains(headless.String(), "executed headless") {
+		t.Errorf("headless: live %v, err %v, output %q", live, err, headless.String())
+	}
+	t.Setenv(HeadlessEnv, "")
 	var out bytes.Buffer
 	live, err := Playground(&out, PlaygroundOptions{})
 	if err != nil || live || !strings.Contains(out.String(), "not running in a GoNB notebook") {
