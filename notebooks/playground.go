@@ -33,6 +33,8 @@ type PlaygroundOptions struct {
 const (
 	noiseStep, noiseSlots = 0.02, 50
 	nStep, nSlots         = 20, 50
+	// The playground starts on the parabola (ToyRelations[1]), σ = 0.10, n = 200.
+	startRelation, startNoise, startN = 1, 5, 10
 )
 
 // Playground shows, in a GoNB notebook opened in Jupyter, a choice of relation (ToyRelations)
@@ -67,7 +69,7 @@ func Playground(w io.Writer, opts PlaygroundOptions) (bool, error) {
 	}
 	root := dom.CreateTransientDiv()
 	dom.Append(root, "<b>relation</b> ")
-	relation := widgets.Select(ToyRelationNames()).SetDefault(1).AppendTo(root)
+	relation := widgets.Select(ToyRelationNames()).SetDefault(startRelation).AppendTo(root)
 	started := make(chan struct{})
 	go func() {
 		relation.Done() // returns once the browser has reported the menu's value
@@ -81,9 +83,9 @@ func Playground(w io.Writer, opts PlaygroundOptions) (bool, error) {
 		return false, err
 	}
 	dom.Append(root, " <b>noise σ</b> ")
-	noise := widgets.Slider(0, noiseSlots, 5).AppendTo(root).Done()
+	noise := widgets.Slider(0, noiseSlots, startNoise).AppendTo(root).Done()
 	dom.Append(root, " <b>n</b> ")
-	size := widgets.Slider(1, nSlots, 10).AppendTo(root).Done()
+	size := widgets.Slider(1, nSlots, startN).AppendTo(root).Done()
 	dom.Append(root, " ")
 	done := widgets.Button("Done").AppendTo(root).Done()
 	view := "mvmr_playground_" + gonbui.UniqueId()
@@ -96,14 +98,17 @@ func Playground(w io.Writer, opts PlaygroundOptions) (bool, error) {
 		sizeC.Close()
 		doneC.Close()
 	}()
+	// The widgets' values as last received here, starting from the values they were built with
+	// (a widget's own Value is set by a goroutine of its own, which may not have run yet).
+	rel, sigma, n := startRelation, startNoise, startN
 	var last ToyPair
 	draw := func() error {
-		p, err := playgroundSample(relation.Value(), noise.Value(), size.Value())
+		p, err := playgroundSample(rel, sigma, n)
 		if err != nil {
 			return err
 		}
 		last = p
-		png, err := playgroundPNG(p, noise.Value())
+		png, err := playgroundPNG(p, sigma)
 		if err != nil {
 			return err
 		}
@@ -117,9 +122,9 @@ func Playground(w io.Writer, opts PlaygroundOptions) (bool, error) {
 	defer timer.Stop()
 	for stop := false; !stop; {
 		select {
-		case <-relationC.C:
-		case <-noiseC.C:
-		case <-sizeC.C:
+		case rel = <-relationC.C:
+		case sigma = <-noiseC.C:
+		case n = <-sizeC.C:
 		case <-doneC.C:
 			stop = true
 		case <-timer.C:
@@ -135,8 +140,8 @@ func Playground(w io.Writer, opts PlaygroundOptions) (bool, error) {
 	gonbui.UpdateHtml(view, "")
 	dom.SetInnerHtml(root, html.EscapeString("playground closed"))
 	fmt.Fprintf(w, "playground closed; the last sample: %s, noise σ = %.2f, n = %d: Pearson r = %+.3f, dCor = %.3f\n",
-		last.Name, float64(noise.Value())*noiseStep, len(last.X), last.Pearson, last.DCor)
-	png, err := playgroundPNG(last, noise.Value())
+		last.Name, float64(sigma)*noiseStep, len(last.X), last.Pearson, last.DCor)
+	png, err := playgroundPNG(last, sigma)
 	if err != nil {
 		return true, err
 	}
