@@ -37,7 +37,14 @@ func im2colConv(x, weights *Node, kernel, stride, padding int) *Node {
 	}, func(_, v *Node) []*Node {
 		// dW = patchesᵀ·v = (vᵀ·patches)ᵀ: [Cout, rows]·[rows, k·k·Cin] is the kernels' plain
 		// row-major layout; the final transpose is of the small kernel.
-		dw := Transpose(Dot(Transpose(v, 0, 1), patches).Product(), 0, 1)
+		// When the patch rows are narrower than v (k·k·Cin < Cout, a first layer on few
+		// channels), transposing the patches moves less data: dW = (patchesᵀ)·v directly.
+		var dw *Node
+		if k := weights.Shape().Dim(0); k < weights.Shape().Dim(1) {
+			dw = Dot(Transpose(patches, 0, 1), v).Product()
+		} else {
+			dw = Transpose(Dot(Transpose(v, 0, 1), patches).Product(), 0, 1)
+		}
 		var dx *Node // nil: autodiff
 		switch {
 		case stride == 1 && kernel > 1 && padding <= kernel-1:
