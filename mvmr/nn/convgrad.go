@@ -37,10 +37,12 @@ func im2colConv(x, weights *Node, kernel, stride, padding int) *Node {
 	}, func(_, v *Node) []*Node {
 		// dW = patchesᵀ·v = (vᵀ·patches)ᵀ: [Cout, rows]·[rows, k·k·Cin] is the kernels' plain
 		// row-major layout; the final transpose is of the small kernel.
-		// When the patch rows are narrower than v (k·k·Cin < Cout, a first layer on few
-		// channels), transposing the patches moves less data: dW = (patchesᵀ)·v directly.
+		// Or dW = (patchesᵀ)·v directly, transposing the patches: whichever moves less data
+		// (the patches in first layers on few channels, k·k·Cin < Cout, and in the last layers
+		// of a ResNet, where the [Cout, k·k·Cin] product is as large as the patches).
 		var dw *Node
-		if k := weights.Shape().Dim(0); k < weights.Shape().Dim(1) {
+		rows, k, cout := patches.Shape().Dim(0), weights.Shape().Dim(0), weights.Shape().Dim(1)
+		if rows*k < rows*cout+k*cout {
 			dw = Dot(Transpose(patches, 0, 1), v).Product()
 		} else {
 			dw = Transpose(Dot(Transpose(v, 0, 1), patches).Product(), 0, 1)
