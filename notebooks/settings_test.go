@@ -191,7 +191,7 @@ func TestSettingsSets(t *testing.T) {
 	}
 	for _, c := range []struct{ set, want string }{
 		{"dataset.name=cifar10", "--set dataset.name: not a key this notebook can honour"},
-		{"eval.protocols=[knn]", "use " + AnyConfigNotebook},
+		{"eval.protocols=[knn]", "use notebook " + AnyConfigNotebook},
 		{"monitors=[online_probe]", "--set monitors: not a key"},
 		{"fp16=true", "--set fp16: not a key"},
 		{"steps=10", "use --steps"},
