@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/internal/nbexec"
@@ -313,4 +314,25 @@ func RunDir(name string) string {
 		root = os.TempDir()
 	}
 	return filepath.Join(root, "mvmr-"+name)
+}
+
+// Elapsed returns the time since the settings cell started this run (the time its settings file
+// was written): a notebook's last cell prints it as the notebook's run time.
+func (s Settings) Elapsed() (time.Duration, error) {
+	info, err := os.Stat(s.Path(SettingsFile))
+	if err != nil {
+		return 0, fmt.Errorf("notebooks: run time: %w", err)
+	}
+	return time.Since(info.ModTime()), nil
+}
+
+// RunTime is the line a notebook's last cell prints: how long the notebook took here, from its
+// settings cell to this cell, with the settings and the date.
+func (s Settings) RunTime(notebook string) (string, error) {
+	d, err := s.Elapsed()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s ran in %s here (settings cell to last cell, %s), with\n%s",
+		notebook, d.Round(time.Second), time.Now().UTC().Format("2006-01-02"), s), nil
 }

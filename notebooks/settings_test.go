@@ -242,3 +242,18 @@ func TestRepsSyntax(t *testing.T) {
 		t.Errorf("settings with reps %q: %v; want the bad name named", bad.Reps, err)
 	}
 }
+
+func TestSettingsRunTime(t *testing.T) {
+	t.Setenv(QuickEnv, "")
+	s, err := defineForTest(t).NewRun(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, err := s.RunTime("03_ablation_K.ipynb")
+	if err != nil || !strings.HasPrefix(line, "03_ablation_K.ipynb ran in 0s here") || !strings.Contains(line, s.String()) {
+		t.Errorf("RunTime: %q, %v", line, err)
+	}
+	if _, err := (Settings{Dir: t.TempDir()}).RunTime("x"); err == nil {
+		t.Error("RunTime without a settings file: no error")
+	}
+}
