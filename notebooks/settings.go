@@ -336,3 +336,12 @@ func (s Settings) RunTime(notebook string) (string, error) {
 	return fmt.Sprintf("%s ran in %s here (settings cell to last cell, %s), with\n%s",
 		notebook, d.Round(time.Second), time.Now().UTC().Format("2006-01-02"), s), nil
 }
+
+// RefuseSets is the settings cell's check in a notebook that trains nothing (05_report): --set
+// would change nothing there, so it is an error naming why, never a silent no-op.
+func (s Settings) RefuseSets(notebook, why string) error {
+	if len(s.Sets) == 0 {
+		return nil
+	}
+	return fmt.Errorf("notebook %s: --set %s: %s", notebook, strings.Join(s.Sets, " --set "), why)
+}

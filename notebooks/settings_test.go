@@ -257,3 +257,13 @@ func TestSettingsRunTime(t *testing.T) {
 		t.Error("RunTime without a settings file: no error")
 	}
 }
+
+func TestSettingsRefuseSets(t *testing.T) {
+	if err := (Settings{}).RefuseSets("05_report", "it trains nothing"); err != nil {
+		t.Errorf("no --set: %v", err)
+	}
+	err := (Settings{Sets: []string{"lr=1e-3"}}).RefuseSets("05_report", "it trains nothing")
+	if err == nil || !strings.Contains(err.Error(), "notebook 05_report: --set lr=1e-3: it trains nothing") {
+		t.Errorf("--set lr=1e-3: %v", err)
+	}
+}
