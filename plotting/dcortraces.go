@@ -142,7 +142,7 @@ func addTraces(p *plot.Plot, fig *Panels, h *history.History, names []string, st
 	drawn := 0
 	for _, name := range names {
 		steps := h.Steps() // a loss term's step: computed before that update
-		if !strings.HasPrefix(name, history.DCorTermPrefix) {
+		if !lossTermSeries(name) {
 			steps = monitorSteps(steps) // a monitor's: after it, 0 before training
 		}
 		values := h.Series(name)
@@ -180,4 +180,11 @@ func addTraces(p *plot.Plot, fig *Panels, h *history.History, names []string, st
 		drawn++
 	}
 	return drawn, nil
+}
+
+// lossTermSeries says whether a series is an L3 loss term (history.DCorTermPrefix), alone or
+// after a run's label ("image+std 1 dcor/hog", as `mvmr report` merges runs), rather than a
+// monitor's series.
+func lossTermSeries(name string) bool {
+	return strings.HasPrefix(name[strings.LastIndexAny(name, " ")+1:], history.DCorTermPrefix)
 }

@@ -136,3 +136,12 @@ func TestDCorTracesBadInput(t *testing.T) {
 		t.Errorf("NaN-only series: %v", err)
 	}
 }
+
+func TestLossTermSeries(t *testing.T) {
+	for name, want := range map[string]bool{"dcor/hog": true, "image+std 1 dcor/hog": true, "dcor_diag/hog": false,
+		"image+std 1 dcor_diag/hog": false, "pdcor/hog": false, "run: pdcor/hog": false} {
+		if got := lossTermSeries(name); got != want {
+			t.Errorf("lossTermSeries(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
