@@ -131,9 +131,10 @@ type collapsePanels struct {
 // "h (encoder features)" for one run's monitors, the run's name ("mse only") for a merged history.
 func familyLabel(key string) string {
 	key = strings.TrimSuffix(strings.Replace(key, "collapse/", "", 1), "_")
-	run, emb, merged := strings.Cut(key, ": ")
-	if !merged {
-		emb = run
+	// A run's own name may hold ": " ("all: image+std+hog"): the embedding follows the last one.
+	run, emb, merged := key, key, false
+	if i := strings.LastIndex(key, ": "); i >= 0 {
+		run, emb, merged = key[:i], key[i+2:], true
 	}
 	human := map[string]string{"z": "z (embedding)", "h": "h (encoder features)"}[emb]
 	switch {

@@ -113,3 +113,13 @@ func TestCollapseBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestCollapseFamilyLabel(t *testing.T) {
+	for key, want := range map[string]string{"z_": "z (embedding)", "h_": "h (encoder features)",
+		"mse only: collapse/z_": "mse only", "all: image+std+hog: collapse/z_": "all: image+std+hog",
+		"all: image+std+hog: collapse/h_": "all: image+std+hog: h"} {
+		if got := familyLabel(key); got != want {
+			t.Errorf("familyLabel(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
