@@ -326,8 +326,10 @@ func readSweep(notebook, dir, file string, pairs func([]VariantResult) [][2]stri
 	return s, nil
 }
 
-// ReadEvaluation reads the evaluation table 05_report saved (mvmr.LoadResults); none, without
-// an error, when it does not exist (01_quickstart has not run).
+// ReadEvaluation reads the evaluation results 05_report saved as JSON (mvmr.SaveResults to a
+// .json path; mvmr.LoadResults reads JSON only, so the report saves evaluation.json beside the
+// reader's evaluation.csv); none, without an error, when the file does not exist
+// (01_quickstart has not run).
 func ReadEvaluation(path string) ([]mvmr.Result, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

@@ -119,6 +119,13 @@ func TestReadSweeps(t *testing.T) {
 	if e, err := ReadEvaluation(filepath.Join(dir, "evaluation.csv")); err != nil || e != nil {
 		t.Errorf("no evaluation file: %v, %v", e, err)
 	}
+	saved := []mvmr.Result{{Protocol: mvmr.ProtocolLinear, Features: "h", Dataset: "mnist", Top1: 0.98, Top5: 0.99}}
+	if err := mvmr.SaveResults(filepath.Join(dir, "evaluation.json"), saved); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := ReadEvaluation(filepath.Join(dir, "evaluation.json")); err != nil || len(e) != 1 || e[0].Top1 != 0.98 {
+		t.Errorf("evaluation.json read back as %+v, %v", e, err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "results.json"), []byte("{broken"), 0o644); err != nil {
 		t.Fatal(err)
 	}
