@@ -268,7 +268,11 @@ func WriteConclusion(w io.Writer, evaluation []mvmr.Result, sweeps ...Sweep) err
 		}
 		summaries := Summarize(s.Results)
 		best := slices.MaxFunc(summaries, func(a, b Summary) int { return cmp.Compare(a.Mean, b.Mean) })
-		fmt.Fprintf(w, "• %s: best mean linear-probe top-1: %s, %.2f %% over %d seeds.", s.Notebook, best.Name, best.Mean, len(best.Top1))
+		seeds := "seeds"
+		if len(best.Top1) == 1 {
+			seeds = "seed"
+		}
+		fmt.Fprintf(w, "• %s: best mean linear-probe top-1: %s, %.2f %% over %d %s.", s.Notebook, best.Name, best.Mean, len(best.Top1), seeds)
 		if s.Quick {
 			fmt.Fprint(w, " [quick settings: these runs show that the pipeline works, not a result]")
 		}

@@ -133,3 +133,16 @@ func TestReadSweeps(t *testing.T) {
 		t.Error("a broken results.json: no error")
 	}
 }
+
+func TestConclusionOneSeed(t *testing.T) {
+	var b bytes.Buffer
+	one := []VariantResult{{Run: "none", TrainSeed: 1, Top1: 0.9}, {Run: "hog", TrainSeed: 1, Top1: 0.91}}
+	if err := WriteConclusion(&b, nil, Sweep{Notebook: "03", Results: one, Pairs: AblationPairs(Summarize(one)), Quick: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"hog, 91.00 % over 1 seed.", "[quick settings", "not resolved by these seeds (interval includes 0, or one seed): hog vs none (+1.00)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("conclusion lacks %q:\n%s", want, b.String())
+		}
+	}
+}

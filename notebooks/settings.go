@@ -329,12 +329,20 @@ func (s Settings) Elapsed() (time.Duration, error) {
 // RunTime is the line a notebook's last cell prints: how long the notebook took here, from its
 // settings cell to this cell, with the settings and the date.
 func (s Settings) RunTime(notebook string) (string, error) {
+	took, err := s.Took(notebook)
+	if err != nil {
+		return "", err
+	}
+	return took + ", with\n" + s.String(), nil
+}
+
+// Took is RunTime without the settings, for a notebook that trains nothing (05_report).
+func (s Settings) Took(notebook string) (string, error) {
 	d, err := s.Elapsed()
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s ran in %s here (settings cell to last cell, %s), with\n%s",
-		notebook, d.Round(time.Second), time.Now().UTC().Format("2006-01-02"), s), nil
+	return fmt.Sprintf("%s ran in %s here (settings cell to last cell, %s)", notebook, d.Round(time.Second), time.Now().UTC().Format("2006-01-02")), nil
 }
 
 // RefuseSets is the settings cell's check in a notebook that trains nothing (05_report): --set

@@ -253,6 +253,9 @@ func TestSettingsRunTime(t *testing.T) {
 	if err != nil || !strings.HasPrefix(line, "03_ablation_K.ipynb ran in 0s here") || !strings.Contains(line, s.String()) {
 		t.Errorf("RunTime: %q, %v", line, err)
 	}
+	if took, err := s.Took("05_report.ipynb"); err != nil || !strings.HasPrefix(took, "05_report.ipynb ran in 0s here") || strings.Contains(took, "settings:") {
+		t.Errorf("Took: %q, %v", took, err)
+	}
 	if _, err := (Settings{Dir: t.TempDir()}).RunTime("x"); err == nil {
 		t.Error("RunTime without a settings file: no error")
 	}
