@@ -61,10 +61,18 @@ func NewCollapseMonitor(heldOut *datasets.Dataset, every int) (*CollapseMonitor,
 
 // Observe implements Monitor.
 func (m *CollapseMonitor) Observe(v StepView) (map[string]float64, error) {
-	step := v.Step()
-	if !due(step, m.Every) {
+	if !due(v.Step(), m.Every) {
 		return nil, nil
 	}
+	return m.record(v)
+}
+
+// ObserveInitial implements InitialMonitor: the statistics of the initialised encoder.
+func (m *CollapseMonitor) ObserveInitial(v StepView) (map[string]float64, error) { return m.record(v) }
+
+// record measures the statistics of the encoder as v sees it.
+func (m *CollapseMonitor) record(v StepView) (map[string]float64, error) {
+	step := v.Step()
 	h, z, hDim, zDim, err := v.Encode(m.images, m.n)
 	if err != nil {
 		return nil, fmt.Errorf("mvmr: collapse monitor: %w", err)
@@ -73,8 +81,8 @@ func (m *CollapseMonitor) Observe(v StepView) (map[string]float64, error) {
 		// A diverged encoder: nothing to record; the next step's loss stops the trainer.
 		if !m.warnedNonFinite {
 			m.warnedNonFinite = true
-			fmt.Fprintf(v.Warnings(), "WARNING: %s of the held-out images is not finite at step %d (value %d): the encoder "+
-				"diverged; the collapse monitor records nothing while it stays so.\n", what, step, at)
+			fmt.Fprintf(v.Warnings(), "WARNING: %s of the held-out images is not finite %s (value %d): the encoder "+
+				"diverged; the collapse monitor records nothing while it stays so.\n", what, atStep(step), at)
 		}
 		return nil, nil
 	}
@@ -89,10 +97,10 @@ func (m *CollapseMonitor) Observe(v StepView) (map[string]float64, error) {
 	}
 	if limit := m.RankFraction * float64(min(m.n, zDim)); !m.warned && zs.RankMe < limit {
 		m.warned = true
-		fmt.Fprintf(v.Warnings(), "WARNING: rank collapse at step %d: RankMe(z) = %.2f on %d held-out images, below %.2f "+
+		fmt.Fprintf(v.Warnings(), "WARNING: rank collapse %s: RankMe(z) = %.2f on %d held-out images, below %.2f "+
 			"(%.0f %% of min(images, %d z dims)); z std min %.3g mean %.3g, %.0f %% of dims below the margin %g. "+
 			"The embedding uses only a few directions: check the std term, its weight and the learning rate.\n",
-			step, zs.RankMe, m.n, limit, 100*m.RankFraction, zDim, zs.StdMin, zs.StdMean, 100*zs.BelowMargin, margin)
+			atStep(step), zs.RankMe, m.n, limit, 100*m.RankFraction, zDim, zs.StdMin, zs.StdMean, 100*zs.BelowMargin, margin)
 	}
 	return map[string]float64{
 		HistoryZStdMin: zs.StdMin, HistoryZStdMean: zs.StdMean, HistoryZBelowMargin: zs.BelowMargin, HistoryZRankMe: zs.RankMe,
@@ -114,4 +122,13 @@ func firstNonFinite(z, h []float32) (int, string) {
 		}
 	}
 	return -1, ""
+}
+
+// atStep says when a monitor measured: "at step N", or "before the first step" for the record
+// of the initialised encoder (history.InitialStep).
+func atStep(step int64) string {
+	if step == history.InitialStep {
+		return "before the first step"
+	}
+	return fmt.Sprintf("at step %d", step)
 }

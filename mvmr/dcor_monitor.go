@@ -141,6 +141,15 @@ func (m *DCorMonitor) Observe(v StepView) (map[string]float64, error) {
 	if !due(v.Step(), m.Every) {
 		return nil, nil
 	}
+	return m.record(v)
+}
+
+// ObserveInitial implements InitialMonitor: the dCor of the initialised encoder's z with each
+// representation, the baseline its traces start from.
+func (m *DCorMonitor) ObserveInitial(v StepView) (map[string]float64, error) { return m.record(v) }
+
+// record measures the diagnostics of the encoder as v sees it.
+func (m *DCorMonitor) record(v StepView) (map[string]float64, error) {
 	z, zDim, err := v.Embeddings(m.images, m.n)
 	if err != nil {
 		return nil, err

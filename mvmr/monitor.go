@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/mvmr-ssl/mvmr-go/datasets"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // Monitor computes diagnostics while a Trainer trains: collapse statistics, dCor with
@@ -19,6 +20,18 @@ type Monitor interface {
 	// values to record (nil or empty when it has nothing to say at this step); an error stops
 	// training.
 	Observe(step StepView) (map[string]float64, error)
+}
+
+// InitialMonitor is a Monitor that also records once before the first update, on the encoder as
+// initialised (the "step 0" of its traces): the collapse and dCor monitors, so that their series
+// show where training starts from. When a trainer trains from step 0 with an empty history, it
+// calls ObserveInitial of each such monitor with a view of step history.InitialStep (−1) that
+// has no batch, and records the values at that step; a resumed run has (or, from a history
+// written before this record existed, lacks) that row already and does not record it again.
+type InitialMonitor interface {
+	Monitor
+	// ObserveInitial returns the values to record before the first update.
+	ObserveInitial(step StepView) (map[string]float64, error)
 }
 
 // AddMonitor makes m run after every training step.
@@ -46,6 +59,29 @@ func (t *Trainer) observe(step int64, batch *datasets.TwoViewBatch) (names []str
 		values = append(values, all[name])
 	}
 	return names, values, nil
+}
+
+// observeInitial records the InitialMonitors' values before the first update, when t trains
+// from step 0 with an empty history (InitialMonitor).
+func (t *Trainer) observeInitial() error {
+	if t.Step() != 0 || t.history.Len() > 0 {
+		return nil
+	}
+	all := map[string]float64{}
+	view := t.view(history.InitialStep, nil)
+	for _, m := range t.monitors {
+		if m, ok := m.(InitialMonitor); ok {
+			v, err := m.ObserveInitial(view)
+			if err != nil {
+				return fmt.Errorf("mvmr: monitor %T before the first step: %w", m, err)
+			}
+			maps.Copy(all, v)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return t.history.Append(history.InitialStep, all)
 }
 
 // due reports whether a monitor running every `every` steps runs after step (0-based): after

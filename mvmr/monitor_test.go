@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,27 +56,32 @@ func TestMonitorsWriteHistory(t *testing.T) {
 	}
 	for _, name := range names {
 		s := h.Series(name)
-		if len(s) != 4 || !math.IsNaN(s[0]) || !math.IsNaN(s[2]) || math.IsNaN(s[1]) || math.IsNaN(s[3]) {
-			t.Errorf("%s = %v; want values at steps 1 and 3 only", name, s)
+		// Steps −1 (before training: not the online probe, which trains on the steps' batches), 0 … 3.
+		initial := !strings.HasPrefix(name, "online")
+		if len(s) != 5 || math.IsNaN(s[0]) == initial || !math.IsNaN(s[1]) || !math.IsNaN(s[3]) || math.IsNaN(s[2]) || math.IsNaN(s[4]) {
+			t.Errorf("%s = %v; want values at steps 1 and 3 only, and before training unless it is the online probe's", name, s)
 		}
 	}
-	if v := h.Series(HistoryZRankMe)[3]; v < 1 || v > 16 {
+	if v := h.Series(HistoryZRankMe)[4]; v < 1 || v > 16 {
 		t.Errorf("RankMe(z) = %g outside [1, 16] for a 16-d z", v)
 	}
 	for _, rep := range reps {
-		if v := h.Series(HistoryDCorDiagPrefix + rep)[3]; !(v > 0 && v <= 1) {
+		if v := h.Series(HistoryDCorDiagPrefix + rep)[4]; !(v > 0 && v <= 1) {
 			t.Errorf("dcor_diag/%s = %g outside (0, 1]", rep, v)
 		}
-		if v := h.Series(history.DCorUnbiased(rep))[3]; !(v >= -1 && v <= 1) {
+		if v := h.Series(history.DCorUnbiased(rep))[4]; !(v >= -1 && v <= 1) {
 			t.Errorf("dcor_u/%s = %g outside [-1, 1]", rep, v)
 		}
 		// A p-value is (1 + k) / (1 + permutations) for an integer k.
-		if p := h.Series(history.DCorPValue(rep))[3] * (1 + DCorPermutations); p < 1 || p > 1+DCorPermutations || math.Abs(p-math.Round(p)) > 1e-9 {
+		if p := h.Series(history.DCorPValue(rep))[4] * (1 + DCorPermutations); p < 1 || p > 1+DCorPermutations || math.Abs(p-math.Round(p)) > 1e-9 {
 			t.Errorf("dcor_p/%s = %g; not (1 + k)/%d", rep, p/(1+DCorPermutations), 1+DCorPermutations)
 		}
 	}
-	if n := strings.Count(progress.String(), "WARNING: rank collapse at step 1"); n != 1 || strings.Count(progress.String(), "WARNING") != 1 {
-		t.Errorf("rank-collapse warnings in the progress output: %q; want exactly one, at step 1", progress.String())
+	if n := strings.Count(progress.String(), "WARNING: rank collapse before the first step"); n != 1 || strings.Count(progress.String(), "WARNING") != 1 {
+		t.Errorf("rank-collapse warnings in the progress output: %q; want exactly one, before the first step", progress.String())
+	}
+	if got := h.Steps(); !slices.Equal(got, []int64{history.InitialStep, 0, 1, 2, 3}) {
+		t.Errorf("history steps %v; want the record before training (%d) and steps 0-3", got, history.InitialStep)
 	}
 	// The monitored dCor of the image is the graph's DistanceCorrelation of (image/32, z/32).
 	z, zDim, err := tr.Embeddings(test)
@@ -96,10 +102,10 @@ func TestMonitorsWriteHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := h.Series(c.std)[3]; testutil.RelDiff(got, want.StdMean) > 1e-5 {
+		if got := h.Series(c.std)[4]; testutil.RelDiff(got, want.StdMean) > 1e-5 {
 			t.Errorf("%s = %g; CollapseStatsOf gives %g", c.std, got, want.StdMean)
 		}
-		if got := h.Series(c.rank)[3]; testutil.RelDiff(got, want.RankMe) > 1e-5 {
+		if got := h.Series(c.rank)[4]; testutil.RelDiff(got, want.RankMe) > 1e-5 {
 			t.Errorf("%s = %g; CollapseStatsOf gives %g", c.rank, got, want.RankMe)
 		}
 	}
@@ -113,7 +119,7 @@ func TestMonitorsWriteHistory(t *testing.T) {
 	}
 	want := testutil.ScalarOf(t, testutil.Call1(t, testBackend(t), func(in []*Node) *Node { return DistanceCorrelation(in[0], in[1]) },
 		testutil.TensorOf(zm, dtypes.Float64), testutil.TensorOf(im, dtypes.Float64)))
-	if got := h.Series(HistoryDCorDiagPrefix + "image")[3]; testutil.RelDiff(got, want) > 1e-4 {
+	if got := h.Series(HistoryDCorDiagPrefix + "image")[4]; testutil.RelDiff(got, want) > 1e-4 {
 		t.Errorf("dcor_diag/image = %g; DistanceCorrelation(z/32, image/32) = %g", got, want)
 	}
 	// The unbiased series and the partial dCor are dcorstat's, on the same z and representations.
@@ -122,10 +128,10 @@ func TestMonitorsWriteHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := h.Series(history.DCorUnbiased("image"))[3]; testutil.RelDiff(got, wantU.Estimate) > 1e-4 {
+	if got := h.Series(history.DCorUnbiased("image"))[4]; testutil.RelDiff(got, wantU.Estimate) > 1e-4 {
 		t.Errorf("dcor_u/image = %g; dcorstat u-dCor² = %g", got, wantU.Estimate)
 	}
-	if got := h.Series(history.DCorPValue("image"))[3]; got != wantU.PValue {
+	if got := h.Series(history.DCorPValue("image"))[4]; got != wantU.PValue {
 		t.Errorf("dcor_p/image = %g; dcorstat's test seeded by the step (3) gives %g", got, wantU.PValue)
 	}
 	hog, err := Representations().New("hog", nil)
@@ -144,7 +150,7 @@ func TestMonitorsWriteHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := h.Series(history.PartialDCor("hog"))[3]; math.Abs(got-wantP) > 1e-4 {
+	if got := h.Series(history.PartialDCor("hog"))[4]; math.Abs(got-wantP) > 1e-4 {
 		t.Errorf("pdcor/hog = %g; dcorstat pdCor(z, hog; image) = %g", got, wantP)
 	}
 }

@@ -259,6 +259,11 @@ func (t *Trainer) TrainContext(ctx context.Context, steps int) error {
 	if err := t.PrepareHostFeatures(); err != nil {
 		return err
 	}
+	if steps > 0 {
+		if err := t.observeInitial(); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	lastReport := start
 	first := t.Step()

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/history"
 )
 
 // OfSeed returns the results of one training seed, in their order: a figure draws one seed's runs.
@@ -113,14 +114,19 @@ func WriteStops(w io.Writer, results []VariantResult, variant string, steps int,
 			if r.History == nil {
 				continue
 			}
-			nonFinite := 0
-			for _, v := range r.History.Series(name) {
+			nonFinite, logged := 0, 0
+			steps := r.History.Steps()
+			for i, v := range r.History.Series(name) {
+				if steps[i] == history.InitialStep {
+					continue // the monitors' record before training: no loss value
+				}
+				logged++
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					nonFinite++
 				}
 			}
 			if nonFinite > 0 {
-				line += fmt.Sprintf("; %s not finite at %d of %d logged steps", name, nonFinite, len(r.History.Series(name)))
+				line += fmt.Sprintf("; %s not finite at %d of %d logged steps", name, nonFinite, logged)
 			} else if v, ok := r.History.Last(name); ok {
 				line += fmt.Sprintf("; %s finite throughout, last %.4g", name, v)
 			}

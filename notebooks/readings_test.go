@@ -13,6 +13,10 @@ func readingResults(t *testing.T) []VariantResult {
 	t.Helper()
 	run := func(name string, seed int64, top1, rank, std, dcor float64, stopped string) VariantResult {
 		h := history.New()
+		// The monitors' record before training, without loss values (history.InitialStep).
+		if err := h.Append(history.InitialStep, map[string]float64{mvmr.HistoryZRankMe: 100}); err != nil {
+			t.Fatal(err)
+		}
 		names := []string{mvmr.HistoryZRankMe, mvmr.HistoryZStdMean, mvmr.TermDCorZZ}
 		for s := range int64(3) {
 			if err := h.AppendOrdered(s, names, []float64{rank, std, dcor}); err != nil {

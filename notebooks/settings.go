@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mvmr-ssl/mvmr-go/internal/atomicfile"
 	"github.com/mvmr-ssl/mvmr-go/internal/nbexec"
@@ -53,6 +54,10 @@ type Settings struct {
 	Dir string `json:"dir"`
 	// Quick says the quick settings were used (QuickEnv=1 or --quick).
 	Quick bool `json:"quick"`
+	// Sets are run config overrides, "key=value" as `mvmr train --set` and notebook 06 take
+	// them (lr=1e-3, weights.std=2, dataset.aug_policy=cifar, encoder.channels=[16,32,64]),
+	// applied in order; only the keys SetKeys lists (see Config).
+	Sets []string `json:"sets,omitempty"`
 }
 
 // Flags are a notebook's Settings as command-line flags. Declare them at the top level of a
@@ -68,10 +73,11 @@ type Flags struct {
 	probeTest       *int
 	reps, dir       *string
 	quickFlag       *bool
+	sets            []string
 }
 
-// Define registers --steps, --batch, --reps, --seeds, --probe_train, --probe_test, --dir and
-// --quick on fs.
+// Define registers --steps, --batch, --reps, --seeds, --probe_train, --probe_test, --dir,
+// --quick and --set (repeatable) on fs.
 // defaults are the notebook's meaningful settings; the non-zero fields of quick replace them
 // under QuickEnv=1 or --quick. An empty defaults.Dir means os.TempDir()/mvmr-NAME.
 func Define(fs *flag.FlagSet, name string, defaults, quick Settings) *Flags {
@@ -87,13 +93,14 @@ func Define(fs *flag.FlagSet, name string, defaults, quick Settings) *Flags {
 	f.probeTest = fs.Int("probe_test", defaults.ProbeTest, "test images the probes are scored on (0: all)")
 	f.dir = fs.String("dir", defaults.Dir, "run directory: checkpoints, results, figures")
 	f.quickFlag = fs.Bool("quick", os.Getenv(QuickEnv) == "1", "use the notebook's quick settings (also "+QuickEnv+"=1)")
+	runs.RegisterSets(fs, &f.sets, "override a run config key, as lr=1e-3 or weights.std=2 (repeatable; keys: notebooks.SetKeys)")
 	return f
 }
 
 // base returns the defaults, with the quick settings applied when asked for.
 func (f *Flags) base() Settings {
 	s := f.defaults
-	s.Reps = slices.Clone(s.Reps)
+	s.Reps, s.Sets = slices.Clone(s.Reps), slices.Clone(s.Sets)
 	if !*f.quickFlag {
 		return s
 	}
@@ -120,6 +127,7 @@ func (f *Flags) base() Settings {
 	if q.Dir != "" {
 		s.Dir = q.Dir
 	}
+	s.Sets = append(s.Sets, q.Sets...)
 	return s
 }
 
@@ -142,6 +150,8 @@ func (f *Flags) explicit(s Settings) (Settings, error) {
 			s.ProbeTest = *f.probeTest
 		case "dir":
 			s.Dir = *f.dir
+		case "set":
+			s.Sets = append(slices.Clone(s.Sets), f.sets...)
 		}
 	})
 	return s, err
@@ -163,7 +173,11 @@ func (s Settings) Validate() error {
 	case s.Dir == "":
 		return fmt.Errorf("--dir is empty; expected a directory for the run")
 	}
-	return runs.CheckRepresentationNames("--reps", s.Reps)
+	if err := runs.CheckRepresentationNames("--reps", s.Reps); err != nil {
+		return err
+	}
+	_, err := s.resolve(1)
+	return err
 }
 
 // NewRun is the settings cell's call: it resolves the settings (defaults, then the quick ones
@@ -261,21 +275,31 @@ func (s Settings) String() string {
 	if s.Quick {
 		quick = " (quick settings: " + QuickEnv + "=1)"
 	}
-	return fmt.Sprintf("settings: --steps=%d --batch=%d --reps=%s --seeds=%d --probe_train=%d --probe_test=%d --dir=%s%s",
-		s.Steps, s.Batch, reps, s.Seeds, s.ProbeTrain, s.ProbeTest, s.Dir, quick)
+	var sets strings.Builder
+	for _, kv := range s.Sets {
+		fmt.Fprintf(&sets, " --set %s", kv)
+	}
+	return fmt.Sprintf("settings: --steps=%d --batch=%d --reps=%s --seeds=%d --probe_train=%d --probe_test=%d%s --dir=%s%s",
+		s.Steps, s.Batch, reps, s.Seeds, s.ProbeTrain, s.ProbeTest, sets.String(), s.Dir, quick)
 }
 
-// Config returns the quickstart configuration (mvmr.QuickstartConfig) with these settings'
-// steps, batch size and L3 terms (each weight 1, mvmr.ModeMaximize) and the given seed.
+// Config returns the quickstart configuration (runs.Default, which resolves to
+// mvmr.QuickstartConfig) with these settings' steps, batch size and L3 terms (each weight 1, in
+// the config's l3_mode, maximize unless --set l3_mode=official), the --set overrides and the given
+// seed, resolved for MNIST's training set (ResolveSets). Validate, which NewRun and Load call,
+// resolves the same config: settings that passed it always give one, so Config panics only on
+// settings that Validate refuses.
 func (s Settings) Config(seed int64) mvmr.Config {
-	c := mvmr.QuickstartConfig(int64(s.Steps))
-	c.Seed = seed
-	c.BatchSize = s.Batch
-	c.Loss.Representations = nil
-	for _, r := range s.Reps {
-		c.Loss.Representations = append(c.Loss.Representations, mvmr.RepresentationTerm{Name: r, Weight: 1, Mode: mvmr.ModeMaximize})
+	c, err := s.resolve(seed)
+	if err != nil {
+		panic(fmt.Sprintf("notebooks: Settings.Config of settings that Validate refuses: %v", err))
 	}
 	return c
+}
+
+// resolve is Config with its error.
+func (s Settings) resolve(seed int64) (mvmr.Config, error) {
+	return ResolveSets(int64(s.Steps), s.Batch, s.Reps, seed, s.Sets)
 }
 
 // Path returns a file's path in the run directory.
@@ -294,4 +318,42 @@ func RunDir(name string) string {
 		root = os.TempDir()
 	}
 	return filepath.Join(root, "mvmr-"+name)
+}
+
+// Elapsed returns the time since the settings cell started this run (the time its settings file
+// was written): a notebook's last cell prints it as the notebook's run time.
+func (s Settings) Elapsed() (time.Duration, error) {
+	info, err := os.Stat(s.Path(SettingsFile))
+	if err != nil {
+		return 0, fmt.Errorf("notebooks: run time: %w", err)
+	}
+	return time.Since(info.ModTime()), nil
+}
+
+// RunTime is the line a notebook's last cell prints: how long the notebook took here, from its
+// settings cell to this cell, with the settings and the date.
+func (s Settings) RunTime(notebook string) (string, error) {
+	took, err := s.Took(notebook)
+	if err != nil {
+		return "", err
+	}
+	return took + ", with\n" + s.String(), nil
+}
+
+// Took is RunTime without the settings, for a notebook that trains nothing (05_report).
+func (s Settings) Took(notebook string) (string, error) {
+	d, err := s.Elapsed()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s ran in %s here (settings cell to last cell, %s)", notebook, d.Round(time.Second), time.Now().UTC().Format("2006-01-02")), nil
+}
+
+// RefuseSets is the settings cell's check in a notebook that trains nothing (05_report): --set
+// would change nothing there, so it is an error naming why, never a silent no-op.
+func (s Settings) RefuseSets(notebook, why string) error {
+	if len(s.Sets) == 0 {
+		return nil
+	}
+	return fmt.Errorf("notebook %s: --set %s: %s", notebook, strings.Join(s.Sets, " --set "), why)
 }

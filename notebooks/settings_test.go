@@ -2,11 +2,16 @@ package notebooks
 
 import (
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
+	"github.com/mvmr-ssl/mvmr-go/mvmr/reps"
 )
 
 func defineForTest(t *testing.T, args ...string) *Flags {
@@ -130,8 +135,85 @@ func TestSettingsConfig(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Errorf("Config does not validate: %v", err)
 	}
-	if len(Settings{Reps: []string{}}.Config(1).Loss.Representations) != 0 {
+	if len(Settings{Steps: 10, Batch: 8, Reps: []string{}}.Config(1).Loss.Representations) != 0 {
 		t.Error("--reps=none kept L3 terms")
+	}
+}
+
+// TestSettingsConfigIsTheQuickstart checks that without --set, Config (resolved through the run
+// config) is the quickstart configuration with the settings' steps, batch, seed and L3 terms,
+// as the notebooks trained before --set existed. The hog and scatnet terms carry their sections'
+// parameters (hog.nbins 24, hog.pool 8, scatnet.J 2, scatnet.L 8), which are the defaults of the
+// representations themselves (mvmr/reps): the same terms, written out.
+func TestSettingsConfigIsTheQuickstart(t *testing.T) {
+	for _, s := range []Settings{
+		{Steps: 400, Batch: 256, Reps: []string{"image", "std"}},
+		{Steps: 6, Batch: 32, Reps: []string{}},
+		{Steps: 100, Batch: 128, Reps: []string{"image", "std", "hog"}},
+		{Steps: 1000, Batch: 2, Reps: []string{"dct", "scatnet"}},
+	} {
+		section := map[string]reps.Params{"hog": {"nbins": 24, "pool": 8}, "scatnet": {"J": 2, "L": 8}}
+		want := mvmr.QuickstartConfig(int64(s.Steps))
+		want.Seed, want.BatchSize = 5, s.Batch
+		want.Loss.Representations = nil
+		for _, r := range s.Reps {
+			want.Loss.Representations = append(want.Loss.Representations, mvmr.RepresentationTerm{Name: r, Params: section[r], Weight: 1, Mode: mvmr.ModeMaximize})
+		}
+		if got := s.Config(5); !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: Config =\n%+v\nwant\n%+v", s, got, want)
+		}
+	}
+}
+
+// TestSettingsSets checks --set: each key reaches the config, the overrides are saved,
+// printed and read back by a later cell, and a key the notebooks cannot honour, or one that
+// their own flags set, is one error naming the key and what to use instead.
+func TestSettingsSets(t *testing.T) {
+	t.Setenv(QuickEnv, "")
+	f := defineForTest(t, "--set", "lr=1e-3", "--set", "weights.std=2", "--set", "dataset.aug_policy=cifar",
+		"--set", "encoder.channels=[16,32]", "--set", "l3_mode=official", "--set", "scheduler=constant")
+	s, err := f.NewRun(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Config(2)
+	if c.Optimizer.LR != 1e-3 || c.Loss.StdWeight != 2 || c.Policy != "cifar" || !slices.Equal(c.Encoder.Channels, []int{16, 32}) ||
+		c.Loss.Representations[0].Mode != mvmr.ModeOfficial || c.Optimizer.MinLR != 1e-3 || c.Seed != 2 || c.BatchSize != 256 {
+		t.Errorf("--set not applied: lr %g std weight %g policy %q channels %v mode %q min lr %g seed %d batch %d",
+			c.Optimizer.LR, c.Loss.StdWeight, c.Policy, c.Encoder.Channels, c.Loss.Representations[0].Mode, c.Optimizer.MinLR, c.Seed, c.BatchSize)
+	}
+	if !strings.Contains(s.String(), " --set lr=1e-3 --set weights.std=2 --set dataset.aug_policy=cifar") {
+		t.Errorf("String does not reproduce the --set flags: %s", s)
+	}
+	later, err := defineForTest(t, "--dir="+s.Dir).Load()
+	if err != nil || !slices.Equal(later.Sets, s.Sets) || later.Config(2).Optimizer.LR != 1e-3 {
+		t.Errorf("a later cell reads sets %q (err %v), want %q", later.Sets, err, s.Sets)
+	}
+	for _, c := range []struct{ set, want string }{
+		{"dataset.name=cifar10", "--set dataset.name: not a key this notebook can honour"},
+		{"eval.protocols=[knn]", "use notebook " + AnyConfigNotebook},
+		{"monitors=[online_probe]", "--set monitors: not a key"},
+		{"fp16=true", "--set fp16: not a key"},
+		{"steps=10", "use --steps"},
+		{"batch_size=64", "use --batch"},
+		{"seed=3", "use --seeds"},
+		{"representations=hog", "use --reps"},
+		{"lr=-1", "lr"},
+		{"weights.nosuch=1", "nosuch"},
+		{"encoder.type=nosuch", "encoder.type"},
+		{"dataset.aug_policy=nosuch", "aug_policy"},
+		{"lr", "expected key=value"},
+	} {
+		fs := flag.NewFlagSet("cell", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		f := Define(fs, "test", Settings{Steps: 30, Batch: 16, Reps: []string{"image"}, Seeds: 1, Dir: t.TempDir()}, Settings{})
+		err := fs.Parse([]string{"--set", c.set})
+		if err == nil {
+			_, err = f.NewRun(nil)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("--set %s: error %v; want one containing %q", c.set, err, c.want)
+		}
 	}
 }
 
@@ -158,5 +240,33 @@ func TestRepsSyntax(t *testing.T) {
 	bad := Settings{Steps: 1, Batch: 2, Reps: []string{"std", "hogg"}, Seeds: 1, Dir: "x"}
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), `--reps[1] = "hogg": expected one of `) {
 		t.Errorf("settings with reps %q: %v; want the bad name named", bad.Reps, err)
+	}
+}
+
+func TestSettingsRunTime(t *testing.T) {
+	t.Setenv(QuickEnv, "")
+	s, err := defineForTest(t).NewRun(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, err := s.RunTime("03_ablation_K.ipynb")
+	if err != nil || !strings.HasPrefix(line, "03_ablation_K.ipynb ran in 0s here") || !strings.Contains(line, s.String()) {
+		t.Errorf("RunTime: %q, %v", line, err)
+	}
+	if took, err := s.Took("05_report.ipynb"); err != nil || !strings.HasPrefix(took, "05_report.ipynb ran in 0s here") || strings.Contains(took, "settings:") {
+		t.Errorf("Took: %q, %v", took, err)
+	}
+	if _, err := (Settings{Dir: t.TempDir()}).RunTime("x"); err == nil {
+		t.Error("RunTime without a settings file: no error")
+	}
+}
+
+func TestSettingsRefuseSets(t *testing.T) {
+	if err := (Settings{}).RefuseSets("05_report", "it trains nothing"); err != nil {
+		t.Errorf("no --set: %v", err)
+	}
+	err := (Settings{Sets: []string{"lr=1e-3"}}).RefuseSets("05_report", "it trains nothing")
+	if err == nil || !strings.Contains(err.Error(), "notebook 05_report: --set lr=1e-3: it trains nothing") {
+		t.Errorf("--set lr=1e-3: %v", err)
 	}
 }

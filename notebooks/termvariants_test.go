@@ -53,11 +53,16 @@ func TestRunVariantMeasuresAndRoundTrips(t *testing.T) {
 		t.Errorf("result %s seed %d steps %d", r.Run, r.TrainSeed, r.Step)
 	}
 	// Every loss term is logged, switched off or not, with the monitors' series at every step
-	// (MonitorChecks > steps: the monitors run each step).
+	// (MonitorChecks > steps: the monitors run each step) and before training (the first row,
+	// history.InitialStep, where the loss terms have no value).
+	if steps := r.History.Steps(); !slices.Equal(steps, []int64{history.InitialStep, 0, 1, 2, 3}) {
+		t.Errorf("history steps %v; want the record before training and 0-3", steps)
+	}
 	for _, name := range []string{mvmr.TermStd, "dcor/image", mvmr.HistoryZRankMe, mvmr.HistoryDCorDiagPrefix + "hog"} {
 		values := r.History.Series(name)
-		if len(values) != 4 || slices.ContainsFunc(values, math.IsNaN) {
-			t.Errorf("history %s: %v; want 4 values", name, values)
+		monitor := name == mvmr.HistoryZRankMe || strings.HasPrefix(name, mvmr.HistoryDCorDiagPrefix)
+		if len(values) != 5 || slices.ContainsFunc(values[1:], math.IsNaN) || math.IsNaN(values[0]) == monitor {
+			t.Errorf("history %s: %v; want 4 values, and one before training for a monitor", name, values)
 		}
 	}
 	if !(r.Top1 > 0.1) || r.Top1 > 1 || r.Protocol != mvmr.ProtocolLinear || r.Dim() == 0 {
@@ -71,7 +76,7 @@ func TestRunVariantMeasuresAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 1 || back[0].Top1 != r.Top1 || back[0].History.Len() != 4 || back[0].Step != 4 || back[0].TrainSeed != 3 {
+	if len(back) != 1 || back[0].Top1 != r.Top1 || back[0].History.Len() != 5 || back[0].Step != 4 || back[0].TrainSeed != 3 {
 		t.Errorf("results changed in a round trip: %+v", back)
 	}
 	// A loss that turns non-finite stops the run, which is still probed and reported.

@@ -43,13 +43,15 @@ type CollapseOptions struct {
 	Title string
 }
 
-// Collapse draws the collapse monitors over the training steps in panels sharing the step axis:
+// Collapse draws the collapse monitors over the training steps in panels sharing the step axis
+// (steps applied when measured, history.Updates: 0 is the initialised encoder):
 // the per-dimension std of the embeddings (min and mean) on top, their effective rank below, and
 // the fraction of dimensions below the variance margin at the bottom when it was logged.
 // A healthy run keeps the min std near the margin and the rank high; a collapsing one sees the
 // min std fall towards 0 and the rank drop. Each embedding (z, h), or each run of a merged
 // history, has one colour in every panel; the std panel draws the min solid and the mean dashed.
-// The legend, beside the panels, names the colours and the styles.
+// Each panel has its own legend beside it, naming in words what that panel draws ("z
+// (embedding), min std", "mse only", "margin γ = 1"), never an internal series name.
 func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 	if h == nil || h.Len() == 0 {
 		return nil, fmt.Errorf("plotting: Collapse: the history is empty; train some steps first")
@@ -60,8 +62,8 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 	if len(stdNames) == 0 && len(rankNames) == 0 && len(belowNames) == 0 {
 		return nil, fmt.Errorf("plotting: Collapse: no std, rank or below-margin series in the history (it has %v); turn the collapse monitors on or name the series in CollapseOptions", h.Names())
 	}
-	c := &collapsePanels{h: h, steps: h.Steps(), fig: NewPanels(1, 1), colours: map[string]int{},
-		xMin: math.Inf(1), xMax: math.Inf(-1)}
+	c := &collapsePanels{h: h, steps: monitorSteps(h.Steps()), fig: NewPanels(1, 1), colours: map[string]int{},
+		legends: map[*plot.Plot]*plot.Legend{}, xMin: math.Inf(1), xMax: math.Inf(-1)}
 	c.fig.Title = cmp.Or(opts.Title, "Collapse monitors")
 	stdPlot, err := c.panel(stdNames, "per-dimension std", opts.LogStd, false)
 	if err != nil {
@@ -79,7 +81,6 @@ func Collapse(h *history.History, opts CollapseOptions) (*Panels, error) {
 		belowPlot.Y.Min, belowPlot.Y.Max = 0, 1
 		belowPlot.Y.Tick.Marker = percentTicks{}
 	}
-	c.styleKeys()
 	if err := c.reference(stdPlot, opts.Margin, fmt.Sprintf("margin γ = %g", opts.Margin)); err != nil {
 		return nil, err
 	}
@@ -122,19 +123,18 @@ type collapsePanels struct {
 	steps      []int64
 	fig        *Panels
 	colours    map[string]int
+	legends    map[*plot.Plot]*plot.Legend // each panel's legend
 	xMin, xMax float64
-	// hasMin and hasMean say the std panel draws min (solid) and mean (dashed) lines: the
-	// legend then explains the two styles.
-	hasMin, hasMean bool
 }
 
 // familyLabel is the legend text of a family of collapse series: "z (embedding)" and
 // "h (encoder features)" for one run's monitors, the run's name ("mse only") for a merged history.
 func familyLabel(key string) string {
 	key = strings.TrimSuffix(strings.Replace(key, "collapse/", "", 1), "_")
-	run, emb, merged := strings.Cut(key, ": ")
-	if !merged {
-		emb = run
+	// A run's own name may hold ": " ("all: image+std+hog"): the embedding follows the last one.
+	run, emb, merged := key, key, false
+	if i := strings.LastIndex(key, ": "); i >= 0 {
+		run, emb, merged = key[:i], key[i+2:], true
 	}
 	human := map[string]string{"z": "z (embedding)", "h": "h (encoder features)"}[emb]
 	switch {
@@ -148,16 +148,17 @@ func familyLabel(key string) string {
 	return key
 }
 
-// styleKeys adds grey legend entries for the line styles of the std panel when it has both.
-func (c *collapsePanels) styleKeys() {
-	if !c.hasMin || !c.hasMean {
-		return
+// seriesLabel is the legend text of one collapse series: its family's (familyLabel), with
+// ", min std" or ", mean std" when the std panel draws both.
+func seriesLabel(name string, bothStd bool) string {
+	label := familyLabel(collapseFamily.Replace(name))
+	switch {
+	case bothStd && strings.Contains(name, history.CollapseStdMin):
+		return label + ", min std"
+	case bothStd && strings.Contains(name, history.CollapseStdMean):
+		return label + ", mean std"
 	}
-	for i, label := range []string{"min std over dimensions", "mean std over dimensions"} {
-		entry, _ := plotter.NewLine(plotter.XYs{})
-		entry.Color, entry.Width, entry.Dashes = Palette[7], vg.Points(1.5), plotutil.Dashes(i)
-		c.fig.Legend.Add(label, entry)
-	}
+	return label
 }
 
 // panel draws the named series in a panel of their own; nil when none has a finite value (or
@@ -167,6 +168,8 @@ func (c *collapsePanels) panel(names []string, yLabel string, logY, integerY boo
 		return nil, nil
 	}
 	p := plot.New()
+	legend := plot.NewLegend()
+	c.legends[p] = &legend
 	p.Y.Label.Text = yLabel
 	p.X.Tick.Marker = stepTicks{}
 	if integerY {
@@ -206,21 +209,15 @@ func (c *collapsePanels) panel(names []string, yLabel string, logY, integerY boo
 		}
 		key := collapseFamily.Replace(name)
 		if _, ok := c.colours[key]; !ok {
-			c.colours[key] = len(c.colours)
-			entry, _ := plotter.NewLine(plotter.XYs{})
-			entry.Color, entry.Width = SeriesColor(c.colours[key]), vg.Points(1.5)
-			c.fig.Legend.Add(familyLabel(key), entry) // one entry per embedding or run: its colour in every panel
+			c.colours[key] = len(c.colours) // one colour per embedding or run, in every panel
 		}
 		line.Color = SeriesColor(c.colours[key])
 		line.Width = vg.Points(1.5)
-		switch {
-		case strings.Contains(name, history.CollapseStdMean) && bothStd:
+		if strings.Contains(name, history.CollapseStdMean) && bothStd {
 			line.Dashes = plotutil.Dashes(1) // dashed only beside a solid min line
-			c.hasMean = true
-		case strings.Contains(name, history.CollapseStdMin):
-			c.hasMin = true
 		}
 		p.Add(line)
+		legend.Add(seriesLabel(name, bothStd), line)
 		drawn++
 		for _, pt := range xy {
 			c.xMin, c.xMax, yMax = min(c.xMin, pt.X), max(c.xMax, pt.X), max(yMax, pt.Y)
@@ -267,7 +264,7 @@ func (c *collapsePanels) reference(p *plot.Plot, y float64, label string) error 
 	line.Width = vg.Points(1)
 	line.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 	p.Add(line)
-	c.fig.Legend.Add(label, line)
+	c.legends[p].Add(label, line)
 	p.Y.Max = max(p.Y.Max, y*1.08)
 	return nil
 }
@@ -280,12 +277,26 @@ func (c *collapsePanels) stack(panels ...*plot.Plot) bool {
 		if p != nil {
 			p.X.Min, p.X.Max = c.xMin, c.xMax
 			c.fig.Plots = append(c.fig.Plots, []*plot.Plot{p})
+			c.fig.RowLegends = append(c.fig.RowLegends, *c.legends[p])
 		}
 	}
 	if len(c.fig.Plots) == 0 {
 		return false
 	}
-	c.fig.Plots[len(c.fig.Plots)-1][0].X.Label.Text = "step"
+	c.fig.Plots[len(c.fig.Plots)-1][0].X.Label.Text = monitorAxis
 	c.fig.Height = []vg.Length{DefaultHeight, 6 * vg.Inch, 7.5 * vg.Inch}[len(c.fig.Plots)-1]
 	return true
+}
+
+// monitorAxis labels the x axis of monitor series (monitorSteps).
+const monitorAxis = "step"
+
+// monitorSteps returns the x of monitor records: the updates applied when each was measured
+// (history.Updates), 0 for the record before training (history.InitialStep).
+func monitorSteps(steps []int64) []int64 {
+	out := make([]int64, len(steps))
+	for i, s := range steps {
+		out[i] = history.Updates(s)
+	}
+	return out
 }

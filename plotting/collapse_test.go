@@ -19,7 +19,7 @@ func collapseHistory(steps int) *history.History {
 	names := []string{"collapse/z_std_min", "collapse/z_std_mean", "collapse/z_below_margin", "collapse/z_rankme", "collapse/h_std_min", "collapse/h_std_mean", "collapse/h_rankme", "mse"}
 	for s := range steps {
 		fall := 1 / (1 + math.Exp(float64(s-150)/15))
-		h.AppendOrdered(int64(s), names, []float64{
+		h.AppendOrdered(int64(s)-1, names, []float64{ // from the record before training, history.InitialStep
 			0.8 + 0.02*rng.NormFloat64(), 1.1 + 0.02*rng.NormFloat64(), 0.3 + 0.02*rng.NormFloat64(), 180 + 3*rng.NormFloat64(),
 			0.6 * fall, 0.2 + 0.8*fall, 10 + 150*fall,
 			0.1,
@@ -48,7 +48,7 @@ func TestCollapseFigure(t *testing.T) {
 		t.Fatalf("%d panels; want std, rank and below-margin", len(fig.Plots))
 	}
 	png := checkFigure(t, fig, 0.01, 4, "Collapse monitors", "per-dimension std", "effective rank", "step",
-		"z (embedding)", "h (encoder features)", "min std over dimensions", "mean std over dimensions", "dims below margin", "100%", "margin γ = 1", "dimension = 256")
+		"z (embedding), min std", "z (embedding), mean std", "h (encoder features), min std", "h (encoder features), mean std", "dims below margin", "100%", "margin γ = 1", "dimension = 256")
 	checkGolden(t, "collapse", png)
 	svg, _ := Render(fig, FormatSVG)
 	if strings.Contains(string(svg), ">mse<") || strings.Contains(string(svg), "collapse/") {
@@ -110,6 +110,16 @@ func TestCollapseBadInput(t *testing.T) {
 		}
 		if fig != nil {
 			t.Errorf("%s: got a figure with the error", c.name)
+		}
+	}
+}
+
+func TestCollapseFamilyLabel(t *testing.T) {
+	for key, want := range map[string]string{"z_": "z (embedding)", "h_": "h (encoder features)",
+		"mse only: collapse/z_": "mse only", "all: image+std+hog: collapse/z_": "all: image+std+hog",
+		"all: image+std+hog: collapse/h_": "all: image+std+hog: h"} {
+		if got := familyLabel(key); got != want {
+			t.Errorf("familyLabel(%q) = %q, want %q", key, got, want)
 		}
 	}
 }

@@ -37,7 +37,8 @@ type DCorTracesOptions struct {
 }
 
 // DCorTraces plots the distance correlation between the embedding and each representation over
-// the training steps, one line (with a marker per logged step) per History series in the
+// the training steps (a monitor's at the updates applied when it measured, history.Updates: from
+// 0, the initialised encoder, when the history holds the record before training), one line (with a marker per logged step) per History series in the
 // representation's fixed colour (Terms), on a fixed [0, 1] axis; the legend, beside the plot,
 // names the representations (TermLabel). With opts.Compare, a second run's lines are drawn
 // dashed over the first's. Steps where a series was not logged (NaN) are skipped.
@@ -75,6 +76,9 @@ func DCorTraces(h *history.History, opts DCorTracesOptions) (*Panels, error) {
 		}
 	}
 	p.X.Label.Text = "step"
+	if !strings.HasPrefix(prefix, history.DCorTermPrefix) {
+		p.X.Label.Text = monitorAxis
+	}
 	p.Y.Label.Text = "distance correlation"
 	p.Y.Min, p.Y.Max = 0, 1
 	p.X.Tick.Marker = stepTicks{}
@@ -135,9 +139,12 @@ func withPrefix(h *history.History, prefix string) []string {
 // them, adding a legend entry per series when legend is set (once per representation when two
 // runs share the figure), and returns how many it drew.
 func addTraces(p *plot.Plot, fig *Panels, h *history.History, names []string, style func(string) []vg.Length, legend bool) (int, error) {
-	steps := h.Steps()
 	drawn := 0
 	for _, name := range names {
+		steps := h.Steps() // a loss term's step: computed before that update
+		if !lossTermSeries(name) {
+			steps = monitorSteps(steps) // a monitor's: after it, 0 before training
+		}
 		values := h.Series(name)
 		if values == nil {
 			return 0, fmt.Errorf("plotting: DCorTraces: no series %q in the history (it has %v)", name, h.Names())
@@ -173,4 +180,11 @@ func addTraces(p *plot.Plot, fig *Panels, h *history.History, names []string, st
 		drawn++
 	}
 	return drawn, nil
+}
+
+// lossTermSeries says whether a series is an L3 loss term (history.DCorTermPrefix), alone or
+// after a run's label ("image+std 1 dcor/hog", as `mvmr report` merges runs), rather than a
+// monitor's series.
+func lossTermSeries(name string) bool {
+	return strings.HasPrefix(name[strings.LastIndexAny(name, " ")+1:], history.DCorTermPrefix)
 }

@@ -29,7 +29,7 @@ func diagHistoryRising(steps int, rise float64) *history.History {
 				values[history.DCorDiag(r)] = start + rise*(targets[r]-start)*(1-math.Exp(-4*t)) + 0.01*rng.NormFloat64()
 			}
 		}
-		h.Append(int64(s), values)
+		h.Append(int64(s)-1, values) // the monitors' first record is before training (history.InitialStep)
 	}
 	return h
 }
@@ -116,7 +116,7 @@ func TestDCorTracesBadInput(t *testing.T) {
 		{"nil", nil, DCorTracesOptions{}, "empty"},
 		{"no diagnostics", syntheticHistory(10), DCorTracesOptions{}, "no series named dcor_diag/<representation>"},
 		{"unknown", diagHistory(30), DCorTracesOptions{Names: []string{"dcor_diag/nope"}}, `no series "dcor_diag/nope"`},
-		{"out of range", bad, DCorTracesOptions{}, "dcor_diag/hog is 1.5 at step 0; a distance correlation lies in [0, 1]"},
+		{"out of range", bad, DCorTracesOptions{}, "dcor_diag/hog is 1.5 at step 1; a distance correlation lies in [0, 1]"},
 		{"all NaN", diagHistory(30), DCorTracesOptions{Names: []string{"total"}, Prefix: "x"}, ""},
 	} {
 		fig, err := DCorTraces(c.h, c.opts)
@@ -134,5 +134,14 @@ func TestDCorTracesBadInput(t *testing.T) {
 	nanOnly.Append(0, map[string]float64{"dcor_diag/hog": math.NaN()})
 	if _, err := DCorTraces(nanOnly, DCorTracesOptions{}); err == nil || !strings.Contains(err.Error(), "no finite values") {
 		t.Errorf("NaN-only series: %v", err)
+	}
+}
+
+func TestLossTermSeries(t *testing.T) {
+	for name, want := range map[string]bool{"dcor/hog": true, "image+std 1 dcor/hog": true, "dcor_diag/hog": false,
+		"image+std 1 dcor_diag/hog": false, "pdcor/hog": false, "run: pdcor/hog": false} {
+		if got := lossTermSeries(name); got != want {
+			t.Errorf("lossTermSeries(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

@@ -41,6 +41,9 @@ type Panels struct {
 	Title string
 	// Legend, when it has entries, is drawn to the right of the panels.
 	Legend plot.Legend
+	// RowLegends, when set (one per row), are drawn in that column instead, each beside its
+	// row: a legend per panel of a one-column figure, naming only what that panel draws.
+	RowLegends []plot.Legend
 	// Width and Height are the figure's size; zero means DefaultWidth and DefaultHeight.
 	Width, Height vg.Length
 }
@@ -97,8 +100,19 @@ func (ps *Panels) Draw(c draw.Canvas) {
 		c.FillText(title.TextStyle, vg.Point{X: c.Center().X, Y: c.Max.Y + descent}, ps.Title)
 		c.Max.Y -= title.TextStyle.Rectangle(ps.Title).Size().Y + title.Padding
 	}
-	if r := ps.Legend.Rectangle(c); r.Size().X > 0 {
-		pad := vg.Points(8)
+	pad := vg.Points(8)
+	rowLegends := len(ps.RowLegends) == len(ps.Plots)
+	var column draw.Canvas // the legends' column, right of the panels
+	if rowLegends {
+		width := vg.Length(0)
+		for i := range ps.RowLegends {
+			width = max(width, ps.RowLegends[i].Rectangle(c).Size().X)
+		}
+		if width > 0 {
+			column = draw.Crop(c, c.Size().X-width-pad, 0, 0, -pad)
+			c.Max.X -= width + 2*pad
+		}
+	} else if r := ps.Legend.Rectangle(c); r.Size().X > 0 {
 		legendC := draw.Crop(c, c.Size().X-r.Size().X-2*pad, 0, 0, -pad)
 		legendC.Min.X += pad
 		ps.Legend.Draw(legendC)
@@ -111,6 +125,13 @@ func (ps *Panels) Draw(c draw.Canvas) {
 			if p != nil {
 				p.Draw(canvases[i][j])
 			}
+		}
+		if rowLegends && column.Canvas != nil {
+			l := ps.RowLegends[i]
+			l.Top, l.Left = true, true
+			rowC := column
+			rowC.Min.Y, rowC.Max.Y = canvases[i][0].Min.Y, canvases[i][0].Max.Y
+			l.Draw(rowC)
 		}
 	}
 }

@@ -39,7 +39,13 @@ func (s setList) Set(v string) error {
 // Register adds --config and --set (repeatable) to fs.
 func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Config, "config", f.Config, "YAML run config (official mv-mr configs are read too)")
-	fs.Var(setList{&f.Sets}, "set", "override a config key, as lr=1e-3, dataset.name=mnist, representations=image,std (repeatable)")
+	RegisterSets(fs, &f.Sets, "override a config key, as lr=1e-3, dataset.name=mnist, representations=image,std (repeatable)")
+}
+
+// RegisterSets adds the repeatable --set key=value flag to fs: each one is checked for the
+// key=value form (ParseOverride) and appended to sets.
+func RegisterSets(fs *flag.FlagSet, sets *[]string, usage string) {
+	fs.Var(setList{sets}, "set", usage)
 }
 
 // Load reads the config file with the overrides.

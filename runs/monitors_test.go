@@ -13,7 +13,8 @@ import (
 )
 
 // TestRunMonitorsByDefault checks that a run records the default monitors (collapse and
-// dcor_diag, not the online probe) without asking, every monitor_every steps, and that
+// dcor_diag, not the online probe) without asking, before training and every monitor_every steps
+// (history.csv keeps the record before training at history.InitialStep), and that
 // monitor_every: 0 turns every monitor off.
 func TestRunMonitorsByDefault(t *testing.T) {
 	if d := Default(); d.MonitorEvery != DefaultMonitorEvery || !slices.Equal(d.Monitors, DefaultMonitors) {
@@ -30,9 +31,13 @@ func TestRunMonitorsByDefault(t *testing.T) {
 	}
 	for _, name := range []string{mvmr.HistoryZRankMe, mvmr.HistoryHStdMin, mvmr.HistoryDCorDiagPrefix + "image", mvmr.HistoryDCorDiagPrefix + "std"} {
 		s := h.Series(name)
-		if len(s) != 4 || !math.IsNaN(s[0]) || math.IsNaN(s[1]) || !math.IsNaN(s[2]) || math.IsNaN(s[3]) {
-			t.Errorf("%s = %v; want records after steps 2 and 4 only", name, s)
+		// Rows: before training (history.InitialStep), then steps 0-3 (0-based).
+		if len(s) != 5 || math.IsNaN(s[0]) || !math.IsNaN(s[1]) || math.IsNaN(s[2]) || !math.IsNaN(s[3]) || math.IsNaN(s[4]) {
+			t.Errorf("%s = %v; want records before training and after steps 2 and 4 only", name, s)
 		}
+	}
+	if steps := h.Steps(); len(steps) == 0 || steps[0] != history.InitialStep {
+		t.Errorf("history.csv steps %v; want the record before training first, at step %d", steps, history.InitialStep)
 	}
 	for _, name := range h.Names() {
 		if strings.HasPrefix(name, "online/") {

@@ -73,9 +73,10 @@ axes:
 	if err != nil || strings.Count(string(md), "| linear |") != 3 {
 		t.Errorf("results.md (%v):\n%s", err, md)
 	}
-	// The runs logged the held-out dCor diagnostics that the traces draw.
+	// The runs logged the held-out dCor diagnostics that the traces draw (3 steps and the record
+	// before training).
 	hist, err := runs.ReadHistoryCSV(filepath.Join(out, rows[0].Run, runs.FileHistory))
-	if err != nil || len(hist.Series("dcor_diag/image")) != 3 || len(hist.Series("dcor_diag/std")) != 3 {
+	if err != nil || len(hist.Series("dcor_diag/image")) != 4 || len(hist.Series("dcor_diag/std")) != 4 {
 		t.Errorf("history of %s lacks dcor_diag/image and dcor_diag/std (%v): %v", rows[0].Run, err, hist.Names())
 	}
 	for _, f := range []string{"results.csv", "results.html", "ablation.png", "ablation.svg", "dcor_traces.png"} {

@@ -66,3 +66,15 @@ const (
 	HStdMean       = collapsePrefix + "h_" + CollapseStdMean
 	HRankMe        = collapsePrefix + "h_" + CollapseRankMe
 )
+
+// InitialStep is the step of a monitor's record before the first update, on the encoder as it
+// was initialised: the trainer's monitors record "after step s" at step s, so the record before
+// step 0 is "after step −1". A run trained from step 0 starts with it; a run resumed from a
+// checkpoint carries it in its history; histories written before it existed lack it.
+const InitialStep int64 = -1
+
+// Updates is the number of optimizer steps applied when a monitor recorded at step: step + 1 (0
+// for InitialStep). Plots of monitor series use it as their x, so that a trace starts at 0 with
+// the initialised encoder. (A loss term recorded at step s is computed before update s: after s
+// updates.)
+func Updates(step int64) int64 { return step + 1 }
