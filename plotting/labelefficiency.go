@@ -26,26 +26,28 @@ type LabelEfficiencyOptions struct {
 }
 
 // LabelEfficiency plots test top-1 (in %) against the number of labels per class on a
-// logarithmic axis ticked at the counts: one line per curve through the mean over label draws,
-// with a bar from the lowest to the highest draw (the spread), the curves a little apart
-// sideways so that their bars do not hide each other. A curve without points, with
-// lengths that differ, with a count below 1 or a value that is not finite is an error.
-func LabelEfficiency(curves []LabelEfficiencyCurve, opts LabelEfficiencyOptions) (*plot.Plot, error) {
+// logarithmic axis ticked at the counts, the legend beside the plot: one line per curve through
+// the mean over label draws, with a bar from the lowest to the highest draw (the spread), the
+// curves a little apart sideways so that their bars do not hide each other. A curve without
+// points, with lengths that differ, with a count below 1 or a value that is not finite is an
+// error.
+func LabelEfficiency(curves []LabelEfficiencyCurve, opts LabelEfficiencyOptions) (*Panels, error) {
 	if len(curves) == 0 {
 		return nil, fmt.Errorf("plotting: LabelEfficiency: no curve to draw")
 	}
-	p := plot.New()
-	p.Title.Text = opts.Title
-	if p.Title.Text == "" {
-		p.Title.Text = "linear probe accuracy against labels per class"
+	fig := NewPanels(1, 1)
+	fig.Title = opts.Title
+	if fig.Title == "" {
+		fig.Title = "linear probe accuracy against labels per class"
 	}
+	fig.Width, fig.Height = 8*vg.Inch, 4.5*vg.Inch
+	p := plot.New()
+	fig.Plots[0][0] = p
 	p.X.Label.Text = "labelled training images per class (log scale)"
 	p.Y.Label.Text = "test top-1 accuracy (%)"
 	p.X.Scale = plot.LogScale{}
 	p.Add(plotter.NewGrid())
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.YOffs = vg.Points(6)
-	p.Legend.ThumbnailWidth = vg.Points(24)
+	fig.Legend.ThumbnailWidth = vg.Points(24)
 	var ticks []plot.Tick
 	seen := map[int]bool{}
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -95,11 +97,11 @@ func LabelEfficiency(curves []LabelEfficiencyCurve, opts LabelEfficiencyOptions)
 		}
 		errBars.Color, errBars.Width, errBars.CapWidth = line.Color, vg.Points(1.2), vg.Points(6)
 		p.Add(line, errBars, points)
-		p.Legend.Add(c.Name, line, points)
+		fig.Legend.Add(c.Name, line, points)
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = xlo/1.4, xhi*1.4
 	pad := max(0.5, 0.06*(hi-lo))
 	p.Y.Min, p.Y.Max = max(0, lo-pad), min(100, hi+pad)
-	return p, nil
+	return fig, nil
 }

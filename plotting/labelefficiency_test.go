@@ -42,7 +42,8 @@ func TestLabelEfficiencyFigure(t *testing.T) {
 	got := checkFigure(t, p, 0.02, 4, "MV-MR encoder", "random encoder", "raw pixels", "500",
 		"labelled training images per class (log scale)", "test top-1 accuracy (%)")
 	checkGolden(t, "label_efficiency", got)
-	ticks := p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max)
+	x := p.Plots[0][0].X
+	ticks := x.Tick.Marker.Ticks(x.Min, x.Max)
 	var labels []string
 	for _, tk := range ticks {
 		labels = append(labels, tk.Label)
@@ -50,8 +51,8 @@ func TestLabelEfficiencyFigure(t *testing.T) {
 	if strings.Join(labels, " ") != "10 20 50 100 500" {
 		t.Errorf("x ticks %q; want the label counts", labels)
 	}
-	if p.X.Min >= 10 || p.X.Max <= 500 {
-		t.Errorf("x axis %g..%g; want room around 10..500", p.X.Min, p.X.Max)
+	if x.Min >= 10 || x.Max <= 500 {
+		t.Errorf("x axis %g..%g; want room around 10..500", x.Min, x.Max)
 	}
 }
 
