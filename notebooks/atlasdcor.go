@@ -114,7 +114,7 @@ func (m *DCorMatrix) WriteReading(w io.Writer, inLoss []string) error {
 		return fmt.Errorf("notebooks: DCorMatrix.WriteReading: %d representations and %d embeddings; expected at least one of each", len(m.Reps), len(m.Embedders))
 	}
 	first, last := len(m.Reps), len(m.Names)-1
-	fmt.Fprintf(w, "dCor with z over %d test digits, %s → %s:\n", m.Images, m.Names[first], m.Names[last])
+	fmt.Fprintf(w, "dCor of each representation with %s → with %s, over %d test digits:\n", m.Names[first], m.Names[last], m.Images)
 	best := 0
 	for i, rep := range m.Reps {
 		mark := ""

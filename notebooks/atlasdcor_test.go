@@ -66,7 +66,7 @@ func TestRepresentationDCor(t *testing.T) {
 	if err := m.WriteReading(&b, []string{"image"}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "(an L3 term of this run)") || strings.Count(b.String(), "(an L3 term") != 1 || !strings.Contains(b.String(), "over 60 test digits") {
+	if !strings.Contains(b.String(), "(an L3 term of this run)") || strings.Count(b.String(), "(an L3 term") != 1 || !strings.Contains(b.String(), "with z (random encoder) → with z (random encoder), over 60 test digits") {
 		t.Errorf("reading:\n%s", b.String())
 	}
 	if _, err := m.Heatmap(); err != nil {

@@ -45,6 +45,7 @@ func LabelEfficiency(curves []LabelEfficiencyCurve, opts LabelEfficiencyOptions)
 	fig.Plots[0][0] = p
 	p.X.Label.Text = "labelled training images per class (log scale)"
 	p.Y.Label.Text = "test top-1 accuracy (%)"
+	p.Y.Tick.Marker = stepTicks{} // 1, 2 or 5 × 10^k points apart
 	p.X.Scale = plot.LogScale{}
 	p.Add(plotter.NewGrid())
 	fig.Legend.ThumbnailWidth = vg.Points(24)
