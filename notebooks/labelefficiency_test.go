@@ -9,9 +9,9 @@ import (
 	"github.com/mvmr-ssl/mvmr-go/mvmr"
 )
 
-// clusterFeatures returns n rows of 3 classes: class c at centre 3·e_c plus Gaussian noise of
+// labelClusterFeatures returns n rows of 3 classes: class c at centre 3·e_c plus Gaussian noise of
 // standard deviation noise, in 8 dimensions.
-func clusterFeatures(n int, noise float64, seed uint64) mvmr.Features {
+func labelClusterFeatures(n int, noise float64, seed uint64) mvmr.Features {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	f := mvmr.Features{N: n, Dim: 8, NumClasses: 3}
 	for i := range n {
@@ -33,8 +33,8 @@ func TestLabelEfficiency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clear := FeatureSet{Name: "clear", Train: clusterFeatures(300, 0.5, 1), Test: clusterFeatures(300, 0.5, 2)}
-	noisy := FeatureSet{Name: "noisy", Train: clusterFeatures(300, 3, 1), Test: clusterFeatures(300, 3, 2)}
+	clear := FeatureSet{Name: "clear", Train: labelClusterFeatures(300, 0.5, 1), Test: labelClusterFeatures(300, 0.5, 2)}
+	noisy := FeatureSet{Name: "noisy", Train: labelClusterFeatures(300, 3, 1), Test: labelClusterFeatures(300, 3, 2)}
 	twin := FeatureSet{Name: "twin", Train: clear.Train, Test: clear.Test}
 	points, err := LabelEfficiencyFeatures(backend, []FeatureSet{clear, noisy, twin}, []int{2, 50}, []int64{1, 2}, mvmr.DefaultProbeConfig(), nil)
 	if err != nil {
@@ -57,15 +57,15 @@ func TestLabelEfficiency(t *testing.T) {
 				t.Errorf("%d per class, draw %d: clear %.4f, its twin %.4f; want equal (paired draws)", count, s, top1["clear"][count][s], top1["twin"][count][s])
 			}
 		}
-		if mean(top1["clear"][count]) <= mean(top1["noisy"][count]) {
-			t.Errorf("%d per class: well separated clusters %.3f, noisy ones %.3f; want the clear ones ahead", count, mean(top1["clear"][count]), mean(top1["noisy"][count]))
+		if labelMean(top1["clear"][count]) <= labelMean(top1["noisy"][count]) {
+			t.Errorf("%d per class: well separated clusters %.3f, noisy ones %.3f; want the clear ones ahead", count, labelMean(top1["clear"][count]), labelMean(top1["noisy"][count]))
 		}
 	}
-	if mean(top1["clear"][50]) < 0.97 {
-		t.Errorf("clear clusters with 50 labels per class: top-1 %.3f; want ≥ 0.97", mean(top1["clear"][50]))
+	if labelMean(top1["clear"][50]) < 0.97 {
+		t.Errorf("clear clusters with 50 labels per class: top-1 %.3f; want ≥ 0.97", labelMean(top1["clear"][50]))
 	}
-	if mean(top1["noisy"][50]) <= mean(top1["noisy"][2]) {
-		t.Errorf("noisy clusters: 50 labels per class %.3f, 2 labels %.3f; want more labels to help", mean(top1["noisy"][50]), mean(top1["noisy"][2]))
+	if labelMean(top1["noisy"][50]) <= labelMean(top1["noisy"][2]) {
+		t.Errorf("noisy clusters: 50 labels per class %.3f, 2 labels %.3f; want more labels to help", labelMean(top1["noisy"][50]), labelMean(top1["noisy"][2]))
 	}
 	curves := LabelEfficiencyCurves(points)
 	if len(curves) != 3 || curves[0].Name != "clear" || len(curves[1].PerClass) != 2 || len(curves[1].Top1[1]) != 2 || curves[1].Top1[1][0] != 100*top1["noisy"][50][0] {
@@ -94,7 +94,7 @@ func TestLabelEfficiencyProbe(t *testing.T) {
 	}
 }
 
-func mean(v []float64) float64 {
+func labelMean(v []float64) float64 {
 	var s float64
 	for _, x := range v {
 		s += x
