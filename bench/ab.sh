@@ -9,6 +9,11 @@
 #   ROUNDS=5 bench/ab.sh /tmp/mvmr-a /tmp/mvmr-b -- -arch resnet18 -small-kernel -projector 512-512 -batch 128 -size 32 -channels 3
 #
 # ROUNDS (default 3) rounds, each binary once per round with `-warmup 1 -steps STEPS` (default 3).
+# TORCH=1 adds bench/torch_step.py (PyTorch CPU, THREADS threads, default 2) to every round, so the
+# Go/PyTorch ratios of before and after come from one interleaved run; pass the flags in the
+# --flag form both accept:
+#
+#   TORCH=1 bench/ab.sh /tmp/mvmr-a /tmp/mvmr-b -- --arch cnn --batch 256 --size 28 --channels 1
 set -euo pipefail
 bins=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do bins+=("$1"); shift; done
@@ -17,9 +22,17 @@ if [ ${#bins[@]} -lt 2 ]; then
   echo "usage: bench/ab.sh BINARY_A BINARY_B [...] -- mvmr bench flags" >&2
   exit 2
 fi
+[ "${TORCH:-0}" = 1 ] && bins+=(torch)
 ROUNDS=${ROUNDS:-3}
 STEPS=${STEPS:-3}
-median_of_run() { "$1" bench "${@:2}" -warmup 1 -steps "$STEPS" | sed -n 's/.*median \([0-9.]*\) s\/step.*/\1/p'; }
+median_of_run() {
+  if [ "$1" = torch ]; then
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 "$(dirname "$0")/torch_step.py" "${@:2}" \
+      --warmup 1 --steps "$STEPS" --threads "${THREADS:-2}"
+  else
+    "$1" bench "${@:2}" -warmup 1 -steps "$STEPS"
+  fi | sed -n 's/.*median \([0-9.]*\) s\/step.*/\1/p'
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A times
 for r in $(seq "$ROUNDS"); do

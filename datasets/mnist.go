@@ -145,13 +145,14 @@ const (
 	SplitTest  = "test"
 )
 
-// LoadMNIST reads the MNIST split "train" (60 000 images) or "test" (10 000) from MNISTDir.
+// LoadMNIST reads the MNIST split "train" (60 000 images) or "test" (10 000) from MNISTDir,
+// through the decoded copies in MNISTCacheDir (see LoadMNISTCached).
 func LoadMNIST(split string) (*Dataset, error) {
 	dir, err := MNISTDir()
 	if err != nil {
 		return nil, err
 	}
-	return LoadMNISTFrom(dir, split)
+	return LoadMNISTCached(dir, split, MNISTCacheDir())
 }
 
 // LoadMNISTTrainTest reads both MNIST splits: 60 000 training and 10 000 test images.
@@ -168,6 +169,21 @@ func LoadMNISTTrainTest() (train, test *Dataset, err error) {
 // LoadMNISTFrom reads an MNIST split from the gzipped IDX files in dir. A missing, truncated or
 // malformed file gives an error naming the file and what was expected.
 func LoadMNISTFrom(dir, split string) (*Dataset, error) {
+	files, err := readMNISTFiles(dir, split)
+	if err != nil {
+		return nil, err
+	}
+	return files.decode()
+}
+
+// mnistFiles holds the two gzipped IDX files of a split, as read from disk.
+type mnistFiles struct {
+	split                  string
+	imagesPath, labelsPath string
+	images, labels         []byte
+}
+
+func readMNISTFiles(dir, split string) (*mnistFiles, error) {
 	var imagesFile, labelsFile string
 	switch split {
 	case SplitTrain:
@@ -177,21 +193,38 @@ func LoadMNISTFrom(dir, split string) (*Dataset, error) {
 	default:
 		return nil, fmt.Errorf("datasets: MNIST split %q; expected %q or %q", split, SplitTrain, SplitTest)
 	}
-	imagesPath, labelsPath := filepath.Join(dir, imagesFile), filepath.Join(dir, labelsFile)
-	images, n, height, width, err := ReadIDXImages(imagesPath)
+	f := &mnistFiles{split: split, imagesPath: filepath.Join(dir, imagesFile), labelsPath: filepath.Join(dir, labelsFile)}
+	var err error
+	if f.images, err = readMNISTFile(f.imagesPath); err != nil {
+		return nil, err
+	}
+	if f.labels, err = readMNISTFile(f.labelsPath); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// decode gunzips and checks both files and returns the split.
+func (f *mnistFiles) decode() (*Dataset, error) {
+	images, n, height, width, err := decodeIDXImages(f.imagesPath, f.images)
 	if err != nil {
 		return nil, err
 	}
-	labels, err := ReadIDXLabels(labelsPath)
+	labels, err := decodeIDXLabels(f.labelsPath, f.labels)
 	if err != nil {
 		return nil, err
 	}
 	if len(labels) != n {
 		return nil, fmt.Errorf("datasets: %s holds %d labels but %s holds %d images; expected the same count",
-			labelsPath, len(labels), imagesPath, n)
+			f.labelsPath, len(labels), f.imagesPath, n)
 	}
+	return newMNIST(f.split, f.labelsPath, images, labels, height, width)
+}
+
+// newMNIST checks the labels (read from labelsPath) and returns the split's data set.
+func newMNIST(split, labelsPath string, images []uint8, labels []int32, height, width int) (*Dataset, error) {
 	for i, l := range labels {
-		if l > 9 {
+		if l < 0 || l > 9 {
 			return nil, fmt.Errorf("datasets: %s: label %d of record %d is out of range [0, 10)", labelsPath, l, i)
 		}
 	}
@@ -206,7 +239,16 @@ func LoadMNISTFrom(dir, split string) (*Dataset, error) {
 // ReadIDXImages reads a gzipped IDX3 image file (magic 0x803, big-endian count, rows, cols,
 // then count·rows·cols bytes).
 func ReadIDXImages(path string) (pixels []uint8, n, rows, cols int, err error) {
-	data, err := readGzip(path)
+	raw, err := readMNISTFile(path)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	return decodeIDXImages(path, raw)
+}
+
+// decodeIDXImages is ReadIDXImages of the file's bytes raw (path names it in errors).
+func decodeIDXImages(path string, raw []byte) (pixels []uint8, n, rows, cols int, err error) {
+	data, err := gunzip(path, raw)
 	if err != nil {
 		return nil, 0, 0, 0, err
 	}
@@ -233,7 +275,16 @@ func ReadIDXImages(path string) (pixels []uint8, n, rows, cols int, err error) {
 // ReadIDXLabels reads a gzipped IDX1 label file (magic 0x801, big-endian count, then count
 // bytes) and returns the labels widened to int32, the element type of [Dataset.Labels].
 func ReadIDXLabels(path string) ([]int32, error) {
-	data, err := readGzip(path)
+	raw, err := readMNISTFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return decodeIDXLabels(path, raw)
+}
+
+// decodeIDXLabels is ReadIDXLabels of the file's bytes raw (path names it in errors).
+func decodeIDXLabels(path string, raw []byte) ([]int32, error) {
+	data, err := gunzip(path, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -254,11 +305,16 @@ func ReadIDXLabels(path string) ([]int32, error) {
 	return labels, nil
 }
 
-func readGzip(path string) ([]byte, error) {
+func readMNISTFile(path string) ([]byte, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("datasets: reading MNIST file: %w", err)
 	}
+	return raw, nil
+}
+
+// gunzip returns the decompressed content of the gzip file raw read from path.
+func gunzip(path string, raw []byte) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %s: not a gzip file: %w", path, err)

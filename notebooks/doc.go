@@ -5,7 +5,9 @@
 // NewRun, Load; MVMR_QUICK=1 switches every notebook to its quick settings), any run config
 // cell by cell (DefineConfig: --config and --set as `mvmr train` takes them; ConfigRun's
 // Describe, TimeSteps, Train with --budget and resume, History, Results), the toy data of the
-// dCor lesson (ToyPairs, Measure), training loss variants side by side with the trainer's
+// dCor lesson (ToyPairs, Measure, MeasureToyGrid; Playground, GoNB widgets with a headless
+// notice; FitByDCor, points moved by gradient steps on 1 − dCor, read with FitSimilarity's
+// Procrustes fit), the measured run time (SinceSettingsCell), training loss variants side by side with the trainer's
 // monitors (TermVariants, AblationVariants, RunVariant), their results (SaveResults,
 // WriteResultsCSV, Summarize, MergeSeries).
 //

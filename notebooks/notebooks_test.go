@@ -21,8 +21,11 @@ var expected = map[string]nbexec.Expectation{
 			`linear probe on raw pixels .*top-1 \d+\.\d+ %`, `linear probe on random encoder .*top-1 \d+\.\d+ %`, `linear probe on MV-MR encoder .*top-1 \d+\.\d+ %`, "loss_components.svg", "scatnet"},
 	},
 	"02_loss_anatomy.ipynb": {
-		Images: 3,
+		Images: 5,
 		Texts: []string{`settings: --steps=\d+`, `parabola +Pearson r = [+-]0\.\d+ +dCor = 0\.[3-9]`, "dependence.svg",
+			`(?m)^line +\| \+1\.00, 1\.00`, "dependence_grid.svg", `playground: (executed headless|no widget front-end answered within)`,
+			`reading: after \d+ steps dCor\(x, y\) = (0\.99\d+|1\.00000) \(exact\) and y is x rotated`, "dcor_as_loss.svg",
+			`this notebook ran \S+ here from its settings cell`,
 			`mse only: linear probe top-1 \d+\.\d+ %`, `L1 \+ L2 \+ L3 \(full\): linear probe top-1 \d+\.\d+ %`,
 			`full without std +\d+\.\d+ +(\d+\.\d+–\d+\.\d+|\(one seed\)) +\d+`, `(beats .* by|no difference between) .* over \d+ seeds`,
 			`mse only, seed 1: (trained all|stopped after)`, "loss_mse_only.svg", "collapse.svg"},

@@ -24,6 +24,10 @@ import (
 // defaults stay the meaningful ones. The executor (internal/nbexec) spells it once.
 const QuickEnv = nbexec.QuickEnv
 
+// HeadlessEnv is the environment variable the kit's notebook runner sets to "1": the cells run
+// with no browser (nbconvert), so Playground shows no widgets. The executor spells it once.
+const HeadlessEnv = nbexec.HeadlessEnv
+
 // SettingsFile is the name of the file, in a notebook's run directory, that keeps the settings
 // of the settings cell for the cells after it (GoNB runs each cell as a new program).
 const SettingsFile = "settings.json"

@@ -2,8 +2,11 @@
 # Installs what the notebooks need on a Debian/Ubuntu machine with Go: Jupyter's headless
 # executor from Debian packages, GoNB and goimports from this module's go.mod tool directives
 # (into ./bin), and the GoNB kernel spec, with GOEXPERIMENT=simd, GOTOOLCHAIN=go1.27.3 (go.mod's
-# toolchain: the go command fetches it from the module proxy once) and ./bin on its PATH.
-# Idempotent: run it again at will.
+# toolchain: the go command fetches it from the module proxy once), ./bin on its PATH and
+# GOFLAGS=-ldflags=-s added to `go env GOFLAGS`: GoNB builds a whole program for every cell, and a
+# link without the symbol table and DWARF takes about two thirds of the time (bench/README.md,
+# "Notebook cells"; stack traces keep their file:line). Idempotent: run it again at will (and
+# again after changing GOFLAGS with `go env -w`, which the kernel's GOFLAGS would otherwise hide).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,13 +32,16 @@ if ! log=$(gonb --install --raw_error --force_deps 2>&1); then
   exit 1
 fi
 KERNEL_DIR="$(jupyter --data-dir)/kernels/gonb"
-/usr/bin/python3 - "$KERNEL_DIR/kernel.json" "$ROOT/bin" <<'PY'
+/usr/bin/python3 - "$KERNEL_DIR/kernel.json" "$ROOT/bin" "$(go env GOFLAGS)" <<'PY'
 import json, os, sys
-path, bindir = sys.argv[1], sys.argv[2]
+path, bindir, goflags = sys.argv[1], sys.argv[2], sys.argv[3].split()
 spec = json.load(open(path))
 env = spec.setdefault("env", {})
 env["GOEXPERIMENT"] = "simd"
 env["GOTOOLCHAIN"] = os.environ["GOTOOLCHAIN"]
+if not any(f.startswith(("-ldflags", "--ldflags")) for f in goflags):
+    goflags.append("-ldflags=-s")
+env["GOFLAGS"] = " ".join(goflags)
 env["PATH"] = bindir + ":" + os.environ.get("PATH", "/usr/local/go/bin:/usr/bin:/bin")
 json.dump(spec, open(path, "w"), indent=1)
 PY

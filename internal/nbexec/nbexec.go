@@ -26,6 +26,11 @@ const KernelName = "gonb"
 // quick settings (notebooks.QuickEnv is this name); pass QuickEnv+"=1" to Execute.
 const QuickEnv = "MVMR_QUICK"
 
+// HeadlessEnv is set to "1" in the environment of every notebook Execute runs: nbconvert
+// executes the cells with no browser attached, so a cell can skip what needs one (GoNB widgets,
+// notebooks.Playground) instead of waiting for a browser that will not answer.
+const HeadlessEnv = "MVMR_HEADLESS"
+
 // Expectation lists what an executed notebook must show.
 type Expectation struct {
 	// Images is the least number of image outputs (image/png, image/svg+xml, or HTML holding
@@ -89,14 +94,14 @@ func Require() error {
 // Execute runs the notebook at path headless with `jupyter nbconvert --execute` on the GoNB
 // kernel (each cell may take up to cellTimeout), writes the executed notebook to outDir under
 // the same name and returns its JSON. env is added to the environment (QuickEnv=1 for the quick
-// settings). Every cell runs even after one fails (--allow-errors): errors, panics and `exit
+// settings; HeadlessEnv=1 is always added). Every cell runs even after one fails (--allow-errors): errors, panics and `exit
 // status` show in the returned notebook; pass it to Check.
 func Execute(ctx context.Context, path, outDir string, cellTimeout time.Duration, env ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(cellTimeout.Seconds())),
 		"--ExecutePreprocessor.kernel_name="+KernelName,
 		"--output-dir", outDir, path)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), HeadlessEnv+"=1"), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("jupyter nbconvert --execute %s: %w\n%s", path, err, lastLines(string(out), 40))
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheckExecutedCatchesFailures(t *testing.T) {
@@ -59,5 +60,35 @@ func TestToHTMLReportLeavesCodeOut(t *testing.T) {
 		if hasCode := strings.Contains(html, "codeOnlyIdentifier"); hasCode == report {
 			t.Errorf("report=%v: code in the page = %v", report, hasCode)
 		}
+	}
+}
+
+// TestExecuteTellsCellsTheyRunHeadless runs Execute against a stand-in `jupyter` that writes
+// the environment the notebook would see into the "executed" notebook.
+func TestExecuteTellsCellsTheyRunHeadless(t *testing.T) {
+	bin := t.TempDir()
+	script := `#!/bin/sh
+prev=""; for a in "$@"; do [ "$prev" = "--output-dir" ] && out="$a"; prev="$a"; last="$a"; done
+printf '{"headless": "%s", "quick": "%s"}' "$MVMR_HEADLESS" "$MVMR_QUICK" > "$out/$(basename "$last")"
+`
+	if err := os.WriteFile(filepath.Join(bin, "jupyter"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv(HeadlessEnv, "")
+	nb := filepath.Join(t.TempDir(), "x.ipynb")
+	if err := os.WriteFile(nb, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := Execute(context.Background(), nb, t.TempDir(), time.Minute, QuickEnv+"=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Headless, Quick string }
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	if got.Headless != "1" || got.Quick != "1" {
+		t.Errorf("the notebook saw %s=%q and %s=%q; want both \"1\"", HeadlessEnv, got.Headless, QuickEnv, got.Quick)
 	}
 }

@@ -13,20 +13,10 @@ import (
 // It works one output-parity phase at a time: input row 2m receives only tap row 1 (from output
 // row m); row 2m+1 receives tap row 2 from output row m and tap row 0 from output row m+1; the
 // same holds for columns. So each of the four phases is a sum of one to four tap tensors, some
-// shifted by one output position (a slice and a pad of the output's size), and the phases are
+// shifted by one output position (one cropping Pad of the output's size), and the phases are
 // interleaved by concatenations and reshapes (block copies).
 func col2imK3S2(taps func(i, j int) *Node) *Node {
-	next := func(t *Node, axis int) *Node { // result[m] = t[m+1], 0 at the end
-		n := t.Shape().Dim(axis)
-		specs := make([]SliceAxisSpec, t.Rank())
-		for i := range specs {
-			specs[i] = AxisRange()
-		}
-		specs[axis] = AxisRange(1, n)
-		pads := make([]PadAxis, t.Rank())
-		pads[axis] = PadAxis{End: 1}
-		return Pad(Slice(t, specs...), ScalarZero(t.Graph(), t.DType()), pads...)
-	}
+	next := shiftNext // result[m] = t[m+1], 0 at the end
 	// Column combinations of tap row i: even input columns (tap column 1), odd ones (tap
 	// column 2 plus tap column 0 of the next output column).
 	evenCols := func(i int) *Node { return taps(i, 1) }

@@ -16,11 +16,17 @@ import (
 // convolution of v with the spatially flipped, transposed kernel (the transposed convolution):
 // one more im2col and matrix product instead of back-propagating through the k·k strided slices,
 // the concatenation and the padding (k·k pads and k·k-1 additions of the input's size). For the
-// 3×3 stride-2 convolutions of ResNets (even sizes) it is nine per-tap products scattered back by
-// output parity (col2imK3S2); other strided convolutions keep the autodiff input gradient.
+// 3×3 stride-2 convolutions (odd sizes padded to even) it is nine per-tap products scattered back
+// by output parity (col2imK3S2); other strided convolutions keep the autodiff input gradient.
 // Values and gradients equal the plain formulation's (TestIm2colGradientsMatchReference).
 func im2colConv(x, weights *Node, kernel, stride, padding int) *Node {
 	batch, height, width := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+	if kernel == 3 && stride == 2 && padding == 1 && (height%2 != 0 || width%2 != 0) {
+		// An odd size reads one zero row (column) at the end, as padding: computing on x
+		// padded to even sizes gives the same output and the parity gradient below.
+		x = padCrop(x, ScalarZero(x.Graph(), x.DType()), [2]int{}, [2]int{0, height % 2}, [2]int{0, width % 2})
+		return im2colConv(x, weights, kernel, stride, padding)
+	}
 	outH := (height+2*padding-kernel)/stride + 1
 	outW := (width+2*padding-kernel)/stride + 1
 	var patches *Node
@@ -31,7 +37,16 @@ func im2colConv(x, weights *Node, kernel, stride, padding int) *Node {
 	}, func(_, v *Node) []*Node {
 		// dW = patchesᵀ·v = (vᵀ·patches)ᵀ: [Cout, rows]·[rows, k·k·Cin] is the kernels' plain
 		// row-major layout; the final transpose is of the small kernel.
-		dw := Transpose(Dot(Transpose(v, 0, 1), patches).Product(), 0, 1)
+		// Or dW = (patchesᵀ)·v directly, transposing the patches: whichever moves less data
+		// (the patches in first layers on few channels, k·k·Cin < Cout, and in the last layers
+		// of a ResNet, where the [Cout, k·k·Cin] product is as large as the patches).
+		var dw *Node
+		rows, k, cout := patches.Shape().Dim(0), weights.Shape().Dim(0), weights.Shape().Dim(1)
+		if rows*k < rows*cout+k*cout {
+			dw = Dot(Transpose(patches, 0, 1), v).Product()
+		} else {
+			dw = Transpose(Dot(Transpose(v, 0, 1), patches).Product(), 0, 1)
+		}
 		var dx *Node // nil: autodiff
 		switch {
 		case stride == 1 && kernel > 1 && padding <= kernel-1:

@@ -58,6 +58,9 @@ func TestIm2colGradientsMatchReference(t *testing.T) {
 		{2, 6, 8, 3, 4, 3, 2, 1}, // even sizes: per-tap products scattered by parity (col2imK3S2)
 		{1, 2, 4, 2, 3, 3, 2, 1},
 		{1, 5, 5, 4, 2, 1, 2, 0},
+		{2, 6, 6, 1, 12, 3, 2, 1}, // k·k·cin < cout: the weight gradient transposes the patches, not v
+		{1, 5, 5, 1, 10, 3, 1, 1},
+		{2, 7, 5, 2, 3, 3, 2, 1}, // odd sizes padded to even for the parity gradient
 	} {
 		n := tc.b * tc.h * tc.w * tc.cin
 		x1, x2 := testutil.RandomMatrix(rng, 1, n).Data, testutil.RandomMatrix(rng, 1, n).Data

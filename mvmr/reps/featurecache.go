@@ -26,7 +26,8 @@ import (
 // FeatureCacheEnvVar names the folder of the on-disk feature cache; "off" disables it. When it
 // is unset the cache lives in the user cache folder (os.UserCacheDir()/mvmr-go/features). It is
 // read by DefaultFeatureCacheDir, which programs call once, at their edge (mvmr.NewTrainer does).
-const FeatureCacheEnvVar = "MVMR_CACHE_DIR"
+// The same folder's mnist/ subfolder holds the decoded MNIST splits (datasets.MNISTCacheDir).
+const FeatureCacheEnvVar = datasets.CacheDirEnvVar
 
 // featureCacheVersion is part of every cache key: bump it when a host representation's output
 // changes, so stale files are recomputed.

@@ -49,3 +49,11 @@ func BenchmarkFFT2(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNewFilterBank builds the filters of scatnet at 96×96 (padded to 104×104, J=2, L=8),
+// which a program's first scatnet call does (every GoNB cell is a new program).
+func BenchmarkNewFilterBank(b *testing.B) {
+	for b.Loop() {
+		NewFilterBank(104, 104, 2, 8)
+	}
+}
