@@ -326,3 +326,14 @@ func standardise(f Features, mean, invStd []float32) []float32 {
 	}
 	return out
 }
+
+// Rows returns the features of the given rows, in that order (a labelled subset).
+func (f Features) Rows(rows []int) Features {
+	out := Features{Data: make([]float32, 0, len(rows)*f.Dim), N: len(rows), Dim: f.Dim,
+		Labels: make([]int32, 0, len(rows)), NumClasses: f.NumClasses}
+	for _, r := range rows {
+		out.Data = append(out.Data, f.Data[r*f.Dim:(r+1)*f.Dim]...)
+		out.Labels = append(out.Labels, f.Labels[r])
+	}
+	return out
+}

@@ -11,6 +11,6 @@ import (
 // in this package because it runs this package's checkpoints. The map is a copy.
 func Representations() reps.Registry {
 	r := maps.Clone(reps.Known)
-	r[TeacherName] = reps.Entry{New: newTeacher}
+	r[TeacherName] = reps.Entry{New: newTeacher, Needs: TeacherNeeds}
 	return r
 }

@@ -65,3 +65,31 @@ func SampleLabelled(labels []int32, numClasses int, fraction float64, sampling L
 		return nil, fmt.Errorf("mvmr: label sampling %q; expected %q or %q", sampling, SamplePerClass, SampleOfficial)
 	}
 }
+
+// SampleCountPerClass returns the sorted indices of perClass images of each of the numClasses
+// classes, drawn without replacement from a generator seeded by seed: the class-balanced labelled
+// subsets of a label-efficiency curve (10, 20, 50 ... labels per class). The same arguments give
+// the same indices; a class with fewer than perClass images is an error naming it.
+func SampleCountPerClass(labels []int32, numClasses, perClass int, seed int64) ([]int, error) {
+	if perClass < 1 {
+		return nil, fmt.Errorf("mvmr: %d labels per class; expected >= 1", perClass)
+	}
+	byClass := make([][]int, numClasses)
+	for i, l := range labels {
+		if l < 0 || int(l) >= numClasses {
+			return nil, fmt.Errorf("mvmr: label %d of image %d is out of range [0, %d)", l, i, numClasses)
+		}
+		byClass[l] = append(byClass[l], i)
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x6c6162656c73))
+	out := make([]int, 0, numClasses*perClass)
+	for c, members := range byClass {
+		if len(members) < perClass {
+			return nil, fmt.Errorf("mvmr: class %d has %d images; expected at least %d labels per class", c, len(members), perClass)
+		}
+		rng.Shuffle(len(members), func(i, j int) { members[i], members[j] = members[j], members[i] })
+		out = append(out, members[:perClass]...)
+	}
+	slices.Sort(out)
+	return out, nil
+}

@@ -39,6 +39,11 @@ const (
 	// TeacherONNX is an ONNX image model taking (N, C, H, W) images, run with onnx-gomlx.
 	TeacherONNX = "onnx"
 
+	// TeacherNeeds is what `mvmr rep -list` shows in the teacher's size column: its size is the
+	// teacher model's, given as `mvmr distill -teacher KIND:PATH` or as a "teacher" term with
+	// kind and path among a configuration's representations.
+	TeacherNeeds = "the teacher model's size: give a teacher with mvmr distill -teacher KIND:PATH (KIND checkpoint, npy or onnx)"
+
 	// TeacherScale divides the teacher's embedding before dCor, as the official code's
 	// clip.encode_image(x) / 32; dCor is scale invariant but for the 1e-4 distance clamp.
 	TeacherScale = 32

@@ -79,16 +79,27 @@ func EvaluateCheckpoint(trainer *mvmr.Trainer, checkpoint string, train, test *d
 }
 
 // RandomEncoderProbe is the linear probe of the encoder of config with its random initial
-// weights, its BatchNorm statistics set from mvmr.CalibrationBatches batches of train (as `mvmr
-// quickstart` does): the baseline that shows what training added.
+// weights (RandomEncoder): the baseline that shows what training added.
 func RandomEncoderProbe(config mvmr.Config, train, test *datasets.Dataset, probe mvmr.ProbeConfig) (mvmr.ProbeEvaluation, error) {
-	random, err := mvmr.NewTrainer(config, train)
+	random, err := RandomEncoder(config, train)
 	if err != nil {
 		return mvmr.ProbeEvaluation{}, err
 	}
 	defer random.Close()
-	if err := random.CalibrateBatchNorm(mvmr.CalibrationBatches); err != nil {
-		return mvmr.ProbeEvaluation{}, err
-	}
 	return random.ProbeEncoder("random encoder", train, test, probe)
+}
+
+// RandomEncoder is a trainer of config at step 0, its encoder's weights random and its BatchNorm
+// statistics set from mvmr.CalibrationBatches batches of train (as `mvmr quickstart` does): the
+// untrained baseline of the probes and of the snapshots. Close it when done.
+func RandomEncoder(config mvmr.Config, train *datasets.Dataset) (*mvmr.Trainer, error) {
+	random, err := mvmr.NewTrainer(config, train)
+	if err != nil {
+		return nil, err
+	}
+	if err := random.CalibrateBatchNorm(mvmr.CalibrationBatches); err != nil {
+		random.Close()
+		return nil, err
+	}
+	return random, nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mvmr-ssl/mvmr-go/mvmr"
 	"github.com/mvmr-ssl/mvmr-go/mvmr/npy"
 )
 
@@ -268,6 +269,10 @@ func TestRepCommand(t *testing.T) {
 	code, stdout, _ = runCLI("rep", "-list", "-shape", "96x96x3")
 	if code != 0 || !strings.Contains(stdout, "hog") || !strings.Contains(stdout, "27648") {
 		t.Errorf("rep -list: exit %d, %q", code, stdout)
+	}
+	// The teacher's row says what it needs, not an error.
+	if !strings.Contains(stdout, mvmr.TeacherNeeds) || strings.Contains(stdout, "n/a") {
+		t.Errorf("rep -list: the teacher row should read %q, without n/a: %q", mvmr.TeacherNeeds, stdout)
 	}
 	flat := writeNpy(t, dir, "flat.npy", 4, 10, func(i, j int) float64 { return float64(i + j) }, false)
 	// Images holding a NaN are refused, naming the file and the (B, C, H, W) index.

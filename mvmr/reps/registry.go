@@ -20,6 +20,10 @@ type Entry struct {
 	// FreshView computes it on a fresh augmentation of the original image instead of the image
 	// itself (the official full_img_augment and aug_* methods).
 	FreshView bool
+	// Needs, when set, says what the representation needs before it has a size, and how to give
+	// it (the distillation teacher needs a teacher model): List shows it instead of building the
+	// representation with default parameters.
+	Needs string
 }
 
 // Registry maps representation names to their entries. Names contain no space or '/'.
@@ -79,6 +83,8 @@ type Summary struct {
 	FreshView bool
 	// Err says why the shape does not suit it.
 	Err error
+	// Needs is the entry's Needs: the representation has no size of its own (Dim is 0).
+	Needs string
 }
 
 // List returns every registered representation, with default parameters, and its output size
@@ -86,7 +92,11 @@ type Summary struct {
 func (r Registry) List(height, width, channels int) []Summary {
 	var out []Summary
 	for _, name := range r.Names() {
-		s := Summary{Name: name}
+		s := Summary{Name: name, FreshView: r[name].FreshView, Needs: r[name].Needs}
+		if s.Needs != "" {
+			out = append(out, s)
+			continue
+		}
 		rep, err := r.New(name, nil)
 		if err != nil {
 			s.Err = err
@@ -109,7 +119,10 @@ func (r Registry) WriteTable(w io.Writer, height, width, channels int) error {
 			view = "fresh augmentation"
 		}
 		size := fmt.Sprint(s.Dim)
-		if s.Err != nil {
+		switch {
+		case s.Needs != "":
+			size = s.Needs
+		case s.Err != nil:
 			size = "n/a: " + s.Err.Error()
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, view, size)

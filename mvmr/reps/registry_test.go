@@ -1,6 +1,10 @@
 package reps
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // TestKeysUnchanged: the feature-cache keys of the built-in representations are those the kit
 // wrote before representations moved into this package (printed by the code at 26a6be5), so
@@ -62,6 +66,17 @@ func TestKnownList(t *testing.T) {
 	}
 	if !byName["aug_hog"].FreshView || byName["hog"].FreshView {
 		t.Error("aug_hog must use the fresh view and hog the original")
+	}
+	// An entry that Needs something is listed with what it needs, without building it.
+	r := Registry{"image": Known["image"], "needy": {New: func(string, Params) (Representation, error) {
+		return nil, fmt.Errorf("needy: kind is required")
+	}, Needs: "a model: give one with -model"}}
+	var table strings.Builder
+	if err := r.WriteTable(&table, 28, 28, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := table.String(); !strings.Contains(got, "needy") || !strings.Contains(got, "a model: give one with -model") || strings.Contains(got, "n/a") || strings.Contains(got, "required") {
+		t.Errorf("WriteTable with an entry that needs a model:\n%s", got)
 	}
 	for _, s := range Known.List(6, 6, 1) {
 		if s.Name == "hog" && s.Err == nil {
