@@ -88,7 +88,7 @@ type distillDemoFlags struct {
 func parseDistillDemoFlags(args []string, stderr io.Writer) (distillDemoFlags, error) {
 	var f distillDemoFlags
 	fs := flag.NewFlagSet("distill-demo", flag.ContinueOnError)
-	fs.IntVar(&f.steps, "steps", mvmr.QuickstartSteps, "training steps of each model (teacher, distilled students, scratch student)")
+	fs.IntVar(&f.steps, "steps", distillDefaultSteps, "training steps of each model (teacher, distilled students, scratch student)")
 	fs.Int64Var(&f.seed, "seed", 1, "seed of every run and probe")
 	fs.StringVar(&f.student, "student", mvmr.DistillStudentSpec, "student encoder CHANNELS/PROJECTOR")
 	fs.StringVar(&f.out, "out", "mvmr-distill-demo", "folder for the teacher checkpoint, its embeddings (.npy) and the students' checkpoints")

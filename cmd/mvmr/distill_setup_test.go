@@ -88,7 +88,7 @@ func TestDistillSetupBuildsTheStudentConfig(t *testing.T) {
 	if setup, err = shared.setup(); err != nil {
 		t.Fatal(err)
 	}
-	if setup.steps != mvmr.QuickstartSteps || len(setup.reps) != 1 || setup.reps[0].Name != "image" {
-		t.Errorf("default steps %d, reps %+v; want %d and image", setup.steps, setup.reps, mvmr.QuickstartSteps)
+	if setup.steps != 300 || len(setup.reps) != 1 || setup.reps[0].Name != "image" {
+		t.Errorf("default steps %d, reps %+v; want 300 and image", setup.steps, setup.reps)
 	}
 }

@@ -238,10 +238,8 @@ func (q *quickstart) trainedRows() int { return 1 + len(mvmr.KNNDefaultKs) }
 func (q *quickstart) job(config mvmr.Config, train, test *datasets.Dataset, out string, cached []runs.Row, stdout io.Writer) runs.Job {
 	probe := q.probe(config.Seed)
 	before := []runs.Evaluation{
-		runs.PixelProbe(featuresPixels, train, test, probe),
-		pixelKNN(featuresPixels, train, test),
-		runs.Calibrated(runs.LinearProbe(featuresRandom, train, test, probe)),
-		named(featuresRandom, runs.KNN(test)),
+		featureProbes(featuresPixels, "pixels", pixelFeatures, train, test, probe),
+		runs.Calibrated(featureProbes(featuresRandom, "h", encoderFeatures, train, test, probe)),
 	}
 	if cached != nil {
 		before = []runs.Evaluation{runs.Calibrated(func(*mvmr.Trainer) ([]runs.Row, error) { return cached, nil })}
@@ -250,7 +248,7 @@ func (q *quickstart) job(config mvmr.Config, train, test *datasets.Dataset, out 
 		Label:  runs.Row{Run: "quickstart"},
 		Steps:  int64(q.steps),
 		Before: before,
-		After:  []runs.Evaluation{runs.LinearProbe(featuresTrained, train, test, probe), named(featuresTrained, runs.KNN(test))},
+		After:  []runs.Evaluation{featureProbes(featuresTrained, "h", encoderFeatures, train, test, probe)},
 		Report: func(r runs.Row) {
 			took := fmt.Sprintf("%.0f s", r.Seconds)
 			if cached != nil && r.Run != featuresTrained {
@@ -271,36 +269,63 @@ func probeLabel(r runs.Row) string {
 	return r.Protocol
 }
 
-// named gives every row of eval the run name name.
-func named(name string, eval runs.Evaluation) runs.Evaluation {
-	return func(t *mvmr.Trainer) ([]runs.Row, error) {
-		rows, err := eval(t)
-		for i := range rows {
-			rows[i].Run = name
-		}
-		return rows, err
-	}
+// extractor returns the features of the training and the test set that the probes read.
+type extractor func(t *mvmr.Trainer, train, test *datasets.Dataset) (trainF, testF mvmr.Features, err error)
+
+// pixelFeatures are the normalised pixels (mvmr.PixelFeatures): the raw-pixel baseline.
+func pixelFeatures(_ *mvmr.Trainer, train, test *datasets.Dataset) (mvmr.Features, mvmr.Features, error) {
+	return mvmr.PixelFeatures(train), mvmr.PixelFeatures(test), nil
 }
 
-// pixelKNN is the weighted kNN (mvmr.DefaultKNNConfig) on the normalised pixels of train and
-// test: one row per k, features "pixels".
-func pixelKNN(name string, train, test *datasets.Dataset) runs.Evaluation {
+// encoderFeatures is h, the trainer's encoder's representation (mvmr.Trainer.EncoderFeatures).
+func encoderFeatures(t *mvmr.Trainer, train, test *datasets.Dataset) (trainF, testF mvmr.Features, err error) {
+	if trainF, err = t.EncoderFeatures(train); err != nil {
+		return mvmr.Features{}, mvmr.Features{}, err
+	}
+	testF, err = t.EncoderFeatures(test)
+	return trainF, testF, err
+}
+
+// featureProbes is the linear probe and the weighted kNN (mvmr.DefaultKNNConfig) on the features
+// extract returns, extracted once for both (the encoder's pass over the 70 000 images is the
+// probes' largest shared cost): a linear row, then one kNN row per k, all named name. The linear
+// row's seconds hold the extraction and the fit, each kNN row's the kNN.
+func featureProbes(name, features string, extract extractor, train, test *datasets.Dataset, probe mvmr.ProbeConfig) runs.Evaluation {
 	return func(t *mvmr.Trainer) ([]runs.Row, error) {
 		start := time.Now()
-		config := mvmr.DefaultKNNConfig()
-		results, err := mvmr.KNN(t.Backend(), mvmr.PixelFeatures(train), mvmr.PixelFeatures(test), config, nil)
+		for _, d := range []*datasets.Dataset{train, test} {
+			if err := d.CheckLabeled("quickstart: " + name); err != nil {
+				return nil, err
+			}
+		}
+		trainF, testF, err := extract(t, train, test)
 		if err != nil {
 			return nil, err
 		}
+		lin, err := mvmr.LinearProbe(t.Backend(), trainF, testF, probe)
+		if err != nil {
+			return nil, fmt.Errorf("quickstart: probing %s: %w", name, err)
+		}
 		family, _, _ := strings.Cut(train.Name, "/")
-		rows := make([]runs.Row, len(results))
-		for i, r := range results {
-			rows[i] = runs.Row{Run: name, Result: mvmr.Result{
-				Protocol: mvmr.ProtocolKNN, Variant: fmt.Sprintf("k=%d", r.K), Features: "pixels", Dataset: family,
-				TrainSplit: train.Name, TestSplit: test.Name, TrainSeed: t.Config().Seed, Top1: r.Top1, Top5: r.Top5,
-				Metrics: map[string]float64{"temperature": config.Temperature, "dim": float64(train.ImageSize())},
-			}}
-			rows[i].Stamp(start)
+		base := mvmr.Result{Features: features, Dataset: family, TrainSplit: train.Name, TestSplit: test.Name,
+			Step: t.Step(), TrainSeed: t.Config().Seed}
+		row := runs.Row{Run: name, Result: base}
+		row.Protocol, row.EvalSeed, row.Top1, row.Top5 = mvmr.ProtocolLinear, probe.Seed, lin.Top1, lin.Top5
+		row.Metrics = map[string]float64{"train_top1": lin.TrainTop1, "dim": float64(trainF.Dim)}
+		row.Stamp(start)
+		rows := []runs.Row{row}
+		start = time.Now()
+		config := mvmr.DefaultKNNConfig()
+		results, err := mvmr.KNN(t.Backend(), trainF, testF, config, nil)
+		if err != nil {
+			return nil, fmt.Errorf("quickstart: kNN on %s: %w", name, err)
+		}
+		for _, r := range results {
+			row := runs.Row{Run: name, Result: base}
+			row.Protocol, row.Variant, row.Top1, row.Top5 = mvmr.ProtocolKNN, fmt.Sprintf("k=%d", r.K), r.Top1, r.Top5
+			row.Metrics = map[string]float64{"temperature": r.Temperature, "dim": float64(trainF.Dim)}
+			row.Stamp(start)
+			rows = append(rows, row)
 		}
 		return rows, nil
 	}

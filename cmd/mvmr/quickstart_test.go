@@ -208,3 +208,47 @@ func TestParseSeeds(t *testing.T) {
 		t.Errorf("-seed 2: %+v, %v", q, err)
 	}
 }
+
+// TestQuickstartFeatureProbesMatchSeparateProbes: the quickstart's probes on one extraction of h
+// give the rows (accuracies, dimension, step) that the linear probe and the kNN give each on its
+// own extraction (runs.LinearProbe, mvmr.Trainer.Evaluate), and a linear row then one row per k.
+func TestQuickstartFeatureProbesMatchSeparateProbes(t *testing.T) {
+	trainer := tinyTrainer(t, 600, 32)
+	if err := trainer.Train(2); err != nil {
+		t.Fatal(err)
+	}
+	test, err := datasets.LoadMNIST(datasets.SplitTest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test = test.Subset(200)
+	probe := mvmr.DefaultProbeConfig()
+	probe.Epochs = 3
+	rows, err := featureProbes("enc", "h", encoderFeatures, trainer.Data(), test, probe)(trainer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lin, err := runs.LinearProbe("enc", trainer.Data(), test, probe)(trainer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	knn, _, err := trainer.Evaluate(mvmr.ProtocolKNN, test, mvmr.DefaultEvalOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []runs.Row{lin[0]}
+	for _, r := range knn {
+		want = append(want, runs.Row{Run: "enc", Result: r})
+	}
+	if len(rows) != len(want) || len(rows) != 1+len(mvmr.KNNDefaultKs) {
+		t.Fatalf("%d rows, want %d (linear and one per k)", len(rows), len(want))
+	}
+	for i, r := range rows {
+		w := want[i]
+		if r.Run != "enc" || r.Protocol != w.Protocol || r.Variant != w.Variant || r.Top1 != w.Top1 || r.Top5 != w.Top5 ||
+			r.Dim() != w.Dim() || r.Step != 2 || r.Features != "h" {
+			t.Errorf("row %d: %s %s %s top-1 %v top-5 %v dim %d step %d; want %s %s top-1 %v top-5 %v dim %d step 2",
+				i, r.Run, r.Protocol, r.Variant, r.Top1, r.Top5, r.Dim(), r.Step, w.Protocol, w.Variant, w.Top1, w.Top5, w.Dim())
+		}
+	}
+}
