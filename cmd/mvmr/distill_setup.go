@@ -27,7 +27,7 @@ type distillFlags struct {
 // distillDefaultSteps is the default number of training steps of mvmr distill, distill-seeds
 // and distill-demo (each model): 300 steps of 256, what the README's distillation numbers were
 // measured with. It was mvmr.QuickstartSteps until the quickstart spent its 4-minute budget on
-// 1000 steps (issue 18); distill-demo trains three models, so it keeps the shorter schedule.
+// 1500 steps (issue 18); distill-demo trains three models, so it keeps the shorter schedule.
 const distillDefaultSteps = 300
 
 // addDistillFlags declares -teacher, -student (default mvmr.DistillStudentSpec), -steps (default
