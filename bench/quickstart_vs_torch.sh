@@ -2,7 +2,7 @@
 # The kit's quickstart recipe beside the same recipe in PyTorch on this machine: accuracy (linear probe
 # and weighted kNN k=20 on h) against training wall clock, as a PNG and a markdown table.
 #
-#   bench/quickstart_vs_torch.sh                      # PRESET=quickstart: 1000 steps (mvmr.QuickstartSteps), 4 min budget, a point every 30 s
+#   bench/quickstart_vs_torch.sh                      # PRESET=quickstart: 1500 steps (mvmr.QuickstartSteps), 4 min budget, a point every 30 s
 #   PRESET=long bench/quickstart_vs_torch.sh          # 2400 steps, 20 min budget, a point every 2 min
 #   SEEDS="1 2 3" bench/quickstart_vs_torch.sh        # one curve per framework and seed
 #   BUDGET=20 EVERY=10 PROBE_TRAIN=5000 PROBE_TEST=2000 PROBE_EPOCHS=2 OUT=/tmp/qvt bench/quickstart_vs_torch.sh   # smoke test
@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PRESET=${PRESET:-quickstart}
 case $PRESET in
-quickstart) steps=1000 budget=240 every=30 ;;
+quickstart) steps=1500 budget=240 every=30 ;;
 long) steps=2400 budget=1200 every=120 ;;
 *) echo "PRESET=$PRESET; expected quickstart or long" >&2; exit 2 ;;
 esac
