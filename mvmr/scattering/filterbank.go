@@ -64,6 +64,12 @@ const negligibleExponent = -110
 
 // gabor2D is kymatio's gabor_2d on an M×N grid, row-major.
 func gabor2D(M, N int, sigma, theta, xi, slant float64) []complex128 {
+	return gabor2DAbove(M, N, sigma, theta, xi, slant, negligibleExponent)
+}
+
+// gabor2DAbove is gabor2D adding only the terms whose exponent's real part is at least
+// minExponent (math.Inf(-1): every term, kymatio's sum).
+func gabor2DAbove(M, N int, sigma, theta, xi, slant, minExponent float64) []complex128 {
 	c, s := math.Cos(theta), math.Sin(theta)
 	// curv = R·diag(1, slant²)·R⁻¹ / (2σ²); kymatio stores R in float32.
 	r := [2][2]float64{{f32(c), f32(-s)}, {f32(s), f32(c)}}
@@ -87,7 +93,7 @@ func gabor2D(M, N int, sigma, theta, xi, slant float64) []complex128 {
 				for j := range N {
 					yy := float64(j + ey*N)
 					re := -(curv[0][0]*xx*xx + (curv[0][1]+curv[1][0])*xx*yy + curv[1][1]*yy*yy)
-					if re < negligibleExponent {
+					if re < minExponent {
 						continue // adds nothing to a complex64 (and exp of it is slow: subnormal)
 					}
 					im := xx*xi*c + yy*xi*s
