@@ -198,12 +198,9 @@ func (e *evaluation) knn() ([]Result, *TSNEEmbedding, error) {
 	var out []Result
 	for _, r := range rs {
 		res := e.base
-		res.Variant = fmt.Sprintf("k=%d", r.K)
-		if len(e.opts.KNN.Temperatures) > 1 {
-			res.Variant = fmt.Sprintf("k=%d T=%g", r.K, r.Temperature)
-		}
+		res.Variant = r.Variant(len(e.opts.KNN.Temperatures) > 1)
 		res.Top1, res.Top5 = r.Top1, r.Top5
-		res.Metrics = map[string]float64{"temperature": r.Temperature, "dim": float64(trainF.Dim)}
+		res.Metrics = map[string]float64{"temperature": r.Temperature, "dim": float64(r.Dim)}
 		res.Stamp(e.start)
 		out = append(out, res)
 	}

@@ -38,6 +38,12 @@ type KNNConfig struct {
 	Temperatures []float64 `json:"temperatures,omitempty"`
 	// QueryBlock is the number of test rows per similarity block.
 	QueryBlock int `json:"query_block"`
+	// Whiten, when positive, PCA-whitens the features before the cosine similarity: the
+	// training features' Whiten leading principal components (all of them when there are
+	// fewer), each scaled to unit variance, fitted on the training features without labels
+	// (FitPCAWhitening); the test features get the same map. 0: raw features (the InstDisc
+	// protocol, DefaultKNNConfig). The quickstart uses KNNWhitenDims.
+	Whiten int `json:"whiten,omitempty"`
 }
 
 // DefaultKNNConfig returns k = 20 and 200, T = 0.07, blocks of 256 test rows.
@@ -59,11 +65,16 @@ type KNNResult struct {
 	Temperature float64 `json:"temperature"`
 	Top1        float64 `json:"top1"`
 	Top5        float64 `json:"top5"`
+	// Dim is the number of feature dimensions compared: the features' own, or the whitened
+	// components (KNNConfig.Whiten, at most the features' own).
+	Dim int `json:"dim"`
+	// Whitened says whether the features were PCA-whitened (KNNConfig.Whiten > 0).
+	Whitened bool `json:"whitened,omitempty"`
 }
 
 // KNN classifies each test row by a temperature-weighted vote of its nearest training rows under
 // cosine similarity, the standard SSL kNN protocol (InstDisc; solo-learn's WeightedKNNClassifier
-// with distance_fx "cosine"): rows are L2-normalised, the similarities of a block of test rows to
+// with distance_fx "cosine"): rows are PCA-whitened when config.Whiten asks, L2-normalised, the similarities of a block of test rows to
 // every training row are one matrix product on backend, the k most similar training rows vote
 // for their class with weight exp(sim/T), and the classes are ranked by total vote (ties broken
 // by the lower class index). It returns one result per k in config.Ks and temperature (k-major
@@ -90,6 +101,9 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 			return nil, fmt.Errorf("mvmr: kNN: temperature %d of %v is %g; expected a finite positive temperature", i+1, temps, temp)
 		}
 	}
+	if config.Whiten < 0 {
+		return nil, fmt.Errorf("mvmr: kNN: whiten = %d; expected 0 (raw features) or a number of principal components", config.Whiten)
+	}
 	kMax := 0
 	for i, k := range config.Ks {
 		if k < 1 || k > train.N {
@@ -98,6 +112,18 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 		kMax = max(kMax, k)
 	}
 	start := time.Now()
+	if config.Whiten > 0 {
+		w, err := FitPCAWhitening(backend, train, config.Whiten)
+		if err != nil {
+			return nil, fmt.Errorf("mvmr: kNN: %w", err)
+		}
+		if train, err = w.Apply(backend, train); err != nil {
+			return nil, fmt.Errorf("mvmr: kNN: %w", err)
+		}
+		if test, err = w.Apply(backend, test); err != nil {
+			return nil, fmt.Errorf("mvmr: kNN: %w", err)
+		}
+	}
 	trainT := tensors.FromFlatDataAndDimensions(l2Normalised(train), train.N, train.Dim)
 	queries := l2Normalised(test)
 	var exec *Exec
@@ -158,10 +184,24 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 	for ki, k := range config.Ks {
 		for ti, temp := range temps {
 			i := ki*len(temps) + ti
-			results = append(results, KNNResult{K: k, Temperature: temp, Top1: fraction(hits1[i]), Top5: fraction(hits5[i])})
+			results = append(results, KNNResult{K: k, Temperature: temp, Top1: fraction(hits1[i]), Top5: fraction(hits5[i]),
+				Dim: train.Dim, Whitened: config.Whiten > 0})
 		}
 	}
 	return results, nil
+}
+
+// Variant names the result as a results row's variant: "k=20", with " T=0.07" when several
+// temperatures were evaluated (withTemperature) and " whitened-256" for PCA-whitened features.
+func (r KNNResult) Variant(withTemperature bool) string {
+	v := fmt.Sprintf("k=%d", r.K)
+	if withTemperature {
+		v += fmt.Sprintf(" T=%g", r.Temperature)
+	}
+	if r.Whitened {
+		v += fmt.Sprintf(" whitened-%d", r.Dim)
+	}
+	return v
 }
 
 // voteRank returns the rank (0 = first) of class label when classes are sorted by decreasing

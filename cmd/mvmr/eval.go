@@ -27,7 +27,7 @@ type evalFlags struct {
 	protocols                                    []string
 	seed                                         int64
 	semiSteps, tsnePoints, trainN, testN         int
-	probeEpochs                                  int
+	probeEpochs, knnWhiten                       int
 	knnKs                                        []int
 	knnTs                                        []float64
 	officialSampling, export                     bool
@@ -76,6 +76,7 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	probeEpochs := fs.Int("probe-epochs", mvmr.DefaultProbeConfig().Epochs, "linear-probe epochs")
 	knnK := fs.String("knn-k", strings.ReplaceAll(strings.Trim(fmt.Sprint(mvmr.KNNDefaultKs), "[]"), " ", ","), "knn: comma-separated neighbourhood sizes k")
 	knnT := fs.String("knn-t", fmt.Sprint(mvmr.KNNTemperature), "knn: comma-separated temperatures T of the vote weights exp(cos/T); one row per (k, T), as solo-learn's offline kNN")
+	knnWhiten := fs.Int("knn-whiten", 0, fmt.Sprintf("knn: PCA-whiten the features to this many principal components first, fitted on the training features without labels (0: raw features, the InstDisc protocol; the quickstart uses %d)", mvmr.KNNWhitenDims))
 	export := fs.Bool("export", false, "also write h, z, labels and indices of the test set as .npy files into -out")
 	out := fs.String("out", "mvmr-eval", "output folder: results.json and results.csv (appended), t-SNE figure and coordinates, exports")
 	fs.Usage = func() {
@@ -115,6 +116,9 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	if *semiSteps < 1 || *tsnePoints < 30 || *probeEpochs < 1 {
 		return evalFlags{}, badInput("-semi-steps = %d, -tsne-n = %d, -probe-epochs = %d; expected >= 1, >= 30 and >= 1", *semiSteps, *tsnePoints, *probeEpochs)
 	}
+	if *knnWhiten < 0 {
+		return evalFlags{}, badInput("-knn-whiten = %d; expected 0 (raw features) or a number of principal components", *knnWhiten)
+	}
 	ks, err := parseList(*knnK, "-knn-k", strconv.Atoi, func(k int) bool { return k >= 1 }, "integers >= 1")
 	if err != nil {
 		return evalFlags{}, err
@@ -126,7 +130,7 @@ func parseEvalFlags(args []string, stderr io.Writer) (evalFlags, error) {
 	}
 	return evalFlags{knnKs: ks, knnTs: ts, checkpoint: *checkpoint, features: *features, dataName: *dataName, dataDir: *dataDir, out: *out,
 		protocols: list, seed: *seed, semiSteps: *semiSteps, tsnePoints: *tsnePoints, trainN: *trainN, testN: *testN,
-		probeEpochs: *probeEpochs, officialSampling: *officialSampling, export: *export,
+		probeEpochs: *probeEpochs, knnWhiten: *knnWhiten, officialSampling: *officialSampling, export: *export,
 		officialLinearEpochs: *officialLinearEpochs, semiOfficialEpochs: *semiOfficialEpochs, officialBatch: *officialBatch}, nil
 }
 
@@ -169,6 +173,7 @@ func evalOptions(f evalFlags, progress io.Writer) mvmr.EvalOptions {
 	if len(f.knnTs) > 0 {
 		opts.KNN.Temperature, opts.KNN.Temperatures = f.knnTs[0], f.knnTs
 	}
+	opts.KNN.Whiten = f.knnWhiten
 	return opts
 }
 

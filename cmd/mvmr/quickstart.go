@@ -26,9 +26,21 @@ const (
 	featuresTrained = "MV-MR encoder"
 )
 
-// quickstartKNN is the k whose kNN accuracy the quickstart's reading compares (the first of
-// mvmr.KNNDefaultKs).
-const quickstartKNN = "k=20"
+// quickstartKNNConfigs are the quickstart's two kNN protocols: on the raw features (InstDisc's,
+// mvmr.DefaultKNNConfig) and on the features PCA-whitened to mvmr.KNNWhitenDims components
+// fitted on the training features without labels (what the kit recommends for kNN: issue 18).
+func quickstartKNNConfigs() []mvmr.KNNConfig {
+	raw, whitened := mvmr.DefaultKNNConfig(), mvmr.DefaultKNNConfig()
+	whitened.Whiten = mvmr.KNNWhitenDims
+	return []mvmr.KNNConfig{raw, whitened}
+}
+
+// quickstartKNN and quickstartRawKNN are the kNN rows the quickstart's reading compares: k=20
+// (the first of mvmr.KNNDefaultKs) on whitened and on raw features.
+var (
+	quickstartKNN    = fmt.Sprintf("k=20 whitened-%d", mvmr.KNNWhitenDims)
+	quickstartRawKNN = "k=20"
+)
 
 // quickstartResult is what quickstart writes to results.json: the run's settings and timings,
 // its three linear probes (raw pixels, random encoder, trained encoder) and their kNN rows.
@@ -43,7 +55,7 @@ type quickstartResult struct {
 	Probes          []mvmr.ProbeEvaluation `json:"probes"`
 	KNN             []quickstartKNNResult  `json:"knn"`
 	Probe           mvmr.ProbeConfig       `json:"probe"`
-	KNNConfig       mvmr.KNNConfig         `json:"knn_config"`
+	KNNConfigs      []mvmr.KNNConfig       `json:"knn_configs"`
 	BaselinesCached bool                   `json:"baselines_cached"`
 }
 
@@ -199,7 +211,7 @@ func (q *quickstart) runSeed(seed int64, train, test *datasets.Dataset, stdout, 
 	fmt.Fprintf(stdout, "MV-MR quickstart: MNIST %d train / %d test images, backend %s, encoder %v → h %d-d, projector %s, %d steps of %d, seed %d\n",
 		train.Len(), test.Len(), mvmr.BackendConfig(), config.Encoder.Channels, config.Encoder.HDim(train.Height, train.Width),
 		config.Encoder.Projector, q.steps, q.batch, seed)
-	key := newBaselineKey(config, q.probe(seed), mvmr.DefaultKNNConfig(), train, test)
+	key := newBaselineKey(config, q.probe(seed), quickstartKNNConfigs(), train, test)
 	cached, ok, notice := q.cache.Load(key)
 	if notice != "" {
 		fmt.Fprintln(stderr, "notice:", notice)
@@ -228,8 +240,9 @@ func (q *quickstart) runSeed(seed int64, train, test *datasets.Dataset, stdout, 
 	return s, nil
 }
 
-// trainedRows is the number of rows of the trained encoder: the linear probe and one per k.
-func (q *quickstart) trainedRows() int { return 1 + len(mvmr.KNNDefaultKs) }
+// trainedRows is the number of rows of the trained encoder: the linear probe and one per k and
+// kNN protocol (raw, whitened).
+func (q *quickstart) trainedRows() int { return 1 + len(quickstartKNNConfigs())*len(mvmr.KNNDefaultKs) }
 
 // job probes raw pixels and the random encoder (or returns their cached rows after the random
 // encoder's BatchNorm calibration, which training starts from either way), trains, saves the
@@ -286,10 +299,11 @@ func encoderFeatures(t *mvmr.Trainer, train, test *datasets.Dataset) (trainF, te
 	return trainF, testF, err
 }
 
-// featureProbes is the linear probe and the weighted kNN (mvmr.DefaultKNNConfig) on the features
-// extract returns, extracted once for both (the encoder's pass over the 70 000 images is the
-// probes' largest shared cost): a linear row, then one kNN row per k, all named name. The linear
-// row's seconds hold the extraction and the fit, each kNN row's the kNN.
+// featureProbes is the linear probe and the weighted kNN (quickstartKNNConfigs: raw, then
+// whitened) on the features extract returns, extracted once for all (the encoder's pass over the
+// 70 000 images is the probes' largest shared cost): a linear row, then one kNN row per protocol
+// and k, all named name. The linear row's seconds hold the extraction and the fit, each kNN row's
+// its kNN.
 func featureProbes(name, features string, extract extractor, train, test *datasets.Dataset, probe mvmr.ProbeConfig) runs.Evaluation {
 	return func(t *mvmr.Trainer) ([]runs.Row, error) {
 		start := time.Now()
@@ -314,18 +328,19 @@ func featureProbes(name, features string, extract extractor, train, test *datase
 		row.Metrics = map[string]float64{"train_top1": lin.TrainTop1, "dim": float64(trainF.Dim)}
 		row.Stamp(start)
 		rows := []runs.Row{row}
-		start = time.Now()
-		config := mvmr.DefaultKNNConfig()
-		results, err := mvmr.KNN(t.Backend(), trainF, testF, config, nil)
-		if err != nil {
-			return nil, fmt.Errorf("quickstart: kNN on %s: %w", name, err)
-		}
-		for _, r := range results {
-			row := runs.Row{Run: name, Result: base}
-			row.Protocol, row.Variant, row.Top1, row.Top5 = mvmr.ProtocolKNN, fmt.Sprintf("k=%d", r.K), r.Top1, r.Top5
-			row.Metrics = map[string]float64{"temperature": r.Temperature, "dim": float64(trainF.Dim)}
-			row.Stamp(start)
-			rows = append(rows, row)
+		for _, config := range quickstartKNNConfigs() {
+			start = time.Now()
+			results, err := mvmr.KNN(t.Backend(), trainF, testF, config, nil)
+			if err != nil {
+				return nil, fmt.Errorf("quickstart: kNN on %s: %w", name, err)
+			}
+			for _, r := range results {
+				row := runs.Row{Run: name, Result: base}
+				row.Protocol, row.Variant, row.Top1, row.Top5 = mvmr.ProtocolKNN, r.Variant(false), r.Top1, r.Top5
+				row.Metrics = map[string]float64{"temperature": r.Temperature, "dim": float64(r.Dim)}
+				row.Stamp(start)
+				rows = append(rows, row)
+			}
 		}
 		return rows, nil
 	}
@@ -335,7 +350,7 @@ func featureProbes(name, features string, extract extractor, train, test *datase
 func (q *quickstart) result(config mvmr.Config, s quickstartSeed, start time.Time) quickstartResult {
 	trained := s.rows[len(s.rows)-q.trainedRows()]
 	result := quickstartResult{Config: config, Backend: mvmr.BackendConfig(), Steps: q.steps, Probe: q.probe(config.Seed),
-		KNNConfig: mvmr.DefaultKNNConfig(), TrainSeconds: trained.TrainSeconds, DataWaitSecs: s.dataWait.Seconds(),
+		KNNConfigs: quickstartKNNConfigs(), TrainSeconds: trained.TrainSeconds, DataWaitSecs: s.dataWait.Seconds(),
 		BaselinesCached: s.baselinesCached}
 	result.StepsPerSecond = float64(q.steps) / result.TrainSeconds
 	for _, r := range s.rows {
@@ -365,14 +380,19 @@ func (q *quickstart) printSummary(stdout io.Writer, all []quickstartSeed, start 
 	for _, s := range all {
 		fmt.Fprintf(stdout, "\nseed %d\n", s.seed)
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "features\tdim\tlinear top-1 %\ttop-5 %\tkNN k=20 %\tkNN k=200 %\t")
+		fmt.Fprintf(tw, "features\tdim\tlinear top-1 %%\ttop-5 %%\tkNN k=20 %%\tkNN k=200 %%\traw kNN k=20 %%\traw k=200 %%\t\n")
 		for _, name := range []string{featuresPixels, featuresRandom, featuresTrained} {
 			lin, _ := findRow(s.rows, name, mvmr.ProtocolLinear, "")
-			k20, _ := findRow(s.rows, name, mvmr.ProtocolKNN, "k=20")
-			k200, _ := findRow(s.rows, name, mvmr.ProtocolKNN, "k=200")
-			fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, lin.Dim(), 100*lin.Top1, 100*lin.Top5, 100*k20.Top1, 100*k200.Top1)
+			values := []float64{100 * lin.Top1, 100 * lin.Top5}
+			for _, variant := range []string{quickstartKNN, "k=200 whitened-" + fmt.Sprint(mvmr.KNNWhitenDims), "k=20", "k=200"} {
+				r, _ := findRow(s.rows, name, mvmr.ProtocolKNN, variant)
+				values = append(values, 100*r.Top1)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, lin.Dim(), values[0], values[1], values[2], values[3], values[4], values[5])
 		}
 		tw.Flush()
+		fmt.Fprintf(stdout, "kNN: weighted, cosine, T = %g, on features PCA-whitened to %d components (fitted on the training features, no labels); raw kNN: on the features as they are\n",
+			mvmr.KNNTemperature, mvmr.KNNWhitenDims)
 		r := s.result
 		cached := ""
 		if s.baselinesCached {

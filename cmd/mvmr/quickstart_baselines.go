@@ -21,7 +21,7 @@ import (
 // quickstartBaselineVersion is the code version of the quickstart's baselines (the linear probe,
 // the kNN, the pixel features and the BatchNorm calibration of the random encoder): bump it when
 // any of them changes what it returns, so that cached baselines are recomputed.
-const quickstartBaselineVersion = 1
+const quickstartBaselineVersion = 2 // 2: the whitened kNN rows (issue 18)
 
 // baselineKey is everything that determines the quickstart's two baselines, the raw pixels and
 // the random encoder, each probed linearly and with kNN: they are deterministic functions of it.
@@ -33,7 +33,7 @@ type baselineKey struct {
 	BatchSize          int               `json:"batch_size"` // the calibration batches' size
 	CalibrationBatches int               `json:"calibration_batches"`
 	Probe              mvmr.ProbeConfig  `json:"probe"`
-	KNN                mvmr.KNNConfig    `json:"knn"`
+	KNN                []mvmr.KNNConfig  `json:"knn"`
 	Train              string            `json:"train"` // data fingerprints (dataFingerprint)
 	Test               string            `json:"test"`
 	Backend            string            `json:"backend"`
@@ -41,7 +41,7 @@ type baselineKey struct {
 }
 
 // newBaselineKey is the key of the quickstart's baselines for config, probe and the data.
-func newBaselineKey(config mvmr.Config, probe mvmr.ProbeConfig, knn mvmr.KNNConfig, train, test *datasets.Dataset) baselineKey {
+func newBaselineKey(config mvmr.Config, probe mvmr.ProbeConfig, knn []mvmr.KNNConfig, train, test *datasets.Dataset) baselineKey {
 	return baselineKey{
 		Version: quickstartBaselineVersion, Seed: config.Seed, Encoder: config.Encoder, BatchSize: config.BatchSize,
 		CalibrationBatches: mvmr.CalibrationBatches, Probe: probe, KNN: knn,

@@ -11,7 +11,7 @@ import (
 
 // quickstartReading returns the quickstart's closing lines from the rows of each seed (in seed
 // order): by how much the trained encoder beats the raw pixels and the random encoder, with the
-// linear probe and with the weighted kNN (quickstartKNN), and whether each gain is above the
+// linear probe and with the weighted kNN (quickstartKNN, whitened; quickstartRawKNN), and whether each gain is above the
 // seed-to-seed spread — its mean over the seeds more than twice its standard deviation over
 // them. With one seed the spread is unknown, and the last line says how to measure it.
 func quickstartReading(perSeed [][]runs.Row) []string {
@@ -25,15 +25,17 @@ func quickstartReading(perSeed [][]runs.Row) []string {
 	}
 	probes := []struct{ label, protocol, variant string }{
 		{"linear", mvmr.ProtocolLinear, ""},
-		{"kNN " + quickstartKNN, mvmr.ProtocolKNN, quickstartKNN},
+		{"kNN k=20", mvmr.ProtocolKNN, quickstartKNN},
+		{"raw kNN k=20", mvmr.ProtocolKNN, quickstartRawKNN},
 	}
 	dims := func(name string) int {
 		r, _ := findRow(perSeed[0], name, mvmr.ProtocolLinear, "")
 		return r.Dim()
 	}
-	lines := []string{fmt.Sprintf("Reading (linear: logistic regression on standardised features; kNN %s: cosine similarity, votes exp(sim/%g); "+
-		"both on h, the encoder's %d-d representation, and on the %d normalised pixels):",
-		quickstartKNN, mvmr.KNNTemperature, dims(featuresTrained), dims(featuresPixels))}
+	lines := []string{fmt.Sprintf("Reading (linear: logistic regression on standardised features; kNN k=20: cosine similarity, votes exp(sim/%g), "+
+		"on the features PCA-whitened to %d components, raw kNN on the features as they are; "+
+		"all on h, the encoder's %d-d representation, and on the %d normalised pixels):",
+		mvmr.KNNTemperature, mvmr.KNNWhitenDims, dims(featuresTrained), dims(featuresPixels))}
 	var trainedParts []string
 	for _, p := range probes {
 		values := make([]float64, len(perSeed))

@@ -19,7 +19,7 @@ func tinyData(name string) *datasets.Dataset {
 }
 
 func baseKey() baselineKey {
-	return newBaselineKey(mvmr.QuickstartConfig(300), mvmr.DefaultProbeConfig(), mvmr.DefaultKNNConfig(), tinyData("t/train"), tinyData("t/test"))
+	return newBaselineKey(mvmr.QuickstartConfig(300), mvmr.DefaultProbeConfig(), quickstartKNNConfigs(), tinyData("t/train"), tinyData("t/test"))
 }
 
 // TestBaselineKeyChangesWithEachInput: the cache key of the quickstart's baselines is the same for
@@ -30,9 +30,9 @@ func TestBaselineKeyChangesWithEachInput(t *testing.T) {
 		t.Fatalf("the same inputs give two keys: %s and %s", base.hash(), again.hash())
 	}
 	key := func(edit func(c *mvmr.Config, p *mvmr.ProbeConfig, k *mvmr.KNNConfig, train, test *datasets.Dataset)) baselineKey {
-		c, p, k := mvmr.QuickstartConfig(300), mvmr.DefaultProbeConfig(), mvmr.DefaultKNNConfig()
+		c, p, k := mvmr.QuickstartConfig(300), mvmr.DefaultProbeConfig(), quickstartKNNConfigs()
 		train, test := tinyData("t/train"), tinyData("t/test")
-		edit(&c, &p, &k, train, test)
+		edit(&c, &p, &k[1], train, test) // the whitened kNN's settings
 		return newBaselineKey(c, p, k, train, test)
 	}
 	type edit = func(c *mvmr.Config, p *mvmr.ProbeConfig, k *mvmr.KNNConfig, train, test *datasets.Dataset)
@@ -53,6 +53,9 @@ func TestBaselineKeyChangesWithEachInput(t *testing.T) {
 		"kNN k":        func(_ *mvmr.Config, _ *mvmr.ProbeConfig, k *mvmr.KNNConfig, _, _ *datasets.Dataset) { k.Ks = []int{10} },
 		"kNN temperature": func(_ *mvmr.Config, _ *mvmr.ProbeConfig, k *mvmr.KNNConfig, _, _ *datasets.Dataset) {
 			k.Temperature = 0.1
+		},
+		"kNN whitening": func(_ *mvmr.Config, _ *mvmr.ProbeConfig, k *mvmr.KNNConfig, _, _ *datasets.Dataset) {
+			k.Whiten = 128
 		},
 		"a training pixel": func(_ *mvmr.Config, _ *mvmr.ProbeConfig, _ *mvmr.KNNConfig, train, _ *datasets.Dataset) {
 			train.Images[5]++
@@ -139,7 +142,7 @@ func TestBaselineCacheRoundTrip(t *testing.T) {
 }
 
 // seedRows are one seed's quickstart rows with the given accuracies (in %): pixels, random and
-// trained encoder, each linear then kNN k=20.
+// trained encoder, each linear then (whitened) kNN k=20; the raw kNN k=20 reads 1 point less.
 func seedRows(seed int64, acc [6]float64) []runs.Row {
 	var rows []runs.Row
 	for i, name := range []string{featuresPixels, featuresRandom, featuresTrained} {
@@ -149,8 +152,9 @@ func seedRows(seed int64, acc [6]float64) []runs.Row {
 		}
 		rows = append(rows,
 			runs.Row{Run: name, Result: mvmr.Result{Protocol: mvmr.ProtocolLinear, TrainSeed: seed, Top1: acc[2*i] / 100, Metrics: map[string]float64{"dim": dim}}},
-			runs.Row{Run: name, Result: mvmr.Result{Protocol: mvmr.ProtocolKNN, Variant: "k=20", TrainSeed: seed, Top1: acc[2*i+1] / 100}},
-			runs.Row{Run: name, Result: mvmr.Result{Protocol: mvmr.ProtocolKNN, Variant: "k=200", TrainSeed: seed, Top1: 0.5}})
+			runs.Row{Run: name, Result: mvmr.Result{Protocol: mvmr.ProtocolKNN, Variant: "k=20", TrainSeed: seed, Top1: (acc[2*i+1] - 1) / 100}},
+			runs.Row{Run: name, Result: mvmr.Result{Protocol: mvmr.ProtocolKNN, Variant: "k=200", TrainSeed: seed, Top1: 0.5}},
+			runs.Row{Run: name, Result: mvmr.Result{Protocol: mvmr.ProtocolKNN, Variant: quickstartKNN, TrainSeed: seed, Top1: acc[2*i+1] / 100}})
 	}
 	return rows
 }
@@ -158,9 +162,10 @@ func seedRows(seed int64, acc [6]float64) []runs.Row {
 func TestQuickstartReading(t *testing.T) {
 	one := strings.Join(quickstartReading([][]runs.Row{seedRows(1, [6]float64{92.36, 97.10, 96.81, 96.00, 98.45, 97.36})}), "\n")
 	for _, want := range []string{
-		"on h, the encoder's 2048-d representation, and on the 784 normalised pixels",
-		"MV-MR encoder:             linear 98.45 %, kNN k=20 97.36 %",
-		"MV-MR over raw pixels:     linear +6.09 points; kNN k=20 +0.26 points",
+		"all on h, the encoder's 2048-d representation, and on the 784 normalised pixels",
+		"PCA-whitened to 256 components",
+		"MV-MR encoder:             linear 98.45 %, kNN k=20 97.36 %, raw kNN k=20 96.36 %",
+		"MV-MR over raw pixels:     linear +6.09 points; kNN k=20 +0.26 points; raw kNN k=20 +0.26 points",
 		"MV-MR over random encoder: linear +1.64 points; kNN k=20 +1.36 points",
 		"Seed-to-seed spread: unknown with one seed (1); run `mvmr quickstart -seeds 1,2,3` to measure it.",
 	} {
@@ -211,7 +216,8 @@ func TestParseSeeds(t *testing.T) {
 
 // TestQuickstartFeatureProbesMatchSeparateProbes: the quickstart's probes on one extraction of h
 // give the rows (accuracies, dimension, step) that the linear probe and the kNN give each on its
-// own extraction (runs.LinearProbe, mvmr.Trainer.Evaluate), and a linear row then one row per k.
+// own extraction (runs.LinearProbe, mvmr.Trainer.Evaluate, raw then whitened), and a linear row
+// then one row per kNN protocol and k.
 func TestQuickstartFeatureProbesMatchSeparateProbes(t *testing.T) {
 	trainer := tinyTrainer(t, 600, 32)
 	if err := trainer.Train(2); err != nil {
@@ -232,16 +238,20 @@ func TestQuickstartFeatureProbesMatchSeparateProbes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	knn, _, err := trainer.Evaluate(mvmr.ProtocolKNN, test, mvmr.DefaultEvalOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := []runs.Row{lin[0]}
-	for _, r := range knn {
-		want = append(want, runs.Row{Run: "enc", Result: r})
+	for _, config := range quickstartKNNConfigs() {
+		opts := mvmr.DefaultEvalOptions()
+		opts.KNN = config
+		knn, _, err := trainer.Evaluate(mvmr.ProtocolKNN, test, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range knn {
+			want = append(want, runs.Row{Run: "enc", Result: r})
+		}
 	}
-	if len(rows) != len(want) || len(rows) != 1+len(mvmr.KNNDefaultKs) {
-		t.Fatalf("%d rows, want %d (linear and one per k)", len(rows), len(want))
+	if len(rows) != len(want) || len(rows) != 1+2*len(mvmr.KNNDefaultKs) || rows[len(rows)-1].Variant != "k=200 whitened-256" {
+		t.Fatalf("%d rows, want %d (linear and one per kNN protocol and k, the last k=200 whitened-256)", len(rows), len(want))
 	}
 	for i, r := range rows {
 		w := want[i]

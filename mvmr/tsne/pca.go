@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mvmr-ssl/mvmr-go/internal/orthonormal"
 )
 
 // PCA settings. Above PCAExactMaxDims input dimensions the components come from a randomized SVD
@@ -87,13 +89,13 @@ func randomizedComponents(xc *mat.Dense, n, d, m int) (*mat.Dense, error) {
 	}
 	qn := mat.NewDense(l, n, nil) // orthonormal basis of the range, as rows
 	qn.Mul(omega, xc.T())
-	orthonormalRows(qn)
+	orthonormal.Rows(qn)
 	qd := mat.NewDense(l, d, nil)
 	for it := 0; it < iters; it++ {
 		qd.Mul(qn, xc) // (xcᵀ q)ᵀ
-		orthonormalRows(qd)
+		orthonormal.Rows(qd)
 		qn.Mul(qd, xc.T())
-		orthonormalRows(qn)
+		orthonormal.Rows(qn)
 	}
 	b := mat.NewDense(l, d, nil)
 	b.Mul(qn, xc) // qᵀ xc, l×d
@@ -106,39 +108,6 @@ func randomizedComponents(xc *mat.Dense, n, d, m int) (*mat.Dense, error) {
 	w := mat.NewDense(d, m, nil)
 	w.Copy(v.Slice(0, d, 0, m))
 	return w, nil
-}
-
-// orthonormalRows orthonormalises the rows of a by modified Gram–Schmidt, applied twice for stability.
-// A row that becomes (numerically) zero is left zero.
-func orthonormalRows(a *mat.Dense) {
-	r, c := a.Dims()
-	raw := a.RawMatrix()
-	row := func(i int) []float64 { return raw.Data[i*raw.Stride : i*raw.Stride+c] }
-	for pass := 0; pass < 2; pass++ {
-		for i := 0; i < r; i++ {
-			ri := row(i)
-			for j := 0; j < i; j++ {
-				rj := row(j)
-				var dot float64
-				for k, v := range rj {
-					dot += v * ri[k]
-				}
-				for k, v := range rj {
-					ri[k] -= dot * v
-				}
-			}
-			var norm float64
-			for _, v := range ri {
-				norm += v * v
-			}
-			norm = math.Sqrt(norm)
-			for k := range ri {
-				if norm > 0 {
-					ri[k] /= norm
-				}
-			}
-		}
-	}
 }
 
 // fixSigns flips each column of w so that its largest-magnitude entry is positive.
