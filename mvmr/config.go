@@ -37,6 +37,11 @@ type Config struct {
 	// Parallel spreads the step over several devices and sets the official multi-GPU loss
 	// grouping; the zero value is one device and one loss on the whole batch.
 	Parallel ParallelConfig `json:"parallel,omitempty"`
+	// GraphRepresentations says where host representations with an exact graph form (hog)
+	// are computed: "auto" (the default, ""): in the step's graph on XLA, on the host
+	// otherwise; "on": in the graph (an error for one without a graph form); "off": on the
+	// host. See GraphRepsAuto.
+	GraphRepresentations string `json:"graph_representations,omitempty"`
 }
 
 // DefaultConfig returns the quickstart configuration for MNIST with a learning-rate schedule
@@ -94,6 +99,9 @@ func (c Config) validate() (*Loss, error) {
 		return nil, fmt.Errorf("policy = %q; expected one of %v", c.Policy, datasets.PolicyNames)
 	}
 	if err := c.Augment.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkGraphRepresentations(c.GraphRepresentations); err != nil {
 		return nil, err
 	}
 	return loss, nil

@@ -101,6 +101,9 @@ func NewTrainerWithBackend(backend compute.Backend, config Config, data *dataset
 	if data == nil {
 		return nil, fmt.Errorf("mvmr: NewTrainer needs a data set")
 	}
+	if _, err := moveRepresentationsToGraph(config.GraphRepresentations, backend, loss.Representations()); err != nil {
+		return nil, fmt.Errorf("mvmr: invalid config: %w", err)
+	}
 	augment, err := config.Augmenter(data)
 	if err != nil {
 		return nil, fmt.Errorf("mvmr: invalid config: %w", err)

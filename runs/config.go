@@ -101,6 +101,11 @@ type Config struct {
 	// normalised image (its colour jitter clamping to [0, 1]) whatever aug_policy is; false: a
 	// second draw of aug_policy on the image (mvmr.Config.FreshOfficial).
 	FreshOfficial bool `yaml:"fresh_official"`
+	// GraphRepresentations says where host representations with an exact graph form (hog,
+	// aug_hog) are computed: auto (the default): in the training step's graph on XLA, on the
+	// host otherwise; on: in the graph (an error for one without a graph form); off: on the
+	// host (mvmr.Config.GraphRepresentations).
+	GraphRepresentations string `yaml:"graph_representations,omitempty"`
 	// Dataset selects the data.
 	Dataset DatasetConfig `yaml:"dataset"`
 	// Encoder is the backbone and projector.

@@ -263,6 +263,7 @@ func TestBadValuesAreNamed(t *testing.T) {
 		{"eval.features=x", `eval.features = "x": expected one of h, z`},
 		{"parallel.devices=3", `parallel.devices = 3: batch_size = 256 must be a multiple`},
 		{"parallel.loss_groups=-1", `parallel.loss_groups = -1: expected an integer >= 0`},
+		{"graph_representations=yes", `graph_representations = "yes": expected one of auto, on, off`},
 		{"encoder.precision=fp8", `encoder.precision = "fp8"; expected "float32" (default) or "bfloat16"`},
 	}
 	for _, tc := range cases {

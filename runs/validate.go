@@ -173,6 +173,11 @@ func (c Config) validateEncoder(v *checker) {
 // validateRepresentationSettings checks the settings of the representations with their own
 // section (scatnet.*, hog.*).
 func (c Config) validateRepresentationSettings(v *checker) {
+	switch c.GraphRepresentations {
+	case "", mvmr.GraphRepsAuto, mvmr.GraphRepsOn, mvmr.GraphRepsOff:
+	default:
+		v.bad("graph_representations", c.GraphRepresentations, "one of auto, on, off")
+	}
 	if c.Scatnet.J < 1 {
 		v.bad("scatnet.J", c.Scatnet.J, "an integer >= 1")
 	}
@@ -305,7 +310,7 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	loss.Representations = c.lossTerms()
 	mc := mvmr.Config{Seed: c.Seed, BatchSize: c.BatchSize, Encoder: c.mvmrEncoder(), Loss: loss, Optimizer: opt,
 		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset), Parallel: c.mvmrParallel(), FreshPerBatch: c.FreshPerBatch,
-		FreshOfficial: c.FreshOfficial}
+		FreshOfficial: c.FreshOfficial, GraphRepresentations: c.GraphRepresentations}
 	if err := mc.Validate(); err != nil {
 		return mvmr.Config{}, fmt.Errorf("runs: the resolved mvmr config: %w", err)
 	}
