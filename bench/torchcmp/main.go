@@ -18,8 +18,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -179,8 +181,10 @@ func writeFloat32(path string, data []float32, shape []int) error {
 	return atomicfile.Write(path, func(w io.Writer) error { return npy.WriteFloat32Array(w, data, shape) })
 }
 
-// curveColumns are the columns of a curve CSV, the same in torch_quickstart.py.
-var curveColumns = []string{"framework", "seed", "step", "train_seconds", "linear_top1", "knn20_top1", "knn200_top1", "eval_seconds"}
+// curveColumns are the columns of a curve CSV, the same in torch_quickstart.py: knn20w_top1 is
+// the kNN k=20 on h PCA-whitened to mvmr.KNNWhitenDims components (the quickstart's kNN since
+// issue 18); CSVs written before it (without the column) are still read.
+var curveColumns = []string{"framework", "seed", "step", "train_seconds", "linear_top1", "knn20_top1", "knn200_top1", "eval_seconds", "knn20w_top1"}
 
 // runCurve trains the quickstart for at most -steps steps or -budget of training wall clock and
 // evaluates at 0 and every -every of it, and at the end.
@@ -286,9 +290,15 @@ func (e evaluator) evaluate(trained time.Duration) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	whitened := mvmr.DefaultKNNConfig()
+	whitened.Ks, whitened.Whiten = []int{20}, mvmr.KNNWhitenDims
+	knnW, err := mvmr.KNN(e.trainer.Backend(), trainF, testF, whitened, nil)
+	if err != nil {
+		return nil, err
+	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
 	return []string{"kit", strconv.FormatInt(e.seed, 10), strconv.FormatInt(e.trainer.Step(), 10), f(trained.Seconds()),
-		f(lin.Top1), f(knn[0].Top1), f(knn[1].Top1), f(time.Since(start).Seconds())}, nil
+		f(lin.Top1), f(knn[0].Top1), f(knn[1].Top1), f(time.Since(start).Seconds()), f(knnW[0].Top1)}, nil
 }
 
 // frameworkNames are the legend names of the CSVs' framework column.
@@ -298,6 +308,7 @@ var frameworkNames = map[string]string{"kit": "kit (Go)", "pytorch": "PyTorch"}
 type curveRow struct {
 	framework, seed, step        string
 	seconds, linear, knn20, k200 float64
+	knn20w                       float64 // NaN in a CSV without the column
 }
 
 // runPlot reads curve CSVs and writes the PNG (linear and kNN k=20 against minutes, one colour
@@ -337,14 +348,19 @@ func runPlot(args []string, stdout io.Writer) error {
 			index[key] = i
 			curves = append(curves,
 				plotting.AccuracyCurve{Name: name + ", linear probe", Group: groups, Probe: 0},
-				plotting.AccuracyCurve{Name: name + ", kNN k=20 on h", Group: groups, Probe: 1})
+				plotting.AccuracyCurve{Name: name + ", kNN k=20 on h", Group: groups, Probe: 1},
+				plotting.AccuracyCurve{Name: name + ", kNN k=20 on whitened h", Group: groups, Probe: 2})
 			groups++
 		}
-		for j, acc := range []float64{r.linear, r.knn20} {
+		for j, acc := range []float64{r.linear, r.knn20, r.knn20w} {
+			if math.IsNaN(acc) { // an older CSV: no whitened kNN
+				continue
+			}
 			curves[i+j].Seconds = append(curves[i+j].Seconds, r.seconds)
 			curves[i+j].Accuracy = append(curves[i+j].Accuracy, acc)
 		}
 	}
+	curves = slices.DeleteFunc(curves, func(c plotting.AccuracyCurve) bool { return len(c.Seconds) == 0 })
 	p, err := plotting.AccuracyCurves(curves, plotting.AccuracyCurvesOptions{Title: *title})
 	if err != nil {
 		return err
@@ -353,11 +369,15 @@ func runPlot(args []string, stdout io.Writer) error {
 		return err
 	}
 	err = atomicfile.Write(*mdPath, func(w io.Writer) error {
-		fmt.Fprintln(w, "| framework | seed | training wall clock (min) | step | linear top-1 % | kNN k=20 top-1 % | kNN k=200 top-1 % |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+		fmt.Fprintf(w, "| framework | seed | training wall clock (min) | step | linear top-1 %% | kNN k=20 top-1 %% | kNN k=200 top-1 %% | kNN k=20 on h whitened to %d top-1 %% |\n", mvmr.KNNWhitenDims)
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 		for _, r := range rows {
-			fmt.Fprintf(w, "| %s | %s | %.2f | %s | %.2f | %.2f | %.2f |\n", frameworkNames[r.framework], r.seed, r.seconds/60, r.step,
-				100*r.linear, 100*r.knn20, 100*r.k200)
+			whitened := "–"
+			if !math.IsNaN(r.knn20w) {
+				whitened = fmt.Sprintf("%.2f", 100*r.knn20w)
+			}
+			fmt.Fprintf(w, "| %s | %s | %.2f | %s | %.2f | %.2f | %.2f | %s |\n", frameworkNames[r.framework], r.seed, r.seconds/60, r.step,
+				100*r.linear, 100*r.knn20, 100*r.k200, whitened)
 		}
 		return nil
 	})
@@ -379,18 +399,24 @@ func readCurve(path string) ([]curveRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(records) < 2 || strings.Join(records[0], ",") != strings.Join(curveColumns, ",") {
-		return nil, fmt.Errorf("%s: expected the header %s and at least one row", path, strings.Join(curveColumns, ","))
+	header := strings.Join(curveColumns, ",")
+	older := strings.Join(curveColumns[:len(curveColumns)-1], ",") // before the whitened kNN column
+	if len(records) < 2 || (strings.Join(records[0], ",") != header && strings.Join(records[0], ",") != older) {
+		return nil, fmt.Errorf("%s: expected the header %s (or without its last column) and at least one row", path, header)
+	}
+	columns := []int{3, 4, 5, 6}
+	if len(records[0]) == len(curveColumns) {
+		columns = append(columns, 8)
 	}
 	var rows []curveRow
 	for i, rec := range records[1:] {
-		var v [4]float64
-		for j, col := range []int{3, 4, 5, 6} {
+		v := [5]float64{4: math.NaN()}
+		for j, col := range columns {
 			if v[j], err = strconv.ParseFloat(rec[col], 64); err != nil {
 				return nil, fmt.Errorf("%s line %d, %s = %q: expected a number", path, i+2, curveColumns[col], rec[col])
 			}
 		}
-		rows = append(rows, curveRow{framework: rec[0], seed: rec[1], step: rec[2], seconds: v[0], linear: v[1], knn20: v[2], k200: v[3]})
+		rows = append(rows, curveRow{framework: rec[0], seed: rec[1], step: rec[2], seconds: v[0], linear: v[1], knn20: v[2], k200: v[3], knn20w: v[4]})
 	}
 	return rows, nil
 }

@@ -81,6 +81,11 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 	if q.batch > train.Len() { // config.Validate checked the least batch
 		return badInput("-batch = %d; expected %d..%d", q.batch, mvmr.MinBatchSize, train.Len())
 	}
+	if q.budget > 0 {
+		if err := q.stepsForBudget(train, stdout); err != nil {
+			return err
+		}
+	}
 	var all []quickstartSeed
 	for _, seed := range q.seeds {
 		s, err := q.runSeed(seed, train, test, stdout, stderr)
@@ -96,9 +101,12 @@ func runQuickstart(args []string, stdout, stderr io.Writer) error {
 // quickstart is one quickstart: its settings, from the command line.
 type quickstart struct {
 	steps, batch int
-	seeds        []int64
-	out          string
-	cache        baselineCache
+	// budget, when positive, replaces steps by as many as this much training wall clock allows
+	// (stepsForBudget).
+	budget time.Duration
+	seeds  []int64
+	out    string
+	cache  baselineCache
 }
 
 // quickstartSeed is what one seed's run left: its rows in job order (the baselines, then the
@@ -121,6 +129,7 @@ func parseQuickstartFlags(args []string, stderr io.Writer) (*quickstart, error) 
 	seed := fs.Int64("seed", 1, "seed of the weights, the data order, the augmentations and the probe")
 	seedList := fs.String("seeds", "", "comma-separated seeds, one run each (e.g. 1,2,3): the reading then says whether the gains are above the seed-to-seed spread; replaces -seed")
 	out := fs.String("out", "mvmr-quickstart", "output folder for the figures, history, results and checkpoint (one sub-folder seed-N per seed with -seeds)")
+	budget := fs.Duration("budget", 0, "train as many steps as this much training wall clock allows on this machine, timed before training (the probes, about a minute, come after); replaces -steps; -budget 20m is the long preset")
 	noCache := fs.Bool("no-baseline-cache", false, "recompute the raw-pixel and random-encoder baselines even when cached")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: mvmr quickstart [flags]\n\nTrains an MV-MR encoder on the embedded MNIST on this machine, then compares linear probes and\n"+
@@ -138,6 +147,12 @@ func parseQuickstartFlags(args []string, stderr io.Writer) (*quickstart, error) 
 	if *steps < 1 {
 		return nil, badInput("-steps = %d; expected at least 1", *steps)
 	}
+	if *budget < 0 || (*budget > 0 && *budget < time.Minute) {
+		return nil, badInput("-budget = %s; expected at least 1m (or 0: train -steps steps)", *budget)
+	}
+	if *budget > 0 && flagSet(fs, "steps") {
+		return nil, badInput("-budget = %s and -steps = %d; expected one of them (-budget sets the steps)", *budget, *steps)
+	}
 	seeds := []int64{*seed}
 	if *seedList != "" {
 		var err error
@@ -145,7 +160,7 @@ func parseQuickstartFlags(args []string, stderr io.Writer) (*quickstart, error) 
 			return nil, err
 		}
 	}
-	q := &quickstart{steps: *steps, batch: *batch, seeds: seeds, out: *out}
+	q := &quickstart{steps: *steps, batch: *batch, seeds: seeds, out: *out, budget: *budget}
 	if _, err := q.config(seeds[0]); err != nil {
 		return nil, usageError{err}
 	}
@@ -153,6 +168,48 @@ func parseQuickstartFlags(args []string, stderr io.Writer) (*quickstart, error) 
 		q.cache = baselineCache{Dir: reps.DefaultFeatureCacheDir()}
 	}
 	return q, nil
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// Budget sizing: the training step is timed on fixed inputs (mvmr.TimeTrainingSteps, after
+// budgetWarmup untimed steps), and the steps are set to budgetLoopShare of what the median step
+// time allows, in whole hundreds: the training loop (data loading, augmentation, progress) ran at
+// 0.93-0.95 of the timed step's rate on 2 idle cores (2026-12-03: 8.2-8.6 steps/s in
+// `mvmr quickstart` against 8.8-9.0 from `mvmr bench`).
+const (
+	budgetWarmup    = 3
+	budgetTimed     = 12
+	budgetLoopShare = 0.92
+)
+
+// stepsForBudget sets q.steps to what q.budget of training allows on this machine and says so.
+func (q *quickstart) stepsForBudget(train *datasets.Dataset, stdout io.Writer) error {
+	config, err := q.config(q.seeds[0])
+	if err != nil {
+		return err
+	}
+	backend, err := mvmr.NewBackend()
+	if err != nil {
+		return err
+	}
+	timing, err := mvmr.TimeTrainingSteps(backend, config, train.Height, train.Width, train.Channels, budgetWarmup, budgetTimed)
+	if err != nil {
+		return fmt.Errorf("quickstart: timing the step for -budget %s: %w", q.budget, err)
+	}
+	steps := int(budgetLoopShare*q.budget.Seconds()/timing.Median) / 100 * 100
+	if steps < 100 {
+		return badInput("-budget = %s allows %d steps at %.3f s a step on this machine; expected a budget for at least 100", q.budget, steps, timing.Median)
+	}
+	q.steps = steps
+	fmt.Fprintf(stdout, "budget %s of training: %d steps (the step timed at %.3f s, median of %d; the loop runs at about %.0f %% of that rate); the same run: -steps %d\n",
+		q.budget, steps, timing.Median, budgetTimed, 100*budgetLoopShare, steps)
+	return nil
 }
 
 // parseSeeds parses -seeds: distinct integers separated by commas.
@@ -267,14 +324,14 @@ func (q *quickstart) job(config mvmr.Config, train, test *datasets.Dataset, out 
 			if cached != nil && r.Run != featuresTrained {
 				took = "cached"
 			}
-			fmt.Fprintf(stdout, "%-10s on %-15s top-1 %.2f %%  (%s)\n", probeLabel(r), r.Run+":", 100*r.Top1, took)
+			fmt.Fprintf(stdout, "%-25s on %-15s top-1 %.2f %%  (%s)\n", probeLabel(r), r.Run+":", 100*r.Top1, took)
 		},
 		Dir: out, FigureTitle: fmt.Sprintf("MV-MR on MNIST: loss components (%d steps, seed %d)", q.steps, config.Seed), Log: stdout,
 		Checkpoint: filepath.Join(out, "checkpoint.mvmr"),
 	}
 }
 
-// probeLabel is "linear" or "kNN k=20" for a row.
+// probeLabel is "linear", "kNN k=20" or "kNN k=20 whitened-256" for a row.
 func probeLabel(r runs.Row) string {
 	if r.Protocol == mvmr.ProtocolKNN {
 		return "kNN " + r.Variant

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,6 +261,40 @@ func TestQuickstartFeatureProbesMatchSeparateProbes(t *testing.T) {
 			r.Dim() != w.Dim() || r.Step != 2 || r.Features != "h" {
 			t.Errorf("row %d: %s %s %s top-1 %v top-5 %v dim %d step %d; want %s %s top-1 %v top-5 %v dim %d step 2",
 				i, r.Run, r.Protocol, r.Variant, r.Top1, r.Top5, r.Dim(), r.Step, w.Protocol, w.Variant, w.Top1, w.Top5, w.Dim())
+		}
+	}
+}
+
+// TestQuickstartBudgetSetsTheSteps: -budget times the quickstart's step on this machine and sets
+// the steps to whole hundreds that fit budgetLoopShare of the budget at that rate, and says so.
+func TestQuickstartBudgetSetsTheSteps(t *testing.T) {
+	q, err := parseQuickstartFlags([]string{"-budget", "2m", "-out", t.TempDir()}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, err := datasets.LoadMNIST(datasets.SplitTrain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := q.stepsForBudget(train, &out); err != nil {
+		t.Fatal(err)
+	}
+	var median float64
+	var steps, again int
+	if _, err := fmt.Sscanf(out.String(), "budget 2m0s of training: %d steps (the step timed at %f s", &steps, &median); err != nil {
+		t.Fatalf("the budget line %q: %v", out.String(), err)
+	}
+	if _, err := fmt.Sscanf(out.String()[strings.Index(out.String(), "-steps"):], "-steps %d", &again); err != nil || again != steps {
+		t.Errorf("the line names -steps %d; want %d (%v)", again, steps, err)
+	}
+	want := int(budgetLoopShare*120/median) / 100 * 100
+	if q.steps != steps || steps != want || steps%100 != 0 || steps < 100 {
+		t.Errorf("steps %d (printed %d) at %.3f s a step; want %d, whole hundreds", q.steps, steps, median, want)
+	}
+	for _, args := range [][]string{{"-budget", "20m", "-steps", "300"}, {"-budget", "30s"}, {"-budget", "-1m"}} {
+		if _, err := parseQuickstartFlags(args, io.Discard); err == nil || !strings.Contains(err.Error(), "-budget") {
+			t.Errorf("%v: err = %v; want one naming -budget", args, err)
 		}
 	}
 }
