@@ -3,7 +3,7 @@
 # and weighted kNN k=20 on h) against training wall clock, as a PNG and a markdown table.
 #
 #   bench/quickstart_vs_torch.sh                      # PRESET=quickstart: 1500 steps (mvmr.QuickstartSteps), 4 min budget, a point every 30 s
-#   PRESET=long bench/quickstart_vs_torch.sh          # 9000 steps, 20 min budget, a point every 2 min
+#   PRESET=long bench/quickstart_vs_torch.sh          # 9500 steps, 20 min budget, a point every 2 min
 #   KIT_ONLY=1 PRESET=long bench/quickstart_vs_torch.sh   # the kit alone (no PyTorch curve, no equivalence check)
 #   SEEDS="1 2 3" bench/quickstart_vs_torch.sh        # one curve per framework and seed
 #   BUDGET=20 EVERY=10 PROBE_TRAIN=5000 PROBE_TEST=2000 PROBE_EPOCHS=2 OUT=/tmp/qvt bench/quickstart_vs_torch.sh   # smoke test
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 PRESET=${PRESET:-quickstart}
 case $PRESET in
 quickstart) steps=1500 budget=240 every=30 ;;
-long) steps=9000 budget=1200 every=120 ;;   # 9000 steps: what `mvmr quickstart -budget 20m` chose on 2 idle cores (2026-12-03)
+long) steps=9500 budget=1200 every=120 ;;   # 9500 steps: what `mvmr quickstart -budget 20m` chose on 2 idle cores (2026-12-03 11:50 UTC)
 *) echo "PRESET=$PRESET; expected quickstart or long" >&2; exit 2 ;;
 esac
 STEPS=${STEPS:-$steps}
@@ -69,8 +69,10 @@ for seed in $SEEDS; do
     --probe-train "$PROBE_TRAIN" --probe-test "$PROBE_TEST" --probe-epochs "$PROBE_EPOCHS"
   csvs+=("$OUT/torch_seed$seed.csv")
 done
+what="kit vs PyTorch, $THREADS threads"
+[ -n "$KIT_ONLY" ] && what="the kit alone"
 "$bin/torchcmp" plot -png "$OUT/curve.png" -md "$OUT/curve.md" \
-  -title "MV-MR quickstart recipe on MNIST, ${KIT_ONLY:+the kit alone}${KIT_ONLY:-kit vs PyTorch, $THREADS threads} ($(date -u +%F))" "${csvs[@]}"
+  -title "MV-MR quickstart recipe on MNIST, $what ($(date -u +%F))" "${csvs[@]}"
 {
   echo
   echo "Command: ${KIT_ONLY:+KIT_ONLY=1 }PRESET=$PRESET STEPS=$STEPS BUDGET=$BUDGET EVERY=$EVERY SEEDS=\"$SEEDS\" PROBE_TRAIN=$PROBE_TRAIN PROBE_TEST=$PROBE_TEST PROBE_EPOCHS=$PROBE_EPOCHS bench/quickstart_vs_torch.sh, $(date -u '+%F %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -298,3 +298,19 @@ func TestQuickstartBudgetSetsTheSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestQuickstartReadingWhenWhiteningLowersABaseline: the reading says when the whitening lowers a
+// baseline's kNN (the raw pixels') and compares the trained encoder with that baseline's raw kNN.
+func TestQuickstartReadingWhenWhiteningLowersABaseline(t *testing.T) {
+	rows := seedRows(1, [6]float64{92.36, 93.12, 96.81, 96.18, 99.03, 98.64})
+	for i, r := range rows {
+		if r.Run == featuresPixels && r.Variant == quickstartRawKNN {
+			rows[i].Top1 = 0.9710
+		}
+	}
+	reading := strings.Join(quickstartReading([][]runs.Row{rows}), "\n")
+	want := "Whitening lowers the raw pixels' kNN k=20 (97.10 → 93.12 %); against their raw kNN k=20 the MV-MR encoder's kNN k=20 gains +1.54 points"
+	if !strings.Contains(reading, want) || strings.Contains(reading, "Whitening lowers the random encoder") {
+		t.Errorf("the reading lacks %q (and should say nothing of the random encoder, whose kNN the whitening raises):\n%s", want, reading)
+	}
+}
