@@ -27,6 +27,10 @@ type EvalOptions struct {
 	Probe ProbeConfig
 	KNN   KNNConfig
 	Semi  SemiSupConfig
+	// KNNWhiten, when not empty, runs the kNN protocol once per entry with KNN.Whiten set to it
+	// (0: raw features; N: PCA-whitened to N components), one set of result rows each, from one
+	// extraction of the features. Empty: KNN.Whiten alone.
+	KNNWhiten []int
 	// OfficialLinear configures ProtocolLinearOfficial (its Seed and Progress are set by Evaluate).
 	OfficialLinear OfficialLinearConfig
 	// TSNE configures t-SNE, run on the first TSNEPoints test images (trustworthiness at k = 10).
@@ -185,24 +189,33 @@ func (e *evaluation) linearOfficial() ([]Result, *TSNEEmbedding, error) {
 }
 
 // knn classifies the test features by their weighted nearest training features, one result per k
-// and temperature (ProtocolKNN); the variant names T too when several temperatures are evaluated.
+// and temperature (ProtocolKNN), for each whitening of KNNWhiten; the variant names T too when
+// several temperatures are evaluated, and the whitening's components when there is one.
 func (e *evaluation) knn() ([]Result, *TSNEEmbedding, error) {
 	trainF, testF, err := e.encodeTrainTest()
 	if err != nil {
 		return nil, nil, err
 	}
-	rs, err := KNN(e.t.backend, trainF, testF, e.opts.KNN, e.opts.Progress)
-	if err != nil {
-		return nil, nil, err
+	whitens := e.opts.KNNWhiten
+	if len(whitens) == 0 {
+		whitens = []int{e.opts.KNN.Whiten}
 	}
 	var out []Result
-	for _, r := range rs {
-		res := e.base
-		res.Variant = r.Variant(len(e.opts.KNN.Temperatures) > 1)
-		res.Top1, res.Top5 = r.Top1, r.Top5
-		res.Metrics = map[string]float64{"temperature": r.Temperature, "dim": float64(r.Dim)}
-		res.Stamp(e.start)
-		out = append(out, res)
+	for _, whiten := range whitens {
+		config := e.opts.KNN
+		config.Whiten = whiten
+		rs, err := KNN(e.t.backend, trainF, testF, config, e.opts.Progress)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rs {
+			res := e.base
+			res.Variant = r.Variant(len(config.Temperatures) > 1)
+			res.Top1, res.Top5 = r.Top1, r.Top5
+			res.Metrics = map[string]float64{"temperature": r.Temperature, "dim": float64(r.Dim)}
+			res.Stamp(e.start)
+			out = append(out, res)
+		}
 	}
 	return out, nil, nil
 }

@@ -45,3 +45,45 @@ func TestEvaluateRejectsUnknownProtocolAndFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluateKNNWhitenGivesOneRowSetPerWhitening checks that EvalOptions.KNNWhiten evaluates the
+// kNN once per whitening, each set of rows equal to KNN on the same features with that whitening,
+// and named apart ("k=5" raw, "k=5 whitened-8").
+func TestEvaluateKNNWhitenGivesOneRowSetPerWhitening(t *testing.T) {
+	train, test := testutil.MNIST(t, 128, 64)
+	tr := newTestTrainer(t, tinyConfig(4), train)
+	opts := DefaultEvalOptions()
+	opts.KNN.Ks = []int{5}
+	opts.KNNWhiten = []int{0, 8}
+	rows, _, err := tr.Evaluate(ProtocolKNN, test, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, dim, err := tr.Features(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := tr.Features(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainF := Features{Data: f, N: train.Len(), Dim: dim, Labels: train.Labels, NumClasses: train.NumClasses}
+	testF := Features{Data: g, N: test.Len(), Dim: dim, Labels: test.Labels, NumClasses: test.NumClasses}
+	if len(rows) != 2 {
+		t.Fatalf("%d rows; want 2 (raw and whitened)", len(rows))
+	}
+	for i, whiten := range opts.KNNWhiten {
+		config := opts.KNN
+		config.Whiten = whiten
+		want, err := KNN(tr.backend, trainF, testF, config, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantVariant := want[0].Variant(false); rows[i].Variant != wantVariant || rows[i].Top1 != want[0].Top1 || rows[i].Top5 != want[0].Top5 {
+			t.Errorf("row %d: %q top-1 %g top-5 %g; want %q %g %g", i, rows[i].Variant, rows[i].Top1, rows[i].Top5, wantVariant, want[0].Top1, want[0].Top5)
+		}
+	}
+	if rows[0].Variant != "k=5" || rows[1].Variant != "k=5 whitened-8" {
+		t.Errorf("variants %q, %q; want \"k=5\", \"k=5 whitened-8\"", rows[0].Variant, rows[1].Variant)
+	}
+}

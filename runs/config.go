@@ -259,6 +259,11 @@ type KNNSettings struct {
 	// Temperatures, when set, replace Temperature by a grid: one result row per (k, T), as
 	// solo-learn's offline kNN.
 	Temperatures []float64 `yaml:"temperatures,flow,omitempty"`
+	// Whiten lists the feature whitenings to evaluate, one set of rows each: 0 the raw features
+	// (the InstDisc protocol, the default), N the features PCA-whitened to their N leading
+	// principal components, fitted on the training features without labels
+	// (mvmr.KNNConfig.Whiten; the quickstart reads mvmr.KNNWhitenDims = 256). [0, 256]: both.
+	Whiten []int `yaml:"whiten,flow,omitempty"`
 }
 
 // ProbeSettings are the linear-probe settings (mvmr.ProbeConfig; the seed is the run's).

@@ -534,6 +534,37 @@ func TestEncoderChannelsKeepDefaultStrides(t *testing.T) {
 	}
 }
 
+// eval.knn.whiten lists the kNN's whitenings, each checked, printed back and passed to
+// mvmr.EvalOptions by the run.
+func TestKNNWhitenList(t *testing.T) {
+	l, err := Parse([]byte("eval: {knn: {whiten: [0, 256]}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Config.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(l.Config.Eval.KNN.Whiten, []int{0, 256}) {
+		t.Errorf("whiten %v; want [0 256]", l.Config.Eval.KNN.Whiten)
+	}
+	y, err := l.Config.YAML()
+	if err != nil || !strings.Contains(string(y), "whiten: [0, 256]") {
+		t.Errorf("printed config lacks the whitenings (%v):\n%s", err, y)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"eval: {knn: {whiten: [256, -1]}}\n", "eval.knn.whiten[1]"},
+		{"eval: {knn: {whiten: [0, 256, 0]}}\n", "eval.knn.whiten[2]"},
+	} {
+		l, err = Parse([]byte(tc.yaml))
+		if err == nil {
+			err = l.Config.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v; want an error naming %s", strings.TrimSpace(tc.yaml), err, tc.want)
+		}
+	}
+}
+
 // eval.knn.temperatures is a grid of T for the kNN protocol, each checked, printed back and
 // passed to mvmr.KNNConfig.
 func TestKNNTemperatureGrid(t *testing.T) {

@@ -352,6 +352,7 @@ func evaluate(trainer *mvmr.Trainer, dir string, data Data, config Config, logw 
 	opts := mvmr.DefaultEvalOptions()
 	opts.Features, opts.Seed, opts.Checkpoint, opts.Progress = config.Eval.Features, config.Seed, FileCheckpoint, logw
 	opts.Probe, opts.KNN = config.ProbeConfig(), config.KNNConfig()
+	opts.KNNWhiten = slices.Clone(config.Eval.KNN.Whiten)
 	opts.Semi.Steps = config.Eval.SemiSteps
 	if n := config.Eval.SemiOfficialEpochs; n > 0 {
 		opts.Semi = mvmr.OfficialSemiSupConfig(0, config.BatchSize, n, mvmr.OfficialSemiLR, mvmr.OfficialSemiWD)

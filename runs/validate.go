@@ -221,6 +221,11 @@ func (c Config) validateEval(v *checker) {
 	for i, temp := range c.Eval.KNN.Temperatures {
 		v.positive(fmt.Sprintf("eval.knn.temperatures[%d]", i), temp)
 	}
+	for i, w := range c.Eval.KNN.Whiten {
+		if w < 0 || slices.Contains(c.Eval.KNN.Whiten[:i], w) {
+			v.bad(fmt.Sprintf("eval.knn.whiten[%d]", i), w, "0 (raw features) or a number of principal components >= 1, each once")
+		}
+	}
 	if c.Eval.SemiSteps < 1 {
 		v.bad("eval.semi_steps", c.Eval.SemiSteps, "an integer >= 1")
 	}

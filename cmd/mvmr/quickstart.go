@@ -125,7 +125,7 @@ type quickstartSeed struct {
 func parseQuickstartFlags(args []string, stderr io.Writer) (*quickstart, error) {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	steps := fs.Int("steps", mvmr.QuickstartSteps, "training steps")
-	batch := fs.Int("batch", 256, "batch size (images per step, each seen in two views)")
+	batch := fs.Int("batch", mvmr.DefaultConfig(0).BatchSize, "batch size (images per step, each seen in two views)")
 	seed := fs.Int64("seed", 1, "seed of the weights, the data order, the augmentations and the probe")
 	seedList := fs.String("seeds", "", "comma-separated seeds, one run each (e.g. 1,2,3): the reading then says whether the gains are above the seed-to-seed spread; replaces -seed")
 	out := fs.String("out", "mvmr-quickstart", "output folder for the figures, history, results and checkpoint (one sub-folder seed-N per seed with -seeds)")

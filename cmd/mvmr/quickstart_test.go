@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -315,5 +316,58 @@ func TestQuickstartReadingWhenWhiteningLowersABaseline(t *testing.T) {
 	want := "Whitening lowers the raw pixels' kNN k=20 (97.10 → 93.12 %); against their raw kNN k=20 the MV-MR encoder's kNN k=20 gains +1.54 points"
 	if !strings.Contains(reading, want) || strings.Contains(reading, "Whitening lowers the random encoder") {
 		t.Errorf("the reading lacks %q (and should say nothing of the random encoder, whose kNN the whitening raises):\n%s", want, reading)
+	}
+}
+
+// TestRecipeSearchBaseIsTheQuickstart: bench/recipe-search/quickstart-base.yaml, the base of every
+// recipe-search sweep, resolves to the configuration `mvmr quickstart` trains (seed, batch, steps
+// and schedule, encoder, loss and its L3 terms, augmentation) and evaluates kNN raw and whitened
+// as the quickstart does.
+func TestRecipeSearchBaseIsTheQuickstart(t *testing.T) {
+	l, err := runs.Load(filepath.Join("..", "..", "bench", "recipe-search", "quickstart-base.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	train := &datasets.Dataset{Name: "mnist/train", Height: 28, Width: 28, Channels: 1, NumClasses: 10,
+		Images: make([]uint8, 300*28*28), Labels: make([]int32, 300), Mean: []float32{0.1307}, Std: []float32{0.3081}}
+	got, err := l.Config.Resolve(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &quickstart{steps: mvmr.QuickstartSteps, batch: mvmr.DefaultConfig(0).BatchSize} // the flags' defaults
+	want, err := q.config(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Config.Steps != mvmr.QuickstartSteps {
+		t.Errorf("steps %d; the quickstart trains %d", l.Config.Steps, mvmr.QuickstartSteps)
+	}
+	for _, c := range []struct {
+		field     string
+		got, want any
+	}{
+		{"seed", got.Seed, want.Seed}, {"batch", got.BatchSize, want.BatchSize}, {"encoder", got.Encoder, want.Encoder},
+		{"optimizer", got.Optimizer, want.Optimizer}, {"augment", got.Augment, want.Augment},
+		{"L1/L2 weights", [3]float64{got.Loss.MSEWeight, got.Loss.StdWeight, got.Loss.DCorZZWeight},
+			[3]float64{want.Loss.MSEWeight, want.Loss.StdWeight, want.Loss.DCorZZWeight}},
+		{"loss settings", [2]float64{got.Loss.StdMargin, got.Loss.DCorScale}, [2]float64{want.Loss.StdMargin, want.Loss.DCorScale}},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: the sweep base gives %+v; the quickstart %+v", c.field, c.got, c.want)
+		}
+	}
+	term := func(r mvmr.RepresentationTerm) string { return fmt.Sprintf("%s/%s/%g", r.Name, r.Mode, r.Weight) }
+	var gotTerms, wantTerms []string
+	for _, r := range got.Loss.Representations {
+		gotTerms = append(gotTerms, term(r))
+	}
+	for _, r := range want.Loss.Representations {
+		wantTerms = append(wantTerms, term(r))
+	}
+	if !reflect.DeepEqual(gotTerms, wantTerms) {
+		t.Errorf("L3 terms %v; the quickstart's %v", gotTerms, wantTerms)
+	}
+	if w := l.Config.Eval.KNN.Whiten; !reflect.DeepEqual(w, []int{0, mvmr.KNNWhitenDims}) {
+		t.Errorf("eval.knn.whiten %v; the quickstart reads kNN raw and whitened to %d", w, mvmr.KNNWhitenDims)
 	}
 }
