@@ -171,16 +171,18 @@ func TestSettingsConfigIsTheQuickstart(t *testing.T) {
 func TestSettingsSets(t *testing.T) {
 	t.Setenv(QuickEnv, "")
 	f := defineForTest(t, "--set", "lr=1e-3", "--set", "weights.std=2", "--set", "dataset.aug_policy=cifar",
-		"--set", "encoder.channels=[16,32]", "--set", "l3_mode=official", "--set", "scheduler=constant")
+		"--set", "encoder.channels=[16,32]", "--set", "l3_mode=official", "--set", "scheduler=constant", "--set", "graph_representations=on")
 	s, err := f.NewRun(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := s.Config(2)
 	if c.Optimizer.LR != 1e-3 || c.Loss.StdWeight != 2 || c.Policy != "cifar" || !slices.Equal(c.Encoder.Channels, []int{16, 32}) ||
-		c.Loss.Representations[0].Mode != mvmr.ModeOfficial || c.Optimizer.MinLR != 1e-3 || c.Seed != 2 || c.BatchSize != 256 {
-		t.Errorf("--set not applied: lr %g std weight %g policy %q channels %v mode %q min lr %g seed %d batch %d",
-			c.Optimizer.LR, c.Loss.StdWeight, c.Policy, c.Encoder.Channels, c.Loss.Representations[0].Mode, c.Optimizer.MinLR, c.Seed, c.BatchSize)
+		c.Loss.Representations[0].Mode != mvmr.ModeOfficial || c.Optimizer.MinLR != 1e-3 || c.Seed != 2 || c.BatchSize != 256 ||
+		c.GraphRepresentations != "on" {
+		t.Errorf("--set not applied: lr %g std weight %g policy %q channels %v mode %q min lr %g seed %d batch %d graph_representations %q",
+			c.Optimizer.LR, c.Loss.StdWeight, c.Policy, c.Encoder.Channels, c.Loss.Representations[0].Mode, c.Optimizer.MinLR, c.Seed, c.BatchSize,
+			c.GraphRepresentations)
 	}
 	if !strings.Contains(s.String(), " --set lr=1e-3 --set weights.std=2 --set dataset.aug_policy=cifar") {
 		t.Errorf("String does not reproduce the --set flags: %s", s)
@@ -202,6 +204,7 @@ func TestSettingsSets(t *testing.T) {
 		{"weights.nosuch=1", "nosuch"},
 		{"encoder.type=nosuch", "encoder.type"},
 		{"dataset.aug_policy=nosuch", "aug_policy"},
+		{"graph_representations=maybe", "graph_representations"},
 		{"lr", "expected key=value"},
 	} {
 		fs := flag.NewFlagSet("cell", flag.ContinueOnError)
