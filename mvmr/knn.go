@@ -111,8 +111,8 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 		}
 		kMax = max(kMax, k)
 	}
-	start := time.Now()
 	if config.Whiten > 0 {
+		fitStart := time.Now()
 		w, err := FitPCAWhitening(backend, train, config.Whiten)
 		if err != nil {
 			return nil, fmt.Errorf("mvmr: kNN: %w", err)
@@ -123,7 +123,12 @@ func KNN(backend compute.Backend, train, test Features, config KNNConfig, progre
 		if test, err = w.Apply(backend, test); err != nil {
 			return nil, fmt.Errorf("mvmr: kNN: %w", err)
 		}
+		if progress != nil {
+			fmt.Fprintf(progress, "kNN: whitened %d × %d features to %d components in %s\n", train.N, w.Dim, w.Dims,
+				time.Since(fitStart).Round(100*time.Millisecond))
+		}
 	}
+	start := time.Now() // the rate below is the similarity and vote's, not the whitening's
 	trainT := tensors.FromFlatDataAndDimensions(l2Normalised(train), train.N, train.Dim)
 	queries := l2Normalised(test)
 	var exec *Exec
