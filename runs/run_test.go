@@ -137,6 +137,9 @@ func TestRunInterruptResumeAndFallback(t *testing.T) {
 	if resumed.Resumed != 2 || !strings.Contains(log.String(), ckpt) || !strings.Contains(log.String(), "truncated") {
 		t.Errorf("resumed at %d with log %q; want step 2 and a warning naming %s as truncated", resumed.Resumed, log.String(), ckpt)
 	}
+	if !regexp.MustCompile(`training: \S+ in all, \S+ of it waiting for data`).MatchString(log.String()) {
+		t.Errorf("the log lacks the training time and the time spent waiting for data:\n%s", log.String())
+	}
 	if got, want := readFile(t, filepath.Join(dir, FileHistory)), readFile(t, filepath.Join(root, "full", FileHistory)); got != want ||
 		!strings.Contains(want, mvmr.HistoryOnlineTestTop1) {
 		t.Errorf("resumed loss curve differs from the uninterrupted one or lacks the online probe:\n%s\nwant\n%s", got, want)
