@@ -12,14 +12,14 @@ import (
 
 // SetKeys are the run config keys (runs.Config's YAML keys) that notebooks 01–05 take with
 // --set key=value: the optimizer and its schedule, the loss's weights and constants, the
-// augmentation of the second view, the encoder, the settings of the hog and scatnet
+// augmentation of the second view and its strengths, the encoder, the settings of the hog and scatnet
 // representations and where host representations run (graph_representations). A key ending in "." stands for every key under it (weights.std,
 // encoder.channels, ...) and for the section as a whole (weights={mse: 1, std: 2, dcor_zz: 1}).
 var SetKeys = []string{
 	"lr", "wd", "min_lr", "optimizer", "momentum", "lars_eta", "scheduler", "milestones", "gamma",
 	"warmup_steps", "warmup_epochs", "accumulate_grad_batches",
 	"std_margin", "std_epsilon", "normalize_z", "dcor_scale", "l3_mode", "weights.",
-	"fresh_per_batch", "fresh_official", "dataset.aug_policy",
+	"fresh_per_batch", "fresh_official", "dataset.aug_policy", "augment.",
 	"encoder.", "scatnet.", "hog.", "graph_representations",
 }
 

@@ -184,6 +184,10 @@ func TestSettingsSets(t *testing.T) {
 			c.Optimizer.LR, c.Loss.StdWeight, c.Policy, c.Encoder.Channels, c.Loss.Representations[0].Mode, c.Optimizer.MinLR, c.Seed, c.BatchSize,
 			c.GraphRepresentations)
 	}
+	digits, err := defineForTest(t, "--set", "augment.max_rotation=20").NewRun(nil)
+	if err != nil || digits.Config(1).Augment.MaxRotation != 20 {
+		t.Errorf("--set augment.max_rotation=20: %v; want the digit policy rotating up to 20 degrees", err)
+	}
 	if !strings.Contains(s.String(), " --set lr=1e-3 --set weights.std=2 --set dataset.aug_policy=cifar") {
 		t.Errorf("String does not reproduce the --set flags: %s", s)
 	}

@@ -108,6 +108,10 @@ type Config struct {
 	GraphRepresentations string `yaml:"graph_representations,omitempty"`
 	// Dataset selects the data.
 	Dataset DatasetConfig `yaml:"dataset"`
+	// Augment holds the strengths of the digit policy, the second view's augmentation of MNIST
+	// when dataset.aug_policy is default (mvmr.Config.Augment, datasets.DigitAugment); changing
+	// them with another policy is an error.
+	Augment AugmentConfig `yaml:"augment"`
 	// Encoder is the backbone and projector.
 	Encoder EncoderConfig `yaml:"encoder"`
 	// Scatnet holds the official scattering parameters, the defaults of the scatnet
@@ -155,6 +159,45 @@ type Weights struct {
 	MSE    float64 `yaml:"mse"`
 	Std    float64 `yaml:"std"`
 	DCorZZ float64 `yaml:"dcor_zz"`
+}
+
+// AugmentConfig holds the augment.* keys, datasets.DigitAugment's fields (ranges as [min, max]).
+type AugmentConfig struct {
+	CropScale    []float64 `yaml:"crop_scale,flow"`
+	CropRatio    []float64 `yaml:"crop_ratio,flow"`
+	MaxRotation  float64   `yaml:"max_rotation"`
+	MaxTranslate float64   `yaml:"max_translate"`
+	JitterProb   float64   `yaml:"jitter_prob"`
+	Brightness   float64   `yaml:"brightness"`
+	Contrast     float64   `yaml:"contrast"`
+	BlurKernel   int       `yaml:"blur_kernel"`
+	BlurSigma    []float64 `yaml:"blur_sigma,flow"`
+}
+
+// augmentConfig returns the augment.* keys of a.
+func augmentConfig(a datasets.DigitAugment) AugmentConfig {
+	return AugmentConfig{CropScale: a.CropScale[:], CropRatio: a.CropRatio[:], MaxRotation: a.MaxRotation,
+		MaxTranslate: a.MaxTranslate, JitterProb: a.JitterProb, Brightness: a.Brightness, Contrast: a.Contrast,
+		BlurKernel: a.BlurKernel, BlurSigma: a.BlurSigma[:]}
+}
+
+// digit returns the datasets.DigitAugment the keys describe, or an error naming the first range
+// that is not [min, max].
+func (a AugmentConfig) digit() (datasets.DigitAugment, error) {
+	d := datasets.DigitAugment{MaxRotation: a.MaxRotation, MaxTranslate: a.MaxTranslate, JitterProb: a.JitterProb,
+		Brightness: a.Brightness, Contrast: a.Contrast, BlurKernel: a.BlurKernel}
+	for _, r := range []struct {
+		key  string
+		from []float64
+		to   *[2]float64
+	}{{"augment.crop_scale", a.CropScale, &d.CropScale}, {"augment.crop_ratio", a.CropRatio, &d.CropRatio},
+		{"augment.blur_sigma", a.BlurSigma, &d.BlurSigma}} {
+		if len(r.from) != 2 {
+			return d, fmt.Errorf("%s = %v: expected a range [min, max]", r.key, r.from)
+		}
+		*r.to = [2]float64{r.from[0], r.from[1]}
+	}
+	return d, d.Validate()
 }
 
 // DatasetConfig selects the data set (official dataset.* keys).
@@ -314,6 +357,7 @@ func defaults() Config {
 		Weights: Weights{MSE: loss.MSEWeight, Std: loss.StdWeight, DCorZZ: loss.DCorZZWeight},
 		L3Mode:  string(mvmr.ModeMaximize),
 		Dataset: DatasetConfig{Name: "mnist", AugPolicy: AugPolicyDefault, TrainSplit: datasets.SplitTrain},
+		Augment: augmentConfig(datasets.DefaultDigitAugment()),
 		Encoder: EncoderConfig{Type: nn.ArchCNN, OutDim: enc.Projector},
 		Scatnet: ScatnetConfig{J: 2, L: 8},
 		HOG:     HOGConfig{NBins: 24, Pool: 8},

@@ -591,3 +591,60 @@ func TestKNNTemperatureGrid(t *testing.T) {
 		t.Errorf("temperature 0 in the grid: %v; want an error naming eval.knn.temperatures[1]", err)
 	}
 }
+
+// TestAugmentKeys: augment.* sets the digit policy's strengths (mvmr.Config.Augment), defaults
+// to datasets.DefaultDigitAugment, prints back, and is refused when it is not a range, out of
+// range, or set while another policy augments.
+func TestAugmentKeys(t *testing.T) {
+	def, err := Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := def.Config.Resolve(fakeDigits(640))
+	if err != nil || mc.Augment != datasets.DefaultDigitAugment() {
+		t.Fatalf("default augment %+v (%v); want datasets.DefaultDigitAugment()", mc.Augment, err)
+	}
+	l, err := Parse(nil, "augment.crop_scale=0.3,1", "augment.max_rotation=25", "augment.blur_kernel=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mc, err = l.Config.Resolve(fakeDigits(640)); err != nil {
+		t.Fatal(err)
+	}
+	want := datasets.DefaultDigitAugment()
+	want.CropScale, want.MaxRotation, want.BlurKernel = [2]float64{0.3, 1}, 25, 0
+	if mc.Augment != want {
+		t.Errorf("augment %+v; want %+v", mc.Augment, want)
+	}
+	y, err := l.Config.YAML()
+	if err != nil || !strings.Contains(string(y), "crop_scale: [0.3, 1]") || !strings.Contains(string(y), "max_rotation: 25") {
+		t.Errorf("printed config lacks the augment keys (%v):\n%s", err, y)
+	}
+	for _, c := range [][]string{
+		{"augment.crop_scale=0.5", "augment.crop_scale"},
+		{"augment.blur_sigma=0.1,2,3", "augment.blur_sigma"},
+		{"augment.max_rotation=200", "augment.max_rotation"},
+		{"augment.crop_scale=0.9,0.5", "augment.crop_scale"},
+	} {
+		l, err := Parse(nil, c[0])
+		if err == nil {
+			err = l.Config.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), c[1]) {
+			t.Errorf("%s: %v; want an error naming %s", c[0], err, c[1])
+		}
+	}
+	l, err = Parse(nil, "dataset.aug_policy=mnist", "augment.max_rotation=30")
+	if err == nil {
+		err = l.Config.Validate()
+	}
+	if err == nil || !strings.Contains(err.Error(), `augment.*: the digit policy's strengths`) || !strings.Contains(err.Error(), `"mnist" policy`) {
+		t.Errorf("augment.* with aug_policy mnist: %v; want an error saying the mnist policy does not use them", err)
+	}
+	if l, err = Parse(nil, "dataset.aug_policy=mnist"); err == nil {
+		err = l.Config.Validate()
+	}
+	if err != nil {
+		t.Errorf("aug_policy mnist with augment.* at its defaults: %v", err)
+	}
+}

@@ -148,6 +148,12 @@ func (c Config) validateDataset(v *checker) {
 	if c.Dataset.TestLimit < 0 {
 		v.bad("dataset.test_limit", c.Dataset.TestLimit, "an integer >= 0 (0: all images)")
 	}
+	digit, err := c.Augment.digit()
+	v.add(err)
+	if err == nil && digit != datasets.DefaultDigitAugment() && mvmrPolicy(c.Dataset) != "" {
+		v.add(fmt.Errorf("augment.*: the digit policy's strengths apply to mnist with dataset.aug_policy = %s only; "+
+			"this config augments with the %q policy, which they do not change: leave augment.* at its defaults", AugPolicyDefault, mvmrPolicy(c.Dataset)))
+	}
 }
 
 // validateEncoder checks the encoder.* keys: the architecture, the keys that belong to it, and
@@ -309,12 +315,16 @@ func (c Config) Resolve(train *datasets.Dataset) (mvmr.Config, error) {
 	if err != nil {
 		return mvmr.Config{}, err
 	}
+	digit, err := c.Augment.digit() // checked by Validate
+	if err != nil {
+		return mvmr.Config{}, err
+	}
 	loss := mvmr.DefaultLossConfig()
 	loss.StdMargin, loss.StdEpsilon, loss.NormalizeZ, loss.DCorScale = c.StdMargin, c.StdEpsilon, c.NormalizeZ, c.DCorScale
 	loss.MSEWeight, loss.StdWeight, loss.DCorZZWeight = c.Weights.MSE, c.Weights.Std, c.Weights.DCorZZ
 	loss.Representations = c.lossTerms()
 	mc := mvmr.Config{Seed: c.Seed, BatchSize: c.BatchSize, Encoder: c.mvmrEncoder(), Loss: loss, Optimizer: opt,
-		Augment: datasets.DefaultDigitAugment(), Policy: mvmrPolicy(c.Dataset), Parallel: c.mvmrParallel(), FreshPerBatch: c.FreshPerBatch,
+		Augment: digit, Policy: mvmrPolicy(c.Dataset), Parallel: c.mvmrParallel(), FreshPerBatch: c.FreshPerBatch,
 		FreshOfficial: c.FreshOfficial, GraphRepresentations: c.GraphRepresentations}
 	if err := mc.Validate(); err != nil {
 		return mvmr.Config{}, fmt.Errorf("runs: the resolved mvmr config: %w", err)
