@@ -123,4 +123,3 @@ func parseFloats(s string) ([]float64, error) {
 	}
 	return out, nil
 }
-
