@@ -141,12 +141,6 @@ func Execute(ctx context.Context, trainer *mvmr.Trainer, job Job) (*Executed, er
 	base := job.Label
 	base.FinalLoss = finalLoss(trainer.History(), trainer.ComponentNames())
 	base.TrainSeconds = trainer.TrainTime().Seconds()
-	if job.Steps > 0 {
-		// The host's share beyond the device step: on an accelerator, the time the steps waited for
-		// augmentation and host representations (the prefetcher runs them beside the steps).
-		fmt.Fprintf(logw, "%s: training: %s in all, %s of it waiting for data (host augmentation and representations, this process)\n",
-			job.Label.Run, trainer.TrainTime().Round(time.Second), trainer.DataWait().Round(time.Millisecond))
-	}
 	base.Stopped = stopped
 	if job.KeepHistory {
 		base.History = trainer.History().Clone()

@@ -282,7 +282,13 @@ func (r *runFolder) job(trainer *mvmr.Trainer) Job {
 	return Job{
 		Label: Row{Sweep: opts.Sweep, Run: opts.RunID, Axes: opts.Axes, Representations: config.Representations.Label(), L3Mode: config.L3Mode},
 		Steps: r.total,
-		After: []Evaluation{func(trainer *mvmr.Trainer) ([]Row, error) { return evaluate(trainer, r.dir, r.data, config, r.logw) }},
+		After: []Evaluation{func(trainer *mvmr.Trainer) ([]Row, error) {
+			// The host's share beyond the device step: on an accelerator, the time the steps waited
+			// for augmentation and host representations (the prefetcher computes them beside the steps).
+			fmt.Fprintf(r.logw, "%s: training: %s in all, %s of it waiting for data (host augmentation and representations, this process)\n",
+				opts.RunID, trainer.TrainTime().Round(time.Second), trainer.DataWait().Round(time.Millisecond))
+			return evaluate(trainer, r.dir, r.data, config, r.logw)
+		}},
 		Dir:   r.dir, FigureTitle: fmt.Sprintf("%s: loss components", opts.RunID), FigureNames: trainer.ComponentNames(),
 		Report: func(row Row) {
 			fmt.Fprintf(r.logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, row.ProtocolLabel(), 100*row.Top1, 100*row.Top5)
