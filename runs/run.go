@@ -289,7 +289,7 @@ func (r *runFolder) job(trainer *mvmr.Trainer) Job {
 				opts.RunID, trainer.TrainTime().Round(time.Second), trainer.DataWait().Round(time.Millisecond))
 			return evaluate(trainer, r.dir, r.data, config, r.logw)
 		}},
-		Dir:   r.dir, FigureTitle: fmt.Sprintf("%s: loss components", opts.RunID), FigureNames: trainer.ComponentNames(),
+		Dir: r.dir, FigureTitle: fmt.Sprintf("%s: loss components", opts.RunID), FigureNames: trainer.ComponentNames(),
 		Report: func(row Row) {
 			fmt.Fprintf(r.logw, "%s: %s top-1 %.2f %%, top-5 %.2f %%\n", opts.RunID, row.ProtocolLabel(), 100*row.Top1, 100*row.Top5)
 		},
