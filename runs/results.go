@@ -273,14 +273,15 @@ func WriteCSV(w io.Writer, rows []Row) error {
 }
 
 // tableColumns returns the header and cells of the human-readable table: the axes (or the run
-// id when there are none), protocol, top-1 and top-5 in %, steps and the final total loss.
+// id when there are none), protocol, top-1 and top-5 in %, steps, the final total loss and the
+// training wall time in seconds (the processes before a resume included).
 func tableColumns(rows []Row) ([]string, [][]string) {
 	axes := axisKeys(rows)
 	header := append([]string{}, axes...)
 	if len(axes) == 0 {
 		header = append(header, "run", "representations")
 	}
-	header = append(header, "protocol", "top-1 %", "top-5 %", "steps", "total loss")
+	header = append(header, "protocol", "top-1 %", "top-5 %", "steps", "total loss", "training s")
 	var cells [][]string
 	for _, r := range rows {
 		var line []string
@@ -294,8 +295,12 @@ func tableColumns(rows []Row) ([]string, [][]string) {
 		if v, ok := r.FinalLoss[mvmr.TermTotal]; ok {
 			total = strconv.FormatFloat(v, 'f', 4, 64)
 		}
+		seconds := ""
+		if r.TrainSeconds > 0 {
+			seconds = strconv.FormatFloat(r.TrainSeconds, 'f', 0, 64)
+		}
 		line = append(line, r.ProtocolLabel(), fmt.Sprintf("%.2f", 100*r.Top1), fmt.Sprintf("%.2f", 100*r.Top5),
-			strconv.FormatInt(r.Step, 10), total)
+			strconv.FormatInt(r.Step, 10), total, seconds)
 		cells = append(cells, line)
 	}
 	return header, cells

@@ -17,7 +17,7 @@ import (
 func sampleRows() []Row {
 	return []Row{
 		{Sweep: "s", Run: "a", Axes: map[string]string{"representations": "none", "seed": "1"}, Representations: "none",
-			FinalLoss: map[string]float64{"total": 1.5}, Result: mvmr.Result{Protocol: "linear", Top1: 0.9, Top5: 0.99, Step: 10,
+			FinalLoss: map[string]float64{"total": 1.5}, TrainSeconds: 12.6, Result: mvmr.Result{Protocol: "linear", Top1: 0.9, Top5: 0.99, Step: 10,
 				Metrics: map[string]float64{"train_top1": 0.95}}},
 		{Sweep: "s", Run: "b", Axes: map[string]string{"representations": "<hog>", "seed": "1"}, Representations: "hog",
 			FinalLoss: map[string]float64{"total": 1.7, "dcor/hog": 0.2}, Result: mvmr.Result{Protocol: "knn", Variant: "k=20", Top1: 0.8, Step: 10}},
@@ -51,8 +51,8 @@ func TestResultTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := buf.String()
-	if !strings.Contains(md, "| representations | seed | protocol | top-1 % |") || !strings.Contains(md, "| none | 1 | linear | 90.00 | 99.00 | 10 | 1.5000 |") ||
-		!strings.Contains(md, "| knn k=20 | 80.00 |") {
+	if !strings.Contains(md, "| representations | seed | protocol | top-1 % |") || !strings.Contains(md, "| none | 1 | linear | 90.00 | 99.00 | 10 | 1.5000 | 13 |") ||
+		!strings.Contains(md, "| knn k=20 | 80.00 |") || !strings.Contains(md, "| total loss | training s |") {
 		t.Errorf("markdown:\n%s", md)
 	}
 	buf.Reset()
