@@ -35,11 +35,21 @@ func quickstartKNNConfigs() []mvmr.KNNConfig {
 	return []mvmr.KNNConfig{raw, whitened}
 }
 
+// knnVariant is the results row variant of the quickstart's kNN at k, on features whitened to
+// mvmr.KNNWhitenDims components or raw: the name mvmr.KNNResult.Variant gives the row.
+func knnVariant(k int, whitened bool) string {
+	r := mvmr.KNNResult{K: k, Whitened: whitened}
+	if whitened {
+		r.Dim = mvmr.KNNWhitenDims
+	}
+	return r.Variant(false)
+}
+
 // quickstartKNN and quickstartRawKNN are the kNN rows the quickstart's reading compares: k=20
 // (the first of mvmr.KNNDefaultKs) on whitened and on raw features.
 var (
-	quickstartKNN    = fmt.Sprintf("k=20 whitened-%d", mvmr.KNNWhitenDims)
-	quickstartRawKNN = "k=20"
+	quickstartKNN    = knnVariant(20, true)
+	quickstartRawKNN = knnVariant(20, false)
 )
 
 // quickstartResult is what quickstart writes to results.json: the run's settings and timings,
@@ -441,7 +451,7 @@ func (q *quickstart) printSummary(stdout io.Writer, all []quickstartSeed, start 
 		for _, name := range []string{featuresPixels, featuresRandom, featuresTrained} {
 			lin, _ := findRow(s.rows, name, mvmr.ProtocolLinear, "")
 			values := []float64{100 * lin.Top1, 100 * lin.Top5}
-			for _, variant := range []string{quickstartKNN, "k=200 whitened-" + fmt.Sprint(mvmr.KNNWhitenDims), "k=20", "k=200"} {
+			for _, variant := range []string{quickstartKNN, knnVariant(200, true), quickstartRawKNN, knnVariant(200, false)} {
 				r, _ := findRow(s.rows, name, mvmr.ProtocolKNN, variant)
 				values = append(values, 100*r.Top1)
 			}
